@@ -1,0 +1,22 @@
+/*
+ * cursor.h: opaque paging cursors. A cursor is base64url (no padding) of a
+ * short text naming its kind and the last row's sort key, so a client
+ * cannot confuse one list's cursor with another's, and decoding checks
+ * every byte. Predicates return 1 if the token is a valid cursor.
+ */
+#ifndef FIGURES_CURSOR_H
+#define FIGURES_CURSOR_H
+
+#include <stddef.h>
+
+#define CURSOR_MAX 200   /* bytes in an encoded cursor */
+
+/* Figures: ordered by (date, id) descending; "f1|YYYY-MM-DD|id". */
+void cursor_encode_figure(const char *date, long long id, char *out, size_t size);
+int cursor_decode_figure(const char *token, char date[11], long long *id);
+
+/* Lists ordered by code: kind 'l' (locations) or 's' (sources); "<kind>1|code". */
+void cursor_encode_code(char kind, const char *code, char *out, size_t size);
+int cursor_decode_code(const char *token, char kind, char *code, size_t size);
+
+#endif

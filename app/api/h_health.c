@@ -1,0 +1,95 @@
+/*
+ * h_health.c: GET /v1/health, for load balancers and people: 200 with the
+ * database's age and the stale feeds, 503 when the database is missing,
+ * unreadable or of a schema this build does not serve.
+ */
+#include "api.h"
+#include "../core/log.h"
+
+#include <string.h>
+#include <time.h>
+
+static long long
+age_seconds(const char *iso)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	return (long long)(time(NULL) - timegm(&tm));
+}
+
+static int
+unavailable(struct hctx *cx, struct response *r, const char *why)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(root, "status", "unavailable");
+	cJSON_AddStringToObject(root, "reason", why);
+	cJSON_AddStringToObject(root, "generated_at", cx->now);
+	r->cache_control = "no-store";
+	r->retry_after = 5;
+	return respond_json(r, 503, root);
+}
+
+int
+h_health(struct hctx *cx, struct response *r)
+{
+	struct data_state state;
+	struct store *s;
+	cJSON *root, *db, *feeds, *stale;
+	sqlite3_stmt *st;
+	char err[ERR_MAX];
+	long long total = 0;
+	int rc;
+
+	/* Reopen on every health check if closed: it is how recovery is seen. */
+	if (cx->app->store == NULL)
+		cx->app->store_tried = 0;
+	if ((s = cx->app->store) == NULL) {
+		cx->app->store_status = store_open(cx->app->db_path, &cx->app->store,
+		    cx->app->store_err);
+		cx->app->store_tried = time(NULL);
+		if ((s = cx->app->store) == NULL)
+			return unavailable(cx, r, cx->app->store_err);
+	}
+	if (store_begin(s, &state, err) != ST_OK) {
+		log_error("%s", err);
+		app_close(cx->app);
+		return unavailable(cx, r, "the database cannot be read");
+	}
+	cx->state = &state;
+	root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "status", "ok");
+	db = cJSON_AddObjectToObject(root, "database");
+	cJSON_AddNumberToObject(db, "schema_version", state.schema_version);
+	cJSON_AddNumberToObject(db, "data_version", (double)state.version);
+	cJSON_AddStringToObject(db, "data_as_of", state.changed_at);
+	cJSON_AddNumberToObject(db, "age_seconds", (double)age_seconds(state.changed_at));
+	feeds = cJSON_AddObjectToObject(root, "feeds");
+	stale = cJSON_CreateArray();
+	st = store_feeds(s, cx->now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		total++;
+		if (sqlite3_column_int(st, DC_STALE))
+			cJSON_AddItemToArray(stale, cJSON_CreateString(
+			    (const char *)sqlite3_column_text(st, DC_CODE)));
+	}
+	store_done(st);
+	store_end(s);
+	if (rc != SQLITE_DONE) {
+		cJSON_Delete(stale);
+		cJSON_Delete(root);
+		log_error("store: listing feeds: %s", store_errmsg(s));
+		app_close(cx->app);
+		return unavailable(cx, r, "the database cannot be read");
+	}
+	cJSON_AddNumberToObject(feeds, "total", (double)total);
+	cJSON_AddItemToObject(feeds, "stale", stale);
+	cJSON_AddStringToObject(root, "generated_at", cx->now);
+	r->cache_control = "no-store";
+	return respond_json(r, 200, root);
+}

@@ -1,0 +1,52 @@
+#include "h_lists.h"
+#include "cursor.h"
+#include "../render/json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int
+list_by_code(struct hctx *cx, struct response *r, const struct code_list *l,
+    struct list_filter *f, int limit_param, int cursor_param)
+{
+	char after[72], last[72] = "", next[CURSOR_MAX + 1];
+	cJSON *root, *data, *meta;
+	sqlite3_stmt *st;
+	long long total;
+	int limit, n = 0, rc;
+
+	if (cx->p[cursor_param].set) {
+		if (!cursor_decode_code(cx->p[cursor_param].s, l->kind, after, sizeof after))
+			return respond_error(r, 400, "invalid_parameter", "cursor", "cursor is not "
+			    "one this API issued for %s: pass meta.next_cursor back unchanged",
+			    l->what);
+		f->cursor = after;
+	}
+	limit = cx->p[limit_param].set ? (int)cx->p[limit_param].n : PAGE_DEFAULT;
+	f->limit = limit + 1;
+	if (l->count(cx->store, f, &total, NULL) != ST_OK)
+		return respond_db_failed(cx, r, "counting");
+	root = cJSON_CreateObject();
+	data = cJSON_AddArrayToObject(root, "data");
+	st = l->rows(cx->store, f);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (++n > limit)
+			break;
+		cJSON_AddItemToArray(data, l->render(st));
+		snprintf(last, sizeof last, "%s", (const char *)sqlite3_column_text(st, l->code_col));
+	}
+	store_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		cJSON_Delete(root);
+		return respond_db_failed(cx, r, "listing");
+	}
+	meta = respond_meta(root, cx);
+	json_add_int(meta, "total", total);
+	json_add_int(meta, "limit", limit);
+	if (n > limit) {
+		cursor_encode_code(l->kind, last, next, sizeof next);
+		cJSON_AddStringToObject(meta, "next_cursor", next);
+	} else
+		cJSON_AddNullToObject(meta, "next_cursor");
+	return respond_json(r, 200, root);
+}

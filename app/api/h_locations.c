@@ -1,0 +1,38 @@
+/* h_locations.c: GET /v1/locations, the places figures are about. */
+#include "h_lists.h"
+#include "cursor.h"
+#include "../render/json.h"
+
+enum { LP_COUNTRY, LP_PARENT, LP_ADMIN_LEVEL, LP_TYPE, LP_LIMIT, LP_CURSOR };
+
+const struct pspec locations_params[] = {
+	[LP_COUNTRY] = { "country", P_COUNTRY, 0, 0, NULL },
+	[LP_PARENT] = { "parent", P_CODE, 0, 0, NULL },
+	[LP_ADMIN_LEVEL] = { "admin_level", P_INT, 0, 5, NULL },
+	[LP_TYPE] = { "type", P_CODE, 0, 0, NULL },
+	[LP_LIMIT] = { "limit", P_INT, 1, PAGE_MAX, NULL },
+	[LP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
+};
+const size_t locations_nparams = sizeof locations_params / sizeof locations_params[0];
+
+int
+h_locations(struct hctx *cx, struct response *r)
+{
+	static const struct code_list list = { 'l', "locations", store_locations,
+	    store_locations_count, json_location, LC_CODE };
+	struct list_filter f = { .level = -1 };
+	const struct pval *p = cx->p;
+
+	if (p[LP_COUNTRY].set && !store_country_known(cx->store, p[LP_COUNTRY].s))
+		return respond_error(r, 400, "unknown_value", "country", "no location is in "
+		    "country '%s'", p[LP_COUNTRY].s);
+	f.country = p[LP_COUNTRY].s;
+	if (p[LP_PARENT].set &&
+	    store_lookup(cx->store, LOOKUP_LOCATION, p[LP_PARENT].s, &f.parent) != ST_OK)
+		return respond_error(r, 400, "unknown_value", "parent", "no location '%s' is "
+		    "known", p[LP_PARENT].s);
+	if (p[LP_ADMIN_LEVEL].set)
+		f.level = (int)p[LP_ADMIN_LEVEL].n;
+	f.type = p[LP_TYPE].s;
+	return list_by_code(cx, r, &list, &f, LP_LIMIT, LP_CURSOR);
+}

@@ -1,0 +1,25 @@
+/* h_sources.c: GET /v1/sources, who said the figures. */
+#include "h_lists.h"
+#include "cursor.h"
+#include "../core/figure.h"
+#include "../render/json.h"
+
+enum { SP_TYPE, SP_LIMIT, SP_CURSOR };
+
+const struct pspec sources_params[] = {
+	[SP_TYPE] = { "type", P_ENUM, 0, 0, source_types },
+	[SP_LIMIT] = { "limit", P_INT, 1, PAGE_MAX, NULL },
+	[SP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
+};
+const size_t sources_nparams = sizeof sources_params / sizeof sources_params[0];
+
+int
+h_sources(struct hctx *cx, struct response *r)
+{
+	static const struct code_list list = { 's', "sources", store_sources,
+	    store_sources_count, json_source, SC_CODE };
+	struct list_filter f = { .level = -1 };
+
+	f.type = cx->p[SP_TYPE].s;
+	return list_by_code(cx, r, &list, &f, SP_LIMIT, SP_CURSOR);
+}

@@ -1,0 +1,306 @@
+/*
+ * figures-fcgi: the FastCGI worker. A supervisor process opens the unix
+ * socket and forks N worker processes that accept on it (prefork: a slow
+ * request or a crash takes one worker, not the service); the supervisor
+ * restarts workers that die and stops them all on SIGTERM or SIGINT.
+ *
+ * Each worker opens the database read-only on first use, prepares its
+ * statements once, and answers requests one at a time:
+ *   FCGX_Accept_r → struct request → dispatch() → headers + body → FCGX_Finish_r
+ */
+#include "api.h"
+#include "../core/log.h"
+#include "../core/strutil.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WORKERS_MAX 64
+#define BACKLOG     1024
+
+struct options {
+	const char *db;
+	const char *socket;
+	const char *group;
+	long long   workers;
+	long long   mode;
+};
+
+static volatile sig_atomic_t worker_stop;
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: figures-fcgi --db FILE --socket PATH [--workers N] [--socket-mode MODE]\n"
+	    "\n"
+	    "Answers the figures API over FastCGI on a unix socket, reading FILE read-only.\n"
+	    "\n"
+	    "  --db FILE          the SQLite database figures-refresh writes\n"
+	    "  --socket PATH      the unix socket to create (nginx's fastcgi_pass)\n"
+	    "  --workers N        worker processes, 1-%d (default: one per core, at least 2)\n"
+	    "  --socket-mode MODE the socket's permissions, octal (default 0660); nginx's\n"
+	    "                     user must be able to write it\n"
+	    "  --socket-group NAME the socket's group (e.g. nginx's www-data)\n"
+	    "  --help, --version\n"
+	    "\n"
+	    "Stops on SIGTERM or SIGINT, finishing the requests under way.\n", WORKERS_MAX);
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "socket-mode", required_argument, NULL, 'm' },
+		{ "socket-group", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->workers = cores > 2 ? cores : 2;
+	o->mode = 0660;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->db = optarg; break;
+		case 's': o->socket = optarg; break;
+		case 'w':
+			if (!parse_int64(optarg, 1, WORKERS_MAX, &o->workers)) {
+				fprintf(stderr, "figures-fcgi: --workers '%s' is not a number from 1 "
+				    "to %d\n", optarg, WORKERS_MAX);
+				return -1;
+			}
+			break;
+		case 'm':
+			errno = 0;
+			o->mode = strtol(optarg, &end, 8);
+			if (errno || *optarg == '\0' || *end != '\0' || o->mode < 0 || o->mode > 0777) {
+				fprintf(stderr, "figures-fcgi: --socket-mode '%s' is not an octal mode "
+				    "such as 0660\n", optarg);
+				return -1;
+			}
+			break;
+		case 'g': o->group = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("figures-fcgi %s\n", FIGURES_VERSION); exit(0);
+		default:
+			fprintf(stderr, "figures-fcgi: unknown or incomplete option '%s'; see --help\n",
+			    argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "figures-fcgi: unexpected argument '%s'; see --help\n", argv[optind]);
+		return -1;
+	}
+	if (o->db == NULL || o->socket == NULL) {
+		fprintf(stderr, "figures-fcgi: --db FILE and --socket PATH are required; see --help\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+on_worker_signal(int sig)
+{
+	(void)sig;
+	worker_stop = 1;
+}
+
+static const char *
+param(FCGX_Request *req, const char *name)
+{
+	return FCGX_GetParam(name, req->envp);
+}
+
+static void
+serve(struct app *app, FCGX_Request *req)
+{
+	struct request rq;
+	struct response resp;
+	char head[2048];
+	size_t n;
+
+	rq.method = param(req, "REQUEST_METHOD");
+	rq.path = param(req, "DOCUMENT_URI");
+	if (rq.path == NULL)
+		rq.path = param(req, "SCRIPT_NAME");
+	rq.query = param(req, "QUERY_STRING");
+	rq.if_none_match = param(req, "HTTP_IF_NONE_MATCH");
+	if (rq.method == NULL)
+		rq.method = "";
+	if (rq.path == NULL)
+		rq.path = "/";
+	dispatch(app, &rq, &resp);
+	n = respond_headers(&resp, head, sizeof head);
+	FCGX_PutStr(head, (int)n, req->out);
+	if (strcmp(rq.method, "HEAD") != 0 && resp.len > 0 && resp.status != 304)
+		FCGX_PutStr(resp.body, (int)resp.len, req->out);
+	response_free(&resp);
+}
+
+/* A worker process: accept and answer until told to stop. Never returns. */
+static void
+worker(int sock, const char *db)
+{
+	struct app app = { .db_path = db };
+	struct sigaction sa;
+	FCGX_Request req;
+	sigset_t none;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_worker_signal;   /* no SA_RESTART: accept() returns EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);           /* nginx may close first; a write fails, no more */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	if (FCGX_InitRequest(&req, sock, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_error("FCGX_InitRequest failed");
+		_exit(1);
+	}
+	while (!worker_stop) {
+		if (FCGX_Accept_r(&req) < 0) {
+			if (!worker_stop) {
+				log_warn("FCGX_Accept_r failed: %s", strerror(errno));
+				usleep(10000);
+			}
+			continue;
+		}
+		serve(&app, &req);
+		FCGX_Finish_r(&req);
+	}
+	app_close(&app);
+	_exit(0);
+}
+
+static pid_t
+spawn(int sock, const char *db)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		worker(sock, db);
+	if (pid < 0)
+		log_error("fork: %s", strerror(errno));
+	return pid;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	pid_t pids[WORKERS_MAX] = { 0 };
+	time_t started[WORKERS_MAX] = { 0 };
+	sigset_t set;
+	siginfo_t si;
+	int sock, sig, status;
+
+	if (parse_options(argc, argv, &o) != 0)
+		return 2;
+	log_init("figures-fcgi", LOG_INFO);
+	if (FCGX_Init() != 0) {
+		log_error("FCGX_Init failed");
+		return 1;
+	}
+	unlink(o.socket);   /* a stale socket from a killed run */
+	if ((sock = FCGX_OpenSocket(o.socket, BACKLOG)) < 0) {
+		log_error("cannot listen on %s: %s (does its directory exist and is it writable?)",
+		    o.socket, strerror(errno));
+		return 1;
+	}
+	if (o.group != NULL) {
+		struct group *gr = getgrnam(o.group);
+
+		if (gr == NULL || chown(o.socket, (uid_t)-1, gr->gr_gid) != 0) {
+			log_error("cannot give %s to group %s: %s", o.socket, o.group,
+			    gr == NULL ? "no such group" : strerror(errno));
+			return 1;
+		}
+	}
+	if (chmod(o.socket, (mode_t)o.mode) != 0) {
+		log_error("chmod %s: %s", o.socket, strerror(errno));
+		return 1;
+	}
+
+	/* The supervisor takes signals synchronously; workers unblock them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	for (int i = 0; i < o.workers; i++) {
+		pids[i] = spawn(sock, o.db);
+		started[i] = time(NULL);
+	}
+	log_info("listening on %s with %lld workers, database %s", o.socket, o.workers, o.db);
+
+	for (;;) {
+		if ((sig = sigwaitinfo(&set, &si)) < 0)
+			continue;
+		if (sig != SIGCHLD)
+			break;
+		for (pid_t pid; (pid = waitpid(-1, &status, WNOHANG)) > 0;) {
+			for (int i = 0; i < o.workers; i++) {
+				if (pids[i] != pid)
+					continue;
+				if (WIFSIGNALED(status))
+					log_error("worker %ld killed by signal %d; restarting it",
+					    (long)pid, WTERMSIG(status));
+				else
+					log_warn("worker %ld exited with status %d; restarting it",
+					    (long)pid, WEXITSTATUS(status));
+				/* A worker that dies at once would spin: wait a second. */
+				if (time(NULL) - started[i] < 1)
+					sleep(1);
+				pids[i] = spawn(sock, o.db);
+				started[i] = time(NULL);
+			}
+		}
+	}
+
+	log_info("stopping %lld workers", o.workers);
+	for (int i = 0; i < o.workers; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	for (int waited = 0; waited < 50; waited++) {
+		int alive = 0;
+
+		for (int i = 0; i < o.workers; i++) {
+			if (pids[i] > 0 && waitpid(pids[i], &status, WNOHANG) == pids[i])
+				pids[i] = 0;
+			alive += pids[i] > 0;
+		}
+		if (alive == 0)
+			break;
+		usleep(100000);
+	}
+	for (int i = 0; i < o.workers; i++)
+		if (pids[i] > 0) {
+			kill(pids[i], SIGKILL);
+			waitpid(pids[i], &status, 0);
+		}
+	close(sock);
+	unlink(o.socket);
+	return 0;
+}

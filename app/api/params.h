@@ -1,0 +1,65 @@
+/*
+ * params.h: the query string, parsed and validated against one route's table
+ * of parameters (kcgi's model: every input declared once, with its
+ * validator; handlers read only typed, checked values).
+ *
+ * The raw QUERY_STRING arrives percent-encoded, maybe with %00, repeated or
+ * empty keys. params_parse decodes it into its own storage and rejects, with
+ * the parameter's name and the reason: malformed percent-encoding, a NUL
+ * byte, invalid UTF-8, control characters, an empty value, a repeated
+ * parameter, an unknown parameter, too many parameters, and any value its
+ * validator refuses.
+ */
+#ifndef FIGURES_PARAMS_H
+#define FIGURES_PARAMS_H
+
+#include <stddef.h>
+
+#define QUERY_MAX   2048   /* bytes of query string we read; longer is 414 */
+#define PARAMS_MAX  32
+
+enum ptype {
+	P_CODE,      /* a code: 1-64 of [A-Za-z0-9._-] */
+	P_COUNTRY,   /* ISO 3166-1 alpha-3, any case (stored upper-case) */
+	P_DATE,      /* YYYY-MM-DD, a real day */
+	P_INT,       /* base-10 integer within [min, max] */
+	P_ENUM,      /* one of choices */
+	P_LIST,      /* comma-separated, each one of choices, none twice */
+	P_TEXT,      /* free text of 1..max bytes, no control characters */
+	P_TOKEN,     /* an opaque base64url token of 1..max bytes (cursors) */
+};
+
+struct pspec {
+	const char        *name;
+	enum ptype         type;
+	long long          min, max;    /* P_INT bounds; P_TEXT/P_TOKEN max bytes */
+	const char *const *choices;     /* P_ENUM, P_LIST: NULL-terminated */
+};
+
+struct pval {
+	int         set;
+	const char *s;       /* the decoded value (NUL-terminated, in struct query) */
+	long long   n;       /* P_INT */
+	unsigned    bits;    /* P_LIST: bit i set if choices[i] was given */
+};
+
+struct perror {
+	char param[72];      /* the parameter's name, safe to show (may be "") */
+	char message[320];
+	int  status;         /* 400, or 414 for an oversized query */
+};
+
+struct query {
+	/* decoded keys and values: each needs at most its bytes and two NULs */
+	char store[2 * QUERY_MAX + 2];
+};
+
+/*
+ * Parses qs (NULL or "" is no parameters) against spec[0..nspec): fills
+ * out[i] for spec[i]. Returns 0, or -1 with e filled. route names the route
+ * in messages ("/v1/figures").
+ */
+int params_parse(const char *qs, const struct pspec *spec, size_t nspec, struct query *q,
+    struct pval *out, const char *route, struct perror *e);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * buf.h: a growable byte buffer with a hard maximum (curl's dynbuf idea).
+ * Every buffer filled from outside input has a bound; appends past it fail
+ * with ST_TOO_BIG and leave the buffer as it was. The buffer is always
+ * NUL-terminated after a successful append, so text can be read in place.
+ */
+#ifndef FIGURES_BUF_H
+#define FIGURES_BUF_H
+
+#include <stddef.h>
+#include "err.h"
+
+struct buf {
+	char   *data;   /* owned; NULL until the first append */
+	size_t  len;
+	size_t  cap;
+	size_t  max;    /* the most bytes len may reach */
+};
+
+/* Prepares an empty buffer that may grow to max bytes. Allocates nothing. */
+void buf_init(struct buf *b, size_t max);
+
+/* Frees the storage; the buffer may be reused after buf_init. NULL-safe. */
+void buf_free(struct buf *b);
+
+/* Empties the buffer, keeping its storage. */
+void buf_reset(struct buf *b);
+
+enum status buf_append(struct buf *b, const void *data, size_t n);
+enum status buf_puts(struct buf *b, const char *s);
+enum status buf_putc(struct buf *b, char c);
+enum status buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

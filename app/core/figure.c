@@ -1,0 +1,46 @@
+#include "figure.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+const char *
+qualifier_parse(const char *s)
+{
+	static const struct { const char *word, *canonical; } words[] = {
+		{ "exact", "exact" },         { "exactly", "exact" },
+		{ "about", "about" },         { "approximately", "about" },
+		{ "around", "about" },        { "some", "about" },
+		{ "almost", "almost" },       { "nearly", "almost" },
+		{ "at_least", "at_least" },   { "at least", "at_least" },
+		{ "more_than", "more_than" }, { "more than", "more_than" },
+		{ "over", "more_than" },
+		{ "up_to", "up_to" },         { "up to", "up_to" },
+	};
+
+	if (s == NULL || *s == '\0')
+		return "exact";
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcasecmp(s, words[i].word) == 0)
+			return words[i].canonical;
+	return NULL;
+}
+
+const char *const source_types[] = {
+	"un", "ngo", "government", "monitor", "media", "armed_group", "other", NULL,
+};
+
+const char *const metric_categories[] = {
+	"displacement", "detention", "casualties", NULL,
+};
+
+int
+source_type_valid(const char *s)
+{
+	if (s == NULL)
+		return 0;
+	for (size_t i = 0; source_types[i] != NULL; i++)
+		if (strcmp(s, source_types[i]) == 0)
+			return 1;
+	return 0;
+}

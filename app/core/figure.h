@@ -1,0 +1,75 @@
+/*
+ * figure.h: the types shared by adapters, the ingest step and the API.
+ *
+ * A `struct claim` is one figure as an adapter read it from upstream bytes,
+ * before validation: every field is text borrowed from the adapter (valid
+ * only during the sink call that receives it); NULL or "" means the upstream
+ * did not give it. The ingest step (refresh/ingest.c) validates a claim and
+ * turns it into a stored figure; nothing else writes figures.
+ */
+#ifndef FIGURES_FIGURE_H
+#define FIGURES_FIGURE_H
+
+#include "err.h"
+
+struct claim {
+	long        row;          /* 1-based row (or item) number within the payload */
+	const char *key;          /* the adapter's identity for the row; NULL: derived */
+	const char *metric;       /* metric code: "escaped", "idps", … */
+	const char *value;        /* the count as text: "800", "130,000" */
+	const char *qualifier;    /* "exact", "about", "at least", … (see qualifier_parse) */
+	const char *group;        /* population group: "foreign nationals" */
+
+	/* where: the most specific location given wins; the others are its parents */
+	const char *country;      /* ISO 3166-1 alpha-3 */
+	const char *country_name;
+	const char *adm1_code, *adm1_name;
+	const char *adm2_code, *adm2_name;
+	const char *loc_code, *loc_name, *loc_type;   /* a site: camp, prison, region, road */
+
+	/* when */
+	const char *as_of;        /* the date the figure describes */
+	const char *period_start, *period_end;
+	const char *reported_on;  /* when the source published it */
+
+	/* who said it, and how we know */
+	const char *source_code;  /* stable slug; derived from source_name if absent */
+	const char *source_name;
+	const char *source_org;
+	const char *source_type;  /* un, ngo, government, monitor, media, armed_group, other */
+	const char *source_url;   /* the source's homepage */
+	const char *licence;
+	const char *via;          /* the document that carried the claim */
+	const char *url;          /* the document's URL */
+	const char *quote;        /* the source's words, verbatim */
+};
+
+/*
+ * Where adapters send what they read. `claim` returns ST_OK to go on, ST_STOP
+ * to stop early (e.g. --dry-run limits), anything else to abort the payload.
+ * `reject` records a row the adapter itself could not read (row is 1-based
+ * within the payload); the adapter then goes on with the next row.
+ */
+struct sink {
+	enum status (*claim)(void *ctx, const struct claim *c);
+	void (*reject)(void *ctx, long row, const char *reason);
+	void *ctx;
+};
+
+/*
+ * Canonical qualifier for what a source wrote: "exact", "about", "almost",
+ * "at_least", "more_than", "up_to". Accepts the canonical words and the
+ * common English forms ("at least", "nearly", "approximately", "over"…),
+ * case-insensitively; "" or NULL is "exact" (the source gave a plain number).
+ * Returns NULL for anything else.
+ */
+const char *qualifier_parse(const char *s);
+
+/* The vocabularies the schema allows (sql/migrations), NULL-terminated. */
+extern const char *const source_types[];
+extern const char *const metric_categories[];
+
+/* 1 if s is one of source_types. */
+int source_type_valid(const char *s);
+
+#endif

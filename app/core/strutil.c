@@ -1,0 +1,267 @@
+#include "strutil.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int
+utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t len;
+		unsigned cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			cp = c & 0x07;
+		} else
+			return 0;
+		if (n - i < len)
+			return 0;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+int
+parse_int64(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	/* digits with an optional '-': no blanks, no '+', as clients write them */
+	if (s == NULL || !(isdigit((unsigned char)*s) || (*s == '-' && isdigit((unsigned char)s[1]))))
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+int
+parse_count(const char *s, long long *out)
+{
+	long long v = 0;
+	size_t digits = 0, group = 0;
+	int grouped = 0;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == ',') {
+			/* A comma needs 1–3 digits before the first and exactly 3 between. */
+			if (group == 0 || group > 3 || (grouped && group != 3))
+				return 0;
+			grouped = 1;
+			group = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			return 0;
+		v = v * 10 + (*p - '0');
+		if (v > COUNT_MAX)
+			return 0;
+		digits++;
+		group++;
+	}
+	if (digits == 0 || (grouped && group != 3))
+		return 0;
+	*out = v;
+	return 1;
+}
+
+static int
+digits_at(const char *s, size_t n, int *out)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 1;
+}
+
+/* Checks YYYY-MM-DD at s (exactly 10 bytes, not necessarily terminated). */
+static int
+date_part_valid(const char *s)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, max;
+
+	if (s[4] != '-' || s[7] != '-')
+		return 0;
+	if (!digits_at(s, 4, &y) || !digits_at(s + 5, 2, &m) || !digits_at(s + 8, 2, &d))
+		return 0;
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	max = mdays[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		max = 29;
+	return d <= max;
+}
+
+int
+date_valid(const char *s)
+{
+	return s != NULL && strlen(s) == 10 && date_part_valid(s);
+}
+
+int
+date_from_timestamp(const char *s, char out[11])
+{
+	const char *p;
+	int h, mi, sec;
+
+	if (s == NULL || strlen(s) < 10 || !date_part_valid(s))
+		return 0;
+	p = s + 10;
+	if (*p == 'T' || *p == ' ') {
+		p++;
+		if (!digits_at(p, 2, &h) || p[2] != ':' || !digits_at(p + 3, 2, &mi) ||
+		    h > 23 || mi > 59)
+			return 0;
+		p += 5;
+		if (*p == ':') {
+			if (!digits_at(p + 1, 2, &sec) || sec > 60)
+				return 0;
+			p += 3;
+			if (*p == '.') {
+				p++;
+				if (*p < '0' || *p > '9')
+					return 0;
+				while (*p >= '0' && *p <= '9')
+					p++;
+			}
+		}
+		if (*p == 'Z')
+			p++;
+		else if (*p == '+' || *p == '-') {
+			if (!digits_at(p + 1, 2, &h) || p[3] != ':' ||
+			    !digits_at(p + 4, 2, &mi) || h > 23 || mi > 59)
+				return 0;
+			p += 6;
+		}
+	}
+	if (*p != '\0')
+		return 0;
+	memcpy(out, s, 10);
+	out[10] = '\0';
+	return 1;
+}
+
+size_t
+slugify(const char *s, char *out, size_t outsz)
+{
+	size_t n = 0;
+	int dash = 0;
+
+	if (outsz == 0)
+		return 0;
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isascii(c) && isalnum(c)) {
+			if (dash && n > 0) {
+				if (n + 1 >= outsz)
+					goto toolong;
+				out[n++] = '-';
+			}
+			dash = 0;
+			if (n + 1 >= outsz)
+				goto toolong;
+			out[n++] = (char)tolower(c);
+		} else
+			dash = 1;
+	}
+	out[n] = '\0';
+	return n;
+toolong:
+	out[0] = '\0';
+	return 0;
+}
+
+size_t
+slug_shorten(char *slug, size_t max)
+{
+	size_t n = strlen(slug);
+
+	if (n <= max)
+		return n;
+	n = max;
+	while (n > max / 2 && slug[n] != '-')
+		n--;
+	if (slug[n] != '-')
+		n = max;
+	while (n > 0 && slug[n - 1] == '-')
+		n--;
+	slug[n] = '\0';
+	return n;
+}
+
+int
+code_valid(const char *s)
+{
+	size_t n;
+
+	if (s == NULL || !isascii((unsigned char)s[0]) || !isalnum((unsigned char)s[0]))
+		return 0;
+	for (n = 0; s[n] != '\0'; n++) {
+		unsigned char c = (unsigned char)s[n];
+
+		if (n >= 64)
+			return 0;
+		if (!(isascii(c) && (isalnum(c) || c == '.' || c == '_' || c == '-')))
+			return 0;
+	}
+	return 1;
+}
+
+void
+time_now_iso(char out[21])
+{
+	struct tm tm;
+	time_t now = time(NULL);
+
+	gmtime_r(&now, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+strlcpy_n(char *out, size_t outsz, const char *s, size_t n)
+{
+	if (outsz == 0)
+		return;
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}

@@ -1,0 +1,57 @@
+/*
+ * strutil.h: small pure string functions shared by the worker and the refresher.
+ * Validators parse the whole string (no empty input, no trailing junk, no
+ * overflow) and return 1 if it is valid, 0 if not.
+ */
+#ifndef FIGURES_STRUTIL_H
+#define FIGURES_STRUTIL_H
+
+#include <stddef.h>
+
+/* 1 if s[0..n) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+int utf8_valid(const char *s, size_t n);
+
+/* 1 if s is a base-10 integer within [min, max], with nothing else around it. */
+int parse_int64(const char *s, long long min, long long max, long long *out);
+
+/*
+ * 1 if s is a count of people: digits, optionally grouped in threes by commas
+ * ("130,000"), within 0 … 10^12. Signs, decimals, spaces and junk are refused.
+ */
+int parse_count(const char *s, long long *out);
+
+#define COUNT_MAX 1000000000000LL
+
+/* 1 if s is exactly YYYY-MM-DD and names a real day (leap years included). */
+int date_valid(const char *s);
+
+/*
+ * 1 if s is a date, optionally followed by a time ("T" or " ", hh:mm[:ss[.fff]])
+ * and a zone ("Z" or ±hh:mm), every part in range. Writes the date part
+ * (YYYY-MM-DD and a NUL) to out. Used for upstream timestamps.
+ */
+int date_from_timestamp(const char *s, char out[11]);
+
+/*
+ * Lower-case ASCII slug of s: letters and digits kept, every other run of
+ * bytes becomes one '-', no leading or trailing '-'. Returns the length
+ * written (0 if nothing was left or it did not fit in outsz with its NUL).
+ */
+size_t slugify(const char *s, char *out, size_t outsz);
+
+/*
+ * Shortens a slug in place to at most max bytes, cutting at the last '-'
+ * that fits (or hard when there is none). Returns the new length.
+ */
+size_t slug_shorten(char *slug, size_t max);
+
+/* 1 if s is a code clients may send: 1–64 of [A-Za-z0-9._-], starting alnum. */
+int code_valid(const char *s);
+
+/* Writes the current UTC time as YYYY-MM-DDThh:mm:ssZ. */
+void time_now_iso(char out[21]);
+
+/* Copies at most outsz-1 bytes of s[0..n) into out, NUL-terminated. */
+void strlcpy_n(char *out, size_t outsz, const char *s, size_t n);
+
+#endif

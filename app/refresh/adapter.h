@@ -1,0 +1,52 @@
+/*
+ * adapter.h: one adapter per upstream format (curl's vtls backends are the
+ * model: one file each behind a small table of functions).
+ *
+ * An adapter is a pure function from response bytes to claims: it parses,
+ * maps the upstream's fields onto ours and hands each claim to a sink. It
+ * never touches the network or the database, so it is unit-tested on
+ * fixtures alone. Bytes arrive in chunks (write), so an adapter that can
+ * stream (CSV) parses with memory bounded by a row; one that cannot (a JSON
+ * page) buffers up to its own bound and parses in end.
+ *
+ * Paged upstreams: after end, next_page writes the URL of the next page, or
+ * returns ST_NOT_FOUND when this page was the last.
+ */
+#ifndef FIGURES_ADAPTER_H
+#define FIGURES_ADAPTER_H
+
+#include <stddef.h>
+#include "../core/figure.h"
+
+struct adapter_ctx {
+	const struct sink *sink;   /* where claims and row rejections go */
+	const char        *url;    /* the URL the bytes came from */
+};
+
+struct adapter {
+	const char *name;          /* what feeds name in their `adapter` column */
+	const char *description;
+
+	/* Starts one body. Returns the adapter's state, or NULL (err says why). */
+	void *(*begin)(const struct adapter_ctx *ctx, char *err);
+	/* Parses n more bytes. A non-OK status means the payload is broken. */
+	enum status (*write)(void *state, const char *data, size_t n, char *err);
+	/* The body is complete: parse what is buffered and emit the last claims. */
+	enum status (*end)(void *state, char *err);
+	/* Writes the next page's URL into url (size bytes); ST_NOT_FOUND if none. */
+	enum status (*next_page)(void *state, char *url, size_t size);
+	/* Frees the state. NULL-safe. */
+	void (*free)(void *state);
+};
+
+/* The adapter named name, or NULL. */
+const struct adapter *adapter_find(const char *name);
+
+/* The registered adapters, NULL-terminated (for --help and validation). */
+extern const struct adapter *const adapters[];
+
+/* Convenience for tests and --import: runs one whole body through an adapter. */
+enum status adapter_parse_all(const struct adapter *a, const struct adapter_ctx *ctx,
+    const char *data, size_t n, char *err);
+
+#endif

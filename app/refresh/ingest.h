@@ -1,0 +1,51 @@
+/*
+ * ingest.h: validates claims and writes them as figures of one feed.
+ *
+ * This is the sink every adapter writes into (struct sink), for fetched feeds
+ * and for --import alike. Each claim is checked (metric known, value a whole
+ * number 0 … 10^12, dates real, location given, source named or defaulted,
+ * text valid UTF-8 within bounds); a bad one is counted, logged with its row
+ * and reason, and skipped. Good ones go to the writer. The caller owns the
+ * transaction (writer_begin … writer_commit).
+ */
+#ifndef FIGURES_INGEST_H
+#define FIGURES_INGEST_H
+
+#include "../core/figure.h"
+#include "../store/write.h"
+
+#define INGEST_LOGGED_REJECTS 20   /* rejected rows logged one by one, per feed */
+
+struct ingest {
+	struct writer         *w;
+	const struct feed_row *feed;
+	char                   retrieved_at[21];
+	long long              added, changed, unchanged, rejected, withdrawn;
+	enum status            fatal;              /* a database error stops the feed */
+	char                   fatal_err[ERR_MAX];
+};
+
+/* Prepares counters for one payload of feed, retrieved at now (ISO 8601). */
+void ingest_init(struct ingest *in, struct writer *w, const struct feed_row *feed,
+    const char *now);
+
+/* The sink adapters write into. */
+struct sink ingest_sink(struct ingest *in);
+
+/*
+ * Ends a complete, valid payload: figures of the feed it did not contain are
+ * marked withdrawn (never deleted).
+ */
+enum status ingest_finish(struct ingest *in, char *err);
+
+/* 1 if the payload changed anything readers see. */
+int ingest_changed(const struct ingest *in);
+
+/*
+ * Checks one claim and fills out (pointing into claim and into scratch
+ * storage inside in). Returns ST_OK, or ST_INVALID with the reason in why.
+ * Exposed for unit tests.
+ */
+enum status ingest_claim(struct ingest *in, const struct claim *c, char *why);
+
+#endif

@@ -1,0 +1,123 @@
+#include "payload.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/strutil.h"
+
+struct payload {
+	struct writer           *w;
+	const struct adapter    *adapter;
+	struct ingest            ingest;
+	struct sink              sink;
+	void                    *state;   /* the adapter's, for the current page */
+	int                      open;    /* the transaction is open */
+};
+
+struct payload *
+payload_begin(struct writer *w, const struct feed_row *feed, const struct adapter *a,
+    const char *now, char *err)
+{
+	struct payload *p;
+
+	if ((p = calloc(1, sizeof *p)) == NULL) {
+		err_set(err, "out of memory");
+		return NULL;
+	}
+	p->w = w;
+	p->adapter = a;
+	ingest_init(&p->ingest, w, feed, now);
+	p->sink = ingest_sink(&p->ingest);
+	if (writer_begin(w, err) != ST_OK) {
+		free(p);
+		return NULL;
+	}
+	p->open = 1;
+	return p;
+}
+
+enum status
+payload_page_begin(struct payload *p, const char *url, char *err)
+{
+	struct adapter_ctx ctx = { .sink = &p->sink, .url = url };
+
+	p->adapter->free(p->state);
+	if ((p->state = p->adapter->begin(&ctx, err)) == NULL)
+		return ST_NOMEM;
+	return ST_OK;
+}
+
+/* A database error inside the sink outranks the adapter's view of it. */
+static enum status
+payload_status(struct payload *p, enum status st, char *err)
+{
+	if (p->ingest.fatal != ST_OK) {
+		err_set(err, "%s", p->ingest.fatal_err);
+		return p->ingest.fatal;
+	}
+	return st;
+}
+
+enum status
+payload_write(struct payload *p, const char *data, size_t n, char *err)
+{
+	return payload_status(p, p->adapter->write(p->state, data, n, err), err);
+}
+
+enum status
+payload_page_end(struct payload *p, char *next, size_t size, char *err)
+{
+	enum status st;
+
+	next[0] = '\0';
+	st = payload_status(p, p->adapter->end(p->state, err), err);
+	if (st != ST_OK)
+		return st;
+	if (p->adapter->next_page(p->state, next, size) != ST_OK)
+		next[0] = '\0';
+	return ST_OK;
+}
+
+enum status
+payload_commit(struct payload *p, int dry_run, const char *etag, const char *last_modified,
+    char *err)
+{
+	struct fetch_result r;
+	enum status st;
+	char now[21];
+
+	if ((st = ingest_finish(&p->ingest, err)) != ST_OK)
+		return st;
+	if (dry_run) {
+		writer_rollback(p->w);
+		p->open = 0;
+		return ST_OK;
+	}
+	r = (struct fetch_result){ .added = p->ingest.added, .changed = p->ingest.changed,
+	    .unchanged = p->ingest.unchanged, .rejected = p->ingest.rejected,
+	    .etag = etag, .last_modified = last_modified };
+	time_now_iso(now);
+	if ((st = writer_feed_success(p->w, p->ingest.feed->id, now, &r, err)) != ST_OK)
+		return st;
+	if ((st = writer_commit(p->w, ingest_changed(&p->ingest), err)) != ST_OK)
+		return st;
+	p->open = 0;
+	return ST_OK;
+}
+
+const struct ingest *
+payload_counts(const struct payload *p)
+{
+	return &p->ingest;
+}
+
+void
+payload_free(struct payload *p)
+{
+	if (p == NULL)
+		return;
+	if (p->open)
+		writer_rollback(p->w);
+	p->adapter->free(p->state);
+	free(p);
+}

@@ -1,0 +1,445 @@
+#include "read.h"
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIGURE_SELECT \
+	"SELECT f.id, m.code, m.category, f.value, f.qualifier, f.grp, " \
+	"l.code, l.name, l.country, l.admin_level, l.type, " \
+	"f.as_of, f.period_start, f.period_end, f.sort_date, " \
+	"s.code, s.name, s.organisation, s.type, s.url, s.licence, " \
+	"f.via, f.url, f.quote, f.reported_on, f.retrieved_at, f.licence, fd.code, f.withdrawn " \
+	"FROM figure AS f " \
+	"CROSS JOIN metric AS m ON m.id = f.metric_id " \
+	"CROSS JOIN location AS l ON l.id = f.location_id " \
+	"CROSS JOIN source AS s ON s.id = f.source_id " \
+	"CROSS JOIN feed AS fd ON fd.id = f.feed_id "
+
+#define FIGURE_COUNT "SELECT count(*) FROM figure AS f "
+
+/*
+ * Every filter, NULL meaning "not filtered". The driving filter of each
+ * variant below repeats one of these as a plain equality so the planner
+ * reads that filter's index in (sort_date, id) order.
+ */
+#define FIGURE_FILTERS \
+	"(:withdrawn = 1 OR f.withdrawn = 0) " \
+	"AND (:metric IS NULL OR f.metric_id = :metric) " \
+	"AND (:category IS NULL OR f.metric_id IN " \
+	"     (SELECT id FROM metric WHERE category = :category)) " \
+	"AND (:location IS NULL OR f.location_id = :location) " \
+	"AND (:subtree IS NULL OR f.location_id IN " \
+	"     (SELECT location_id FROM location_tree WHERE ancestor_id = :subtree)) " \
+	"AND (:country IS NULL OR f.country = :country) " \
+	"AND (:source IS NULL OR f.source_id = :source) " \
+	"AND (:feed IS NULL OR f.feed_id = :feed) " \
+	"AND (:grp IS NULL OR f.grp = :grp) " \
+	"AND f.sort_date >= :since AND f.sort_date <= :until " \
+	"AND (:cursor_id IS NULL OR f.sort_date < :cursor_date OR f.id < :cursor_id) "
+
+#define FIGURE_ORDER "ORDER BY f.sort_date DESC, f.id DESC LIMIT :limit"
+
+#define DRIVE_LOCATION "f.location_id = :location AND "
+#define DRIVE_SUBTREE \
+	"f.location_id IN (SELECT location_id FROM location_tree WHERE ancestor_id = :subtree) AND "
+#define DRIVE_COUNTRY  "f.country = :country AND "
+#define DRIVE_SOURCE   "f.source_id = :source AND "
+#define DRIVE_METRIC   "f.metric_id = :metric AND "
+#define DRIVE_CATEGORY "f.metric_id IN (SELECT id FROM metric WHERE category = :category) AND "
+#define DRIVE_FEED     "f.feed_id = :feed AND "
+#define DRIVE_GROUP    "f.grp = :grp AND "
+#define DRIVE_ALL      ""
+
+#define FIGURE_VARIANT(drive) \
+	FIGURE_SELECT "WHERE " drive FIGURE_FILTERS FIGURE_ORDER, \
+	FIGURE_COUNT "WHERE " drive FIGURE_FILTERS
+
+/* The variants, most selective first: the first whose filter is set drives. */
+enum drive {
+	DRIVE_BY_LOCATION, DRIVE_BY_SUBTREE, DRIVE_BY_SOURCE, DRIVE_BY_COUNTRY,
+	DRIVE_BY_METRIC, DRIVE_BY_CATEGORY, DRIVE_BY_FEED, DRIVE_BY_GROUP, DRIVE_BY_DATE,
+	DRIVE__COUNT
+};
+
+enum rstmt {
+	R_BEGIN, R_COMMIT, R_STATE,
+	R_METRIC_ID, R_LOCATION_ID, R_SOURCE_ID, R_FEED_ID, R_COUNTRY_KNOWN, R_GROUP_KNOWN,
+	R_FIGURE, R_REVISIONS,
+	R_LOCATIONS, R_LOCATIONS_COUNT, R_SOURCES, R_SOURCES_COUNT, R_FEEDS, R_METRICS,
+	R_FIGURES,                                   /* DRIVE__COUNT pairs: list, count */
+	R__COUNT = R_FIGURES + 2 * DRIVE__COUNT
+};
+
+#define LOCATION_FILTERS \
+	"WHERE (:country IS NULL OR l.country = :country) " \
+	"AND (:parent IS NULL OR l.parent_id = :parent) " \
+	"AND (:level IS NULL OR l.admin_level = :level) " \
+	"AND (:type IS NULL OR l.type = :type) "
+#define SOURCE_FILTERS "WHERE (:type IS NULL OR type = :type) "
+
+static const char *const rsql[R__COUNT] = {
+	[R_BEGIN] = "BEGIN",
+	[R_COMMIT] = "COMMIT",
+	[R_STATE] = "SELECT data_version, data_changed_at FROM state WHERE id = 1",
+	[R_METRIC_ID] = "SELECT id FROM metric WHERE code = ?1",
+	[R_LOCATION_ID] = "SELECT id FROM location WHERE code = ?1",
+	[R_SOURCE_ID] = "SELECT id FROM source WHERE code = ?1",
+	[R_FEED_ID] = "SELECT id FROM feed WHERE code = ?1",
+	[R_COUNTRY_KNOWN] = "SELECT 1 FROM location WHERE country = ?1 LIMIT 1",
+	[R_GROUP_KNOWN] = "SELECT 1 FROM figure WHERE grp = ?1 LIMIT 1",
+	[R_FIGURE] = FIGURE_SELECT "WHERE f.id = ?1",
+	[R_REVISIONS] =
+	    "SELECT id, value, qualifier, as_of, period_start, period_end, reported_on, url, "
+	    "quote, retrieved_at, superseded_at FROM revision WHERE figure_id = ?1 "
+	    "ORDER BY id DESC",
+	[R_LOCATIONS] =
+	    "SELECT l.code, l.name, l.country, l.admin_level, l.type, p.code "
+	    "FROM location AS l LEFT JOIN location AS p ON p.id = l.parent_id "
+	    LOCATION_FILTERS "AND (:cursor IS NULL OR l.code > :cursor) "
+	    "ORDER BY l.code LIMIT :limit",
+	[R_LOCATIONS_COUNT] = "SELECT count(*) FROM location AS l " LOCATION_FILTERS,
+	[R_SOURCES] =
+	    "SELECT code, name, organisation, type, url, licence FROM source "
+	    SOURCE_FILTERS "AND (:cursor IS NULL OR code > :cursor) ORDER BY code LIMIT :limit",
+	[R_SOURCES_COUNT] = "SELECT count(*) FROM source " SOURCE_FILTERS,
+	/*
+	 * A feed is stale when it is enabled and has no success, its last
+	 * attempt failed, or its last success is older than two intervals.
+	 */
+	[R_FEEDS] =
+	    "SELECT code, name, url, adapter, interval, enabled, last_attempt, last_success, "
+	    "last_error, consecutive_failures, rows_added, rows_changed, rows_unchanged, "
+	    "rows_rejected, "
+	    "enabled AND (last_success IS NULL OR consecutive_failures > 0 OR "
+	    "  unixepoch(?1) - unixepoch(last_success) > 2 * interval) "
+	    "FROM feed ORDER BY code",
+	[R_METRICS] =
+	    "SELECT code, category, hxl, label, description FROM metric "
+	    "WHERE (?1 IS NULL OR category = ?1) ORDER BY id",
+	[R_FIGURES + 2 * DRIVE_BY_LOCATION] = FIGURE_VARIANT(DRIVE_LOCATION),
+	[R_FIGURES + 2 * DRIVE_BY_SUBTREE] = FIGURE_VARIANT(DRIVE_SUBTREE),
+	[R_FIGURES + 2 * DRIVE_BY_SOURCE] = FIGURE_VARIANT(DRIVE_SOURCE),
+	[R_FIGURES + 2 * DRIVE_BY_COUNTRY] = FIGURE_VARIANT(DRIVE_COUNTRY),
+	[R_FIGURES + 2 * DRIVE_BY_METRIC] = FIGURE_VARIANT(DRIVE_METRIC),
+	[R_FIGURES + 2 * DRIVE_BY_CATEGORY] = FIGURE_VARIANT(DRIVE_CATEGORY),
+	[R_FIGURES + 2 * DRIVE_BY_FEED] = FIGURE_VARIANT(DRIVE_FEED),
+	[R_FIGURES + 2 * DRIVE_BY_GROUP] = FIGURE_VARIANT(DRIVE_GROUP),
+	[R_FIGURES + 2 * DRIVE_BY_DATE] = FIGURE_VARIANT(DRIVE_ALL),
+};
+
+struct store {
+	sqlite3      *db;
+	sqlite3_stmt *st[R__COUNT];
+};
+
+enum status
+store_open(const char *path, struct store **out, char *err)
+{
+	struct store *s;
+	enum status rs;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof *s)) == NULL) {
+		err_set(err, "store: out of memory");
+		return ST_NOMEM;
+	}
+	if ((rs = db_open_ro(path, &s->db, err)) != ST_OK) {
+		free(s);
+		return rs;
+	}
+	for (int i = 0; i < R__COUNT; i++)
+		if (sqlite3_prepare_v3(s->db, rsql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
+		    NULL) != SQLITE_OK) {
+			err_set(err, "store: preparing statement %d: %s", i, sqlite3_errmsg(s->db));
+			store_close(s);
+			return ST_UNAVAILABLE;
+		}
+	*out = s;
+	return ST_OK;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < R__COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close_v2(s->db);
+	free(s);
+}
+
+const char *
+store_errmsg(struct store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+void
+store_done(sqlite3_stmt *st)
+{
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+static sqlite3_stmt *
+stmt(struct store *s, int i)
+{
+	store_done(s->st[i]);
+	return s->st[i];
+}
+
+enum status
+store_begin(struct store *s, struct data_state *state, char *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_step(stmt(s, R_BEGIN)) != SQLITE_DONE) {
+		err_set(err, "store: BEGIN: %s", sqlite3_errmsg(s->db));
+		return ST_UNAVAILABLE;
+	}
+	st = stmt(s, R_STATE);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		err_set(err, "store: reading the data state: %s", sqlite3_errmsg(s->db));
+		store_done(st);
+		store_end(s);
+		return ST_UNAVAILABLE;
+	}
+	state->version = sqlite3_column_int64(st, 0);
+	snprintf(state->changed_at, sizeof state->changed_at, "%s",
+	    (const char *)sqlite3_column_text(st, 1));
+	state->schema_version = db_latest_version();
+	store_done(st);
+	return ST_OK;
+}
+
+void
+store_end(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_step(stmt(s, R_COMMIT));
+	store_done(s->st[R_COMMIT]);
+}
+
+enum status
+store_lookup(struct store *s, enum lookup what, const char *code, long long *id)
+{
+	static const int which[] = {
+		[LOOKUP_METRIC] = R_METRIC_ID, [LOOKUP_LOCATION] = R_LOCATION_ID,
+		[LOOKUP_SOURCE] = R_SOURCE_ID, [LOOKUP_FEED] = R_FEED_ID,
+	};
+	sqlite3_stmt *st = stmt(s, which[what]);
+	enum status rs = ST_NOT_FOUND;
+
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rs = ST_OK;
+	}
+	store_done(st);
+	return rs;
+}
+
+static int
+known(struct store *s, int i, const char *value)
+{
+	sqlite3_stmt *st = stmt(s, i);
+	int found;
+
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	store_done(st);
+	return found;
+}
+
+int
+store_country_known(struct store *s, const char *iso3)
+{
+	return known(s, R_COUNTRY_KNOWN, iso3);
+}
+
+int
+store_group_known(struct store *s, const char *group)
+{
+	return known(s, R_GROUP_KNOWN, group);
+}
+
+static void
+bind_id(sqlite3_stmt *st, const char *name, long long v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+
+	if (i > 0 && v > 0)
+		sqlite3_bind_int64(st, i, v);
+}
+
+static void
+bind_str(sqlite3_stmt *st, const char *name, const char *v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+
+	if (i > 0 && v != NULL)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static enum drive
+figure_drive(const struct figure_filter *f)
+{
+	if (f->location)
+		return DRIVE_BY_LOCATION;
+	if (f->subtree)
+		return DRIVE_BY_SUBTREE;
+	if (f->source)
+		return DRIVE_BY_SOURCE;
+	if (f->country)
+		return DRIVE_BY_COUNTRY;
+	if (f->metric)
+		return DRIVE_BY_METRIC;
+	if (f->category)
+		return DRIVE_BY_CATEGORY;
+	if (f->feed)
+		return DRIVE_BY_FEED;
+	if (f->group)
+		return DRIVE_BY_GROUP;
+	return DRIVE_BY_DATE;
+}
+
+static sqlite3_stmt *
+bind_figures(struct store *s, int i, const struct figure_filter *f, int with_cursor)
+{
+	sqlite3_stmt *st = stmt(s, i);
+	const char *until = f->until != NULL ? f->until : "9999-12-31";
+
+	/* The cursor's date is an upper bound too: it narrows the index range. */
+	if (with_cursor && f->cursor_date != NULL && strcmp(f->cursor_date, until) < 0)
+		until = f->cursor_date;
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":withdrawn"), f->withdrawn);
+	bind_id(st, ":metric", f->metric);
+	bind_str(st, ":category", f->category);
+	bind_id(st, ":location", f->location);
+	bind_id(st, ":subtree", f->subtree);
+	bind_str(st, ":country", f->country);
+	bind_id(st, ":source", f->source);
+	bind_id(st, ":feed", f->feed);
+	bind_str(st, ":grp", f->group);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":since"),
+	    f->since != NULL ? f->since : "0000-00-00", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":until"), until, -1,
+	    SQLITE_TRANSIENT);
+	if (with_cursor && f->cursor_date != NULL) {
+		bind_str(st, ":cursor_date", f->cursor_date);
+		bind_id(st, ":cursor_id", f->cursor_id);
+	}
+	bind_id(st, ":limit", f->limit);
+	return st;
+}
+
+sqlite3_stmt *
+store_figures(struct store *s, const struct figure_filter *f)
+{
+	return bind_figures(s, R_FIGURES + 2 * figure_drive(f), f, 1);
+}
+
+static enum status
+count(struct store *s, sqlite3_stmt *st, long long *total, char *err)
+{
+	enum status rs = ST_OK;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*total = sqlite3_column_int64(st, 0);
+	else {
+		err_set(err, "store: counting: %s", sqlite3_errmsg(s->db));
+		rs = ST_DB;
+	}
+	store_done(st);
+	return rs;
+}
+
+enum status
+store_figures_count(struct store *s, const struct figure_filter *f, long long *total,
+    char *err)
+{
+	return count(s, bind_figures(s, R_FIGURES + 2 * figure_drive(f) + 1, f, 0), total, err);
+}
+
+sqlite3_stmt *
+store_figure(struct store *s, long long id)
+{
+	sqlite3_stmt *st = stmt(s, R_FIGURE);
+
+	sqlite3_bind_int64(st, 1, id);
+	return st;
+}
+
+sqlite3_stmt *
+store_revisions(struct store *s, long long figure_id)
+{
+	sqlite3_stmt *st = stmt(s, R_REVISIONS);
+
+	sqlite3_bind_int64(st, 1, figure_id);
+	return st;
+}
+
+static sqlite3_stmt *
+bind_list(struct store *s, int i, const struct list_filter *f)
+{
+	sqlite3_stmt *st = stmt(s, i);
+
+	bind_str(st, ":country", f->country);
+	bind_str(st, ":type", f->type);
+	bind_id(st, ":parent", f->parent);
+	if (f->level >= 0)
+		sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":level"), f->level);
+	bind_str(st, ":cursor", f->cursor);
+	bind_id(st, ":limit", f->limit);
+	return st;
+}
+
+sqlite3_stmt *
+store_locations(struct store *s, const struct list_filter *f)
+{
+	return bind_list(s, R_LOCATIONS, f);
+}
+
+enum status
+store_locations_count(struct store *s, const struct list_filter *f, long long *total, char *err)
+{
+	return count(s, bind_list(s, R_LOCATIONS_COUNT, f), total, err);
+}
+
+sqlite3_stmt *
+store_sources(struct store *s, const struct list_filter *f)
+{
+	return bind_list(s, R_SOURCES, f);
+}
+
+enum status
+store_sources_count(struct store *s, const struct list_filter *f, long long *total, char *err)
+{
+	return count(s, bind_list(s, R_SOURCES_COUNT, f), total, err);
+}
+
+sqlite3_stmt *
+store_feeds(struct store *s, const char *now)
+{
+	sqlite3_stmt *st = stmt(s, R_FEEDS);
+
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	return st;
+}
+
+sqlite3_stmt *
+store_metrics(struct store *s, const char *category)
+{
+	sqlite3_stmt *st = stmt(s, R_METRICS);
+
+	if (category != NULL)
+		sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
+	return st;
+}

@@ -1,0 +1,550 @@
+#include "write.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum wstmt {
+	W_BEGIN, W_COMMIT, W_ROLLBACK, W_SEEN_CLEAR,
+	W_METRIC_GET,
+	W_SOURCE_GET, W_SOURCE_INS, W_SOURCE_SET_URL,
+	W_LOC_GET, W_LOC_INS, W_LOC_SET_NAME, W_TREE_SELF, W_TREE_ANCESTORS,
+	W_FEED_GET, W_FEED_INS, W_FEED_UPD, W_FEED_COUNT,
+	W_FIG_GET, W_FIG_INS, W_FIG_UPD, W_REV_INS, W_REV_SUPERSEDE,
+	W_SEEN_INS, W_WITHDRAW, W_STATE_BUMP,
+	W_FEED_OK, W_FEED_FAIL,
+	W__COUNT
+};
+
+static const char *const wsql[W__COUNT] = {
+	[W_BEGIN] = "BEGIN IMMEDIATE",
+	[W_COMMIT] = "COMMIT",
+	[W_ROLLBACK] = "ROLLBACK",
+	[W_SEEN_CLEAR] = "DELETE FROM temp.seen",
+	[W_METRIC_GET] = "SELECT id FROM metric WHERE code = ?1",
+	[W_SOURCE_GET] = "SELECT id, url FROM source WHERE code = ?1",
+	[W_SOURCE_INS] =
+	    "INSERT INTO source (code, name, organisation, type, url, licence) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[W_SOURCE_SET_URL] = "UPDATE source SET url = ?2 WHERE id = ?1 AND url IS NULL",
+	[W_LOC_GET] = "SELECT id, country, name = code FROM location WHERE code = ?1",
+	[W_LOC_INS] =
+	    "INSERT INTO location (code, name, country, admin_level, type, parent_id) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[W_LOC_SET_NAME] = "UPDATE location SET name = ?2 WHERE id = ?1",
+	[W_TREE_SELF] =
+	    "INSERT INTO location_tree (ancestor_id, location_id, depth) VALUES (?1, ?1, 0)",
+	[W_TREE_ANCESTORS] =
+	    "INSERT INTO location_tree (ancestor_id, location_id, depth) "
+	    "SELECT ancestor_id, ?1, depth + 1 FROM location_tree WHERE location_id = ?2",
+	[W_FEED_GET] =
+	    "SELECT id, coalesce(default_source_id, 0), interval, enabled, code, adapter, url, "
+	    "coalesce(etag, ''), coalesce(last_modified, '') FROM feed WHERE code = ?1",
+	[W_FEED_INS] =
+	    "INSERT INTO feed (code, name, url, adapter, interval, enabled, default_source_id) "
+	    "VALUES (?1, ?2, ?3, ?4, coalesce(?5, 86400), coalesce(?6, 1), ?7)",
+	[W_FEED_UPD] =
+	    "UPDATE feed SET name = coalesce(?2, name), url = coalesce(?3, url), "
+	    "adapter = coalesce(?4, adapter), interval = coalesce(?5, interval), "
+	    "enabled = coalesce(?6, enabled), "
+	    "default_source_id = coalesce(?7, default_source_id), "
+	    /* a new URL or adapter makes the stored HTTP validators meaningless */
+	    "etag = CASE WHEN coalesce(?3, url) = url AND coalesce(?4, adapter) = adapter "
+	    "THEN etag END, "
+	    "last_modified = CASE WHEN coalesce(?3, url) = url AND coalesce(?4, adapter) = adapter "
+	    "THEN last_modified END "
+	    "WHERE code = ?1",
+	[W_FEED_COUNT] = "SELECT count(*) FROM feed",
+	[W_FIG_GET] =
+	    "SELECT id, metric_id, location_id, source_id, grp, value, qualifier, as_of, "
+	    "period_start, period_end, reported_on, via, url, quote, licence, withdrawn "
+	    "FROM figure WHERE feed_id = ?1 AND key = ?2",
+	[W_FIG_INS] =
+	    "INSERT INTO figure (feed_id, key, metric_id, location_id, country, source_id, grp, "
+	    "value, qualifier, as_of, period_start, period_end, sort_date, reported_on, "
+	    "retrieved_at, via, url, quote, licence) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, ''), ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?17, ?18, ?19)",
+	[W_FIG_UPD] =
+	    "UPDATE figure SET metric_id = ?3, location_id = ?4, country = ?5, source_id = ?6, "
+	    "grp = coalesce(?7, ''), value = ?8, qualifier = ?9, as_of = ?10, period_start = ?11, "
+	    "period_end = ?12, sort_date = ?13, reported_on = ?14, retrieved_at = ?15, via = ?16, "
+	    "url = ?17, quote = ?18, licence = ?19, withdrawn = 0 "
+	    "WHERE feed_id = ?1 AND key = ?2",
+	[W_REV_INS] =
+	    "INSERT INTO revision (figure_id, value, qualifier, as_of, period_start, period_end, "
+	    "reported_on, url, quote, retrieved_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[W_REV_SUPERSEDE] =
+	    "UPDATE revision SET superseded_at = ?2 WHERE figure_id = ?1 AND superseded_at IS NULL",
+	[W_SEEN_INS] = "INSERT OR IGNORE INTO temp.seen (id) VALUES (?1)",
+	[W_WITHDRAW] =
+	    "UPDATE figure SET withdrawn = 1 WHERE feed_id = ?1 AND withdrawn = 0 "
+	    "AND id NOT IN (SELECT id FROM temp.seen)",
+	[W_STATE_BUMP] =
+	    "UPDATE state SET data_version = data_version + 1, "
+	    "data_changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+	[W_FEED_OK] =
+	    "UPDATE feed SET last_attempt = ?2, last_success = ?2, last_error = NULL, "
+	    "consecutive_failures = 0, rows_added = ?3, rows_changed = ?4, rows_unchanged = ?5, "
+	    "rows_rejected = ?6, etag = ?7, last_modified = ?8 WHERE id = ?1",
+	[W_FEED_FAIL] =
+	    "UPDATE feed SET last_attempt = ?2, last_error = ?3, "
+	    "consecutive_failures = consecutive_failures + 1 WHERE id = ?1",
+};
+
+struct writer {
+	sqlite3      *db;
+	sqlite3_stmt *st[W__COUNT];
+};
+
+struct writer *
+writer_new(sqlite3 *db, char *err)
+{
+	struct writer *w;
+
+	if ((w = calloc(1, sizeof *w)) == NULL) {
+		err_set(err, "writer: out of memory");
+		return NULL;
+	}
+	w->db = db;
+	/* Each feed's seen keys, to find withdrawn figures and duplicates. */
+	if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS seen (id INTEGER PRIMARY KEY)",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		err_set(err, "writer: cannot create temp table: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	for (int i = 0; i < W__COUNT; i++)
+		if (sqlite3_prepare_v3(db, wsql[i], -1, SQLITE_PREPARE_PERSISTENT, &w->st[i],
+		    NULL) != SQLITE_OK) {
+			err_set(err, "writer: preparing statement %d: %s (is the schema current? "
+			    "run --migrate)", i, sqlite3_errmsg(db));
+			goto fail;
+		}
+	return w;
+fail:
+	writer_free(w);
+	return NULL;
+}
+
+void
+writer_free(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	for (int i = 0; i < W__COUNT; i++)
+		sqlite3_finalize(w->st[i]);
+	free(w);
+}
+
+/* Binds text, or NULL when s is NULL or empty. */
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static sqlite3_stmt *
+stmt(struct writer *w, enum wstmt i)
+{
+	sqlite3_reset(w->st[i]);
+	sqlite3_clear_bindings(w->st[i]);
+	return w->st[i];
+}
+
+/* Steps a statement that returns no rows; resets it. */
+static enum status
+run(struct writer *w, sqlite3_stmt *st, const char *what, char *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		err_set(err, "store: %s: %s", what, sqlite3_errmsg(w->db));
+		return rc == SQLITE_BUSY ? ST_BUSY : ST_DB;
+	}
+	return ST_OK;
+}
+
+enum status
+writer_begin(struct writer *w, char *err)
+{
+	enum status st;
+
+	if ((st = run(w, stmt(w, W_BEGIN), "BEGIN IMMEDIATE", err)) != ST_OK)
+		return st;
+	if ((st = run(w, stmt(w, W_SEEN_CLEAR), "clearing seen keys", err)) != ST_OK)
+		writer_rollback(w);
+	return st;
+}
+
+enum status
+writer_commit(struct writer *w, int changed, char *err)
+{
+	enum status st;
+
+	if (changed && (st = run(w, stmt(w, W_STATE_BUMP), "bumping data version", err)) != ST_OK) {
+		writer_rollback(w);
+		return st;
+	}
+	if ((st = run(w, stmt(w, W_COMMIT), "COMMIT", err)) != ST_OK)
+		writer_rollback(w);
+	return st;
+}
+
+void
+writer_rollback(struct writer *w)
+{
+	if (!sqlite3_get_autocommit(w->db))
+		run(w, stmt(w, W_ROLLBACK), "ROLLBACK", NULL);
+}
+
+enum status
+writer_metric(struct writer *w, const char *code, long long *id)
+{
+	sqlite3_stmt *st = stmt(w, W_METRIC_GET);
+	enum status rs = ST_NOT_FOUND;
+
+	bind_text(st, 1, code);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		rs = ST_OK;
+	}
+	sqlite3_reset(st);
+	return rs;
+}
+
+enum status
+writer_source(struct writer *w, const struct source_in *in, long long *id, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_SOURCE_GET);
+	int has_url;
+
+	bind_text(st, 1, in->code);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		has_url = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		sqlite3_reset(st);
+		if (has_url || in->url == NULL || *in->url == '\0')
+			return ST_OK;
+		st = stmt(w, W_SOURCE_SET_URL);
+		sqlite3_bind_int64(st, 1, *id);
+		bind_text(st, 2, in->url);
+		return run(w, st, "setting a source's homepage", err);
+	}
+	sqlite3_reset(st);
+	st = stmt(w, W_SOURCE_INS);
+	bind_text(st, 1, in->code);
+	bind_text(st, 2, in->name);
+	bind_text(st, 3, in->organisation);
+	bind_text(st, 4, in->type);
+	bind_text(st, 5, in->url);
+	bind_text(st, 6, in->licence);
+	if (run(w, st, "inserting a source", err) != ST_OK)
+		return ST_DB;
+	*id = sqlite3_last_insert_rowid(w->db);
+	return ST_OK;
+}
+
+enum status
+writer_location(struct writer *w, const struct location_in *in, long long *id, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_LOC_GET);
+	enum status rs;
+
+	bind_text(st, 1, in->code);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int placeholder = sqlite3_column_int(st, 2);
+
+		*id = sqlite3_column_int64(st, 0);
+		if (strcmp((const char *)sqlite3_column_text(st, 1), in->country) != 0) {
+			err_set(err, "location %s belongs to country %s, not %s", in->code,
+			    (const char *)sqlite3_column_text(st, 1), in->country);
+			sqlite3_reset(st);
+			return ST_INVALID;
+		}
+		sqlite3_reset(st);
+		if (placeholder && strcmp(in->name, in->code) != 0) {
+			st = stmt(w, W_LOC_SET_NAME);
+			sqlite3_bind_int64(st, 1, *id);
+			bind_text(st, 2, in->name);
+			return run(w, st, "naming a location", err);
+		}
+		return ST_OK;
+	}
+	sqlite3_reset(st);
+	st = stmt(w, W_LOC_INS);
+	bind_text(st, 1, in->code);
+	bind_text(st, 2, in->name);
+	bind_text(st, 3, in->country);
+	if (in->admin_level >= 0)
+		sqlite3_bind_int(st, 4, in->admin_level);
+	bind_text(st, 5, in->type);
+	if (in->parent_id > 0)
+		sqlite3_bind_int64(st, 6, in->parent_id);
+	if ((rs = run(w, st, "inserting a location", err)) != ST_OK)
+		return rs;
+	*id = sqlite3_last_insert_rowid(w->db);
+	st = stmt(w, W_TREE_SELF);
+	sqlite3_bind_int64(st, 1, *id);
+	if ((rs = run(w, st, "inserting a location's tree row", err)) != ST_OK)
+		return rs;
+	if (in->parent_id > 0) {
+		st = stmt(w, W_TREE_ANCESTORS);
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_int64(st, 2, in->parent_id);
+		rs = run(w, st, "inserting a location's ancestors", err);
+	}
+	return rs;
+}
+
+static void
+copy_col(char *out, size_t size, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+
+	snprintf(out, size, "%s", s != NULL ? s : "");
+}
+
+enum status
+writer_feed_get(struct writer *w, const char *code, struct feed_row *out, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_FEED_GET);
+	int rc;
+
+	bind_text(st, 1, code);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->default_source_id = sqlite3_column_int64(st, 1);
+		out->interval = sqlite3_column_int64(st, 2);
+		out->enabled = sqlite3_column_int(st, 3);
+		copy_col(out->code, sizeof out->code, st, 4);
+		copy_col(out->adapter, sizeof out->adapter, st, 5);
+		copy_col(out->url, sizeof out->url, st, 6);
+		copy_col(out->etag, sizeof out->etag, st, 7);
+		copy_col(out->last_modified, sizeof out->last_modified, st, 8);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return ST_OK;
+	if (rc == SQLITE_DONE) {
+		err_set(err, "no feed %s: register it with --add-feed", code);
+		return ST_NOT_FOUND;
+	}
+	err_set(err, "store: reading feed %s: %s", code, sqlite3_errmsg(w->db));
+	return ST_DB;
+}
+
+long long
+writer_feed_count(struct writer *w)
+{
+	sqlite3_stmt *st = stmt(w, W_FEED_COUNT);
+	long long n = -1;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+enum status
+writer_feed_put(struct writer *w, const struct feed_in *in, struct feed_row *out, char *err)
+{
+	enum status rs;
+	sqlite3_stmt *st;
+	int exists;
+
+	rs = writer_feed_get(w, in->code, out, NULL);
+	if (rs != ST_OK && rs != ST_NOT_FOUND) {
+		err_set(err, "store: reading feed %s: %s", in->code, sqlite3_errmsg(w->db));
+		return rs;
+	}
+	exists = rs == ST_OK;
+	st = stmt(w, exists ? W_FEED_UPD : W_FEED_INS);
+	bind_text(st, 1, in->code);
+	bind_text(st, 2, exists || (in->name != NULL && *in->name) ? in->name : in->code);
+	bind_text(st, 3, in->url);
+	bind_text(st, 4, in->adapter);
+	if (in->interval > 0)
+		sqlite3_bind_int64(st, 5, in->interval);
+	if (in->enabled >= 0)
+		sqlite3_bind_int(st, 6, in->enabled);
+	if (in->default_source_id > 0)
+		sqlite3_bind_int64(st, 7, in->default_source_id);
+	if ((rs = run(w, st, exists ? "updating a feed" : "inserting a feed", err)) != ST_OK)
+		return rs;
+	return writer_feed_get(w, in->code, out, err);
+}
+
+/* 1 if column col of st holds the text s (NULL and "" both mean absent). */
+static int
+same_text(sqlite3_stmt *st, int col, const char *s)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+
+	if (v == NULL || *v == '\0')
+		return s == NULL || *s == '\0';
+	return s != NULL && strcmp(v, s) == 0;
+}
+
+static void
+bind_figure(sqlite3_stmt *st, const struct figure_in *in)
+{
+	sqlite3_bind_int64(st, 1, in->feed_id);
+	bind_text(st, 2, in->key);
+	sqlite3_bind_int64(st, 3, in->metric_id);
+	sqlite3_bind_int64(st, 4, in->location_id);
+	bind_text(st, 5, in->country);
+	sqlite3_bind_int64(st, 6, in->source_id);
+	bind_text(st, 7, in->group);
+	sqlite3_bind_int64(st, 8, in->value);
+	bind_text(st, 9, in->qualifier);
+	bind_text(st, 10, in->as_of);
+	bind_text(st, 11, in->period_start);
+	bind_text(st, 12, in->period_end);
+	bind_text(st, 13, in->sort_date);
+	bind_text(st, 14, in->reported_on);
+	bind_text(st, 15, in->retrieved_at);
+	bind_text(st, 16, in->via);
+	bind_text(st, 17, in->url);
+	bind_text(st, 18, in->quote);
+	bind_text(st, 19, in->licence);
+}
+
+static enum status
+add_revision(struct writer *w, long long figure_id, const struct figure_in *in, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_REV_INS);
+
+	sqlite3_bind_int64(st, 1, figure_id);
+	sqlite3_bind_int64(st, 2, in->value);
+	bind_text(st, 3, in->qualifier);
+	bind_text(st, 4, in->as_of);
+	bind_text(st, 5, in->period_start);
+	bind_text(st, 6, in->period_end);
+	bind_text(st, 7, in->reported_on);
+	bind_text(st, 8, in->url);
+	bind_text(st, 9, in->quote);
+	bind_text(st, 10, in->retrieved_at);
+	return run(w, st, "inserting a revision", err);
+}
+
+enum status
+writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome *out,
+    char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_FIG_GET);
+	long long id;
+	int same, rc;
+	enum status rs;
+
+	sqlite3_bind_int64(st, 1, in->feed_id);
+	bind_text(st, 2, in->key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		same = sqlite3_column_int64(st, 1) == in->metric_id &&
+		    sqlite3_column_int64(st, 2) == in->location_id &&
+		    sqlite3_column_int64(st, 3) == in->source_id &&
+		    same_text(st, 4, in->group) &&
+		    sqlite3_column_int64(st, 5) == in->value &&
+		    same_text(st, 6, in->qualifier) && same_text(st, 7, in->as_of) &&
+		    same_text(st, 8, in->period_start) && same_text(st, 9, in->period_end) &&
+		    same_text(st, 10, in->reported_on) && same_text(st, 11, in->via) &&
+		    same_text(st, 12, in->url) && same_text(st, 13, in->quote) &&
+		    same_text(st, 14, in->licence) && sqlite3_column_int(st, 15) == 0;
+		sqlite3_reset(st);
+	} else {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			err_set(err, "store: reading figure %s: %s", in->key, sqlite3_errmsg(w->db));
+			return ST_DB;
+		}
+		st = stmt(w, W_FIG_INS);
+		bind_figure(st, in);
+		if ((rs = run(w, st, "inserting a figure", err)) != ST_OK)
+			return rs;
+		id = sqlite3_last_insert_rowid(w->db);
+		if ((rs = add_revision(w, id, in, err)) != ST_OK)
+			return rs;
+		*out = FIG_ADDED;
+		goto seen;
+	}
+
+	/* An existing key: first check it was not already written by this payload. */
+	st = stmt(w, W_SEEN_INS);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rs = run(w, st, "recording a seen key", err)) != ST_OK)
+		return rs;
+	if (sqlite3_changes(w->db) == 0) {
+		*out = FIG_DUPLICATE;
+		return ST_OK;
+	}
+	if (same) {
+		*out = FIG_UNCHANGED;
+		return ST_OK;
+	}
+	st = stmt(w, W_FIG_UPD);
+	bind_figure(st, in);
+	if ((rs = run(w, st, "updating a figure", err)) != ST_OK)
+		return rs;
+	st = stmt(w, W_REV_SUPERSEDE);
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, in->retrieved_at);
+	if ((rs = run(w, st, "superseding a revision", err)) != ST_OK)
+		return rs;
+	if ((rs = add_revision(w, id, in, err)) != ST_OK)
+		return rs;
+	*out = FIG_CHANGED;
+	return ST_OK;
+seen:
+	st = stmt(w, W_SEEN_INS);
+	sqlite3_bind_int64(st, 1, id);
+	return run(w, st, "recording a seen key", err);
+}
+
+enum status
+writer_withdraw_unseen(struct writer *w, long long feed_id, long long *count, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_WITHDRAW);
+	enum status rs;
+
+	sqlite3_bind_int64(st, 1, feed_id);
+	if ((rs = run(w, st, "withdrawing figures missing from the payload", err)) != ST_OK)
+		return rs;
+	*count = sqlite3_changes(w->db);
+	return ST_OK;
+}
+
+enum status
+writer_feed_success(struct writer *w, long long feed_id, const char *when,
+    const struct fetch_result *r, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_FEED_OK);
+
+	sqlite3_bind_int64(st, 1, feed_id);
+	bind_text(st, 2, when);
+	sqlite3_bind_int64(st, 3, r->added);
+	sqlite3_bind_int64(st, 4, r->changed);
+	sqlite3_bind_int64(st, 5, r->unchanged);
+	sqlite3_bind_int64(st, 6, r->rejected);
+	bind_text(st, 7, r->etag);
+	bind_text(st, 8, r->last_modified);
+	return run(w, st, "recording a feed's success", err);
+}
+
+enum status
+writer_feed_failure(struct writer *w, long long feed_id, const char *when, const char *error,
+    char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_FEED_FAIL);
+
+	sqlite3_bind_int64(st, 1, feed_id);
+	bind_text(st, 2, when);
+	bind_text(st, 3, error);
+	return run(w, st, "recording a feed's failure", err);
+}

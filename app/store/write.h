@@ -1,0 +1,109 @@
+/*
+ * write.h: the refresher's writes. Nothing else writes the database.
+ *
+ * A writer prepares its statements once (an enum-indexed array, as sqlbox
+ * does) and is used for one feed at a time between writer_begin and
+ * writer_commit/writer_rollback: one BEGIN IMMEDIATE … COMMIT per feed, so
+ * readers see either the old or the new data of a feed, never half.
+ * Text arguments that are NULL or "" are stored as NULL (not given).
+ */
+#ifndef FIGURES_WRITE_H
+#define FIGURES_WRITE_H
+
+#include <sqlite3.h>
+#include "../core/err.h"
+
+struct writer;
+
+struct source_in {
+	const char *code, *name, *organisation, *type, *url, *licence;
+};
+
+struct location_in {
+	const char *code, *name, *country, *type;
+	int         admin_level;   /* -1: none (sites, regions) */
+	long long   parent_id;     /* 0: none */
+};
+
+struct feed_in {
+	const char *code, *name, *url, *adapter;
+	long long   interval;      /* seconds; 0: keep (or the default for a new feed) */
+	int         enabled;       /* -1: keep (or enabled for a new feed) */
+	long long   default_source_id;  /* 0: keep */
+};
+
+struct feed_row {
+	long long id, default_source_id, interval;
+	int       enabled;
+	char      code[65], adapter[32];
+	char      url[2048];
+	char      etag[256], last_modified[64];
+};
+
+struct figure_in {
+	long long   feed_id, metric_id, location_id, source_id, value;
+	const char *key, *country, *group, *qualifier;
+	const char *as_of, *period_start, *period_end, *sort_date, *reported_on;
+	const char *retrieved_at, *via, *url, *quote, *licence;
+};
+
+enum figure_outcome { FIG_ADDED, FIG_CHANGED, FIG_UNCHANGED, FIG_DUPLICATE };
+
+struct fetch_result {
+	long long   added, changed, unchanged, rejected;
+	const char *etag, *last_modified;  /* validators to send next time, or NULL */
+};
+
+/* Prepares the writer's statements on db (which the caller keeps open). */
+struct writer *writer_new(sqlite3 *db, char *err);
+void writer_free(struct writer *w);
+
+enum status writer_begin(struct writer *w, char *err);
+/* Commits; if changed, first bumps the data version readers use for ETags. */
+enum status writer_commit(struct writer *w, int changed, char *err);
+void writer_rollback(struct writer *w);
+
+/* The metric's id, or ST_NOT_FOUND. */
+enum status writer_metric(struct writer *w, const char *code, long long *id);
+
+/* Finds the source by code or creates it; fills a missing homepage. */
+enum status writer_source(struct writer *w, const struct source_in *in, long long *id,
+    char *err);
+
+/*
+ * Finds the location by code or creates it under parent. An existing location
+ * of another country is an error (ST_INVALID); a name that was only the code
+ * is replaced by a real one.
+ */
+enum status writer_location(struct writer *w, const struct location_in *in, long long *id,
+    char *err);
+
+/* Creates the feed, or updates the fields given; fills *out. */
+enum status writer_feed_put(struct writer *w, const struct feed_in *in, struct feed_row *out,
+    char *err);
+/* How many feeds are registered, or -1 on error. */
+long long writer_feed_count(struct writer *w);
+/* Reads a feed by code; ST_NOT_FOUND if there is none. */
+enum status writer_feed_get(struct writer *w, const char *code, struct feed_row *out,
+    char *err);
+
+/*
+ * Writes one validated figure: a new key is added with its first revision; a
+ * changed one is updated and gets a new revision; an unchanged one is not
+ * touched. A key already written in this transaction is FIG_DUPLICATE.
+ */
+enum status writer_figure(struct writer *w, const struct figure_in *in,
+    enum figure_outcome *out, char *err);
+
+/* Marks the feed's figures not written in this transaction as withdrawn. */
+enum status writer_withdraw_unseen(struct writer *w, long long feed_id, long long *count,
+    char *err);
+
+/* Records a successful fetch (inside or outside a transaction). */
+enum status writer_feed_success(struct writer *w, long long feed_id, const char *when,
+    const struct fetch_result *r, char *err);
+/* Records a failed fetch: last_error, one more consecutive failure. */
+enum status writer_feed_failure(struct writer *w, long long feed_id, const char *when,
+    const char *error, char *err);
+
+#endif

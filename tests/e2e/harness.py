@@ -1,0 +1,156 @@
+"""End-to-end harness: the real figures-fcgi behind the real nginx, on a free
+loopback port, with everything (database, socket, nginx prefix) in a temporary
+directory. Every process it starts gets PR_SET_PDEATHSIG, so it stops by itself
+if the test runner dies; stop() ends them in any case.
+
+FIGURES_BIN names the build directory with figures-fcgi and figures-refresh.
+"""
+import ctypes
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.abspath(os.environ.get("FIGURES_BIN", os.path.join(ROOT, "build")))
+SEED = os.path.join(ROOT, "sql", "seed", "ain-issa-report.csv")
+CONTRACT_CHECK = os.path.join(os.path.dirname(ROOT), "shared", "bin", "contract-check")
+
+_libc = ctypes.CDLL("libc.so.6", use_errno=True)
+
+
+def _die_with_parent():
+    _libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def refresh(db, *args, check=True):
+    """Runs figures-refresh; returns the CompletedProcess (stdout+stderr as text)."""
+    p = subprocess.run([os.path.join(BIN, "figures-refresh"), "--db", db, *args],
+                       capture_output=True, text=True, timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError("figures-refresh %s failed (%d): %s" % (args, p.returncode, p.stderr))
+    return p
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class Service:
+    def __init__(self, seed=True, workers=2, rate=0):
+        self.seed, self.workers, self.rate = seed, workers, rate
+        self.procs = []
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        self.dir = tempfile.mkdtemp(prefix="figures-e2e-")
+        os.chmod(self.dir, 0o755)   # nginx's workers (www-data under root) reach the socket
+        self.db = os.path.join(self.dir, "figures.db")
+        self.socket = os.path.join(self.dir, "fcgi.sock")
+        self.port = free_port()
+        refresh(self.db, "--migrate", "--quiet")
+        if self.seed:
+            refresh(self.db, "--import", SEED, "--feed", "ain-issa-report", "--quiet")
+        self.start_worker()
+        prefix = os.path.join(self.dir, "nginx")
+        conf = subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), prefix,
+                               "127.0.0.1:%d" % self.port, self.socket, str(self.rate)],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        self.nginx_log = os.path.join(prefix, "logs")
+        self._spawn(["nginx", "-p", prefix, "-c", conf, "-e", os.path.join(prefix, "logs", "error.log")],
+                    "nginx")
+        self.wait_ready()
+
+    def start_worker(self):
+        args = [os.path.join(BIN, "figures-fcgi"), "--db", self.db, "--socket", self.socket,
+                "--workers", str(self.workers)]
+        if os.geteuid() == 0:
+            args += ["--socket-group", "www-data"]
+        self.worker = self._spawn(args, "worker")
+        for _ in range(100):
+            if os.path.exists(self.socket):
+                return
+            time.sleep(0.05)
+        raise AssertionError("figures-fcgi did not create its socket")
+
+    def _spawn(self, args, name):
+        log = open(os.path.join(self.dir, name + ".log"), "ab")
+        p = subprocess.Popen(args, stdout=log, stderr=log, preexec_fn=_die_with_parent)
+        self.procs.append(p)
+        return p
+
+    def wait_ready(self, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if self.get("/v1/health").status in (200, 503):
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError("the service did not answer /v1/health in %ss" % timeout)
+
+    def request(self, method, path, headers=None, body=None):
+        """Sends path exactly as given (no re-encoding), returns a Response."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            c.putrequest(method, path, skip_accept_encoding=True)
+            for k, v in (headers or {}).items():
+                c.putheader(k, v)
+            if body is not None:
+                c.putheader("Content-Length", str(len(body)))
+            c.endheaders(body)
+            r = c.getresponse()
+            data = r.read()
+            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+        finally:
+            c.close()
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers)
+
+    def log(self, name):
+        with open(os.path.join(self.dir, name + ".log"), errors="replace") as f:
+            return f.read()
+
+    def access_statuses(self):
+        """The HTTP statuses nginx logged, in order."""
+        with open(os.path.join(self.nginx_log, "access.log")) as f:
+            return [int(line.split('"')[2].split()[0]) for line in f if line.count('"') >= 2]
+
+    def stop(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        self.procs = []
+        shutil.rmtree(self.dir, ignore_errors=True)

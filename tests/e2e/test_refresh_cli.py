@@ -1,0 +1,172 @@
+"""figures-refresh as cron and operators use it: arguments, exit codes, log lines,
+and what the API serves after good, bad and broken imports."""
+import fcntl
+import os
+import shutil
+import sqlite3
+import tempfile
+import unittest
+
+from harness import SEED, Service, refresh
+
+with open(SEED, encoding="utf-8") as _f:
+    SEED_LINES = _f.read().splitlines()
+HEAD = SEED_LINES[:3]          # title, header and hashtag rows
+ROWS = SEED_LINES[3:]
+
+
+def write(path, lines):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\r\n".join(lines) + "\r\n")
+    return path
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="figures-cli-")
+        self.db = os.path.join(self.dir, "f.db")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def test_help_and_usage_errors(self):
+        p = refresh(self.db, "--help")
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("--import", p.stdout)
+        for args, needle in [
+            ((), "nothing to do"),
+            (("--bogus",), "unknown or incomplete option"),
+            (("--import", SEED), "--import needs --feed"),
+            (("--import", SEED, "--feed", "bad feed"), "is not 1-64"),
+            (("--import", SEED, "--feed", "x", "--adapter", "nope"), "unknown --adapter"),
+            (("--migrate", "extra"), "unexpected argument"),
+        ]:
+            with self.subTest(args=args):
+                p = refresh(self.db, *args, check=False)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(needle, p.stderr)
+
+    def test_migrate_is_harmless_twice_and_records_the_version(self):
+        self.assertIn("(created)", refresh(self.db, "--migrate").stderr)
+        self.assertIn("already current", refresh(self.db, "--migrate").stderr)
+        with sqlite3.connect(self.db) as c:
+            self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 1)
+            self.assertEqual(c.execute("SELECT count(*) FROM metric").fetchone()[0], 10)
+
+    def test_import_needs_a_migrated_database(self):
+        p = refresh(self.db, "--import", SEED, "--feed", "x", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--migrate", p.stderr)
+
+    def test_a_held_lock_stops_a_second_refresh(self):
+        refresh(self.db, "--migrate")
+        with open(self.db + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            p = refresh(self.db, "--import", SEED, "--feed", "x", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("another figures-refresh", p.stderr)
+        with sqlite3.connect(self.db) as c:
+            self.assertEqual(c.execute("SELECT count(*) FROM figure").fetchone()[0], 0)
+
+    def test_bad_rows_are_rejected_counted_and_logged(self):
+        refresh(self.db, "--migrate")
+        good = ROWS[0]
+        bad = [
+            good.replace(",,100,,exact,", ",,fled,,exact,"),          # not a number
+            good.replace(",,100,,exact,", ",,-5,,exact,"),            # negative
+            good.replace(",,100,,exact,", ",,3.5,,exact,"),           # not whole
+            good.replace("2019-10-13,2019-10-13", "2019-10-13,2019-02-30"),  # impossible date
+            good.replace(",SYR,Syria,", ",,Syria,"),                  # no country
+            good.replace(",exact,", ",roughly,"),                     # unknown qualifier
+        ]
+        path = write(os.path.join(self.dir, "bad.csv"), HEAD + [good] + bad)
+        p = refresh(self.db, "--import", path, "--feed", "mixed")
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("1 added, 0 changed, 0 unchanged, 6 rejected", p.stderr)
+        for needle in ["row 5 rejected: value 'fled'", "row 6 rejected: value '-5'",
+                       "row 7 rejected: value '3.5'", "row 8 rejected: as-of date '2019-02-30'",
+                       "row 9 rejected: missing location", "row 10 rejected: qualifier 'roughly'"]:
+            self.assertIn(needle, p.stderr)
+
+    def test_if_empty_imports_only_into_an_empty_database(self):
+        refresh(self.db, "--migrate")
+        self.assertIn("10 added", refresh(self.db, "--if-empty", "--import", SEED, "--feed", "s").stderr)
+        p = refresh(self.db, "--if-empty", "--import", SEED, "--feed", "other")
+        self.assertIn("not importing", p.stderr)
+        with sqlite3.connect(self.db) as c:
+            self.assertEqual(c.execute("SELECT count(*) FROM feed").fetchone()[0], 1)
+
+    def test_dry_run_writes_nothing(self):
+        refresh(self.db, "--migrate")
+        refresh(self.db, "--import", SEED, "--feed", "s")
+        changed = write(os.path.join(self.dir, "c.csv"), HEAD + [ROWS[0].replace(",,100,", ",,150,")] + ROWS[1:])
+        p = refresh(self.db, "--dry-run", "--import", changed, "--feed", "s")
+        self.assertIn("dry run, nothing written: 0 added, 1 changed", p.stderr)
+        with sqlite3.connect(self.db) as c:
+            self.assertEqual(c.execute("SELECT value FROM figure WHERE id = 1").fetchone()[0], 100)
+            self.assertEqual(c.execute("SELECT count(*) FROM revision").fetchone()[0], 10)
+
+
+class RefreshThroughTheApi(unittest.TestCase):
+    """Imports into the database a running worker serves."""
+
+    def setUp(self):
+        self.svc = Service()
+        self.svc.start()
+        self.tmp = tempfile.mkdtemp(prefix="figures-csv-")
+
+    def tearDown(self):
+        self.svc.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_a_broken_payload_keeps_the_last_good_data_and_marks_the_feed_stale(self):
+        for name, lines in [("no-tags", ["a,b", "1,2"]),
+                            ("truncated", HEAD + ROWS[:2] + [ROWS[2][:60] + ',"unterminated'])]:
+            with self.subTest(name):
+                path = write(os.path.join(self.tmp, name + ".csv"), lines)
+                p = refresh(self.svc.db, "--import", path, "--feed", "ain-issa-report", check=False)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn("failed, its last good data kept", p.stderr)
+                d = self.svc.get("/v1/figures").json()
+                self.assertEqual(d["meta"]["total"], 10)
+                feed = self.svc.get("/v1/feeds").json()["data"][0]
+                self.assertTrue(feed["stale"])
+                self.assertTrue(feed["last_error"])
+                self.assertEqual(self.svc.get("/v1/health").json()["feeds"]["stale"], ["ain-issa-report"])
+        feed = self.svc.get("/v1/feeds").json()["data"][0]
+        self.assertEqual(feed["consecutive_failures"], 2)
+        refresh(self.svc.db, "--import", SEED, "--feed", "ain-issa-report")
+        feed = self.svc.get("/v1/feeds").json()["data"][0]
+        self.assertFalse(feed["stale"])
+        self.assertIsNone(feed["last_error"])
+
+    def test_a_changed_value_adds_a_revision(self):
+        before = self.svc.get("/v1/figures/1")
+        changed = write(os.path.join(self.tmp, "c.csv"),
+                        HEAD + [ROWS[0].replace(",,100,", ",,150,")] + ROWS[1:])
+        p = refresh(self.svc.db, "--import", changed, "--feed", "ain-issa-report")
+        self.assertIn("0 added, 1 changed, 9 unchanged", p.stderr)
+        d = self.svc.get("/v1/figures/1").json()["data"]
+        self.assertEqual(d["value"], 150)
+        self.assertEqual([r["value"] for r in d["revisions"]], [150, 100])
+        self.assertIsNone(d["revisions"][0]["superseded_at"])
+        self.assertIsNotNone(d["revisions"][1]["superseded_at"])
+        self.assertNotEqual(self.svc.get("/v1/figures/1").header("etag"), before.header("etag"),
+                            "a data change must change the ETag")
+        self.assertEqual(self.svc.get("/v1/figures")["meta"]["total"] if False else
+                         self.svc.get("/v1/figures").json()["meta"]["total"], 10)
+
+    def test_a_claim_missing_from_a_complete_payload_is_withdrawn_not_deleted(self):
+        fewer = write(os.path.join(self.tmp, "f.csv"), HEAD + ROWS[1:])
+        p = refresh(self.svc.db, "--import", fewer, "--feed", "ain-issa-report")
+        self.assertIn("1 withdrawn", p.stderr)
+        self.assertEqual(self.svc.get("/v1/figures").json()["meta"]["total"], 9)
+        d = self.svc.get("/v1/figures?include=withdrawn&metric=escaped").json()
+        self.assertEqual({(f["id"], f["withdrawn"]) for f in d["data"]}, {(1, True), (2, False)})
+        self.assertEqual(self.svc.get("/v1/figures/1").status, 200)
+        refresh(self.svc.db, "--import", SEED, "--feed", "ain-issa-report")
+        self.assertEqual(self.svc.get("/v1/figures").json()["meta"]["total"], 10)
+
+
+if __name__ == "__main__":
+    unittest.main()

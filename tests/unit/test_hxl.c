@@ -1,0 +1,586 @@
+/*
+ * test_hxl.c: the HXL adapter (refresh/adapters/hxl.c) through the registry
+ * (adapter_find) and adapter_parse_all, with a sink that copies what it gets.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "refresh/adapter.h"
+
+#ifndef SOURCE_DIR
+#error "SOURCE_DIR must be defined by tests/unit/CMakeLists.txt"
+#endif
+
+#define MAX_CLAIMS   32
+#define MAX_REJECTS  32
+
+/* The fields a test looks at, copied: the adapter's are valid only during the call. */
+struct got_claim {
+	long  row;
+	char *metric, *value, *qualifier, *group, *country, *country_name, *loc_code,
+	     *loc_name, *source_name, *source_code, *source_type, *source_org, *as_of,
+	     *reported_on, *url, *via, *quote;
+};
+
+struct got {
+	size_t           nclaims, nrejects;
+	struct got_claim claim[MAX_CLAIMS];
+	long             reject_row[MAX_REJECTS];
+	enum status      answer;   /* what the sink returns for each claim */
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	assert_non_null(d);
+	return d;
+}
+
+static enum status
+sink_claim(void *ctx, const struct claim *c)
+{
+	struct got *g = ctx;
+	struct got_claim *k;
+
+	assert_true(g->nclaims < MAX_CLAIMS);
+	k = &g->claim[g->nclaims++];
+	k->row = c->row;
+	k->metric = dup_or_null(c->metric);
+	k->value = dup_or_null(c->value);
+	k->qualifier = dup_or_null(c->qualifier);
+	k->group = dup_or_null(c->group);
+	k->country = dup_or_null(c->country);
+	k->country_name = dup_or_null(c->country_name);
+	k->loc_code = dup_or_null(c->loc_code);
+	k->loc_name = dup_or_null(c->loc_name);
+	k->source_name = dup_or_null(c->source_name);
+	k->source_code = dup_or_null(c->source_code);
+	k->source_type = dup_or_null(c->source_type);
+	k->source_org = dup_or_null(c->source_org);
+	k->as_of = dup_or_null(c->as_of);
+	k->reported_on = dup_or_null(c->reported_on);
+	k->url = dup_or_null(c->url);
+	k->via = dup_or_null(c->via);
+	k->quote = dup_or_null(c->quote);
+	return g->answer;
+}
+
+static void
+sink_reject(void *ctx, long row, const char *reason)
+{
+	struct got *g = ctx;
+
+	assert_non_null(reason);
+	assert_true(g->nrejects < MAX_REJECTS);
+	g->reject_row[g->nrejects++] = row;
+}
+
+static void
+got_free(struct got *g)
+{
+	for (size_t i = 0; i < g->nclaims; i++) {
+		struct got_claim *k = &g->claim[i];
+		char *fields[] = { k->metric, k->value, k->qualifier, k->group, k->country,
+		    k->country_name, k->loc_code, k->loc_name, k->source_name, k->source_code,
+		    k->source_type, k->source_org, k->as_of, k->reported_on, k->url, k->via,
+		    k->quote };
+
+		for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+			free(fields[f]);
+	}
+	memset(g, 0, sizeof *g);
+}
+
+/* Runs data through the hxl adapter into g. */
+static enum status
+run_n(const char *data, size_t n, struct got *g, char *err)
+{
+	const struct adapter *a = adapter_find("hxl");
+	struct sink sink = { .claim = sink_claim, .reject = sink_reject, .ctx = g };
+	struct adapter_ctx ctx = { .sink = &sink, .url = "file:///test.csv" };
+
+	assert_non_null(a);
+	err[0] = '\0';
+	return adapter_parse_all(a, &ctx, data, n, err);
+}
+
+static enum status
+run(const char *data, struct got *g, char *err)
+{
+	return run_n(data, strlen(data), g, err);
+}
+
+/* Reads a file of the source tree; the caller frees. */
+static char *
+read_source_file(const char *rel, size_t *len)
+{
+	char path[1024];
+	FILE *f;
+	char *data;
+	long size;
+
+	snprintf(path, sizeof path, "%s/%s", SOURCE_DIR, rel);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	assert_true(size > 0);
+	rewind(f);
+	data = malloc((size_t)size + 1);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
+	data[size] = '\0';
+	fclose(f);
+	*len = (size_t)size;
+	return data;
+}
+
+static const struct got_claim *
+find_by_source(const struct got *g, const char *source_name)
+{
+	for (size_t i = 0; i < g->nclaims; i++)
+		if (g->claim[i].source_name != NULL &&
+		    strcmp(g->claim[i].source_name, source_name) == 0)
+			return &g->claim[i];
+	return NULL;
+}
+
+static void
+hxl_is_registered(void **state)
+{
+	const struct adapter *a;
+
+	(void)state;
+	a = adapter_find("hxl");
+	assert_non_null(a);
+	assert_string_equal(a->name, "hxl");
+	assert_null(adapter_find("no-such-adapter"));
+}
+
+static void
+hxl_seed_gives_ten_claims_no_rejects(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+	size_t n;
+	char *data = read_source_file("sql/seed/ain-issa-report.csv", &n);
+
+	(void)state;
+	assert_int_equal(run_n(data, n, &g, err), ST_OK);
+	free(data);
+	assert_int_equal(g.nclaims, 10);
+	assert_int_equal(g.nrejects, 0);
+	got_free(&g);
+}
+
+static void
+hxl_seed_kurdish_escape_claim_fully_mapped(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	const struct got_claim *k;
+	char err[ERR_MAX];
+	size_t n;
+	char *data = read_source_file("sql/seed/ain-issa-report.csv", &n);
+
+	(void)state;
+	assert_int_equal(run_n(data, n, &g, err), ST_OK);
+	free(data);
+	k = find_by_source(&g, "Kurdish authorities");
+	assert_non_null(k);
+	assert_string_equal(k->metric, "escaped");
+	assert_string_equal(k->value, "800");
+	assert_string_equal(k->qualifier, "almost");
+	assert_string_equal(k->group, "foreigners affiliated with IS");
+	assert_string_equal(k->country, "SYR");
+	assert_string_equal(k->loc_code, "ain-issa-camp");
+	assert_string_equal(k->loc_name, "Ain Issa camp");
+	assert_string_equal(k->source_code, "kurdish-authorities");
+	assert_string_equal(k->source_type, "government");
+	assert_string_equal(k->source_org, "Kurdish authorities in northern Syria");
+	assert_string_equal(k->as_of, "2019-10-13");
+	assert_string_equal(k->reported_on, "2019-10-13");
+	assert_string_equal(k->via,
+	    "BBC News report from Ain Issa, northern Syria (13 October 2019)");
+	assert_true(k->url == NULL || k->url[0] == '\0');
+	got_free(&g);
+}
+
+static void
+hxl_hashtag_row_found_after_title_rows(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("\"A title, with a comma\"\n"
+	    "Country,IDPs\n"
+	    "#country+code,#affected+idps\n"
+	    "SYR,5\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_string_equal(g.claim[0].metric, "idps");
+	assert_string_equal(g.claim[0].value, "5");
+	assert_string_equal(g.claim[0].country, "SYR");
+	got_free(&g);
+}
+
+static void
+hxl_attribute_order_and_case_do_not_matter(void **state)
+{
+	static const char *const headers[] = {
+		"#country+code,#affected +idps+ind\nSYR,5\n",
+		"#country+code,#affected+ind+idps\nSYR,5\n",
+		"#country+code,#Affected+IDPs\nSYR,5\n",
+		"#country+code,#affected+total+idps\nSYR,5\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++) {
+		struct got g = { .answer = ST_OK };
+		char err[ERR_MAX];
+
+		assert_int_equal(run(headers[i], &g, err), ST_OK);
+		assert_int_equal(g.nclaims, 1);
+		assert_string_equal(g.claim[0].metric, "idps");
+		got_free(&g);
+	}
+}
+
+static void
+hxl_attribute_order_applies_to_other_columns(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	/* "#country+code" written as "#country +code" and "#meta+type+source" */
+	assert_int_equal(run("#country +code,#meta+type+source,#affected+idps\n"
+	    "SYR,ngo,5\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_string_equal(g.claim[0].country, "SYR");
+	assert_string_equal(g.claim[0].source_type, "ngo");
+	got_free(&g);
+}
+
+static void
+hxl_breakdown_column_ignored(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps,#affected+f+idps\n"
+	    "SYR,10,4\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_string_equal(g.claim[0].metric, "idps");
+	assert_string_equal(g.claim[0].value, "10");
+	got_free(&g);
+}
+
+static void
+hxl_breakdown_only_row_is_rejected(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps,#affected+f+idps\n"
+	    "SYR,,4\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 0);
+	assert_int_equal(g.nrejects, 1);
+	got_free(&g);
+}
+
+static void
+hxl_duplicate_tag_first_wins(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#country+code,#affected+idps\n"
+	    "SYR,TUR,5\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_string_equal(g.claim[0].country, "SYR");
+	got_free(&g);
+}
+
+static void
+hxl_duplicate_metric_column_first_wins(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps,#affected+ind+idps\n"
+	    "SYR,5,7\n"
+	    "SYR,,9\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_string_equal(g.claim[0].value, "5");
+	assert_int_equal(g.nrejects, 1);   /* the second column never counts */
+	got_free(&g);
+}
+
+static void
+hxl_untagged_column_ignored(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,,#affected+idps,#description+group\n"
+	    "SYR,junk,5,children\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_string_equal(g.claim[0].country, "SYR");
+	assert_string_equal(g.claim[0].value, "5");
+	assert_string_equal(g.claim[0].group, "children");
+	got_free(&g);
+}
+
+static void
+hxl_unknown_hashtag_column_ignored(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#sector,#affected+idps\n"
+	    "SYR,health,5\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_string_equal(g.claim[0].value, "5");
+	got_free(&g);
+}
+
+static void
+hxl_wide_row_gives_one_claim_per_metric(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps,#affected+refugees,#affected+killed\n"
+	    "SYR,5,7,\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 2);
+	assert_int_equal(g.nrejects, 0);
+	assert_string_equal(g.claim[0].metric, "idps");
+	assert_string_equal(g.claim[0].value, "5");
+	assert_string_equal(g.claim[1].metric, "refugees");
+	assert_string_equal(g.claim[1].value, "7");
+	assert_string_equal(g.claim[1].country, "SYR");
+	got_free(&g);
+}
+
+static void
+hxl_row_without_metric_value_rejected(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps\n"
+	    "SYR,\n"
+	    "SYR,3\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_int_equal(g.nrejects, 1);
+	assert_int_equal(g.reject_row[0], 2);
+	got_free(&g);
+}
+
+static void
+hxl_empty_data_row_skipped_silently(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps\n"
+	    ",\n"
+	    " , \n"
+	    "SYR,3\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_int_equal(g.nrejects, 0);
+	got_free(&g);
+}
+
+static void
+hxl_cells_are_trimmed(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps\n"
+	    " SYR\t, 42 \n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_string_equal(g.claim[0].country, "SYR");
+	assert_string_equal(g.claim[0].value, "42");
+	got_free(&g);
+}
+
+/* A file of `titles` non-tag rows, then a tag row and one data row. */
+static char *
+file_with_titles(int titles)
+{
+	static const char tail[] = "#country+code,#affected+idps\nSYR,5\n";
+	size_t size = (size_t)titles * 16 + sizeof tail;
+	char *data = malloc(size);
+	size_t len = 0;
+
+	assert_non_null(data);
+	for (int i = 0; i < titles; i++)
+		len += (size_t)snprintf(data + len, size - len, "title %d,x\n", i);
+	snprintf(data + len, size - len, "%s", tail);
+	return data;
+}
+
+static void
+hxl_hashtag_row_at_row_25_accepted(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+	char *data = file_with_titles(24);
+
+	(void)state;
+	assert_int_equal(run(data, &g, err), ST_OK);
+	free(data);
+	assert_int_equal(g.nclaims, 1);
+	got_free(&g);
+}
+
+static void
+hxl_no_hashtag_row_in_first_25_rows_invalid(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+	char *data = file_with_titles(25);
+
+	(void)state;
+	assert_int_equal(run(data, &g, err), ST_INVALID);
+	free(data);
+	assert_int_equal(g.nclaims, 0);
+	assert_non_null(strstr(err, "HXL"));
+	got_free(&g);
+}
+
+static void
+hxl_no_hashtag_row_at_all_invalid(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("Country,IDPs\nSYR,5\n", &g, err), ST_INVALID);
+	assert_int_equal(g.nclaims, 0);
+	assert_non_null(strstr(err, "HXL"));
+	got_free(&g);
+}
+
+static void
+hxl_empty_body_invalid(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("", &g, err), ST_INVALID);
+	got_free(&g);
+}
+
+static void
+hxl_quoted_thousands_separator_kept_as_text(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+displaced\n"
+	    "SYR,\"130,000\"\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_string_equal(g.claim[0].value, "130,000");
+	got_free(&g);
+}
+
+static void
+hxl_bom_at_start_accepted(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("\xEF\xBB\xBF" "#country+code,#affected+idps\n"
+	    "SYR,5\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_string_equal(g.claim[0].country, "SYR");
+	got_free(&g);
+}
+
+static void
+hxl_sink_stop_ends_parse(void **state)
+{
+	struct got g = { .answer = ST_STOP };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps\n"
+	    "SYR,1\nSYR,2\nSYR,3\n", &g, err), ST_STOP);
+	assert_int_equal(g.nclaims, 1);
+	got_free(&g);
+}
+
+static void
+hxl_truncated_quote_invalid(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps\n"
+	    "SYR,\"5\n", &g, err), ST_INVALID);
+	assert_non_null(strstr(err, "truncated"));
+	got_free(&g);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hxl_is_registered),
+		cmocka_unit_test(hxl_seed_gives_ten_claims_no_rejects),
+		cmocka_unit_test(hxl_seed_kurdish_escape_claim_fully_mapped),
+		cmocka_unit_test(hxl_hashtag_row_found_after_title_rows),
+		cmocka_unit_test(hxl_attribute_order_and_case_do_not_matter),
+		cmocka_unit_test(hxl_attribute_order_applies_to_other_columns),
+		cmocka_unit_test(hxl_breakdown_column_ignored),
+		cmocka_unit_test(hxl_breakdown_only_row_is_rejected),
+		cmocka_unit_test(hxl_duplicate_tag_first_wins),
+		cmocka_unit_test(hxl_duplicate_metric_column_first_wins),
+		cmocka_unit_test(hxl_untagged_column_ignored),
+		cmocka_unit_test(hxl_unknown_hashtag_column_ignored),
+		cmocka_unit_test(hxl_wide_row_gives_one_claim_per_metric),
+		cmocka_unit_test(hxl_row_without_metric_value_rejected),
+		cmocka_unit_test(hxl_empty_data_row_skipped_silently),
+		cmocka_unit_test(hxl_cells_are_trimmed),
+		cmocka_unit_test(hxl_hashtag_row_at_row_25_accepted),
+		cmocka_unit_test(hxl_no_hashtag_row_in_first_25_rows_invalid),
+		cmocka_unit_test(hxl_no_hashtag_row_at_all_invalid),
+		cmocka_unit_test(hxl_empty_body_invalid),
+		cmocka_unit_test(hxl_quoted_thousands_separator_kept_as_text),
+		cmocka_unit_test(hxl_bom_at_start_accepted),
+		cmocka_unit_test(hxl_sink_stop_ends_parse),
+		cmocka_unit_test(hxl_truncated_quote_invalid),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
