@@ -19,7 +19,19 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.environ.get("FIGURES_BIN", os.path.join(ROOT, "build")))
 SEED = os.path.join(ROOT, "sql", "seed", "ain-issa-report.csv")
-CONTRACT_CHECK = os.path.join(os.path.dirname(ROOT), "shared", "bin", "contract-check")
+
+def _find_contract_check():
+    """The shared contract checker: $FIGURES_CONTRACT_CHECK, ../shared beside the
+    checkout, or the workplace's /work/shared. None if it is nowhere."""
+    for path in (os.environ.get("FIGURES_CONTRACT_CHECK"),
+                 os.path.join(os.path.dirname(ROOT), "shared", "bin", "contract-check"),
+                 "/work/shared/bin/contract-check"):
+        if path and os.path.isfile(path):
+            return path
+    return None
+
+
+CONTRACT_CHECK = _find_contract_check()
 
 _libc = ctypes.CDLL("libc.so.6", use_errno=True)
 
