@@ -1,0 +1,134 @@
+"""figures-fcgi as a process: arguments, its workers, a missing database, and the
+whole service running without root."""
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+import harness
+from harness import BIN, ROOT, SEED, Service, free_port, refresh
+
+FCGI = os.path.join(BIN, "figures-fcgi")
+
+
+def workers_of(pid):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return sorted(int(x) for x in out.split())
+
+
+class Arguments(unittest.TestCase):
+    def test_help_and_bad_arguments(self):
+        p = subprocess.run([FCGI, "--help"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("--socket", p.stdout)
+        for args, needle in [((), "are required"), (("--db", "x"), "are required"),
+                             (("--db", "x", "--socket", "s", "--workers", "0"), "--workers"),
+                             (("--db", "x", "--socket", "s", "--workers", "abc"), "--workers"),
+                             (("--db", "x", "--socket", "s", "--socket-mode", "999"), "octal"),
+                             (("--nope",), "unknown or incomplete option")]:
+            with self.subTest(args=args):
+                p = subprocess.run([FCGI, *args], capture_output=True, text=True)
+                self.assertEqual(p.returncode, 2)
+                self.assertIn(needle, p.stderr)
+
+
+class Workers(unittest.TestCase):
+    def test_a_killed_worker_is_replaced_and_the_others_keep_answering(self):
+        with Service(workers=3) as svc:
+            before = workers_of(svc.worker.pid)
+            self.assertEqual(len(before), 3)
+            os.kill(before[0], signal.SIGKILL)
+            for _ in range(20):
+                self.assertEqual(svc.get("/v1/figures?metric=escaped").status, 200)
+            for _ in range(50):
+                after = workers_of(svc.worker.pid)
+                if len(after) == 3 and before[0] not in after:
+                    break
+                time.sleep(0.1)
+            self.assertEqual(len(after), 3)
+            self.assertNotIn(before[0], after)
+            self.assertIn("killed by signal 9; restarting", svc.log("worker"))
+
+    def test_a_missing_database_is_a_503_until_it_appears(self):
+        svc = Service(seed=False)
+        try:
+            svc.start()
+            os.rename(svc.db, svc.db + ".away")
+            # workers that had not opened it yet now find nothing
+            svc.worker.send_signal(signal.SIGTERM)
+            svc.worker.wait(timeout=10)
+            svc.procs.remove(svc.worker)
+            svc.start_worker()
+            r = svc.get("/v1/health")
+            self.assertEqual(r.status, 503)
+            self.assertEqual(r.json()["status"], "unavailable")
+            self.assertIn("does not exist", r.json()["reason"])
+            r = svc.get("/v1/figures")
+            self.assertEqual(r.status, 503)
+            self.assertEqual(r.json()["error"]["code"], "unavailable")
+            self.assertTrue(r.header("retry-after"))
+            os.rename(svc.db + ".away", svc.db)
+            refresh(svc.db, "--import", SEED, "--feed", "ain-issa-report", "--quiet")
+            self.assertEqual(svc.get("/v1/health").status, 200)
+            time.sleep(1.1)   # a worker retries opening at most once a second
+            self.assertEqual(svc.get("/v1/figures").json()["meta"]["total"], 10)
+        finally:
+            svc.stop()
+
+
+@unittest.skipUnless(os.geteuid() == 0, "already unprivileged: every other test runs without root")
+class WithoutRoot(unittest.TestCase):
+    """nginx and the worker as an ordinary user, with everything under a directory of ours."""
+
+    def test_the_service_runs_as_nobody(self):
+        nobody = pwd.getpwnam("nobody")
+        tmp = tempfile.mkdtemp(prefix="figures-nobody-")
+        procs = []
+        try:
+            os.chmod(tmp, 0o755)
+            db, sock, port = os.path.join(tmp, "f.db"), os.path.join(tmp, "s.sock"), free_port()
+            refresh(db, "--migrate", "--quiet")
+            refresh(db, "--import", SEED, "--feed", "ain-issa-report", "--quiet")
+            prefix = os.path.join(tmp, "nginx")
+            as_nobody = ["setpriv", "--reuid=%d" % nobody.pw_uid, "--regid=%d" % nobody.pw_gid,
+                         "--clear-groups"]
+            # nginx-conf run as nobody renders the unprivileged variant (no user line)
+            os.makedirs(prefix)
+            for root, dirs, files in os.walk(tmp):
+                for n in dirs + files:
+                    os.chown(os.path.join(root, n), nobody.pw_uid, nobody.pw_gid)
+            os.chown(tmp, nobody.pw_uid, nobody.pw_gid)
+            conf = subprocess.run(as_nobody + [os.path.join(ROOT, "scripts", "nginx-conf"), prefix,
+                                               "127.0.0.1:%d" % port, sock, "0"],
+                                  capture_output=True, text=True, check=True).stdout.strip()
+            log = os.path.join(prefix, "logs", "error.log")
+            t = subprocess.run(as_nobody + ["nginx", "-t", "-p", prefix, "-c", conf, "-e", log],
+                               capture_output=True, text=True)
+            self.assertEqual(t.returncode, 0, t.stderr)
+            for args in ([FCGI, "--db", db, "--socket", sock, "--workers", "2"],
+                         ["nginx", "-p", prefix, "-c", conf, "-e", log]):
+                procs.append(subprocess.Popen(as_nobody + args, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL,
+                                              preexec_fn=harness._die_with_parent))
+            svc = Service.__new__(Service)
+            svc.port = port
+            svc.wait_ready()
+            r = svc.get("/v1/figures?metric=escaped")
+            self.assertEqual(r.status, 200)
+            self.assertEqual(r.json()["meta"]["total"], 2)
+            users = subprocess.run(["ps", "-o", "user=", "-C", "nginx,figures-fcgi"],
+                                   capture_output=True, text=True).stdout.split()
+            self.assertIn("nobody", users)
+        finally:
+            for p in procs:
+                p.terminate()
+                p.wait(timeout=10)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main()
