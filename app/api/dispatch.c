@@ -17,6 +17,7 @@
 
 enum route_flags {
 	NEEDS_STORE = 1,   /* 503 if the database cannot be read */
+	FEED_STATE  = 2,   /* the answer shows feeds' fetch state, which changes every refresh */
 };
 
 struct route {
@@ -35,7 +36,7 @@ static const struct route routes[] = {
 	{ "/v1/figures/", 1, NULL, &no_params, h_figure, NEEDS_STORE },
 	{ "/v1/locations", 0, locations_params, &locations_nparams, h_locations, NEEDS_STORE },
 	{ "/v1/sources", 0, sources_params, &sources_nparams, h_sources, NEEDS_STORE },
-	{ "/v1/feeds", 0, NULL, &no_params, h_feeds, NEEDS_STORE },
+	{ "/v1/feeds", 0, NULL, &no_params, h_feeds, NEEDS_STORE | FEED_STATE },
 	{ "/v1/metrics", 0, metrics_params, &metrics_nparams, h_metrics, NEEDS_STORE },
 	{ "/v1/health", 0, NULL, &no_params, h_health, 0 },
 };
@@ -81,16 +82,20 @@ app_store(struct app *app)
 	return app->store;
 }
 
-/* A strong validator for this answer: the build, the data version and the request. */
+/*
+ * A strong validator for this answer: the build, the version of what it shows
+ * (the figures, or the feeds' state) and the request.
+ */
 static void
-make_etag(const struct data_state *st, const struct request *req, char *out, size_t size)
+make_etag(const struct data_state *st, int feeds, const struct request *req, char *out,
+    size_t size)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
-	char seed[64];
+	char seed[96];
 	const char *parts[] = { seed, req->path, "?", req->query != NULL ? req->query : "" };
 
-	snprintf(seed, sizeof seed, "%s|%d|%lld|", FIGURES_VERSION, st->schema_version,
-	    st->version);
+	snprintf(seed, sizeof seed, "%s|%d|%c%lld|", FIGURES_VERSION, st->schema_version,
+	    feeds ? 'f' : 'd', feeds ? st->feeds_version : st->version);
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
 		for (const char *p = parts[i]; *p != '\0'; p++) {
 			h ^= (unsigned char)*p;
@@ -204,8 +209,9 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 			return;
 		}
 		cx.state = &state;
-		make_etag(&state, req, r->etag, sizeof r->etag);
-		http_date(state.changed_at, r->last_modified, sizeof r->last_modified);
+		make_etag(&state, rt->flags & FEED_STATE, req, r->etag, sizeof r->etag);
+		http_date(rt->flags & FEED_STATE ? state.feeds_changed_at : state.changed_at,
+		    r->last_modified, sizeof r->last_modified);
 		r->cache_control = CACHE_DATA;
 		if (etag_matches(req->if_none_match, r->etag)) {
 			r->status = 304;

@@ -26,6 +26,14 @@ struct adapter_ctx {
 struct adapter {
 	const char *name;          /* what feeds name in their `adapter` column */
 	const char *description;
+	/*
+	 * Media types a response may have (space-separated; a response without
+	 * one, such as a file: URL, is always accepted). Anything else (an HTML
+	 * error page where JSON was expected) is a broken payload.
+	 */
+	const char *content_types;
+	/* A request header whose value comes from an environment variable, if set. */
+	const char *auth_header, *auth_env;
 
 	/* Starts one body. Returns the adapter's state, or NULL (err says why). */
 	void *(*begin)(const struct adapter_ctx *ctx, char *err);

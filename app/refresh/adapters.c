@@ -6,9 +6,14 @@
 
 #include <string.h>
 
-extern const struct adapter adapter_hxl;
+extern const struct adapter adapter_hxl, adapter_hapi, adapter_unhcr, adapter_reliefweb,
+    adapter_dtm;
 
 const struct adapter *const adapters[] = {
+	&adapter_hapi,
+	&adapter_unhcr,
+	&adapter_reliefweb,
+	&adapter_dtm,
 	&adapter_hxl,
 	NULL,
 };

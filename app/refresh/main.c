@@ -1,12 +1,19 @@
 /*
- * figures-refresh: creates and upgrades the database, and loads feeds into it.
- * The only program that writes the database. See --help.
+ * figures-refresh: creates and upgrades the database, registers feeds, and
+ * refreshes them. The only program that writes the database. See --help.
  *
- * Exit status (for cron): 0 all feeds fine, 1 some feed failed (its last
- * good data kept), 2 usage or database error.
+ * A refresh: take the lock, pick the feeds that are due, fetch them all in
+ * parallel (fetch.c: each page through its adapter into a spool), then write
+ * each fetched feed in its own transaction (payload.c, ingest.c) and log one
+ * line per feed.
+ *
+ * Exit status (for cron): 0 all feeds fine, 1 some feed failed (its last good
+ * data kept), 2 usage or database error.
  */
 #include "adapter.h"
+#include "fetch.h"
 #include "payload.h"
+#include "url.h"
 #include "../core/log.h"
 #include "../core/strutil.h"
 #include "../store/db.h"
@@ -23,53 +30,93 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef FIGURES_VERSION
-#define FIGURES_VERSION "0.0.0"
-#endif
-
 #define EXIT_FEED_FAILED 1
 #define EXIT_USAGE       2
 
+enum mode { MODE_REFRESH, MODE_MIGRATE_ONLY, MODE_ADD_FEED, MODE_ENABLE, MODE_DISABLE,
+	MODE_LIST, MODE_IMPORT };
+
 struct options {
-	const char *db;
-	const char *import;
-	const char *feed;
-	const char *adapter;
-	const char *name;
-	int         migrate;
-	int         if_empty;
-	int         dry_run;
-	int         quiet;
+	const char       *db;
+	enum mode         mode;
+	int               modes;        /* how many mode options were given */
+	int               migrate;
+	const char       *feed;         /* --add-feed, --enable, --disable, --feed (import) */
+	const char       *import;
+	const char       *only;
+	const char       *adapter, *url, *name, *organisation, *type;
+	long long         interval;
+	int               disabled;
+	int               force, dry_run, quiet, if_empty;
+	struct fetch_opts fetch;
 };
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: figures-refresh --db FILE --migrate\n"
-	    "       figures-refresh --db FILE --import FILE.csv --feed ID [--adapter NAME]\n"
-	    "                       [--name TEXT] [--dry-run]\n"
+	    "usage: figures-refresh --db FILE [--only ID] [--force] [--dry-run] [--quiet]\n"
+	    "       figures-refresh --db FILE --migrate\n"
+	    "       figures-refresh --db FILE --add-feed ID --adapter NAME --url URL [--name TEXT]\n"
+	    "                       [--organisation TEXT] [--type TYPE] [--interval SECONDS] [--disabled]\n"
+	    "       figures-refresh --db FILE --enable ID | --disable ID | --list-feeds\n"
+	    "       figures-refresh --db FILE --import FILE --feed ID [--adapter NAME]\n"
+	    "                       [--organisation TEXT] [--type TYPE] [--if-empty]\n"
 	    "\n"
 	    "Creates, upgrades and fills the figures database; the only program that writes it.\n"
+	    "Without a command, refreshes every enabled feed that is due, all in parallel.\n"
 	    "\n"
-	    "  --db FILE          the SQLite database (created by --migrate)\n"
-	    "  --migrate          create the schema or apply newer migrations; harmless twice\n"
-	    "  --import FILE      load FILE (an HXL-tagged CSV by default) as the feed ID,\n"
-	    "                     registering the feed if needed; each row's #meta+source\n"
-	    "                     names who said it\n"
-	    "  --feed ID          the feed's id: 1-64 letters, digits, '.', '_' or '-'\n"
-	    "  --adapter NAME     how to read FILE (default: the feed's, else hxl):");
+	    "  --db FILE            the SQLite database\n"
+	    "  --migrate            create the schema or apply newer migrations (harmless twice);\n"
+	    "                       combines with any command, and runs first\n"
+	    "  --only ID            refresh this feed only, due or not (even if disabled)\n"
+	    "  --force              refresh every enabled feed, due or not\n"
+	    "  --dry-run            fetch and validate, write nothing\n"
+	    "  --add-feed ID        register a feed, or update the fields given for an existing one:\n"
+	    "    --adapter NAME     how to read it:");
 	for (size_t i = 0; adapters[i] != NULL; i++)
 		fprintf(out, " %s", adapters[i]->name);
 	fprintf(out, "\n"
-	    "  --name TEXT        a human name for a new feed\n"
-	    "  --if-empty         import only if the database holds no feed yet (first run)\n"
-	    "  --dry-run          read and validate, write nothing\n"
-	    "  --quiet            print errors only\n"
+	    "    --url URL          http:, https: or file:; ${NAME} is taken from the environment\n"
+	    "                       at fetch time (keep secrets out of the database)\n"
+	    "    --name TEXT        a human name\n"
+	    "    --organisation TEXT  who said the figures of rows that name no source\n"
+	    "    --type TYPE        that source's type: un ngo government monitor media armed_group other\n"
+	    "    --interval SECONDS how often it is due (60 to 31536000; default 86400)\n"
+	    "    --disabled         register a new feed disabled (--enable ID later); an\n"
+	    "                       existing feed keeps its state\n"
+	    "  --enable ID, --disable ID   switch a feed on or off\n"
+	    "  --list-feeds         print every feed and its fetch state\n"
+	    "  --import FILE        load a local file as the feed --feed ID through the same\n"
+	    "                       adapter and validation as a fetch (registers the feed if new)\n"
+	    "    --if-empty         only if the database has no feed yet (first run)\n"
+	    "  --quiet              print errors only\n"
+	    "  --timeout SECONDS    per request, start to end (default 300)\n"
+	    "  --connect-timeout SECONDS (default 30)\n"
+	    "  --retries N          further attempts after a timeout, 408, 429 or 5xx (default 3)\n"
+	    "  --retry-delay SECONDS  before the first retry, doubling (default 1)\n"
+	    "  --max-bytes N        the most one response may carry (default 67108864)\n"
 	    "  --help, --version\n"
 	    "\n"
-	    "Exit status: 0 all feeds fine, 1 a feed failed (its last good data kept),\n"
+	    "Exit status: 0 all feeds fine, 1 some feed failed (its last good data kept),\n"
 	    "2 usage or database error.\n");
+}
+
+static int
+number_arg(const char *opt, const char *arg, long long min, long long max, long long *out)
+{
+	if (parse_int64(arg, min, max, out))
+		return 0;
+	fprintf(stderr, "figures-refresh: %s '%s' must be a whole number from %lld to %lld\n",
+	    opt, arg, min, max);
+	return -1;
+}
+
+static void
+set_mode(struct options *o, enum mode m)
+{
+	o->mode = m;
+	o->modes++;
 }
 
 static int
@@ -78,32 +125,98 @@ parse_options(int argc, char **argv, struct options *o)
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "migrate", no_argument, NULL, 'm' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "dry-run", no_argument, NULL, 'N' },
+		{ "add-feed", required_argument, NULL, 'A' },
+		{ "adapter", required_argument, NULL, 'a' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "organisation", required_argument, NULL, 'O' },
+		{ "organization", required_argument, NULL, 'O' },
+		{ "type", required_argument, NULL, 't' },
+		{ "interval", required_argument, NULL, 'I' },
+		{ "disabled", no_argument, NULL, 'D' },
+		{ "enable", required_argument, NULL, 'e' },
+		{ "disable", required_argument, NULL, 'x' },
+		{ "list-feeds", no_argument, NULL, 'L' },
 		{ "import", required_argument, NULL, 'i' },
 		{ "feed", required_argument, NULL, 'f' },
-		{ "adapter", required_argument, NULL, 'a' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "dry-run", no_argument, NULL, 'N' },
 		{ "if-empty", no_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "connect-timeout", required_argument, NULL, 'C' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "retry-delay", required_argument, NULL, 'W' },
+		{ "max-bytes", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	long long v;
+	char *end;
 	int c;
 
 	memset(o, 0, sizeof *o);
+	fetch_defaults(&o->fetch);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->db = optarg; break;
 		case 'm': o->migrate = 1; break;
-		case 'i': o->import = optarg; break;
-		case 'f': o->feed = optarg; break;
-		case 'a': o->adapter = optarg; break;
-		case 'n': o->name = optarg; break;
+		case 'o': o->only = optarg; break;
+		case 'F': o->force = 1; break;
 		case 'N': o->dry_run = 1; break;
+		case 'A': set_mode(o, MODE_ADD_FEED); o->feed = optarg; break;
+		case 'a': o->adapter = optarg; break;
+		case 'u': o->url = optarg; break;
+		case 'n': o->name = optarg; break;
+		case 'O': o->organisation = optarg; break;
+		case 't': o->type = optarg; break;
+		case 'I':
+			if (number_arg("--interval", optarg, 60, 31536000, &o->interval) != 0)
+				return -1;
+			break;
+		case 'D': o->disabled = 1; break;
+		case 'e': set_mode(o, MODE_ENABLE); o->feed = optarg; break;
+		case 'x': set_mode(o, MODE_DISABLE); o->feed = optarg; break;
+		case 'L': set_mode(o, MODE_LIST); break;
+		case 'i': set_mode(o, MODE_IMPORT); o->import = optarg; break;
+		case 'f': o->feed = optarg; break;
 		case 'E': o->if_empty = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'T':
+			if (number_arg("--timeout", optarg, 1, 86400, &v) != 0)
+				return -1;
+			o->fetch.timeout = (long)v;
+			/* a stalled transfer should not outlive the whole request's budget */
+			if (o->fetch.low_speed_time > o->fetch.timeout)
+				o->fetch.low_speed_time = o->fetch.timeout;
+			break;
+		case 'C':
+			if (number_arg("--connect-timeout", optarg, 1, 3600, &v) != 0)
+				return -1;
+			o->fetch.connect_timeout = (long)v;
+			break;
+		case 'R':
+			if (number_arg("--retries", optarg, 0, 10, &v) != 0)
+				return -1;
+			o->fetch.retries = (int)v;
+			break;
+		case 'W':
+			errno = 0;
+			o->fetch.retry_delay = strtod(optarg, &end);
+			if (errno || *optarg == '\0' || *end != '\0' || o->fetch.retry_delay < 0 ||
+			    o->fetch.retry_delay > 600) {
+				fprintf(stderr, "figures-refresh: --retry-delay '%s' must be seconds "
+				    "from 0 to 600\n", optarg);
+				return -1;
+			}
+			break;
+		case 'B':
+			if (number_arg("--max-bytes", optarg, 1024, 1LL << 40, &o->fetch.max_bytes) != 0)
+				return -1;
+			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("figures-refresh %s\n", FIGURES_VERSION); exit(0);
 		default:
@@ -121,24 +234,53 @@ parse_options(int argc, char **argv, struct options *o)
 		fprintf(stderr, "figures-refresh: --db FILE is required; see --help\n");
 		return -1;
 	}
-	if (!o->migrate && o->import == NULL) {
-		fprintf(stderr, "figures-refresh: nothing to do: give --migrate or --import; "
-		    "see --help\n");
+	if (o->modes > 1) {
+		fprintf(stderr, "figures-refresh: give one of --add-feed, --enable, --disable, "
+		    "--list-feeds, --import at a time\n");
 		return -1;
 	}
-	if (o->import != NULL && o->feed == NULL) {
-		fprintf(stderr, "figures-refresh: --import needs --feed ID\n");
-		return -1;
-	}
+	if (o->modes == 0 && o->migrate && o->only == NULL && !o->force)
+		o->mode = MODE_MIGRATE_ONLY;
 	if (o->feed != NULL && !code_valid(o->feed)) {
-		fprintf(stderr, "figures-refresh: --feed '%s' is not 1-64 letters, digits, "
+		fprintf(stderr, "figures-refresh: feed id '%s' is not 1-64 letters, digits, "
 		    "'.', '_' or '-'\n", o->feed);
+		return -1;
+	}
+	if (o->only != NULL && (o->mode != MODE_REFRESH || !code_valid(o->only))) {
+		fprintf(stderr, "figures-refresh: --only ID refreshes one feed and goes with no "
+		    "other command\n");
 		return -1;
 	}
 	if (o->adapter != NULL && adapter_find(o->adapter) == NULL) {
 		fprintf(stderr, "figures-refresh: unknown --adapter '%s'; see --help for the "
 		    "list\n", o->adapter);
 		return -1;
+	}
+	if (o->mode == MODE_IMPORT && o->feed == NULL) {
+		fprintf(stderr, "figures-refresh: --import needs --feed ID\n");
+		return -1;
+	}
+	if (o->type != NULL && !source_type_valid(o->type)) {
+		fprintf(stderr, "figures-refresh: --type '%s' is not one of un, ngo, "
+		    "government, monitor, media, armed_group, other\n", o->type);
+		return -1;
+	}
+	if (o->type != NULL && o->organisation == NULL) {
+		fprintf(stderr, "figures-refresh: --type describes the default source: "
+		    "give --organisation too\n");
+		return -1;
+	}
+	if (o->mode == MODE_ADD_FEED) {
+		if (o->url != NULL && strncmp(o->url, "http://", 7) != 0 &&
+		    strncmp(o->url, "https://", 8) != 0 && strncmp(o->url, "file://", 7) != 0) {
+			fprintf(stderr, "figures-refresh: --url '%s' must start with http://, "
+			    "https:// or file://\n", o->url);
+			return -1;
+		}
+		if (o->url != NULL && strlen(o->url) >= 2048) {
+			fprintf(stderr, "figures-refresh: --url is longer than 2047 bytes\n");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -167,142 +309,410 @@ take_lock(const char *db)
 	return fd;
 }
 
-static double
-seconds_since(const struct timespec *t0)
+static time_t
+parse_iso(const char *s)
 {
-	struct timespec t1;
+	struct tm tm;
+	const char *end;
 
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return end != NULL && *end == '\0' ? timegm(&tm) : (time_t)-1;
 }
 
-/* Streams a local file through the feed's adapter into one transaction. */
-static enum status
-import_file(struct writer *w, const struct feed_row *feed, const struct adapter *a,
-    const char *path, const struct options *o)
+/*
+ * 1 if the feed should be fetched now: never tried, or its interval has
+ * passed since the last attempt. A failing feed is retried sooner: 5 minutes
+ * after the first failure, doubling, never later than its interval.
+ */
+static int
+feed_due(const struct feed_row *f, time_t now)
+{
+	time_t last = parse_iso(f->last_attempt);
+	long long wait = f->interval;
+
+	if (last == (time_t)-1)
+		return 1;
+	if (f->consecutive_failures > 0) {
+		long long backoff = 300LL << (f->consecutive_failures > 10 ? 10 :
+		    f->consecutive_failures - 1);
+
+		if (backoff < wait)
+			wait = backoff;
+	}
+	return (long long)(now - last) >= wait;
+}
+
+static int progress_shown;
+
+/* The progress line on a terminal: how far the fetching has come. */
+static void
+show_progress(void *ctx, const struct fetch_job *jobs, size_t n)
+{
+	long long bytes = 0;
+	size_t done = 0;
+	int pages = 0;
+
+	(void)ctx;
+	for (size_t i = 0; i < n; i++) {
+		bytes += jobs[i].bytes;
+		pages += jobs[i].pages;
+		done += jobs[i].outcome != FETCH_PENDING;
+	}
+	fprintf(stderr, "\r\033[Kfetching: %zu of %zu feeds done, %d pages, %.1f MB",
+	    done, n, pages, (double)bytes / 1e6);
+	progress_shown = 1;
+}
+
+static void
+clear_progress(void)
+{
+	if (progress_shown)
+		fprintf(stderr, "\r\033[K");
+	progress_shown = 0;
+}
+
+static const char *
+http_text(long status, char *buf, size_t size)
+{
+	if (status == 0)
+		return "file";
+	snprintf(buf, size, "HTTP %ld", status);
+	return buf;
+}
+
+/* Writes one fetched feed; returns 0, EXIT_FEED_FAILED or EXIT_USAGE (database). */
+static int
+write_feed(struct writer *w, struct feed_row *feed, struct fetch_job *job,
+    const struct options *o)
 {
 	struct payload *p = NULL;
 	const struct ingest *n;
-	struct timespec t0;
-	char err[ERR_MAX] = "", next[16], now[21], buf[65536];
-	size_t bytes = 0, got;
-	enum status st = ST_IO;
-	FILE *f;
+	struct timespec t0, t1;
+	char err[ERR_MAX] = "", now[21], buf[32];
+	const char *http;
+	enum status st;
+	double secs;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	time_now_iso(now);
-	if ((f = fopen(path, "rb")) == NULL) {
-		err_set(err, "cannot read %s: %s", path, strerror(errno));
-		goto fail;
+	http = http_text(job->http_status, buf, sizeof buf);
+	if (job->outcome == FETCH_UNCHANGED) {
+		if (!o->dry_run &&
+		    writer_feed_not_modified(w, feed->id, now, job->new_etag,
+		    job->new_last_modified, err) != ST_OK) {
+			log_error("feed %s: %s", feed->code, err);
+			return EXIT_USAGE;
+		}
+		if (!o->quiet)
+			log_info("feed %s: not modified (%s): nothing to write; %.2f s",
+			    feed->code, http, job->seconds);
+		return 0;
 	}
-	if ((p = payload_begin(w, feed, a, now, err)) == NULL) {
-		st = ST_DB;
-		goto fail;
-	}
-	if ((st = payload_page_begin(p, feed->url, err)) != ST_OK)
-		goto fail;
-	while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
-		bytes += got;
-		if ((st = payload_write(p, buf, got, err)) != ST_OK)
-			goto fail;
-	}
-	if (ferror(f)) {
-		err_set(err, "reading %s: %s", path, strerror(errno));
+	if (job->outcome != FETCH_OK) {
+		snprintf(err, sizeof err, "%s", job->err);
 		st = ST_IO;
 		goto fail;
 	}
-	if ((st = payload_page_end(p, next, sizeof next, err)) != ST_OK ||
-	    (st = payload_commit(p, o->dry_run, NULL, NULL, err)) != ST_OK)
+	if ((p = payload_begin(w, feed, now, err)) == NULL) {
+		st = ST_DB;
+		goto fail;
+	}
+	st = spool_replay(job->spool, payload_sink(p), err);
+	if ((st = payload_status(p, st, err)) != ST_OK)
+		goto fail;
+	if ((st = payload_commit(p, o->dry_run, job->new_etag, job->new_last_modified, err)) != ST_OK)
 		goto fail;
 	n = payload_counts(p);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = job->seconds + (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (!o->quiet)
 		log_info("feed %s: %s: %lld added, %lld changed, %lld unchanged, %lld rejected, "
-		    "%lld withdrawn, %zu bytes, %.2f s", feed->code,
+		    "%lld withdrawn; %d page%s, %lld bytes, %s, %.2f s", feed->code,
 		    o->dry_run ? "dry run, nothing written" : "ok", n->added, n->changed,
-		    n->unchanged, n->rejected, n->withdrawn, bytes, seconds_since(&t0));
+		    n->unchanged, n->rejected, n->withdrawn, job->pages, job->pages == 1 ? "" : "s",
+		    job->bytes, http, secs);
 	payload_free(p);
-	fclose(f);
-	return ST_OK;
+	return 0;
 fail:
 	payload_free(p);
-	if (f != NULL)
-		fclose(f);
-	log_error("feed %s: failed, its last good data kept: %s", feed->code, err);
-	if (!o->dry_run && st != ST_DB) {
+	log_error("feed %s: failed, its last good data kept: %s (%s, %d attempt%s, %lld bytes, "
+	    "%.2f s)", feed->code, err, http, job->attempts, job->attempts == 1 ? "" : "s",
+	    job->bytes, job->seconds);
+	if (st == ST_DB || st == ST_BUSY)
+		return EXIT_USAGE;
+	if (!o->dry_run) {
 		char ferr[ERR_MAX];
 
-		time_now_iso(now);
-		if (writer_feed_failure(w, feed->id, now, err, ferr) != ST_OK)
+		if (writer_feed_failure(w, feed->id, now, err, ferr) != ST_OK) {
 			log_error("feed %s: %s", feed->code, ferr);
+			return EXIT_USAGE;
+		}
 	}
-	return st;
+	return EXIT_FEED_FAILED;
+}
+
+/* Fetches feeds[0..n) in parallel, then writes each. url_override: for --import. */
+static int
+refresh(struct writer *w, struct feed_row *feeds, size_t n, const char *url_override,
+    const struct options *o)
+{
+	struct fetch_job *jobs;
+	struct fetch_opts fo = o->fetch;
+	char err[ERR_MAX];
+	int rc = 0, r;
+
+	if (n == 0) {
+		if (!o->quiet)
+			log_info("no feed is due; --force refreshes them all");
+		return 0;
+	}
+	if ((jobs = calloc(n, sizeof *jobs)) == NULL) {
+		log_error("out of memory");
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct fetch_job *j = &jobs[i];
+
+		j->code = feeds[i].code;
+		j->etag = feeds[i].etag;
+		j->last_modified = feeds[i].last_modified;
+		if ((j->adapter = adapter_find(o->adapter != NULL && url_override != NULL ?
+		    o->adapter : feeds[i].adapter)) == NULL) {
+			j->outcome = FETCH_FAILED;
+			snprintf(j->err, sizeof j->err, "the feed names adapter '%s', which this "
+			    "build does not have", feeds[i].adapter);
+		} else if (url_override != NULL)
+			snprintf(j->url, sizeof j->url, "%s", url_override);
+		else if (url_expand(feeds[i].url, j->url, sizeof j->url, j->err) != ST_OK)
+			j->outcome = FETCH_FAILED;
+	}
+	if (isatty(STDERR_FILENO) && !o->quiet)
+		fo.progress = show_progress;
+	{
+		/* jobs that failed before fetching keep their outcome */
+		struct fetch_job *todo = calloc(n, sizeof *todo);
+		size_t m = 0;
+
+		if (todo == NULL) {
+			free(jobs);
+			log_error("out of memory");
+			return EXIT_USAGE;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].outcome == FETCH_PENDING)
+				todo[m++] = jobs[i];
+		if (m > 0 && fetch_run(todo, m, &fo, err) != ST_OK) {
+			log_error("%s", err);
+			rc = EXIT_USAGE;
+		}
+		for (size_t i = 0, k = 0; i < n; i++)
+			if (jobs[i].outcome == FETCH_PENDING)
+				jobs[i] = todo[k++];
+		free(todo);
+	}
+	clear_progress();
+	for (size_t i = 0; i < n; i++) {
+		r = write_feed(w, &feeds[i], &jobs[i], o);
+		if (r > rc)
+			rc = r;
+		fetch_job_free(&jobs[i]);
+	}
+	free(jobs);
+	return rc;
 }
 
 static int
-run_import(sqlite3 *db, const struct options *o)
+run_refresh(struct writer *w, const struct options *o)
 {
-	struct writer *w = NULL;
+	struct feed_row *all = NULL, *due;
+	size_t n = 0, m = 0;
+	char err[ERR_MAX];
+	time_t now = time(NULL);
+	int rc;
+
+	if (writer_feed_list(w, &all, &n, err) != ST_OK) {
+		log_error("%s", err);
+		return EXIT_USAGE;
+	}
+	due = all;
+	for (size_t i = 0; i < n; i++) {
+		if (o->only != NULL) {
+			if (strcmp(all[i].code, o->only) != 0)
+				continue;
+			if (!all[i].enabled && !o->quiet)
+				log_info("feed %s is disabled; fetching it because --only names it",
+				    all[i].code);
+		} else if (!all[i].enabled || (!o->force && !feed_due(&all[i], now)))
+			continue;
+		due[m++] = all[i];
+	}
+	if (o->only != NULL && m == 0) {
+		log_error("no feed %s: see --list-feeds", o->only);
+		free(all);
+		return EXIT_USAGE;
+	}
+	rc = refresh(w, due, m, NULL, o);
+	free(all);
+	return rc;
+}
+
+/* The source --organisation and --type describe, found or created; 0 if none given. */
+static int
+default_source(struct writer *w, const struct options *o, long long *id)
+{
+	struct source_in src = { .name = o->organisation, .organisation = o->organisation,
+	    .type = o->type != NULL ? o->type : "other" };
+	char err[ERR_MAX], slug[256];
+
+	*id = 0;
+	if (o->organisation == NULL)
+		return 0;
+	if (slugify(o->organisation, slug, sizeof slug) == 0) {
+		log_error("--organisation '%s' gives no usable code", o->organisation);
+		return -1;
+	}
+	slug_shorten(slug, 64);
+	src.code = slug;
+	if (writer_source(w, &src, id, err) != ST_OK) {
+		log_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run_add_feed(struct writer *w, const struct options *o)
+{
+	struct feed_in in = { .code = o->feed, .name = o->name, .url = o->url,
+	    .adapter = o->adapter, .interval = o->interval, .enabled = o->disabled ? 0 : -1 };
 	struct feed_row feed;
-	const struct adapter *a;
+	char err[ERR_MAX];
+	enum status st;
+
+	st = writer_feed_get(w, o->feed, &feed, NULL);
+	if (st == ST_NOT_FOUND && (o->adapter == NULL || o->url == NULL)) {
+		log_error("a new feed needs --adapter NAME and --url URL");
+		return EXIT_USAGE;
+	}
+	if (default_source(w, o, &in.default_source_id) != 0)
+		return EXIT_USAGE;
+	/* --disabled registers a new feed switched off; an existing one keeps its state */
+	if (st == ST_OK)
+		in.enabled = -1;
+	if (writer_feed_put(w, &in, &feed, err) != ST_OK) {
+		log_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if (!o->quiet)
+		log_info("feed %s: %s (%s, %s, every %lld s, %s)", feed.code,
+		    st == ST_NOT_FOUND ? "registered" : "updated", feed.adapter, feed.url,
+		    feed.interval, feed.enabled ? "enabled" : "disabled");
+	return 0;
+}
+
+static int
+run_enable(struct writer *w, const struct options *o, int enabled)
+{
+	char err[ERR_MAX];
+
+	if (writer_feed_enable(w, o->feed, enabled, err) != ST_OK) {
+		log_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if (!o->quiet)
+		log_info("feed %s: %s", o->feed, enabled ? "enabled" : "disabled");
+	return 0;
+}
+
+static int
+run_list(struct writer *w)
+{
+	struct feed_row *all = NULL;
+	size_t n = 0;
+	char err[ERR_MAX];
+	time_t now = time(NULL);
+
+	if (writer_feed_list(w, &all, &n, err) != ST_OK) {
+		log_error("%s", err);
+		return EXIT_USAGE;
+	}
+	printf("%-28s %-10s %-8s %9s  %-20s %-8s %s\n", "ID", "ADAPTER", "ENABLED", "INTERVAL",
+	    "LAST SUCCESS", "FAILURES", "STATE");
+	for (size_t i = 0; i < n; i++) {
+		const struct feed_row *f = &all[i];
+
+		printf("%-28s %-10s %-8s %9lld  %-20s %-8lld %s\n", f->code, f->adapter,
+		    f->enabled ? "yes" : "no", f->interval, f->last_success[0] ? f->last_success :
+		    "never", f->consecutive_failures, !f->enabled ? "off" :
+		    f->consecutive_failures > 0 ? "failing" : feed_due(f, now) ? "due" : "fresh");
+		printf("    %s\n", f->url);
+		if (f->default_source[0])
+			printf("    default source: %s\n", f->default_source);
+		if (f->last_success[0])
+			printf("    last rows: %lld added, %lld changed, %lld unchanged, %lld rejected\n",
+			    f->rows_added, f->rows_changed, f->rows_unchanged, f->rows_rejected);
+		if (f->last_error[0])
+			printf("    last error: %s\n", f->last_error);
+	}
+	free(all);
+	return 0;
+}
+
+static int
+run_import(struct writer *w, const struct options *o)
+{
+	struct feed_row feed;
 	char err[ERR_MAX], real[PATH_MAX], url[PATH_MAX + 8];
 	enum status st;
-	int rc = EXIT_USAGE;
 
-	if ((w = writer_new(db, err)) == NULL) {
-		log_error("%s", err);
-		goto done;
-	}
 	if (o->if_empty) {
 		long long feeds = writer_feed_count(w);
 
 		if (feeds < 0) {
-			log_error("counting feeds: %s", sqlite3_errmsg(db));
-			goto done;
+			log_error("counting feeds failed");
+			return EXIT_USAGE;
 		}
 		if (feeds > 0) {
 			if (!o->quiet)
 				log_info("the database already has %lld feed(s); --if-empty: "
 				    "not importing %s", feeds, o->import);
-			rc = 0;
-			goto done;
+			return 0;
 		}
 	}
+	if (realpath(o->import, real) == NULL) {
+		log_error("cannot find %s: %s", o->import, strerror(errno));
+		return EXIT_USAGE;
+	}
+	snprintf(url, sizeof url, "file://%s", real);
 	st = writer_feed_get(w, o->feed, &feed, err);
 	if (st == ST_NOT_FOUND) {
 		struct feed_in in = { .code = o->feed, .name = o->name, .url = url,
 		    .adapter = o->adapter != NULL ? o->adapter : "hxl", .enabled = -1 };
 
-		if (realpath(o->import, real) == NULL) {
-			log_error("cannot find %s: %s", o->import, strerror(errno));
-			goto done;
-		}
-		snprintf(url, sizeof url, "file://%s", real);
-		if ((st = writer_feed_put(w, &in, &feed, err)) != ST_OK) {
+		if (default_source(w, o, &in.default_source_id) != 0)
+			return EXIT_USAGE;
+		if (writer_feed_put(w, &in, &feed, err) != ST_OK) {
 			log_error("registering feed %s: %s", o->feed, err);
-			goto done;
+			return EXIT_USAGE;
 		}
 		if (!o->quiet)
 			log_info("feed %s: registered (%s, %s)", feed.code, feed.adapter, feed.url);
 	} else if (st != ST_OK) {
 		log_error("%s", err);
-		goto done;
+		return EXIT_USAGE;
 	}
-	if ((a = adapter_find(o->adapter != NULL ? o->adapter : feed.adapter)) == NULL) {
-		log_error("feed %s names adapter '%s', which this build does not have",
-		    feed.code, feed.adapter);
-		goto done;
-	}
-	st = import_file(w, &feed, a, o->import, o);
-	rc = st == ST_OK ? 0 : st == ST_DB || st == ST_BUSY ? EXIT_USAGE : EXIT_FEED_FAILED;
-done:
-	writer_free(w);
-	return rc;
+	/* A local file has no validators worth trusting: always read it. */
+	feed.etag[0] = feed.last_modified[0] = '\0';
+	return refresh(w, &feed, 1, url, o);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct options o;
+	struct writer *w = NULL;
 	sqlite3 *db = NULL;
 	char err[ERR_MAX];
 	int lock = -1, rc = EXIT_USAGE, from, to;
@@ -331,10 +741,28 @@ main(int argc, char **argv)
 		    db_latest_version(), o.db);
 		goto done;
 	}
-	rc = 0;
-	if (o.import != NULL)
-		rc = run_import(db, &o);
+	if (o.mode == MODE_MIGRATE_ONLY) {
+		rc = 0;
+		goto done;
+	}
+	if ((w = writer_new(db, err)) == NULL) {
+		log_error("%s", err);
+		goto done;
+	}
+	switch (o.mode) {
+	case MODE_REFRESH:      rc = run_refresh(w, &o); break;
+	case MODE_ADD_FEED:     rc = run_add_feed(w, &o); break;
+	case MODE_ENABLE:       rc = run_enable(w, &o, 1); break;
+	case MODE_DISABLE:      rc = run_enable(w, &o, 0); break;
+	case MODE_LIST:         rc = run_list(w); break;
+	case MODE_IMPORT:       rc = run_import(w, &o); break;
+	case MODE_MIGRATE_ONLY: rc = 0; break;
+	}
+	/* After a refresh: fold the WAL back so long readers cannot starve checkpoints. */
+	if (o.mode == MODE_REFRESH || o.mode == MODE_IMPORT)
+		sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 done:
+	writer_free(w);
 	if (db != NULL)
 		sqlite3_close_v2(db);
 	if (lock >= 0)

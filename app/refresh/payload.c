@@ -1,22 +1,18 @@
 #include "payload.h"
+#include "../core/strutil.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/strutil.h"
-
 struct payload {
-	struct writer           *w;
-	const struct adapter    *adapter;
-	struct ingest            ingest;
-	struct sink              sink;
-	void                    *state;   /* the adapter's, for the current page */
-	int                      open;    /* the transaction is open */
+	struct writer *w;
+	struct ingest  ingest;
+	struct sink    sink;
+	int            open;    /* the transaction is open */
 };
 
 struct payload *
-payload_begin(struct writer *w, const struct feed_row *feed, const struct adapter *a,
-    const char *now, char *err)
+payload_begin(struct writer *w, const struct feed_row *feed, const char *now, char *err)
 {
 	struct payload *p;
 
@@ -25,7 +21,6 @@ payload_begin(struct writer *w, const struct feed_row *feed, const struct adapte
 		return NULL;
 	}
 	p->w = w;
-	p->adapter = a;
 	ingest_init(&p->ingest, w, feed, now);
 	p->sink = ingest_sink(&p->ingest);
 	if (writer_begin(w, err) != ST_OK) {
@@ -36,19 +31,13 @@ payload_begin(struct writer *w, const struct feed_row *feed, const struct adapte
 	return p;
 }
 
-enum status
-payload_page_begin(struct payload *p, const char *url, char *err)
+const struct sink *
+payload_sink(struct payload *p)
 {
-	struct adapter_ctx ctx = { .sink = &p->sink, .url = url };
-
-	p->adapter->free(p->state);
-	if ((p->state = p->adapter->begin(&ctx, err)) == NULL)
-		return ST_NOMEM;
-	return ST_OK;
+	return &p->sink;
 }
 
-/* A database error inside the sink outranks the adapter's view of it. */
-static enum status
+enum status
 payload_status(struct payload *p, enum status st, char *err)
 {
 	if (p->ingest.fatal != ST_OK) {
@@ -56,26 +45,6 @@ payload_status(struct payload *p, enum status st, char *err)
 		return p->ingest.fatal;
 	}
 	return st;
-}
-
-enum status
-payload_write(struct payload *p, const char *data, size_t n, char *err)
-{
-	return payload_status(p, p->adapter->write(p->state, data, n, err), err);
-}
-
-enum status
-payload_page_end(struct payload *p, char *next, size_t size, char *err)
-{
-	enum status st;
-
-	next[0] = '\0';
-	st = payload_status(p, p->adapter->end(p->state, err), err);
-	if (st != ST_OK)
-		return st;
-	if (p->adapter->next_page(p->state, next, size) != ST_OK)
-		next[0] = '\0';
-	return ST_OK;
 }
 
 enum status
@@ -118,6 +87,5 @@ payload_free(struct payload *p)
 		return;
 	if (p->open)
 		writer_rollback(p->w);
-	p->adapter->free(p->state);
 	free(p);
 }

@@ -82,7 +82,8 @@ enum rstmt {
 static const char *const rsql[R__COUNT] = {
 	[R_BEGIN] = "BEGIN",
 	[R_COMMIT] = "COMMIT",
-	[R_STATE] = "SELECT data_version, data_changed_at FROM state WHERE id = 1",
+	[R_STATE] = "SELECT data_version, data_changed_at, feeds_version, "
+	    "coalesce(feeds_changed_at, data_changed_at) FROM state WHERE id = 1",
 	[R_METRIC_ID] = "SELECT id FROM metric WHERE code = ?1",
 	[R_LOCATION_ID] = "SELECT id FROM location WHERE code = ?1",
 	[R_SOURCE_ID] = "SELECT id FROM source WHERE code = ?1",
@@ -214,6 +215,9 @@ store_begin(struct store *s, struct data_state *state, char *err)
 	state->version = sqlite3_column_int64(st, 0);
 	snprintf(state->changed_at, sizeof state->changed_at, "%s",
 	    (const char *)sqlite3_column_text(st, 1));
+	state->feeds_version = sqlite3_column_int64(st, 2);
+	snprintf(state->feeds_changed_at, sizeof state->feeds_changed_at, "%s",
+	    (const char *)sqlite3_column_text(st, 3));
 	state->schema_version = db_latest_version();
 	store_done(st);
 	return ST_OK;

@@ -19,8 +19,10 @@
 struct store;
 
 struct data_state {
-	long long version;          /* bumped by every refresh that changed data */
-	char      changed_at[32];   /* when the data last changed (UTC, ISO 8601) */
+	long long version;          /* bumped by every refresh that changed figures */
+	char      changed_at[32];   /* when the figures last changed (UTC, ISO 8601) */
+	long long feeds_version;    /* bumped whenever a feed or its fetch state changed */
+	char      feeds_changed_at[32];
 	int       schema_version;
 };
 

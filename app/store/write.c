@@ -9,12 +9,21 @@ enum wstmt {
 	W_METRIC_GET,
 	W_SOURCE_GET, W_SOURCE_INS, W_SOURCE_SET_URL,
 	W_LOC_GET, W_LOC_INS, W_LOC_SET_NAME, W_TREE_SELF, W_TREE_ANCESTORS,
-	W_FEED_GET, W_FEED_INS, W_FEED_UPD, W_FEED_COUNT,
+	W_FEED_GET, W_FEED_INS, W_FEED_UPD, W_FEED_COUNT, W_FEED_LIST, W_FEED_ENABLE,
+	W_FEED_NOT_MODIFIED,
 	W_FIG_GET, W_FIG_INS, W_FIG_UPD, W_REV_INS, W_REV_SUPERSEDE,
 	W_SEEN_INS, W_WITHDRAW, W_STATE_BUMP,
 	W_FEED_OK, W_FEED_FAIL,
 	W__COUNT
 };
+
+#define FEED_SELECT \
+	"SELECT f.id, coalesce(f.default_source_id, 0), f.interval, f.enabled, f.code, " \
+	"f.adapter, f.url, coalesce(f.etag, ''), coalesce(f.last_modified, ''), f.name, " \
+	"coalesce(f.last_attempt, ''), coalesce(f.last_success, ''), " \
+	"coalesce(f.last_error, ''), f.consecutive_failures, f.rows_added, f.rows_changed, " \
+	"f.rows_unchanged, f.rows_rejected, coalesce(s.code, '') " \
+	"FROM feed AS f LEFT JOIN source AS s ON s.id = f.default_source_id "
 
 static const char *const wsql[W__COUNT] = {
 	[W_BEGIN] = "BEGIN IMMEDIATE",
@@ -37,9 +46,12 @@ static const char *const wsql[W__COUNT] = {
 	[W_TREE_ANCESTORS] =
 	    "INSERT INTO location_tree (ancestor_id, location_id, depth) "
 	    "SELECT ancestor_id, ?1, depth + 1 FROM location_tree WHERE location_id = ?2",
-	[W_FEED_GET] =
-	    "SELECT id, coalesce(default_source_id, 0), interval, enabled, code, adapter, url, "
-	    "coalesce(etag, ''), coalesce(last_modified, '') FROM feed WHERE code = ?1",
+	[W_FEED_GET] = FEED_SELECT "WHERE f.code = ?1",
+	[W_FEED_LIST] = FEED_SELECT "ORDER BY f.code",
+	[W_FEED_ENABLE] = "UPDATE feed SET enabled = ?2 WHERE code = ?1",
+	[W_FEED_NOT_MODIFIED] =
+	    "UPDATE feed SET last_attempt = ?2, last_success = ?2, last_error = NULL, "
+	    "consecutive_failures = 0, etag = ?3, last_modified = ?4 WHERE id = ?1",
 	[W_FEED_INS] =
 	    "INSERT INTO feed (code, name, url, adapter, interval, enabled, default_source_id) "
 	    "VALUES (?1, ?2, ?3, ?4, coalesce(?5, 86400), coalesce(?6, 1), ?7)",
@@ -309,6 +321,30 @@ copy_col(char *out, size_t size, sqlite3_stmt *st, int col)
 	snprintf(out, size, "%s", s != NULL ? s : "");
 }
 
+static void
+feed_from_row(sqlite3_stmt *st, struct feed_row *out)
+{
+	out->id = sqlite3_column_int64(st, 0);
+	out->default_source_id = sqlite3_column_int64(st, 1);
+	out->interval = sqlite3_column_int64(st, 2);
+	out->enabled = sqlite3_column_int(st, 3);
+	copy_col(out->code, sizeof out->code, st, 4);
+	copy_col(out->adapter, sizeof out->adapter, st, 5);
+	copy_col(out->url, sizeof out->url, st, 6);
+	copy_col(out->etag, sizeof out->etag, st, 7);
+	copy_col(out->last_modified, sizeof out->last_modified, st, 8);
+	copy_col(out->name, sizeof out->name, st, 9);
+	copy_col(out->last_attempt, sizeof out->last_attempt, st, 10);
+	copy_col(out->last_success, sizeof out->last_success, st, 11);
+	copy_col(out->last_error, sizeof out->last_error, st, 12);
+	out->consecutive_failures = sqlite3_column_int64(st, 13);
+	out->rows_added = sqlite3_column_int64(st, 14);
+	out->rows_changed = sqlite3_column_int64(st, 15);
+	out->rows_unchanged = sqlite3_column_int64(st, 16);
+	out->rows_rejected = sqlite3_column_int64(st, 17);
+	copy_col(out->default_source, sizeof out->default_source, st, 18);
+}
+
 enum status
 writer_feed_get(struct writer *w, const char *code, struct feed_row *out, char *err)
 {
@@ -317,17 +353,8 @@ writer_feed_get(struct writer *w, const char *code, struct feed_row *out, char *
 
 	bind_text(st, 1, code);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->default_source_id = sqlite3_column_int64(st, 1);
-		out->interval = sqlite3_column_int64(st, 2);
-		out->enabled = sqlite3_column_int(st, 3);
-		copy_col(out->code, sizeof out->code, st, 4);
-		copy_col(out->adapter, sizeof out->adapter, st, 5);
-		copy_col(out->url, sizeof out->url, st, 6);
-		copy_col(out->etag, sizeof out->etag, st, 7);
-		copy_col(out->last_modified, sizeof out->last_modified, st, 8);
-	}
+	if (rc == SQLITE_ROW)
+		feed_from_row(st, out);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return ST_OK;
@@ -337,6 +364,68 @@ writer_feed_get(struct writer *w, const char *code, struct feed_row *out, char *
 	}
 	err_set(err, "store: reading feed %s: %s", code, sqlite3_errmsg(w->db));
 	return ST_DB;
+}
+
+enum status
+writer_feed_list(struct writer *w, struct feed_row **out, size_t *n, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_FEED_LIST);
+	struct feed_row *rows = NULL, *more;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((more = realloc(rows, cap * sizeof *rows)) == NULL) {
+				free(rows);
+				sqlite3_reset(st);
+				err_set(err, "out of memory listing feeds");
+				return ST_NOMEM;
+			}
+			rows = more;
+		}
+		feed_from_row(st, &rows[len++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(rows);
+		err_set(err, "store: listing feeds: %s", sqlite3_errmsg(w->db));
+		return ST_DB;
+	}
+	*out = rows;
+	*n = len;
+	return ST_OK;
+}
+
+enum status
+writer_feed_enable(struct writer *w, const char *code, int enabled, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_FEED_ENABLE);
+	enum status rs;
+
+	bind_text(st, 1, code);
+	sqlite3_bind_int(st, 2, enabled);
+	if ((rs = run(w, st, "enabling a feed", err)) != ST_OK)
+		return rs;
+	if (sqlite3_changes(w->db) == 0) {
+		err_set(err, "no feed %s: see --list-feeds", code);
+		return ST_NOT_FOUND;
+	}
+	return ST_OK;
+}
+
+enum status
+writer_feed_not_modified(struct writer *w, long long feed_id, const char *when,
+    const char *etag, const char *last_modified, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_FEED_NOT_MODIFIED);
+
+	sqlite3_bind_int64(st, 1, feed_id);
+	bind_text(st, 2, when);
+	bind_text(st, 3, etag);
+	bind_text(st, 4, last_modified);
+	return run(w, st, "recording an unchanged feed", err);
 }
 
 long long

@@ -35,9 +35,13 @@ struct feed_in {
 struct feed_row {
 	long long id, default_source_id, interval;
 	int       enabled;
-	char      code[65], adapter[32];
+	char      code[65], adapter[32], name[256];
 	char      url[2048];
 	char      etag[256], last_modified[64];
+	char      last_attempt[32], last_success[32], last_error[512];
+	long long consecutive_failures;
+	long long rows_added, rows_changed, rows_unchanged, rows_rejected;
+	char      default_source[72];      /* the default source's code, or "" */
 };
 
 struct figure_in {
@@ -81,6 +85,16 @@ enum status writer_location(struct writer *w, const struct location_in *in, long
 /* Creates the feed, or updates the fields given; fills *out. */
 enum status writer_feed_put(struct writer *w, const struct feed_in *in, struct feed_row *out,
     char *err);
+/*
+ * Every feed, ordered by code, into a new array (*out, free() it) of *n rows.
+ */
+enum status writer_feed_list(struct writer *w, struct feed_row **out, size_t *n, char *err);
+/* Enables or disables a feed; ST_NOT_FOUND if there is none. */
+enum status writer_feed_enable(struct writer *w, const char *code, int enabled, char *err);
+/* Records a fetch that found the feed unchanged (HTTP 304): fresh, nothing written. */
+enum status writer_feed_not_modified(struct writer *w, long long feed_id, const char *when,
+    const char *etag, const char *last_modified, char *err);
+
 /* How many feeds are registered, or -1 on error. */
 long long writer_feed_count(struct writer *w);
 /* Reads a feed by code; ST_NOT_FOUND if there is none. */

@@ -46,10 +46,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def refresh(db, *args, check=True):
+def refresh(db, *args, check=True, env=None):
     """Runs figures-refresh; returns the CompletedProcess (stdout+stderr as text)."""
     p = subprocess.run([os.path.join(BIN, "figures-refresh"), "--db", db, *args],
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, **(env or {})))
     if check and p.returncode != 0:
         raise AssertionError("figures-refresh %s failed (%d): %s" % (args, p.returncode, p.stderr))
     return p

@@ -7,6 +7,8 @@ import sqlite3
 import tempfile
 import unittest
 
+import harness
+import subprocess
 from harness import SEED, Service, refresh
 
 with open(SEED, encoding="utf-8") as _f:
@@ -34,7 +36,7 @@ class Cli(unittest.TestCase):
         self.assertEqual(p.returncode, 0)
         self.assertIn("--import", p.stdout)
         for args, needle in [
-            ((), "nothing to do"),
+            ((), "--migrate"),            # a refresh needs a database with a schema
             (("--bogus",), "unknown or incomplete option"),
             (("--import", SEED), "--import needs --feed"),
             (("--import", SEED, "--feed", "bad feed"), "is not 1-64"),
@@ -50,8 +52,33 @@ class Cli(unittest.TestCase):
         self.assertIn("(created)", refresh(self.db, "--migrate").stderr)
         self.assertIn("already current", refresh(self.db, "--migrate").stderr)
         with sqlite3.connect(self.db) as c:
-            self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 1)
+            self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 2)
             self.assertEqual(c.execute("SELECT count(*) FROM metric").fetchone()[0], 10)
+
+    def test_an_older_database_is_upgraded_keeping_its_data(self):
+        with open(os.path.join(harness.ROOT, "sql", "migrations", "0001_init.sql")) as f:
+            v1 = f.read()
+        with sqlite3.connect(self.db) as c:
+            c.executescript(v1)
+            c.execute("PRAGMA user_version = 1")
+            c.execute("INSERT INTO feed (code, name, url, adapter) VALUES ('old', 'Old', 'file:///x', 'hxl')")
+        p = refresh(self.db, "--migrate")
+        self.assertIn("schema version 2 (upgraded)", p.stderr)
+        with sqlite3.connect(self.db) as c:
+            self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 2)
+            self.assertEqual(c.execute("SELECT code FROM feed").fetchall(), [("old",)])
+            before = c.execute("SELECT feeds_version FROM state").fetchone()[0]
+        refresh(self.db, "--disable", "old")
+        with sqlite3.connect(self.db) as c:
+            self.assertEqual(c.execute("SELECT feeds_version FROM state").fetchone()[0], before + 1)
+
+    def test_a_newer_database_is_refused(self):
+        refresh(self.db, "--migrate")
+        with sqlite3.connect(self.db) as c:
+            c.execute("PRAGMA user_version = 99")
+        p = refresh(self.db, "--migrate", check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("newer than this build", p.stderr)
 
     def test_import_needs_a_migrated_database(self):
         p = refresh(self.db, "--import", SEED, "--feed", "x", check=False)
@@ -140,6 +167,17 @@ class RefreshThroughTheApi(unittest.TestCase):
         self.assertFalse(feed["stale"])
         self.assertIsNone(feed["last_error"])
 
+    def test_feed_state_and_figures_have_their_own_etags(self):
+        figures = self.svc.get("/v1/figures").header("etag")
+        feeds = self.svc.get("/v1/feeds").header("etag")
+        broken = write(os.path.join(self.tmp, "b.csv"), ["a,b", "1,2"])
+        refresh(self.svc.db, "--import", broken, "--feed", "ain-issa-report", check=False)
+        self.assertEqual(self.svc.get("/v1/figures").header("etag"), figures,
+                         "a failed refresh changed no figure: their ETag stays")
+        r = self.svc.get("/v1/feeds", {"If-None-Match": feeds})
+        self.assertEqual(r.status, 200, "the feed's state changed: its list must not be a 304")
+        self.assertTrue(r.json()["data"][0]["stale"])
+
     def test_a_changed_value_adds_a_revision(self):
         before = self.svc.get("/v1/figures/1")
         changed = write(os.path.join(self.tmp, "c.csv"),
@@ -170,3 +208,58 @@ class RefreshThroughTheApi(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Operations(unittest.TestCase):
+    """What an operator runs: the default feed list, the cron line, a terminal."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="figures-ops-")
+        self.db = os.path.join(self.dir, "f.db")
+        refresh(self.db, "--migrate", "--quiet")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def feeds(self):
+        with sqlite3.connect(self.db) as c:
+            return dict(c.execute("SELECT code, enabled FROM feed"))
+
+    def test_the_default_feed_list_registers_real_feeds_disabled_and_is_idempotent(self):
+        env = dict(os.environ, FIGURES_REFRESH=os.path.join(harness.BIN, "figures-refresh"))
+        script = os.path.join(harness.ROOT, "scripts", "feeds")
+        p = subprocess.run([script, self.db, "syr"], env=env, capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        feeds = self.feeds()
+        self.assertEqual(set(feeds), {"hapi-refugees-syr", "hapi-idps-syr", "hapi-conflict-syr",
+                                      "unhcr-population-syr", "reliefweb-syr", "dtm-idps-syr"})
+        self.assertEqual(set(feeds.values()), {0}, "feeds that need the network start disabled")
+        self.assertIn("https://hapi.humdata.org/api/v2/", p.stdout)
+        self.assertNotIn("app_identifier=", p.stdout, "no credential in a URL")
+        refresh(self.db, "--enable", "unhcr-population-syr")
+        subprocess.run([script, self.db, "SYR"], env=env, check=True, capture_output=True)
+        self.assertEqual(self.feeds()["unhcr-population-syr"], 1, "re-running keeps an enabled feed on")
+        self.assertEqual(len(self.feeds()), 6)
+        # nothing is fetched while they are off
+        self.assertIn("no feed is due", refresh(self.db, "--disable", "unhcr-population-syr").stderr +
+                      refresh(self.db).stderr)
+
+    def test_the_cron_line_runs(self):
+        with open(os.path.join(harness.ROOT, "scripts", "cron", "figures-refresh.cron")) as f:
+            line = [l for l in f if l.strip() and not l.startswith("#")][0].split()
+        self.assertEqual(line[:5], ["*/15", "*", "*", "*", "*"])
+        args = line[7:]   # after the user and the program
+        self.assertEqual(args[0], "--db")
+        p = refresh(self.db, *args[2:])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr, "", "--quiet: silent when all is well")
+
+    def test_a_terminal_gets_a_progress_line(self):
+        refresh(self.db, "--import", SEED, "--feed", "s", "--quiet")
+        cmd = "%s --db %s --force" % (os.path.join(harness.BIN, "figures-refresh"), self.db)
+        p = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn("fetching: 1 of 1 feeds done", p.stdout)
+        q = refresh(self.db, "--force")
+        self.assertNotIn("fetching:", q.stderr, "no progress line when not on a terminal")

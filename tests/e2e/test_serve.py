@@ -40,6 +40,11 @@ class Serve(unittest.TestCase):
             self.assertIsNotNone(body, "serve never answered")
             self.assertIn('"value":100', body)
             self.assertIn('"value":800', body)
+            for _ in range(100):
+                log.seek(0)
+                if "Ctrl-C stops it" in log.read():
+                    break
+                time.sleep(0.1)
             log.seek(0)
             self.assertIn("curl '", log.read(), "serve prints example requests")
             procs = children(p.pid)

@@ -229,7 +229,7 @@ csv_bom_only_at_start(void **state)
 }
 
 /*
- * KNOWN APP BUG (app/refresh/csv.c, csv_skip_bom): any input whose first byte
+ * Regression (fixed; was: app/refresh/csv.c, csv_skip_bom): any input whose first byte
  * is 0xEF but which does not start with the full BOM EF BB BF is refused as
  * "a broken byte-order mark", although it is valid UTF-8 text: U+F000-U+FFFF
  * all start with EF, e.g. U+FF08 FULLWIDTH LEFT PARENTHESIS (EF BC 88) or the
@@ -250,7 +250,7 @@ csv_leading_ef_character_is_not_a_bom(void **state)
 		enum status st = parse(inputs[i], &r, err);
 
 		if (st != ST_OK)
-			fail_msg("APP BUG csv_skip_bom: valid UTF-8 starting with EF refused "
+			fail_msg("csv_skip_bom: valid UTF-8 starting with EF refused "
 			    "(status %d: %s)", (int)st, err);
 		assert_int_equal(r.n, 1);
 		assert_row(&r, 0, want[i], NULL);
@@ -473,7 +473,7 @@ main(void)
 		cmocka_unit_test(csv_bom_skipped),
 		cmocka_unit_test(csv_bom_split_across_chunks),
 		cmocka_unit_test(csv_bom_only_at_start),
-		cmocka_unit_test(csv_leading_ef_character_is_not_a_bom),   /* APP BUG */
+		cmocka_unit_test(csv_leading_ef_character_is_not_a_bom),   /* regression */
 		cmocka_unit_test(csv_byte_by_byte_equals_whole),
 		cmocka_unit_test(csv_blank_lines_skipped),
 		cmocka_unit_test(csv_last_row_without_newline_emitted_by_finish),

@@ -470,7 +470,7 @@ ingest_explicit_key_used(void **state)
 }
 
 /*
- * KNOWN APP BUG (app/refresh/ingest.c, ingest_source): a source code may be
+ * Regression (fixed; was: app/refresh/ingest.c, ingest_source): a source code may be
  * 64 bytes (text_ok allows 64 and code_valid accepts 64), but it is copied
  * into `char slug[64]` with snprintf, so its last byte is silently cut: the
  * source is stored under a different, 63-byte code, and two sources whose
@@ -552,7 +552,7 @@ main(void)
 		T(ingest_grouped_value_and_lower_case_country),
 		T(ingest_location_chain_built),
 		T(ingest_explicit_key_used),
-		T(ingest_source_code_of_64_chars_kept_whole),   /* APP BUG */
+		T(ingest_source_code_of_64_chars_kept_whole),   /* regression */
 		T(ingest_feed_default_source_used),
 		T(ingest_sink_counts_rejects_and_goes_on),
 	};

@@ -383,6 +383,8 @@ hxl_free(void *state)
 const struct adapter adapter_hxl = {
 	.name = "hxl",
 	.description = "HXL-tagged CSV (one claim per #affected+<metric> cell)",
+	.content_types = "text/csv text/plain application/csv application/octet-stream "
+	    "application/vnd.ms-excel",
 	.begin = hxl_begin,
 	.write = hxl_write,
 	.end = hxl_end,

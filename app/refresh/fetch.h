@@ -1,0 +1,77 @@
+/*
+ * fetch.h: fetching feeds with libcurl, all in parallel (one multi handle),
+ * each page streamed through the feed's adapter into the feed's spool.
+ *
+ * libcurl is configured here and nowhere else: http, https and file only
+ * (redirects to http and https only), TLS verification on, connect and total
+ * timeouts, a low-speed limit, a size cap enforced while bytes arrive, a
+ * User-Agent naming the service, conditional requests (If-None-Match,
+ * If-Modified-Since; a 304 means unchanged), and retries with exponential
+ * backoff and jitter on timeouts, connection failures, 408, 429 and 5xx,
+ * honouring Retry-After. Pages are followed to the end (adapter->next_page).
+ *
+ * Nothing here touches the database: a job ends FETCH_OK with its claims
+ * spooled, FETCH_UNCHANGED, or FETCH_FAILED with err saying why.
+ */
+#ifndef FIGURES_FETCH_H
+#define FIGURES_FETCH_H
+
+#include "adapter.h"
+#include "spool.h"
+
+#define URL_MAX 4096
+
+struct fetch_job;
+
+struct fetch_opts {
+	long        connect_timeout;   /* seconds */
+	long        timeout;           /* seconds for one request, start to end */
+	long        low_speed_limit;   /* bytes per second … */
+	long        low_speed_time;    /* … sustained this many seconds, or it times out */
+	long long   max_bytes;         /* the most one response may carry */
+	int         retries;           /* further attempts of a failed request */
+	double      retry_delay;       /* seconds before the first retry; doubles */
+	double      retry_after_max;   /* a longer Retry-After fails the feed instead */
+	int         max_pages;         /* a feed paging further is broken */
+	const char *user_agent;
+	/* Called from the loop about ten times a second (NULL: never). */
+	void      (*progress)(void *ctx, const struct fetch_job *jobs, size_t n);
+	void       *progress_ctx;
+};
+
+enum fetch_outcome { FETCH_PENDING, FETCH_OK, FETCH_UNCHANGED, FETCH_FAILED };
+
+struct fetch_state;
+
+struct fetch_job {
+	/* in */
+	const char           *code;          /* the feed's id, for messages */
+	const struct adapter *adapter;
+	char                  url[URL_MAX];  /* the first page, environment expanded */
+	const char           *etag;          /* validators from the last fetch, or "" */
+	const char           *last_modified;
+	/* out */
+	enum fetch_outcome    outcome;
+	struct spool         *spool;         /* owned by the job; fetch_job_free */
+	long                  http_status;   /* of the last response (0 for file:) */
+	int                   pages, attempts;
+	long long             bytes;
+	double                seconds;
+	char                  new_etag[256], new_last_modified[64]; /* single-page feeds */
+	char                  err[ERR_MAX];
+	struct fetch_state   *priv;
+};
+
+/* Default options: 30 s connect, 300 s per request, 3 retries from 1 s, 64 MiB. */
+void fetch_defaults(struct fetch_opts *o);
+
+/*
+ * Runs every job to its outcome. Returns ST_OK once all have one (failed
+ * feeds included), or an error if libcurl itself could not be set up.
+ */
+enum status fetch_run(struct fetch_job *jobs, size_t n, const struct fetch_opts *o, char *err);
+
+/* Frees a job's spool and private state. */
+void fetch_job_free(struct fetch_job *job);
+
+#endif

@@ -1,0 +1,212 @@
+#include "spool.h"
+#include "../core/buf.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SPOOL_RECORD_MAX (1024 * 1024)   /* a claim's fields are bounded far below */
+#define NO_VALUE UINT32_MAX
+
+/* The text fields of struct claim, in the order they are written. */
+static const size_t fields[] = {
+	offsetof(struct claim, key), offsetof(struct claim, metric),
+	offsetof(struct claim, value), offsetof(struct claim, qualifier),
+	offsetof(struct claim, group), offsetof(struct claim, country),
+	offsetof(struct claim, country_name), offsetof(struct claim, adm1_code),
+	offsetof(struct claim, adm1_name), offsetof(struct claim, adm2_code),
+	offsetof(struct claim, adm2_name), offsetof(struct claim, loc_code),
+	offsetof(struct claim, loc_name), offsetof(struct claim, loc_type),
+	offsetof(struct claim, as_of), offsetof(struct claim, period_start),
+	offsetof(struct claim, period_end), offsetof(struct claim, reported_on),
+	offsetof(struct claim, source_code), offsetof(struct claim, source_name),
+	offsetof(struct claim, source_org), offsetof(struct claim, source_type),
+	offsetof(struct claim, source_url), offsetof(struct claim, licence),
+	offsetof(struct claim, via), offsetof(struct claim, url), offsetof(struct claim, quote),
+};
+#define NFIELDS (sizeof fields / sizeof fields[0])
+
+struct spool {
+	FILE       *f;
+	enum status st;           /* the first write error, reported to the adapter */
+	char        err[ERR_MAX];
+};
+
+struct spool *
+spool_new(char *err)
+{
+	struct spool *s = calloc(1, sizeof *s);
+
+	if (s == NULL || (s->f = tmpfile()) == NULL) {
+		err_set(err, "cannot create a spool file in %s: %s",
+		    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp", strerror(errno));
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+spool_free(struct spool *s)
+{
+	if (s == NULL)
+		return;
+	fclose(s->f);
+	free(s);
+}
+
+static void
+put_u32(struct spool *s, uint32_t v)
+{
+	fwrite(&v, sizeof v, 1, s->f);
+}
+
+static void
+put_text(struct spool *s, const char *t)
+{
+	if (t == NULL) {
+		put_u32(s, NO_VALUE);
+		return;
+	}
+	put_u32(s, (uint32_t)strlen(t));
+	fwrite(t, 1, strlen(t), s->f);
+}
+
+static enum status
+spool_check(struct spool *s)
+{
+	if (s->st == ST_OK && ferror(s->f)) {
+		s->st = ST_IO;
+		snprintf(s->err, sizeof s->err, "writing the spool file: %s", strerror(errno));
+	}
+	return s->st;
+}
+
+static enum status
+spool_claim(void *ctx, const struct claim *c)
+{
+	struct spool *s = ctx;
+	int64_t row = c->row;
+
+	fputc('C', s->f);
+	fwrite(&row, sizeof row, 1, s->f);
+	for (size_t i = 0; i < NFIELDS; i++)
+		put_text(s, *(const char *const *)((const char *)c + fields[i]));
+	return spool_check(s);
+}
+
+static void
+spool_reject(void *ctx, long row, const char *reason)
+{
+	struct spool *s = ctx;
+	int64_t r = row;
+
+	fputc('R', s->f);
+	fwrite(&r, sizeof r, 1, s->f);
+	put_text(s, reason);
+	spool_check(s);
+}
+
+struct sink
+spool_sink(struct spool *s)
+{
+	return (struct sink){ .claim = spool_claim, .reject = spool_reject, .ctx = s };
+}
+
+off_t
+spool_tell(const struct spool *s)
+{
+	return ftello(s->f);
+}
+
+enum status
+spool_truncate(struct spool *s, off_t pos, char *err)
+{
+	if (fflush(s->f) != 0 || ftruncate(fileno(s->f), pos) != 0 ||
+	    fseeko(s->f, pos, SEEK_SET) != 0) {
+		err_set(err, "truncating the spool file: %s", strerror(errno));
+		return ST_IO;
+	}
+	return ST_OK;
+}
+
+/* Reads one text field into b (NUL-separated); *off gets its offset or -1. */
+static int
+get_text(FILE *f, struct buf *b, long *off)
+{
+	uint32_t n;
+
+	if (fread(&n, sizeof n, 1, f) != 1)
+		return 0;
+	if (n == NO_VALUE) {
+		*off = -1;
+		return 1;
+	}
+	if (n > SPOOL_RECORD_MAX)
+		return 0;
+	*off = (long)b->len;
+	for (uint32_t i = 0; i < n; i++) {
+		int c = fgetc(f);
+
+		if (c == EOF || buf_putc(b, (char)c) != ST_OK)
+			return 0;
+	}
+	return buf_putc(b, '\0') == ST_OK;
+}
+
+enum status
+spool_replay(struct spool *s, const struct sink *out, char *err)
+{
+	struct buf b;
+	struct claim c;
+	long offs[NFIELDS];
+	int64_t row;
+	enum status st = ST_OK;
+	int type;
+
+	if (spool_check(s) != ST_OK) {
+		err_set(err, "%s", s->err);
+		return s->st;
+	}
+	if (fflush(s->f) != 0 || fseeko(s->f, 0, SEEK_SET) != 0) {
+		err_set(err, "rewinding the spool file: %s", strerror(errno));
+		return ST_IO;
+	}
+	buf_init(&b, SPOOL_RECORD_MAX);
+	while (st == ST_OK && (type = fgetc(s->f)) != EOF) {
+		buf_reset(&b);
+		if (fread(&row, sizeof row, 1, s->f) != 1)
+			goto corrupt;
+		if (type == 'R') {
+			if (!get_text(s->f, &b, &offs[0]))
+				goto corrupt;
+			out->reject(out->ctx, (long)row, offs[0] < 0 ? "" : b.data + offs[0]);
+			continue;
+		}
+		if (type != 'C')
+			goto corrupt;
+		for (size_t i = 0; i < NFIELDS; i++)
+			if (!get_text(s->f, &b, &offs[i]))
+				goto corrupt;
+		/* pointers only once every field is in: b may have moved while growing */
+		memset(&c, 0, sizeof c);
+		c.row = (long)row;
+		for (size_t i = 0; i < NFIELDS; i++)
+			*(const char **)((char *)&c + fields[i]) = offs[i] < 0 ? NULL : b.data + offs[i];
+		st = out->claim(out->ctx, &c);
+	}
+	buf_free(&b);
+	if (st == ST_OK && ferror(s->f)) {
+		err_set(err, "reading the spool file: %s", strerror(errno));
+		return ST_IO;
+	}
+	return st;
+corrupt:
+	buf_free(&b);
+	err_set(err, "the spool file is corrupt (a short or bad record)");
+	return ST_IO;
+}

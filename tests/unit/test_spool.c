@@ -1,0 +1,412 @@
+/*
+ * test_spool.c: the on-disk claim spool (refresh/spool.h): what goes in
+ * through spool_sink comes out of spool_replay exactly, in order; truncation
+ * forgets a retried page; a failing replay sink stops the replay.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "refresh/spool.h"
+#include "sink_helper.h"
+
+/* NULL-aware string equality; a macro so a failure names the test's own line. */
+#define assert_text(got, want) do {                        \
+		const char *got_ = (got), *want_ = (want);  \
+		if (want_ == NULL) {                        \
+			assert_null(got_);                  \
+		} else {                                    \
+			assert_non_null(got_);              \
+			assert_string_equal(got_, want_);   \
+		}                                           \
+	} while (0)
+
+static struct spool *
+new_spool(void)
+{
+	char err[ERR_MAX] = "";
+	struct spool *s = spool_new(err);
+
+	if (s == NULL)
+		fail_msg("spool_new: %s", err);
+	return s;
+}
+
+/* Every field of a and b equal, NULL and "" told apart. */
+static void
+assert_same_claim(const struct claim *a, const struct claim *b)
+{
+	assert_int_equal(a->row, b->row);
+	for (size_t i = 0; i < claim_nfields; i++) {
+		const char *x = claim_text(a, i), *y = claim_text(b, i);
+
+		if ((x == NULL) != (y == NULL))
+			fail_msg("field %s: %s vs %s", claim_fields[i].name, x ? x : "NULL",
+			    y ? y : "NULL");
+		if (x != NULL && strcmp(x, y) != 0)
+			fail_msg("field %s: \"%s\" vs \"%s\"", claim_fields[i].name, x, y);
+	}
+}
+
+/* A claim with every text field set to "<name>:<tag>", e.g. "metric:1". */
+static void
+full_claim(struct claim *c, char text[][64], long row, const char *tag)
+{
+	memset(c, 0, sizeof *c);
+	c->row = row;
+	for (size_t i = 0; i < claim_nfields; i++) {
+		snprintf(text[i], 64, "%s:%s", claim_fields[i].name, tag);
+		*(const char **)((char *)c + claim_fields[i].off) = text[i];
+	}
+}
+
+static enum status
+replay(struct spool *s, struct got *g)
+{
+	struct sink out = got_sink(g);
+	char err[ERR_MAX] = "";
+
+	return spool_replay(s, &out, err);
+}
+
+static void
+spool_covers_every_claim_field(void **state)
+{
+	(void)state;
+	/* a field added to struct claim must be added to the spool (and sink_helper.c) */
+	assert_int_equal(claim_nfields, 27);
+	assert_int_equal(sizeof(struct claim),
+	    offsetof(struct claim, key) + claim_nfields * sizeof(const char *));
+}
+
+static void
+spool_every_field_round_trips(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	char text[32][64];
+	struct claim c;
+	struct got g = { 0 };
+
+	(void)state;
+	full_claim(&c, text, 42, "x");
+	assert_int_equal(in.claim(in.ctx, &c), ST_OK);
+	assert_int_equal(replay(s, &g), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_int_equal(g.nrejects, 0);
+	assert_same_claim(&g.claim[0].c, &c);
+	assert_text(g.claim[0].c.quote, "quote:x");
+	got_free(&g);
+	spool_free(s);
+}
+
+static void
+spool_null_and_empty_stay_distinct(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	struct claim c = { .row = 1 };
+	struct got g = { 0 };
+
+	(void)state;
+	/* every other field NULL, the rest "" (and a NULL-only claim after it) */
+	for (size_t i = 0; i < claim_nfields; i += 2)
+		*(const char **)((char *)&c + claim_fields[i].off) = "";
+	assert_int_equal(in.claim(in.ctx, &c), ST_OK);
+	{
+		struct claim none = { .row = 2 };
+
+		assert_int_equal(in.claim(in.ctx, &none), ST_OK);
+		assert_int_equal(replay(s, &g), ST_OK);
+		assert_int_equal(g.nclaims, 2);
+		assert_same_claim(&g.claim[0].c, &c);
+		assert_same_claim(&g.claim[1].c, &none);
+	}
+	assert_text(g.claim[0].c.key, "");
+	assert_text(g.claim[0].c.metric, NULL);
+	got_free(&g);
+	spool_free(s);
+}
+
+static void
+spool_row_numbers_round_trip(void **state)
+{
+	static const long rows[] = { 0, 1, 7, 10001, 5000000000L, LONG_MAX, -1 };
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	struct got g = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct claim c = { .row = rows[i], .metric = "idps", .value = "1" };
+
+		assert_int_equal(in.claim(in.ctx, &c), ST_OK);
+	}
+	assert_int_equal(replay(s, &g), ST_OK);
+	assert_int_equal(g.nclaims, sizeof rows / sizeof rows[0]);
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		assert_int_equal(g.claim[i].c.row, rows[i]);
+	got_free(&g);
+	spool_free(s);
+}
+
+static void
+spool_rejects_interleaved_in_order(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	struct claim a = { .row = 1, .metric = "idps", .value = "10" };
+	struct claim b = { .row = 3, .metric = "refugees", .value = "30" };
+	struct got g = { 0 };
+
+	(void)state;
+	in.reject(in.ctx, 0, "before anything");
+	assert_int_equal(in.claim(in.ctx, &a), ST_OK);
+	in.reject(in.ctx, 2, "row 2: no metric");
+	in.reject(in.ctx, 2, "");
+	assert_int_equal(in.claim(in.ctx, &b), ST_OK);
+	in.reject(in.ctx, 4, "row 4: not an object");
+	assert_int_equal(replay(s, &g), ST_OK);
+	assert_int_equal(g.nclaims, 2);
+	assert_int_equal(g.nrejects, 4);
+	/* the order of every call: R C R R C R */
+	assert_int_equal(g.reject[0].seq, 0);
+	assert_int_equal(g.claim[0].seq, 1);
+	assert_int_equal(g.reject[1].seq, 2);
+	assert_int_equal(g.reject[2].seq, 3);
+	assert_int_equal(g.claim[1].seq, 4);
+	assert_int_equal(g.reject[3].seq, 5);
+	assert_int_equal(g.reject[0].row, 0);
+	assert_string_equal(g.reject[0].reason, "before anything");
+	assert_int_equal(g.reject[1].row, 2);
+	assert_string_equal(g.reject[1].reason, "row 2: no metric");
+	assert_string_equal(g.reject[2].reason, "");
+	assert_int_equal(g.reject[3].row, 4);
+	assert_string_equal(g.reject[3].reason, "row 4: not an object");
+	assert_same_claim(&g.claim[0].c, &a);
+	assert_same_claim(&g.claim[1].c, &b);
+	got_free(&g);
+	spool_free(s);
+}
+
+static void
+spool_truncate_drops_later_records(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	struct claim c1 = { .row = 1, .value = "1" }, c2 = { .row = 2, .value = "2" };
+	struct claim late = { .row = 3, .value = "late" }, retry = { .row = 3, .value = "retry" };
+	char err[ERR_MAX] = "";
+	struct got g = { 0 };
+	off_t page2;
+
+	(void)state;
+	assert_int_equal(in.claim(in.ctx, &c1), ST_OK);
+	assert_int_equal(in.claim(in.ctx, &c2), ST_OK);
+	page2 = spool_tell(s);
+	assert_true(page2 > 0);
+	assert_int_equal(in.claim(in.ctx, &late), ST_OK);
+	in.reject(in.ctx, 4, "late reject");
+	assert_true(spool_tell(s) > page2);
+	assert_int_equal(spool_truncate(s, page2, err), ST_OK);
+	assert_true(spool_tell(s) == page2);
+	/* the page again, this time complete */
+	assert_int_equal(in.claim(in.ctx, &retry), ST_OK);
+	assert_int_equal(replay(s, &g), ST_OK);
+	assert_int_equal(g.nclaims, 3);
+	assert_int_equal(g.nrejects, 0);
+	assert_same_claim(&g.claim[0].c, &c1);
+	assert_same_claim(&g.claim[1].c, &c2);
+	assert_same_claim(&g.claim[2].c, &retry);
+	got_free(&g);
+	spool_free(s);
+}
+
+static void
+spool_truncate_to_start_empties(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	struct claim c = { .row = 1, .value = "1" };
+	char err[ERR_MAX] = "";
+	struct got g = { 0 };
+	off_t start = spool_tell(s);
+
+	(void)state;
+	assert_true(start == 0);
+	assert_int_equal(in.claim(in.ctx, &c), ST_OK);
+	in.reject(in.ctx, 2, "x");
+	assert_int_equal(spool_truncate(s, start, err), ST_OK);
+	assert_int_equal(replay(s, &g), ST_OK);
+	assert_int_equal(g.nclaims, 0);
+	assert_int_equal(g.nrejects, 0);
+	got_free(&g);
+	spool_free(s);
+}
+
+static void
+spool_replay_stops_at_sink_error(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	struct claim a = { .row = 1, .value = "a" }, b = { .row = 2, .value = "b" };
+	struct claim c = { .row = 4, .value = "c" };
+	struct got g = { .fail_at = 2, .fail_status = ST_DB };
+
+	(void)state;
+	assert_int_equal(in.claim(in.ctx, &a), ST_OK);
+	assert_int_equal(in.claim(in.ctx, &b), ST_OK);
+	in.reject(in.ctx, 3, "after the failure");
+	assert_int_equal(in.claim(in.ctx, &c), ST_OK);
+	assert_int_equal(replay(s, &g), ST_DB);
+	assert_int_equal(g.nclaims, 2);
+	assert_int_equal(g.nrejects, 0);
+	assert_text(g.claim[1].c.value, "b");
+	got_free(&g);
+	spool_free(s);
+}
+
+static void
+spool_replay_stop_propagates(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	struct claim a = { .row = 1, .value = "a" }, b = { .row = 2, .value = "b" };
+	struct got g = { .answer = ST_STOP };
+
+	(void)state;
+	assert_int_equal(in.claim(in.ctx, &a), ST_OK);
+	assert_int_equal(in.claim(in.ctx, &b), ST_OK);
+	assert_int_equal(replay(s, &g), ST_STOP);
+	assert_int_equal(g.nclaims, 1);
+	got_free(&g);
+	spool_free(s);
+}
+
+static void
+spool_replays_twice_the_same(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	struct claim a = { .row = 1, .value = "a", .quote = "q" };
+	struct got g1 = { 0 }, g2 = { 0 };
+
+	(void)state;
+	assert_int_equal(in.claim(in.ctx, &a), ST_OK);
+	in.reject(in.ctx, 2, "r");
+	assert_int_equal(replay(s, &g1), ST_OK);
+	assert_int_equal(replay(s, &g2), ST_OK);
+	assert_int_equal(g1.nclaims, 1);
+	assert_int_equal(g2.nclaims, 1);
+	assert_int_equal(g2.nrejects, 1);
+	assert_same_claim(&g1.claim[0].c, &g2.claim[0].c);
+	got_free(&g1);
+	got_free(&g2);
+	spool_free(s);
+}
+
+static void
+spool_empty_replays_nothing(void **state)
+{
+	struct spool *s = new_spool();
+	struct got g = { 0 };
+
+	(void)state;
+	assert_int_equal(replay(s, &g), ST_OK);
+	assert_int_equal(g.nclaims, 0);
+	assert_int_equal(g.nrejects, 0);
+	got_free(&g);
+	spool_free(s);
+	spool_free(NULL);
+}
+
+static void
+spool_large_quote_round_trips(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	size_t n = 100 * 1024;
+	char *quote = malloc(n + 1);
+	struct claim c = { .row = 9, .metric = "killed", .value = "9", .url = "https://x/" };
+	struct claim after = { .row = 10, .value = "after" };
+	struct got g = { 0 };
+
+	(void)state;
+	assert_non_null(quote);
+	for (size_t i = 0; i < n; i++)
+		quote[i] = (char)('a' + i % 26);
+	quote[n] = '\0';
+	c.quote = quote;
+	c.via = quote + n - 10;   /* a field after a big one: offsets must hold */
+	assert_int_equal(in.claim(in.ctx, &c), ST_OK);
+	assert_int_equal(in.claim(in.ctx, &after), ST_OK);
+	assert_int_equal(replay(s, &g), ST_OK);
+	assert_int_equal(g.nclaims, 2);
+	assert_int_equal(strlen(g.claim[0].c.quote), n);
+	assert_same_claim(&g.claim[0].c, &c);
+	assert_same_claim(&g.claim[1].c, &after);
+	free(quote);
+	got_free(&g);
+	spool_free(s);
+}
+
+/* What an adapter spooled replays as the adapter gave it (the refresher's path). */
+static void
+spool_replays_what_an_adapter_wrote(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	struct adapter_ctx ctx = { .sink = &in,
+	    .url = "https://hapi.humdata.org/api/v1/affected-people/refugees" };
+	struct got direct = { 0 }, replayed = { 0 };
+	char err[ERR_MAX] = "";
+	size_t n;
+	char *data = read_fixture("hapi/refugees.json", &n);
+
+	(void)state;
+	assert_int_equal(run_adapter("hapi", ctx.url, data, n, &direct, err), ST_OK);
+	assert_int_equal(adapter_parse_all(adapter_find("hapi"), &ctx, data, n, err), ST_OK);
+	free(data);
+	assert_int_equal(replay(s, &replayed), ST_OK);
+	assert_int_equal(replayed.nclaims, direct.nclaims);
+	assert_int_equal(replayed.nrejects, direct.nrejects);
+	for (size_t k = 0; k < direct.nclaims; k++)
+		assert_same_claim(&replayed.claim[k].c, &direct.claim[k].c);
+	for (size_t k = 0; k < direct.nrejects; k++) {
+		assert_int_equal(replayed.reject[k].row, direct.reject[k].row);
+		assert_string_equal(replayed.reject[k].reason, direct.reject[k].reason);
+		assert_int_equal(replayed.reject[k].seq, direct.reject[k].seq);
+	}
+	got_free(&direct);
+	got_free(&replayed);
+	spool_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(spool_covers_every_claim_field),
+		cmocka_unit_test(spool_every_field_round_trips),
+		cmocka_unit_test(spool_null_and_empty_stay_distinct),
+		cmocka_unit_test(spool_row_numbers_round_trip),
+		cmocka_unit_test(spool_rejects_interleaved_in_order),
+		cmocka_unit_test(spool_truncate_drops_later_records),
+		cmocka_unit_test(spool_truncate_to_start_empties),
+		cmocka_unit_test(spool_replay_stops_at_sink_error),
+		cmocka_unit_test(spool_replay_stop_propagates),
+		cmocka_unit_test(spool_replays_twice_the_same),
+		cmocka_unit_test(spool_empty_replays_nothing),
+		cmocka_unit_test(spool_large_quote_round_trips),
+		cmocka_unit_test(spool_replays_what_an_adapter_wrote),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
