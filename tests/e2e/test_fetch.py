@@ -92,6 +92,23 @@ class Fetch(unittest.TestCase):
         self.assertNotIn("dGVzdDp0", json.dumps(self.svc.get("/v1/feeds").json()),
                          "the app identifier must not leak into the API")
 
+    def test_unhcr_pages_until_max_pages(self):
+        path = "/population/v1/population/"
+        pages = {"1": fixture("unhcr/population-page1.json"), "2": fixture("unhcr/population-page2.json")}
+        self.up.route(path, {"body": lambda q, h: pages[q.get("page", "1")]})
+        self.add("unhcr", path + "?coo=SYR&cf_type=ISO&limit=100", adapter="unhcr", org="UNHCR")
+        p = self.run_refresh()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("feed unhcr: ok: 6 added, 0 changed, 0 unchanged, 1 rejected, 0 withdrawn; "
+                      "2 pages", p.stderr)
+        self.assertEqual(len(self.up.seen(path)), 2)
+        self.assertIn("page=2", self.up.seen(path)[1][0])
+        d = self.svc.get("/v1/figures?feed=unhcr&country=DEU").json()
+        self.assertEqual([(f["metric"], f["value"], f["group"]) for f in d["data"]],
+                         [("refugees", 705782, "from Syrian Arab Rep.")])
+        self.assertEqual(d["data"][0]["period"], {"start": "2023-01-01", "end": "2023-12-31"})
+        self.assertEqual(d["data"][0]["source"]["name"], "UNHCR")
+
     def test_a_failure_mid_pagination_writes_nothing(self):
         path = "/api/v1/affected-people/refugees"
         pages = hapi_pages(5, hapi_refugee_row)
