@@ -36,7 +36,13 @@ struct request {
 	const char *path;             /* DOCUMENT_URI: the decoded path, no query */
 	const char *query;            /* QUERY_STRING, raw; may be NULL */
 	const char *if_none_match;    /* HTTP_IF_NONE_MATCH, or NULL */
+	const char *accept;           /* HTTP_ACCEPT, or NULL */
+	const char *host;             /* HTTP_HOST, for links the answer gives out */
+	const char *scheme;           /* REQUEST_SCHEME ("http", "https") */
 };
+
+/* What a data route answers in: format= if given, else what Accept prefers. */
+enum out_format { OUT_JSON, OUT_CSV, OUT_HXL, OUT_HTML };
 
 struct response {
 	int         status;
@@ -47,6 +53,13 @@ struct response {
 	char        last_modified[40];
 	const char *allow;            /* for 405 and OPTIONS */
 	const char *cache_control;
+	char        cache_buf[96];    /* when cache_control is computed */
+	const char *vary;             /* the request headers the answer depends on */
+	const char *disposition;      /* Content-Disposition */
+	char        link[1024];       /* Link: <next page>; rel="next" (CSV has no meta) */
+	long long   total;            /* X-Total-Count, or -1 */
+	int         preflight;        /* a CORS preflight answer */
+	int         embed;            /* an HTML card for iframes: its own CSP */
 	int         retry_after;      /* seconds, for 503; 0: none */
 };
 
@@ -58,6 +71,7 @@ struct hctx {
 	const struct data_state *state;
 	const struct pval       *p;           /* indexed like the route's pspec table */
 	long long                id;          /* the {id} in the path, if the route has one */
+	enum out_format          format;
 	char                     now[21];
 };
 
@@ -74,6 +88,12 @@ int respond_error(struct response *r, int status, const char *code, const char *
 int respond_db_failed(struct hctx *cx, struct response *r, const char *what);
 /* Prints root (freed here) as the body with status. */
 int respond_json(struct response *r, int status, cJSON *root);
+/*
+ * Answers a list (root = {"data": rows, "meta": …}, freed here) in cx->format:
+ * JSON as it is, CSV or HXL from rows (figures, or summary items if summary),
+ * with the next page and the total in Link and X-Total-Count headers.
+ */
+int respond_data(struct hctx *cx, struct response *r, cJSON *root, int summary);
 /* Adds "meta" with data_as_of and generated_at to root; returns it. */
 cJSON *respond_meta(cJSON *root, const struct hctx *cx);
 /* Writes the CGI header block for r into out; returns its length (0 if it does not fit). */
@@ -89,9 +109,12 @@ HANDLER(h_sources);
 HANDLER(h_feeds);
 HANDLER(h_metrics);
 HANDLER(h_health);
+HANDLER(h_summary);
 
 extern const struct pspec figures_params[];
 extern const size_t figures_nparams;
+extern const struct pspec summary_params[];
+extern const size_t summary_nparams;
 extern const struct pspec locations_params[];
 extern const size_t locations_nparams;
 extern const struct pspec sources_params[];

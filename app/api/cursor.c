@@ -30,7 +30,7 @@ encode(const char *text, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* Decodes into out (printable ASCII only). Returns 1 on success. */
+/* Decodes into out (UTF-8 text without control characters). Returns 1 on success. */
 static int
 decode(const char *token, char *out, size_t size)
 {
@@ -52,7 +52,7 @@ decode(const char *token, char *out, size_t size)
 			if (o + 1 >= size)
 				return 0;
 			out[o] = (char)((v >> bits) & 0xFF);
-			if (out[o] < 0x20 || out[o] > 0x7e)
+			if ((unsigned char)out[o] < 0x20 || out[o] == 0x7f)
 				return 0;
 			o++;
 		}
@@ -61,6 +61,32 @@ decode(const char *token, char *out, size_t size)
 	if ((v & ((1u << bits) - 1)) != 0)
 		return 0;
 	out[o] = '\0';
+	return utf8_valid(out, o);
+}
+
+int
+cursor_encode_text(char kind, const char *text, char *out, size_t size)
+{
+	char raw[CURSOR_MAX];
+	int n = snprintf(raw, sizeof raw, "%c1|%s", kind, text);
+
+	/* base64 grows by 4/3: refuse what would not decode back within CURSOR_MAX */
+	if (n < 0 || (size_t)n >= sizeof raw || ((size_t)n + 2) / 3 * 4 >= size ||
+	    ((size_t)n + 2) / 3 * 4 > CURSOR_MAX)
+		return 0;
+	encode(raw, out, size);
+	return 1;
+}
+
+int
+cursor_decode_text(const char *token, char kind, char *text, size_t size)
+{
+	char raw[CURSOR_MAX];
+
+	if (!decode(token, raw, sizeof raw) || raw[0] != kind || raw[1] != '1' || raw[2] != '|' ||
+	    strlen(raw + 3) >= size)
+		return 0;
+	snprintf(text, size, "%s", raw + 3);
 	return 1;
 }
 

@@ -15,6 +15,13 @@
 void cursor_encode_figure(const char *date, long long id, char *out, size_t size);
 int cursor_decode_figure(const char *token, char date[11], long long *id);
 
+/*
+ * Any cursor: "<kind>1|text", text being UTF-8 without control characters.
+ * encode returns 0 if it does not fit in size.
+ */
+int cursor_encode_text(char kind, const char *text, char *out, size_t size);
+int cursor_decode_text(const char *token, char kind, char *text, size_t size);
+
 /* Lists ordered by code: kind 'l' (locations) or 's' (sources); "<kind>1|code". */
 void cursor_encode_code(char kind, const char *code, char *out, size_t size);
 int cursor_decode_code(const char *token, char kind, char *code, size_t size);

@@ -9,15 +9,17 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define ALLOW "GET, HEAD, OPTIONS"
-#define CACHE_DATA "public, max-age=60, stale-while-revalidate=30"
 
 enum route_flags {
 	NEEDS_STORE = 1,   /* 503 if the database cannot be read */
 	FEED_STATE  = 2,   /* the answer shows feeds' fetch state, which changes every refresh */
+	NEGOTIATES  = 4,   /* JSON, CSV or HXL: format=, else the Accept header */
 };
 
 struct route {
@@ -32,7 +34,8 @@ struct route {
 static const size_t no_params = 0;
 
 static const struct route routes[] = {
-	{ "/v1/figures", 0, figures_params, &figures_nparams, h_figures, NEEDS_STORE },
+	{ "/v1/figures", 0, figures_params, &figures_nparams, h_figures, NEEDS_STORE | NEGOTIATES },
+	{ "/v1/summary", 0, summary_params, &summary_nparams, h_summary, NEEDS_STORE | NEGOTIATES },
 	{ "/v1/figures/", 1, NULL, &no_params, h_figure, NEEDS_STORE },
 	{ "/v1/locations", 0, locations_params, &locations_nparams, h_locations, NEEDS_STORE },
 	{ "/v1/sources", 0, sources_params, &sources_nparams, h_sources, NEEDS_STORE },
@@ -84,18 +87,18 @@ app_store(struct app *app)
 
 /*
  * A strong validator for this answer: the build, the version of what it shows
- * (the figures, or the feeds' state) and the request.
+ * (the figures, or the feeds' state), the format and the request.
  */
 static void
-make_etag(const struct data_state *st, int feeds, const struct request *req, char *out,
-    size_t size)
+make_etag(const struct data_state *st, int feeds, enum out_format format,
+    const struct request *req, char *out, size_t size)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	char seed[96];
 	const char *parts[] = { seed, req->path, "?", req->query != NULL ? req->query : "" };
 
-	snprintf(seed, sizeof seed, "%s|%d|%c%lld|", FIGURES_VERSION, st->schema_version,
-	    feeds ? 'f' : 'd', feeds ? st->feeds_version : st->version);
+	snprintf(seed, sizeof seed, "%s|%d|%c%lld|%d|", FIGURES_VERSION, st->schema_version,
+	    feeds ? 'f' : 'd', feeds ? st->feeds_version : st->version, (int)format);
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
 		for (const char *p = parts[i]; *p != '\0'; p++) {
 			h ^= (unsigned char)*p;
@@ -144,6 +147,83 @@ http_date(const char *iso, char *out, size_t size)
 	strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
+/* The q of the best media range in accept matching type/subtype (0 if none). */
+static double
+accept_q(const char *accept, const char *type, const char *subtype)
+{
+	double best = 0;
+
+	for (const char *p = accept; p != NULL && *p != '\0';) {
+		size_t n = strcspn(p, ","), tn, sn;
+		const char *slash, *semi, *q;
+		char range[128];
+		double v = 1;
+
+		snprintf(range, sizeof range, "%.*s", (int)(n < sizeof range ? n : sizeof range - 1), p);
+		p += n + (p[n] == ',');
+		for (char *c = range; *c == ' ' || *c == '\t';)
+			memmove(c, c + 1, strlen(c));
+		semi = strchr(range, ';');
+		slash = strchr(range, '/');
+		if (slash == NULL || (semi != NULL && slash > semi))
+			continue;
+		tn = (size_t)(slash - range);
+		sn = strcspn(slash + 1, "; \t");
+		if ((q = strstr(range, ";q=")) != NULL || (q = strstr(range, "; q=")) != NULL)
+			v = strtod(strchr(q, '=') + 1, NULL);
+		if (!((tn == 1 && range[0] == '*') || (tn == strlen(type) &&
+		    strncasecmp(range, type, tn) == 0)))
+			continue;
+		if (!((sn == 1 && slash[1] == '*') || (sn == strlen(subtype) &&
+		    strncasecmp(slash + 1, subtype, sn) == 0)))
+			continue;
+		if (v > best)
+			best = v;
+	}
+	return best;
+}
+
+/*
+ * format= wins; else the Accept header: JSON or CSV, whichever it prefers
+ * (JSON on a tie or without the header). -1 if it accepts neither.
+ */
+static int
+negotiate(const struct route *rt, const struct pval *pv, const char *accept)
+{
+	double json, csv;
+
+	for (size_t i = 0; i < *rt->nparams; i++)
+		if (strcmp(rt->params[i].name, "format") == 0 && pv[i].set)
+			return strcmp(pv[i].s, "csv") == 0 ? OUT_CSV : strcmp(pv[i].s, "hxl") == 0 ?
+			    OUT_HXL : OUT_JSON;
+	if (accept == NULL || *accept == '\0')
+		return OUT_JSON;
+	json = accept_q(accept, "application", "json");
+	csv = accept_q(accept, "text", "csv");
+	if (json <= 0 && csv <= 0)
+		return -1;
+	return csv > json ? OUT_CSV : OUT_JSON;
+}
+
+/*
+ * How long a client may keep an answer: a tenth of the shortest refresh
+ * interval, from 30 s to 10 min, and as long again to serve it stale while it
+ * revalidates. A refresh shows within max-age; a 304 costs little after it.
+ */
+static void
+cache_control(const struct data_state *st, struct response *r)
+{
+	long long age = st->min_interval > 0 ? st->min_interval / 10 : 600;
+
+	if (age < 30)
+		age = 30;
+	if (age > 600)
+		age = 600;
+	snprintf(r->cache_buf, sizeof r->cache_buf, "public, max-age=%lld, "
+	    "stale-while-revalidate=%lld", age, age);
+	r->cache_control = r->cache_buf;
+}
+
 void
 dispatch(struct app *app, const struct request *req, struct response *r)
 {
@@ -157,6 +237,7 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 	char err[ERR_MAX];
 
 	memset(r, 0, sizeof *r);
+	r->total = -1;
 	memset(&cx, 0, sizeof cx);
 	cx.app = app;
 	cx.req = req;
@@ -167,6 +248,7 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		if (strcmp(req->method, "OPTIONS") == 0) {
 			/* CORS preflight: any origin may GET; nothing else exists. */
 			r->status = 204;
+			r->preflight = 1;
 			r->cache_control = "public, max-age=86400";
 			return;
 		}
@@ -188,6 +270,18 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		return;
 	}
 	cx.p = pv;
+	if (rt->flags & NEGOTIATES) {
+		int format = negotiate(rt, pv, req->accept);
+
+		if (format < 0) {
+			respond_error(r, 406, "not_acceptable", NULL, "this route answers "
+			    "application/json or text/csv (or format=json|csv|hxl); Accept asks "
+			    "for neither");
+			r->vary = "Accept";
+			return;
+		}
+		cx.format = (enum out_format)format;
+	}
 	if (rt->has_id && !parse_int64(id, 1, INT64_MAX, &cx.id)) {
 		respond_error(r, 400, "invalid_parameter", "id", "the id in %s{id} must be a "
 		    "positive whole number", rt->path);
@@ -209,10 +303,12 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 			return;
 		}
 		cx.state = &state;
-		make_etag(&state, rt->flags & FEED_STATE, req, r->etag, sizeof r->etag);
+		make_etag(&state, rt->flags & FEED_STATE, cx.format, req, r->etag, sizeof r->etag);
 		http_date(rt->flags & FEED_STATE ? state.feeds_changed_at : state.changed_at,
 		    r->last_modified, sizeof r->last_modified);
-		r->cache_control = CACHE_DATA;
+		cache_control(&state, r);
+		if (rt->flags & NEGOTIATES)
+			r->vary = "Accept";
 		if (etag_matches(req->if_none_match, r->etag)) {
 			r->status = 304;
 			store_end(cx.store);

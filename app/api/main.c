@@ -145,6 +145,9 @@ serve(struct app *app, FCGX_Request *req)
 		rq.path = param(req, "SCRIPT_NAME");
 	rq.query = param(req, "QUERY_STRING");
 	rq.if_none_match = param(req, "HTTP_IF_NONE_MATCH");
+	rq.accept = param(req, "HTTP_ACCEPT");
+	rq.host = param(req, "HTTP_HOST");
+	rq.scheme = param(req, "REQUEST_SCHEME");
 	if (rq.method == NULL)
 		rq.method = "";
 	if (rq.path == NULL)

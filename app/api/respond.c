@@ -1,5 +1,6 @@
 #include "api.h"
 #include "../core/log.h"
+#include "../render/table.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@ reason(int status)
 	case 204: return "No Content";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
+	case 406: return "Not Acceptable";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 414: return "URI Too Long";
@@ -78,6 +80,8 @@ respond_error(struct response *r, int status, const char *code, const char *para
 	cJSON_AddStringToObject(e, "message", message);
 	r->etag[0] = '\0';
 	r->last_modified[0] = '\0';
+	r->link[0] = '\0';
+	r->disposition = NULL;
 	r->cache_control = "no-store";
 	return respond_json(r, status, root);
 }
@@ -120,9 +124,27 @@ respond_headers(const struct response *r, char *out, size_t size)
 		PUT("Cache-Control: %s\r\n", r->cache_control);
 	if (r->allow != NULL)
 		PUT("Allow: %s\r\n", r->allow);
+	if (r->vary != NULL)
+		PUT("Vary: %s\r\n", r->vary);
+	if (r->disposition != NULL)
+		PUT("Content-Disposition: %s\r\n", r->disposition);
+	if (r->link[0] != '\0')
+		PUT("Link: %s\r\n", r->link);
+	if (r->total >= 0 && r->status == 200)
+		PUT("X-Total-Count: %lld\r\n", r->total);
+	if (r->preflight) {
+		PUT("Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n");
+		PUT("Access-Control-Allow-Headers: Accept, If-None-Match, If-Modified-Since\r\n");
+		PUT("Access-Control-Max-Age: 86400\r\n");
+	}
+	if (r->embed)
+		/* a card: no scripts, no outside assets, any page may frame it */
+		PUT("Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+		    "img-src data:; base-uri 'none'; form-action 'none'\r\n");
 	if (r->retry_after > 0)
 		PUT("Retry-After: %d\r\n", r->retry_after);
 	PUT("Access-Control-Allow-Origin: *\r\n");
+	PUT("Access-Control-Expose-Headers: ETag, Link, X-Total-Count\r\n");
 	PUT("X-Content-Type-Options: nosniff\r\n");
 	PUT("\r\n");
 #undef PUT
@@ -136,4 +158,79 @@ respond_db_failed(struct hctx *cx, struct response *r, const char *what)
 	r->retry_after = 5;
 	return respond_error(r, 503, "unavailable", NULL, "the database failed while %s; "
 	    "retry", what);
+}
+
+/* The request's query without its cursor parameter, for building the next link. */
+static void
+query_without_cursor(const char *q, char *out, size_t size)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (const char *p = q != NULL ? q : ""; *p != '\0';) {
+		size_t n = strcspn(p, "&");
+
+		if (n > 0 && strncmp(p, "cursor=", 7) != 0 && strncmp(p, "cursor", n) != 0 &&
+		    o + n + 2 < size) {
+			if (o > 0)
+				out[o++] = '&';
+			memcpy(out + o, p, n);
+			o += n;
+			out[o] = '\0';
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+}
+
+int
+respond_data(struct hctx *cx, struct response *r, cJSON *root, int summary)
+{
+	struct table_metric metrics[32];
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "meta");
+	const cJSON *next = cJSON_GetObjectItemCaseSensitive(meta, "next_cursor");
+	const cJSON *total = cJSON_GetObjectItemCaseSensitive(meta, "total");
+	char rest[QUERY_MAX + 1];
+	size_t nmetrics = 0;
+	sqlite3_stmt *st;
+	struct buf b;
+	enum status rs;
+
+	if (cx->format == OUT_JSON)
+		return respond_json(r, 200, root);
+	/* HXL puts each value under its metric's hashtag: the vocabulary, from the database */
+	st = store_metrics(cx->store, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW && nmetrics < sizeof metrics / sizeof metrics[0]) {
+		snprintf(metrics[nmetrics].code, sizeof metrics[0].code, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		snprintf(metrics[nmetrics].hxl, sizeof metrics[0].hxl, "%s",
+		    (const char *)sqlite3_column_text(st, 2));
+		nmetrics++;
+	}
+	store_done(st);
+	buf_init(&b, 64 * 1024 * 1024);
+	rs = (summary ? table_summary : table_figures)(&b,
+	    cJSON_GetObjectItemCaseSensitive(root, "data"),
+	    cx->format == OUT_HXL ? TABLE_HXL : TABLE_CSV, metrics, nmetrics);
+	if (cJSON_IsString(next)) {
+		query_without_cursor(cx->req->query, rest, sizeof rest);
+		snprintf(r->link, sizeof r->link, "<%s?%s%scursor=%s>; rel=\"next\"", cx->req->path,
+		    rest, rest[0] ? "&" : "", next->valuestring);
+	}
+	r->total = cJSON_IsRaw(total) ? strtoll(total->valuestring, NULL, 10) : -1;
+	cJSON_Delete(root);
+	if (rs != ST_OK) {
+		buf_free(&b);
+		return respond_error(r, 503, "overloaded", NULL, "the answer could not be "
+		    "rendered (too large, or out of memory); ask for a smaller page");
+	}
+	response_free(r);
+	r->status = 200;
+	r->content_type = "text/csv; charset=utf-8; header=present";
+	r->disposition = cx->format == OUT_HXL ? "inline; filename=\"figures.hxl.csv\"" :
+	    "inline; filename=\"figures.csv\"";
+	r->body = b.data != NULL ? b.data : strdup("");
+	r->len = b.len;
+	return 200;
 }

@@ -333,7 +333,7 @@ ingest_sink(struct ingest *in)
 enum status
 ingest_finish(struct ingest *in, char *err)
 {
-	return writer_withdraw_unseen(in->w, in->feed->id, &in->withdrawn, err);
+	return writer_withdraw_unseen(in->w, in->feed->id, in->retrieved_at, &in->withdrawn, err);
 }
 
 int

@@ -31,9 +31,22 @@ json_add_int_col(cJSON *obj, const char *name, sqlite3_stmt *row, int col)
 }
 
 cJSON *
+json_location_of_figure(sqlite3_stmt *row)
+{
+	cJSON *loc = cJSON_CreateObject();
+
+	json_add_col(loc, "code", row, FC_LOC_CODE);
+	json_add_col(loc, "name", row, FC_LOC_NAME);
+	json_add_col(loc, "country", row, FC_LOC_COUNTRY);
+	json_add_int_col(loc, "admin_level", row, FC_LOC_LEVEL);
+	json_add_col(loc, "type", row, FC_LOC_TYPE);
+	return loc;
+}
+
+cJSON *
 json_figure(sqlite3_stmt *row)
 {
-	cJSON *f = cJSON_CreateObject(), *loc, *src, *period;
+	cJSON *f = cJSON_CreateObject(), *src, *period;
 
 	if (f == NULL)
 		return NULL;
@@ -43,12 +56,7 @@ json_figure(sqlite3_stmt *row)
 	json_add_int(f, "value", sqlite3_column_int64(row, FC_VALUE));
 	json_add_col(f, "qualifier", row, FC_QUALIFIER);
 	json_add_col(f, "group", row, FC_GROUP);
-	loc = cJSON_AddObjectToObject(f, "location");
-	json_add_col(loc, "code", row, FC_LOC_CODE);
-	json_add_col(loc, "name", row, FC_LOC_NAME);
-	json_add_col(loc, "country", row, FC_LOC_COUNTRY);
-	json_add_int_col(loc, "admin_level", row, FC_LOC_LEVEL);
-	json_add_col(loc, "type", row, FC_LOC_TYPE);
+	cJSON_AddItemToObject(f, "location", json_location_of_figure(row));
 	/* as_of is null when the source gave no date; a period says so itself. */
 	json_add_col(f, "as_of", row, FC_AS_OF);
 	if (sqlite3_column_type(row, FC_PERIOD_START) != SQLITE_NULL ||

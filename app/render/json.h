@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 
 cJSON *json_figure(sqlite3_stmt *row);
+/* The location object of a figure row. */
+cJSON *json_location_of_figure(sqlite3_stmt *row);
 cJSON *json_revision(sqlite3_stmt *row);
 cJSON *json_location(sqlite3_stmt *row);
 cJSON *json_source(sqlite3_stmt *row);

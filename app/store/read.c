@@ -5,27 +5,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FIGURE_SELECT \
+#define FIGURE_COLS \
 	"SELECT f.id, m.code, m.category, f.value, f.qualifier, f.grp, " \
 	"l.code, l.name, l.country, l.admin_level, l.type, " \
 	"f.as_of, f.period_start, f.period_end, f.sort_date, " \
 	"s.code, s.name, s.organisation, s.type, s.url, s.licence, " \
-	"f.via, f.url, f.quote, f.reported_on, f.retrieved_at, f.licence, fd.code, f.withdrawn " \
-	"FROM figure AS f " \
+	"f.via, f.url, f.quote, f.reported_on, f.retrieved_at, f.licence, fd.code, f.withdrawn "
+
+/* What was known at :known: each figure's revision current then. */
+#define HISTORY_COLS \
+	"SELECT f.id, m.code, m.category, r.value, r.qualifier, f.grp, " \
+	"l.code, l.name, l.country, l.admin_level, l.type, " \
+	"r.as_of, r.period_start, r.period_end, f.sort_date, " \
+	"s.code, s.name, s.organisation, s.type, s.url, s.licence, " \
+	"f.via, r.url, r.quote, r.reported_on, r.retrieved_at, f.licence, fd.code, " \
+	"(f.withdrawn = 1 AND f.withdrawn_at <= :known) "
+
+#define REVISION_AT \
+	"CROSS JOIN revision AS r ON r.figure_id = f.id AND r.retrieved_at <= :known " \
+	"AND (r.superseded_at IS NULL OR r.superseded_at > :known) "
+
+#define FIGURE_JOINS \
 	"CROSS JOIN metric AS m ON m.id = f.metric_id " \
 	"CROSS JOIN location AS l ON l.id = f.location_id " \
 	"CROSS JOIN source AS s ON s.id = f.source_id " \
 	"CROSS JOIN feed AS fd ON fd.id = f.feed_id "
 
-#define FIGURE_COUNT "SELECT count(*) FROM figure AS f "
+#define FIGURE_FROM  "FROM figure AS f " FIGURE_JOINS
+#define HISTORY_FROM "FROM figure AS f " REVISION_AT FIGURE_JOINS
 
 /*
  * Every filter, NULL meaning "not filtered". The driving filter of each
  * variant below repeats one of these as a plain equality so the planner
- * reads that filter's index in (sort_date, id) order.
+ * reads that filter's index in (sort_date, id) order. A withdrawn figure
+ * counts as carried at :known if it was withdrawn after it.
  */
 #define FIGURE_FILTERS \
-	"(:withdrawn = 1 OR f.withdrawn = 0) " \
+	"(:withdrawn = 1 OR f.withdrawn = 0 OR f.withdrawn_at > :known) " \
 	"AND (:metric IS NULL OR f.metric_id = :metric) " \
 	"AND (:category IS NULL OR f.metric_id IN " \
 	"     (SELECT id FROM metric WHERE category = :category)) " \
@@ -41,6 +57,10 @@
 
 #define FIGURE_ORDER "ORDER BY f.sort_date DESC, f.id DESC LIMIT :limit"
 
+/* The summary's groups, paged by (metric, location, group). */
+#define GROUP_KEYSET \
+	"AND (:after_m IS NULL OR (f.metric_id, f.location_id, f.grp) > (:after_m, :after_l, :after_g)) "
+
 #define DRIVE_LOCATION "f.location_id = :location AND "
 #define DRIVE_SUBTREE \
 	"f.location_id IN (SELECT location_id FROM location_tree WHERE ancestor_id = :subtree) AND "
@@ -52,9 +72,17 @@
 #define DRIVE_GROUP    "f.grp = :grp AND "
 #define DRIVE_ALL      ""
 
-#define FIGURE_VARIANT(drive) \
-	FIGURE_SELECT "WHERE " drive FIGURE_FILTERS FIGURE_ORDER, \
-	FIGURE_COUNT "WHERE " drive FIGURE_FILTERS
+#define LIST_SQL(drive)          FIGURE_COLS FIGURE_FROM "WHERE " drive FIGURE_FILTERS FIGURE_ORDER
+#define COUNT_SQL(drive)         "SELECT count(*) FROM figure AS f WHERE " drive FIGURE_FILTERS
+#define HISTORY_SQL(drive)       HISTORY_COLS HISTORY_FROM "WHERE " drive FIGURE_FILTERS FIGURE_ORDER
+#define HISTORY_COUNT_SQL(drive) \
+	"SELECT count(*) FROM figure AS f " REVISION_AT "WHERE " drive FIGURE_FILTERS
+#define GROUPS_SQL(drive) \
+	"SELECT DISTINCT f.metric_id, f.location_id, f.grp FROM figure AS f WHERE " drive \
+	FIGURE_FILTERS GROUP_KEYSET "ORDER BY f.metric_id, f.location_id, f.grp LIMIT :limit"
+#define GROUPS_COUNT_SQL(drive) \
+	"SELECT count(*) FROM (SELECT DISTINCT f.metric_id, f.location_id, f.grp FROM figure AS f " \
+	"WHERE " drive FIGURE_FILTERS ")"
 
 /* The variants, most selective first: the first whose filter is set drives. */
 enum drive {
@@ -63,14 +91,28 @@ enum drive {
 	DRIVE__COUNT
 };
 
+/* The kinds of figure query, each in DRIVE__COUNT variants. */
+enum fquery { Q_LIST, Q_COUNT, Q_HISTORY, Q_HISTORY_COUNT, Q_GROUPS, Q_GROUPS_COUNT, Q__COUNT };
+
 enum rstmt {
 	R_BEGIN, R_COMMIT, R_STATE,
 	R_METRIC_ID, R_LOCATION_ID, R_SOURCE_ID, R_FEED_ID, R_COUNTRY_KNOWN, R_GROUP_KNOWN,
-	R_FIGURE, R_REVISIONS,
+	R_FIGURE, R_REVISIONS, R_GROUP_CLAIMS, R_METRIC_BY_ID, R_LOCATION_BY_ID,
 	R_LOCATIONS, R_LOCATIONS_COUNT, R_SOURCES, R_SOURCES_COUNT, R_FEEDS, R_METRICS,
-	R_FIGURES,                                   /* DRIVE__COUNT pairs: list, count */
-	R__COUNT = R_FIGURES + 2 * DRIVE__COUNT
+	R_FIGURES,
+	R__COUNT = R_FIGURES + Q__COUNT * DRIVE__COUNT
 };
+
+#define VARIANTS(q, sql) \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_LOCATION] = sql(DRIVE_LOCATION), \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_SUBTREE] = sql(DRIVE_SUBTREE), \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_SOURCE] = sql(DRIVE_SOURCE), \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_COUNTRY] = sql(DRIVE_COUNTRY), \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_METRIC] = sql(DRIVE_METRIC), \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_CATEGORY] = sql(DRIVE_CATEGORY), \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_FEED] = sql(DRIVE_FEED), \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_GROUP] = sql(DRIVE_GROUP), \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_DATE] = sql(DRIVE_ALL)
 
 #define LOCATION_FILTERS \
 	"WHERE (:country IS NULL OR l.country = :country) " \
@@ -83,14 +125,24 @@ static const char *const rsql[R__COUNT] = {
 	[R_BEGIN] = "BEGIN",
 	[R_COMMIT] = "COMMIT",
 	[R_STATE] = "SELECT data_version, data_changed_at, feeds_version, "
-	    "coalesce(feeds_changed_at, data_changed_at) FROM state WHERE id = 1",
+	    "coalesce(feeds_changed_at, data_changed_at), "
+	    "(SELECT coalesce(min(interval), 0) FROM feed WHERE enabled) FROM state WHERE id = 1",
 	[R_METRIC_ID] = "SELECT id FROM metric WHERE code = ?1",
 	[R_LOCATION_ID] = "SELECT id FROM location WHERE code = ?1",
 	[R_SOURCE_ID] = "SELECT id FROM source WHERE code = ?1",
 	[R_FEED_ID] = "SELECT id FROM feed WHERE code = ?1",
 	[R_COUNTRY_KNOWN] = "SELECT 1 FROM location WHERE country = ?1 LIMIT 1",
 	[R_GROUP_KNOWN] = "SELECT 1 FROM figure WHERE grp = ?1 LIMIT 1",
-	[R_FIGURE] = FIGURE_SELECT "WHERE f.id = ?1",
+	[R_FIGURE] = FIGURE_COLS FIGURE_FROM "WHERE f.id = :id",
+	/*
+	 * Each source's latest claim in one group: with a single max(), SQLite
+	 * takes the bare columns from the row holding the maximum.
+	 */
+	[R_GROUP_CLAIMS] = FIGURE_COLS ", max(f.sort_date || '|' || printf('%020d', f.id)) "
+	    FIGURE_FROM "WHERE f.metric_id = :gm AND f.location_id = :gl AND f.grp = :gg AND "
+	    FIGURE_FILTERS "GROUP BY f.source_id ORDER BY f.value, s.code",
+	[R_METRIC_BY_ID] = "SELECT code FROM metric WHERE id = ?1",
+	[R_LOCATION_BY_ID] = "SELECT code FROM location WHERE id = ?1",
 	[R_REVISIONS] =
 	    "SELECT id, value, qualifier, as_of, period_start, period_end, reported_on, url, "
 	    "quote, retrieved_at, superseded_at FROM revision WHERE figure_id = ?1 "
@@ -119,15 +171,12 @@ static const char *const rsql[R__COUNT] = {
 	[R_METRICS] =
 	    "SELECT code, category, hxl, label, description FROM metric "
 	    "WHERE (?1 IS NULL OR category = ?1) ORDER BY id",
-	[R_FIGURES + 2 * DRIVE_BY_LOCATION] = FIGURE_VARIANT(DRIVE_LOCATION),
-	[R_FIGURES + 2 * DRIVE_BY_SUBTREE] = FIGURE_VARIANT(DRIVE_SUBTREE),
-	[R_FIGURES + 2 * DRIVE_BY_SOURCE] = FIGURE_VARIANT(DRIVE_SOURCE),
-	[R_FIGURES + 2 * DRIVE_BY_COUNTRY] = FIGURE_VARIANT(DRIVE_COUNTRY),
-	[R_FIGURES + 2 * DRIVE_BY_METRIC] = FIGURE_VARIANT(DRIVE_METRIC),
-	[R_FIGURES + 2 * DRIVE_BY_CATEGORY] = FIGURE_VARIANT(DRIVE_CATEGORY),
-	[R_FIGURES + 2 * DRIVE_BY_FEED] = FIGURE_VARIANT(DRIVE_FEED),
-	[R_FIGURES + 2 * DRIVE_BY_GROUP] = FIGURE_VARIANT(DRIVE_GROUP),
-	[R_FIGURES + 2 * DRIVE_BY_DATE] = FIGURE_VARIANT(DRIVE_ALL),
+	VARIANTS(Q_LIST, LIST_SQL),
+	VARIANTS(Q_COUNT, COUNT_SQL),
+	VARIANTS(Q_HISTORY, HISTORY_SQL),
+	VARIANTS(Q_HISTORY_COUNT, HISTORY_COUNT_SQL),
+	VARIANTS(Q_GROUPS, GROUPS_SQL),
+	VARIANTS(Q_GROUPS_COUNT, GROUPS_COUNT_SQL),
 };
 
 struct store {
@@ -216,6 +265,7 @@ store_begin(struct store *s, struct data_state *state, char *err)
 	snprintf(state->changed_at, sizeof state->changed_at, "%s",
 	    (const char *)sqlite3_column_text(st, 1));
 	state->feeds_version = sqlite3_column_int64(st, 2);
+	state->min_interval = sqlite3_column_int64(st, 4);
 	snprintf(state->feeds_changed_at, sizeof state->feeds_changed_at, "%s",
 	    (const char *)sqlite3_column_text(st, 3));
 	state->schema_version = db_latest_version();
@@ -315,9 +365,8 @@ figure_drive(const struct figure_filter *f)
 }
 
 static sqlite3_stmt *
-bind_figures(struct store *s, int i, const struct figure_filter *f, int with_cursor)
+bind_filter(sqlite3_stmt *st, const struct figure_filter *f, int with_cursor)
 {
-	sqlite3_stmt *st = stmt(s, i);
 	const char *until = f->until != NULL ? f->until : "9999-12-31";
 
 	/* The cursor's date is an upper bound too: it narrows the index range. */
@@ -332,6 +381,7 @@ bind_figures(struct store *s, int i, const struct figure_filter *f, int with_cur
 	bind_id(st, ":source", f->source);
 	bind_id(st, ":feed", f->feed);
 	bind_str(st, ":grp", f->group);
+	bind_str(st, ":known", f->known);
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":since"),
 	    f->since != NULL ? f->since : "0000-00-00", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":until"), until, -1,
@@ -344,10 +394,16 @@ bind_figures(struct store *s, int i, const struct figure_filter *f, int with_cur
 	return st;
 }
 
+static int
+variant(enum fquery q, const struct figure_filter *f)
+{
+	return R_FIGURES + q * DRIVE__COUNT + figure_drive(f);
+}
+
 sqlite3_stmt *
 store_figures(struct store *s, const struct figure_filter *f)
 {
-	return bind_figures(s, R_FIGURES + 2 * figure_drive(f), f, 1);
+	return bind_filter(stmt(s, variant(f->known != NULL ? Q_HISTORY : Q_LIST, f)), f, 1);
 }
 
 static enum status
@@ -369,7 +425,66 @@ enum status
 store_figures_count(struct store *s, const struct figure_filter *f, long long *total,
     char *err)
 {
-	return count(s, bind_figures(s, R_FIGURES + 2 * figure_drive(f) + 1, f, 0), total, err);
+	return count(s, bind_filter(stmt(s, variant(f->known != NULL ? Q_HISTORY_COUNT : Q_COUNT,
+	    f)), f, 0), total, err);
+}
+
+sqlite3_stmt *
+store_groups(struct store *s, const struct figure_filter *f, const struct group_key *after)
+{
+	sqlite3_stmt *st = bind_filter(stmt(s, variant(Q_GROUPS, f)), f, 0);
+
+	if (after != NULL) {
+		bind_id(st, ":after_m", after->metric_id);
+		bind_id(st, ":after_l", after->location_id);
+		bind_str(st, ":after_g", after->group);
+	}
+	bind_id(st, ":limit", f->limit);
+	return st;
+}
+
+enum status
+store_groups_count(struct store *s, const struct figure_filter *f, long long *total, char *err)
+{
+	return count(s, bind_filter(stmt(s, variant(Q_GROUPS_COUNT, f)), f, 0), total, err);
+}
+
+sqlite3_stmt *
+store_group_claims(struct store *s, const struct figure_filter *f, const struct group_key *g)
+{
+	sqlite3_stmt *st = bind_filter(stmt(s, R_GROUP_CLAIMS), f, 0);
+
+	bind_id(st, ":gm", g->metric_id);
+	bind_id(st, ":gl", g->location_id);
+	bind_str(st, ":gg", g->group);
+	return st;
+}
+
+static enum status
+code_of(struct store *s, int i, long long id, char *out, size_t size)
+{
+	sqlite3_stmt *st = stmt(s, i);
+	enum status rs = ST_NOT_FOUND;
+
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		rs = ST_OK;
+	}
+	store_done(st);
+	return rs;
+}
+
+enum status
+store_metric_code(struct store *s, long long id, char *out, size_t size)
+{
+	return code_of(s, R_METRIC_BY_ID, id, out, size);
+}
+
+enum status
+store_location_code(struct store *s, long long id, char *out, size_t size)
+{
+	return code_of(s, R_LOCATION_BY_ID, id, out, size);
 }
 
 sqlite3_stmt *
@@ -377,7 +492,7 @@ store_figure(struct store *s, long long id)
 {
 	sqlite3_stmt *st = stmt(s, R_FIGURE);
 
-	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
 	return st;
 }
 

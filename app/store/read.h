@@ -23,6 +23,7 @@ struct data_state {
 	char      changed_at[32];   /* when the figures last changed (UTC, ISO 8601) */
 	long long feeds_version;    /* bumped whenever a feed or its fetch state changed */
 	char      feeds_changed_at[32];
+	long long min_interval;     /* the shortest refresh interval of an enabled feed, or 0 */
 	int       schema_version;
 };
 
@@ -61,6 +62,17 @@ struct figure_filter {
 	const char *cursor_date;     /* keyset: rows strictly after (cursor_date, cursor_id) */
 	long long   cursor_id;
 	int         limit;           /* rows to return */
+	/*
+	 * "What did we know then": each figure as its revision current at this
+	 * UTC timestamp, and only figures retrieved by then. NULL: now.
+	 */
+	const char *known;
+};
+
+/* A summary group: one metric, one location, one population group. */
+struct group_key {
+	long long   metric_id, location_id;
+	const char *group;
 };
 
 struct list_filter {           /* locations and sources */
@@ -97,6 +109,21 @@ sqlite3_stmt *store_figures(struct store *s, const struct figure_filter *f);
 enum status store_figures_count(struct store *s, const struct figure_filter *f,
     long long *total, char *err);
 sqlite3_stmt *store_figure(struct store *s, long long id);
+
+/*
+ * The summary: the page of groups (columns metric_id, location_id, grp) after
+ * `after` (NULL: from the start), their total, and one group's claims (figure
+ * rows, see enum figure_col): each source's latest, under the same filters.
+ */
+sqlite3_stmt *store_groups(struct store *s, const struct figure_filter *f,
+    const struct group_key *after);
+enum status store_groups_count(struct store *s, const struct figure_filter *f,
+    long long *total, char *err);
+sqlite3_stmt *store_group_claims(struct store *s, const struct figure_filter *f,
+    const struct group_key *g);
+/* The code of a metric or location id (for summary cursors and messages). */
+enum status store_metric_code(struct store *s, long long id, char *out, size_t size);
+enum status store_location_code(struct store *s, long long id, char *out, size_t size);
 sqlite3_stmt *store_revisions(struct store *s, long long figure_id);
 sqlite3_stmt *store_locations(struct store *s, const struct list_filter *f);
 enum status store_locations_count(struct store *s, const struct list_filter *f,

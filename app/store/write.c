@@ -81,7 +81,7 @@ static const char *const wsql[W__COUNT] = {
 	    "UPDATE figure SET metric_id = ?3, location_id = ?4, country = ?5, source_id = ?6, "
 	    "grp = coalesce(?7, ''), value = ?8, qualifier = ?9, as_of = ?10, period_start = ?11, "
 	    "period_end = ?12, sort_date = ?13, reported_on = ?14, retrieved_at = ?15, via = ?16, "
-	    "url = ?17, quote = ?18, licence = ?19, withdrawn = 0 "
+	    "url = ?17, quote = ?18, licence = ?19, withdrawn = 0, withdrawn_at = NULL "
 	    "WHERE feed_id = ?1 AND key = ?2",
 	[W_REV_INS] =
 	    "INSERT INTO revision (figure_id, value, qualifier, as_of, period_start, period_end, "
@@ -91,8 +91,8 @@ static const char *const wsql[W__COUNT] = {
 	    "UPDATE revision SET superseded_at = ?2 WHERE figure_id = ?1 AND superseded_at IS NULL",
 	[W_SEEN_INS] = "INSERT OR IGNORE INTO temp.seen (id) VALUES (?1)",
 	[W_WITHDRAW] =
-	    "UPDATE figure SET withdrawn = 1 WHERE feed_id = ?1 AND withdrawn = 0 "
-	    "AND id NOT IN (SELECT id FROM temp.seen)",
+	    "UPDATE figure SET withdrawn = 1, withdrawn_at = ?2 WHERE feed_id = ?1 "
+	    "AND withdrawn = 0 AND id NOT IN (SELECT id FROM temp.seen)",
 	[W_STATE_BUMP] =
 	    "UPDATE state SET data_version = data_version + 1, "
 	    "data_changed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
@@ -597,12 +597,14 @@ seen:
 }
 
 enum status
-writer_withdraw_unseen(struct writer *w, long long feed_id, long long *count, char *err)
+writer_withdraw_unseen(struct writer *w, long long feed_id, const char *when, long long *count,
+    char *err)
 {
 	sqlite3_stmt *st = stmt(w, W_WITHDRAW);
 	enum status rs;
 
 	sqlite3_bind_int64(st, 1, feed_id);
+	bind_text(st, 2, when);
 	if ((rs = run(w, st, "withdrawing figures missing from the payload", err)) != ST_OK)
 		return rs;
 	*count = sqlite3_changes(w->db);

@@ -109,9 +109,9 @@ enum status writer_feed_get(struct writer *w, const char *code, struct feed_row 
 enum status writer_figure(struct writer *w, const struct figure_in *in,
     enum figure_outcome *out, char *err);
 
-/* Marks the feed's figures not written in this transaction as withdrawn. */
-enum status writer_withdraw_unseen(struct writer *w, long long feed_id, long long *count,
-    char *err);
+/* Marks the feed's figures not written in this transaction as withdrawn at when. */
+enum status writer_withdraw_unseen(struct writer *w, long long feed_id, const char *when,
+    long long *count, char *err);
 
 /* Records a successful fetch (inside or outside a transaction). */
 enum status writer_feed_success(struct writer *w, long long feed_id, const char *when,

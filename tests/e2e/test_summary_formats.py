@@ -1,0 +1,212 @@
+"""Issue 4, part one: conflicting claims side by side, what we knew on a date,
+CSV and HXL, and the HTTP manners clients expect. Through real nginx."""
+import csv
+import io
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+import unittest
+
+from harness import SEED, Service, refresh
+
+with open(SEED, encoding="utf-8") as _f:
+    LINES = _f.read().splitlines()
+
+
+class Summary(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.svc = Service()
+        cls.svc.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+
+    def get(self, path, status=200, headers=None):
+        r = self.svc.get(path, headers)
+        self.assertEqual(r.status, status, r.body[:300])
+        return r
+
+    def test_the_ain_issa_escape_is_two_claims_that_disagree(self):
+        d = self.get("/v1/summary?metric=escaped").json()
+        self.assertEqual(len(d["data"]), 1)
+        item = d["data"][0]
+        self.assertEqual((item["metric"], item["location"]["code"], item["group"]),
+                         ("escaped", "ain-issa-camp", "foreigners affiliated with IS"))
+        self.assertEqual(item["sources"], 2)
+        self.assertFalse(item["agree"])
+        self.assertEqual(item["range"], {"min": 100, "max": 800})
+        self.assertEqual(item["latest_as_of"], "2019-10-13")
+        got = sorted((c["value"], c["qualifier"], c["source"]["id"]) for c in item["claims"])
+        self.assertEqual(got, [(100, "exact", "monitoring-group-unnamed"),
+                               (800, "almost", "kurdish-authorities")])
+        self.assertNotIn("average", str(item).lower())
+
+    def test_a_single_source_agrees_and_groups_stay_apart(self):
+        d = self.get("/v1/summary?location=northern-syria&metric=detained").json()
+        groups = {i["group"]: i for i in d["data"]}
+        self.assertEqual(set(groups), {"IS suspects", "foreign nationals"})
+        self.assertTrue(groups["IS suspects"]["agree"])
+        self.assertEqual(groups["IS suspects"]["claims"][0]["qualifier"], "more_than")
+
+    def test_summary_pages_by_group_and_takes_the_figures_filters(self):
+        seen, path = [], "/v1/summary?limit=4"
+        while path:
+            d = self.get(path).json()
+            self.assertEqual(d["meta"]["total"], 9)
+            seen += [(i["metric"], i["location"]["code"], i["group"]) for i in d["data"]]
+            c = d["meta"]["next_cursor"]
+            path = "/v1/summary?limit=4&cursor=" + c if c else None
+        self.assertEqual(len(seen), 9)
+        self.assertEqual(len(set(seen)), 9)
+        self.assertEqual(self.get("/v1/summary?country=TUR").json()["meta"]["total"], 1)
+        self.assertEqual(self.get("/v1/summary?source=sdf").json()["meta"]["total"], 2)
+        self.assertEqual(self.get("/v1/summary?category=casualties").json()["data"][0]["claims"][0]["value"], 9)
+        for bad, param in [("cursor=ZjF8MjAxOS0xMC0xM3w3", "cursor"), ("metric=nope", "metric"),
+                           ("limit=201", "limit"), ("as_of_date=2020-01-01", "as_of_date")]:
+            e = self.get("/v1/summary?" + bad, 400).json()["error"]
+            self.assertEqual(e["parameter"], param)
+
+    # -- formats ----------------------------------------------------------------------
+
+    def rows(self, body):
+        return list(csv.reader(io.StringIO(body.decode("utf-8"))))
+
+    def test_csv_is_rfc4180_with_a_header_and_escapes(self):
+        r = self.get("/v1/figures?format=csv&limit=1000")
+        self.assertTrue(r.header("content-type").startswith("text/csv"))
+        self.assertTrue(r.body.endswith(b"\r\n"))
+        rows = self.rows(r.body)
+        self.assertEqual(rows[0][:4], ["id", "metric", "category", "value"])
+        self.assertEqual(len(rows), 11)
+        self.assertEqual(r.header("x-total-count"), "10")
+        by_id = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+        self.assertEqual(by_id["3"]["quote"], "The UN says 130,000 people have fled their homes, "
+                                              "and the figure may rise.")
+        self.assertEqual(by_id["2"]["qualifier"], "almost")
+
+    def test_csv_paging_is_in_a_link_header(self):
+        r = self.get("/v1/figures?format=csv&limit=3&metric=detained")
+        link = r.header("link")
+        self.assertRegex(link, r'^</v1/figures\?format=csv&limit=3&metric=detained&cursor=[A-Za-z0-9_-]+>; rel="next"$')
+        nxt = self.get(link[1:link.index(">")])
+        self.assertEqual(len(self.rows(nxt.body)), 2)     # the header and the fourth detained figure
+        self.assertIsNone(nxt.header("link"))
+
+    def test_hxl_has_a_hashtag_row_and_loads_back_into_a_feed(self):
+        r = self.get("/v1/figures?format=hxl&limit=1000")
+        rows = self.rows(r.body)
+        self.assertTrue(all(c.startswith("#") for c in rows[1]))
+        self.assertIn("#affected+escaped", rows[1])
+        self.assertIn("#meta+source", rows[1])
+        tmp = tempfile.mkdtemp(prefix="figures-hxl-")
+        try:
+            path = os.path.join(tmp, "export.csv")
+            with open(path, "wb") as f:
+                f.write(r.body)
+            db = os.path.join(tmp, "f.db")
+            refresh(db, "--migrate", "--quiet")
+            p = refresh(db, "--import", path, "--feed", "roundtrip")
+            self.assertIn("10 added, 0 changed, 0 unchanged, 0 rejected", p.stderr)
+            with sqlite3.connect(db) as c:
+                got = sorted(c.execute("SELECT m.code, f.value, f.qualifier, s.code FROM figure f "
+                                       "JOIN metric m ON m.id = f.metric_id JOIN source s ON "
+                                       "s.id = f.source_id"))
+            want = sorted((f["metric"], f["value"], f["qualifier"], f["source"]["id"])
+                          for f in self.get("/v1/figures?limit=1000").json()["data"])
+            self.assertEqual(got, want)
+        finally:
+            shutil.rmtree(tmp)
+
+    def test_summary_as_csv_and_hxl(self):
+        rows = self.rows(self.get("/v1/summary?metric=escaped&format=csv").body)
+        head = rows[0]
+        self.assertEqual(head[:5], ["sources", "agree", "range_min", "range_max", "latest_as_of"])
+        self.assertEqual([r[head.index("value")] for r in rows[1:]], ["100", "800"])
+        self.assertEqual({r[1] for r in rows[1:]}, {"false"})
+        rows = self.rows(self.get("/v1/summary?metric=escaped&format=hxl").body)
+        self.assertIn("#meta+agree", rows[1])
+
+    def test_accept_chooses_the_format_and_vary_says_so(self):
+        r = self.get("/v1/figures?metric=escaped", headers={"Accept": "text/csv"})
+        self.assertTrue(r.header("content-type").startswith("text/csv"))
+        self.assertEqual(r.header("vary"), "Accept")
+        j = self.get("/v1/figures?metric=escaped", headers={"Accept": "text/csv;q=0.5, application/json"})
+        self.assertTrue(j.header("content-type").startswith("application/json"))
+        self.assertNotEqual(r.header("etag"), j.header("etag"), "one ETag per representation")
+        b = self.get("/v1/figures?metric=escaped", headers={"Accept": "text/html,*/*;q=0.8"})
+        self.assertTrue(b.header("content-type").startswith("application/json"))
+        e = self.get("/v1/figures", 406, headers={"Accept": "image/png"}).json()["error"]
+        self.assertEqual(e["code"], "not_acceptable")
+        f = self.get("/v1/figures?format=csv", headers={"Accept": "application/json"})
+        self.assertTrue(f.header("content-type").startswith("text/csv"), "format= wins")
+
+    # -- HTTP manners -----------------------------------------------------------------
+
+    def test_cors_preflight_and_headers(self):
+        r = self.svc.request("OPTIONS", "/v1/summary", {"Origin": "https://news.example",
+                                                       "Access-Control-Request-Method": "GET"})
+        self.assertEqual(r.status, 204)
+        self.assertEqual(r.header("access-control-allow-origin"), "*")
+        self.assertIn("GET", r.header("access-control-allow-methods"))
+        self.assertIn("If-None-Match", r.header("access-control-allow-headers"))
+        g = self.get("/v1/figures")
+        self.assertEqual(g.header("access-control-allow-origin"), "*")
+        self.assertIn("ETag", g.header("access-control-expose-headers"))
+
+    def test_cache_control_follows_the_refresh_interval(self):
+        cc = self.get("/v1/figures").header("cache-control")
+        # the default feed refreshes daily: a tenth of that, capped at 10 minutes
+        self.assertEqual(cc, "public, max-age=600, stale-while-revalidate=600")
+        self.assertEqual(self.get("/v1/health").header("cache-control"), "no-store")
+        refresh(self.svc.db, "--add-feed", "ain-issa-report", "--interval", "600")
+        cc = self.svc.get("/v1/figures?limit=7").header("cache-control")   # a new data version
+        self.assertEqual(cc, "public, max-age=60, stale-while-revalidate=60")
+        refresh(self.svc.db, "--add-feed", "ain-issa-report", "--interval", "86400")
+
+    def test_304_for_summary_and_csv(self):
+        for path in ("/v1/summary", "/v1/figures?format=csv"):
+            r = self.get(path)
+            self.assertEqual(self.svc.get(path, {"If-None-Match": r.header("etag")}).status, 304, path)
+            self.assertTrue(r.header("last-modified").endswith(" GMT"))
+
+
+class WhatWeKnew(unittest.TestCase):
+    """/v1/figures?as_of_date=: each figure as it stood at the end of that day."""
+
+    def test_revisions_and_withdrawals_as_of_a_date(self):
+        with Service() as svc:
+            with sqlite3.connect(svc.db) as c:   # pretend the seed was fetched long ago
+                c.execute("UPDATE revision SET retrieved_at = '2025-01-01T00:00:00Z'")
+                c.execute("UPDATE figure SET retrieved_at = '2025-01-01T00:00:00Z'")
+            tmp = tempfile.mkdtemp(prefix="figures-asof-")
+            try:
+                changed = os.path.join(tmp, "c.csv")
+                with open(changed, "w", encoding="utf-8") as f:
+                    f.write("\r\n".join(LINES[:3] + [LINES[3].replace(",,100,", ",,150,")] + LINES[5:]) + "\r\n")
+                p = refresh(svc.db, "--import", changed, "--feed", "ain-issa-report")
+                self.assertIn("1 changed", p.stderr)
+                self.assertIn("1 withdrawn", p.stderr)
+            finally:
+                shutil.rmtree(tmp)
+            today = time.strftime("%Y-%m-%d", time.gmtime())
+            now = svc.get("/v1/figures?metric=escaped").json()
+            self.assertEqual([f["value"] for f in now["data"]], [150])
+            then = svc.get("/v1/figures?metric=escaped&as_of_date=2025-06-01").json()
+            self.assertEqual(sorted(f["value"] for f in then["data"]), [100, 800])
+            self.assertEqual(then["meta"]["as_of_date"], "2025-06-01")
+            self.assertTrue(all(f["retrieved_at"] == "2025-01-01T00:00:00Z" for f in then["data"]))
+            self.assertFalse(any(f["withdrawn"] for f in then["data"]))
+            before = svc.get("/v1/figures?as_of_date=2024-12-31").json()
+            self.assertEqual(before["meta"]["total"], 0, "nothing was known before the first fetch")
+            self.assertEqual(svc.get("/v1/figures?metric=escaped&as_of_date=" + today).json()["meta"]["total"], 1)
+            revs = svc.get("/v1/figures/1").json()["data"]["revisions"]
+            self.assertEqual([r["value"] for r in revs], [150, 100])
+            self.assertEqual(svc.get("/v1/figures?as_of_date=2025-02-30").status, 400)
+
+
+if __name__ == "__main__":
+    unittest.main()
