@@ -68,8 +68,11 @@ class Response:
 
 
 class Service:
-    def __init__(self, seed=True, workers=2, rate=0):
-        self.seed, self.workers, self.rate = seed, workers, rate
+    """cache: nginx's microcache seconds; 0 (off) unless a test is about it,
+    so a read right after a write sees the write."""
+
+    def __init__(self, seed=True, workers=2, rate=0, cache=0):
+        self.seed, self.workers, self.rate, self.cache = seed, workers, rate, cache
         self.procs = []
 
     def __enter__(self):
@@ -91,7 +94,8 @@ class Service:
         self.start_worker()
         prefix = os.path.join(self.dir, "nginx")
         conf = subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), prefix,
-                               "127.0.0.1:%d" % self.port, self.socket, str(self.rate)],
+                               "127.0.0.1:%d" % self.port, self.socket, str(self.rate),
+                               str(self.cache)],
                               capture_output=True, text=True, check=True).stdout.strip()
         self.nginx_log = os.path.join(prefix, "logs")
         self._spawn(["nginx", "-p", prefix, "-c", conf, "-e", os.path.join(prefix, "logs", "error.log")],
