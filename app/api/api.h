@@ -110,11 +110,16 @@ HANDLER(h_feeds);
 HANDLER(h_metrics);
 HANDLER(h_health);
 HANDLER(h_summary);
+HANDLER(h_embed_figure);
+HANDLER(h_embed_summary);
+HANDLER(h_oembed);
 
 extern const struct pspec figures_params[];
 extern const size_t figures_nparams;
 extern const struct pspec summary_params[];
 extern const size_t summary_nparams;
+extern const struct pspec embed_figure_params[], embed_summary_params[], oembed_params[];
+extern const size_t embed_figure_nparams, embed_summary_nparams, oembed_nparams;
 extern const struct pspec locations_params[];
 extern const size_t locations_nparams;
 extern const struct pspec sources_params[];

@@ -42,6 +42,11 @@ static const struct route routes[] = {
 	{ "/v1/feeds", 0, NULL, &no_params, h_feeds, NEEDS_STORE | FEED_STATE },
 	{ "/v1/metrics", 0, metrics_params, &metrics_nparams, h_metrics, NEEDS_STORE },
 	{ "/v1/health", 0, NULL, &no_params, h_health, 0 },
+	{ "/v1/embed/figures/", 1, embed_figure_params, &embed_figure_nparams, h_embed_figure,
+	  NEEDS_STORE },
+	{ "/v1/embed/summary", 0, embed_summary_params, &embed_summary_nparams, h_embed_summary,
+	  NEEDS_STORE },
+	{ "/v1/oembed", 0, oembed_params, &oembed_nparams, h_oembed, NEEDS_STORE },
 };
 
 static const struct route *

@@ -20,6 +20,7 @@ reason(int status)
 	case 405: return "Method Not Allowed";
 	case 414: return "URI Too Long";
 	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
 	case 503: return "Service Unavailable";
 	}
 	return "Unknown";

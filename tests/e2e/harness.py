@@ -135,7 +135,9 @@ class Service:
         """Sends path exactly as given (no re-encoding), returns a Response."""
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            c.putrequest(method, path, skip_accept_encoding=True)
+            headers = headers or {}
+            c.putrequest(method, path, skip_accept_encoding=True,
+                         skip_host=any(k.lower() == "host" for k in headers))
             for k, v in (headers or {}).items():
                 c.putheader(k, v)
             if body is not None:

@@ -1,0 +1,240 @@
+/*
+ * h_embed.c: the embeddable cards and oEmbed.
+ *   GET /v1/embed/figures/{id}   one figure
+ *   GET /v1/embed/summary?…      one metric x location x group, every source side by side
+ *   GET /v1/oembed?url=…         the iframe for a card's (or a figure's) URL, for
+ *                                publishing systems (https://oembed.com, type "rich")
+ */
+#include "api.h"
+#include "cursor.h"
+#include "filters.h"
+#include "summary.h"
+#include "../core/strutil.h"
+#include "../render/html.h"
+#include "../render/json.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define CARD_WIDTH 320
+
+static const char *const themes[] = { "light", "dark", NULL };
+static const char *const langs[] = { "en", "ar", NULL };
+static const char *const oembed_formats[] = { "json", "xml", NULL };
+
+enum { EP_THEME, EP_LANG };
+const struct pspec embed_figure_params[] = {
+	[EP_THEME] = { "theme", P_ENUM, 0, 0, themes },
+	[EP_LANG] = { "lang", P_ENUM, 0, 0, langs },
+};
+const size_t embed_figure_nparams = sizeof embed_figure_params / sizeof embed_figure_params[0];
+
+enum { ES_THEME = FP__FILTERS, ES_LANG };
+const struct pspec embed_summary_params[] = {
+	FILTER_PSPECS,
+	[ES_THEME] = { "theme", P_ENUM, 0, 0, themes },
+	[ES_LANG] = { "lang", P_ENUM, 0, 0, langs },
+};
+const size_t embed_summary_nparams = sizeof embed_summary_params / sizeof embed_summary_params[0];
+
+enum { OP_URL, OP_FORMAT, OP_MAXWIDTH, OP_MAXHEIGHT };
+const struct pspec oembed_params[] = {
+	[OP_URL] = { "url", P_TEXT, 0, 2000, NULL },
+	[OP_FORMAT] = { "format", P_ENUM, 0, 0, oembed_formats },
+	[OP_MAXWIDTH] = { "maxwidth", P_INT, 100, 10000, NULL },
+	[OP_MAXHEIGHT] = { "maxheight", P_INT, 100, 10000, NULL },
+};
+const size_t oembed_nparams = sizeof oembed_params / sizeof oembed_params[0];
+
+static int
+respond_html(struct response *r, struct buf *b)
+{
+	response_free(r);
+	r->status = 200;
+	r->content_type = "text/html; charset=utf-8";
+	r->embed = 1;
+	r->body = b->data != NULL ? b->data : strdup("");
+	r->len = b->len;
+	return 200;
+}
+
+/* The figure object for id, or NULL (404 or 503 written into r). */
+static cJSON *
+load_figure(struct hctx *cx, struct response *r, long long id)
+{
+	sqlite3_stmt *st = store_figure(cx->store, id);
+	int rc = sqlite3_step(st);
+	cJSON *fig = rc == SQLITE_ROW ? json_figure(st) : NULL;
+
+	store_done(st);
+	if (rc == SQLITE_DONE)
+		respond_error(r, 404, "not_found", "id", "no figure has id %lld", id);
+	else if (rc != SQLITE_ROW)
+		respond_db_failed(cx, r, "reading a figure");
+	return fig;
+}
+
+int
+h_embed_figure(struct hctx *cx, struct response *r)
+{
+	struct card_opts o = { .dark = cx->p[EP_THEME].set && strcmp(cx->p[EP_THEME].s, "dark") == 0,
+	    .lang = cx->p[EP_LANG].s, .data_as_of = cx->state->changed_at };
+	char data_url[64];
+	struct buf b;
+	cJSON *fig;
+
+	if ((fig = load_figure(cx, r, cx->id)) == NULL)
+		return r->status;
+	snprintf(data_url, sizeof data_url, "/v1/figures/%lld", cx->id);
+	o.data_url = data_url;
+	buf_init(&b, 1024 * 1024);
+	if (html_figure_card(&b, fig, &o) != ST_OK) {
+		cJSON_Delete(fig);
+		buf_free(&b);
+		return respond_error(r, 503, "overloaded", NULL, "the card could not be rendered");
+	}
+	cJSON_Delete(fig);
+	return respond_html(r, &b);
+}
+
+int
+h_embed_summary(struct hctx *cx, struct response *r)
+{
+	struct card_opts o = { .dark = cx->p[ES_THEME].set && strcmp(cx->p[ES_THEME].s, "dark") == 0,
+	    .lang = cx->p[ES_LANG].s, .data_as_of = cx->state->changed_at };
+	struct figure_filter f;
+	struct group_key g[2];
+	char data_url[QUERY_MAX + 32], group[512];
+	sqlite3_stmt *st;
+	cJSON *item;
+	struct buf b;
+	int n = 0, rc;
+
+	if ((rc = filters_parse(cx, r, &f)) != 0)
+		return rc;
+	/* A card shows one group: the filters must name exactly one. */
+	f.limit = 2;
+	st = store_groups(cx->store, &f, NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 2) {
+		g[n].metric_id = sqlite3_column_int64(st, 0);
+		g[n].location_id = sqlite3_column_int64(st, 1);
+		if (n == 0)
+			snprintf(group, sizeof group, "%s", (const char *)sqlite3_column_text(st, 2));
+		n++;
+	}
+	store_done(st);
+	if (n == 0)
+		return respond_error(r, 404, "not_found", NULL, "no claim matches these filters");
+	if (n > 1)
+		return respond_error(r, 400, "invalid_parameter", NULL, "these filters select "
+		    "more than one metric, location and group; a card shows one: add metric, "
+		    "location and group (see /v1/summary for the groups)");
+	g[0].group = group;
+	if ((item = summary_item(cx->store, &f, &g[0])) == NULL)
+		return respond_db_failed(cx, r, "reading a summary");
+	snprintf(data_url, sizeof data_url, "/v1/summary?%s", cx->req->query);
+	o.data_url = data_url;
+	buf_init(&b, 1024 * 1024);
+	if (html_summary_card(&b, item, &o) != ST_OK) {
+		cJSON_Delete(item);
+		buf_free(&b);
+		return respond_error(r, 503, "overloaded", NULL, "the card could not be rendered");
+	}
+	cJSON_Delete(item);
+	return respond_html(r, &b);
+}
+
+/* 1 if host is a plain host[:port] (Host is client-controlled: it goes into HTML). */
+static int
+host_ok(const char *host)
+{
+	if (host == NULL || *host == '\0' || strlen(host) > 255)
+		return 0;
+	for (const char *p = host; *p != '\0'; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == ':' ||
+		    *p == '[' || *p == ']'))
+			return 0;
+	return 1;
+}
+
+int
+h_oembed(struct hctx *cx, struct response *r)
+{
+	const char *url = cx->p[OP_URL].s, *scheme = cx->req->scheme, *host = cx->req->host;
+	const char *rest, *path, *query;
+	char base[300], embed[QUERY_MAX + 400], html[QUERY_MAX + 800], title[512];
+	long long id = 0, width = CARD_WIDTH, height;
+	struct buf esc;
+	cJSON *root, *fig = NULL;
+	size_t hl;
+
+	if (cx->p[OP_FORMAT].set && strcmp(cx->p[OP_FORMAT].s, "xml") == 0)
+		return respond_error(r, 501, "not_implemented", "format", "this provider answers "
+		    "oEmbed in JSON only: format=json");
+	if (!cx->p[OP_URL].set)
+		return respond_error(r, 400, "invalid_parameter", "url", "url is required: the "
+		    "address of a card (/v1/embed/...) or of a figure (/v1/figures/{id})");
+	if (!host_ok(host))
+		return respond_error(r, 400, "invalid_parameter", NULL, "the Host header is "
+		    "missing or malformed");
+	if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
+		scheme = "http";
+	snprintf(base, sizeof base, "%s://%s", scheme, host);
+	/* the URL must be ours: http(s)://<this host>/v1/... */
+	rest = strncasecmp(url, "https://", 8) == 0 ? url + 8 :
+	    strncasecmp(url, "http://", 7) == 0 ? url + 7 : NULL;
+	hl = strlen(host);
+	if (rest == NULL || strncasecmp(rest, host, hl) != 0 || rest[hl] != '/')
+		return respond_error(r, 404, "not_found", "url", "url is not an address of this "
+		    "service (%s)", base);
+	path = rest + hl;
+	query = strchr(path, '?');
+	if (strncmp(path, "/v1/embed/figures/", 18) == 0 || strncmp(path, "/v1/figures/", 12) == 0) {
+		char num[24];
+		const char *digits = strrchr(path, '/') + 1;
+		size_t n = query != NULL ? (size_t)(query - digits) : strlen(digits);
+
+		snprintf(num, sizeof num, "%.*s", (int)(n < sizeof num ? n : sizeof num - 1), digits);
+		if (n >= sizeof num || !parse_int64(num, 1, 1LL << 53, &id))
+			return respond_error(r, 404, "not_found", "url", "url names no figure");
+		if ((fig = load_figure(cx, r, id)) == NULL)
+			return r->status;
+		card_title(title, sizeof title, fig, 0);
+		height = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(fig, "quote")) ? 330 : 260;
+		snprintf(embed, sizeof embed, "%s/v1/embed/figures/%lld%s", base, id,
+		    query != NULL && strncmp(path, "/v1/embed/", 10) == 0 ? query : "");
+		cJSON_Delete(fig);
+	} else if ((strncmp(path, "/v1/embed/summary?", 18) == 0 ||
+	    strncmp(path, "/v1/summary?", 12) == 0) && query != NULL && query[1] != '\0') {
+		snprintf(title, sizeof title, "figures: every source side by side");
+		height = 340;
+		snprintf(embed, sizeof embed, "%s/v1/embed/summary%s", base, query);
+	} else
+		return respond_error(r, 404, "not_found", "url", "url is not a card or a figure of "
+		    "this service: /v1/embed/figures/{id}, /v1/embed/summary?..., /v1/figures/{id}");
+	if (cx->p[OP_MAXWIDTH].set && cx->p[OP_MAXWIDTH].n < width)
+		width = cx->p[OP_MAXWIDTH].n;
+	if (cx->p[OP_MAXHEIGHT].set && cx->p[OP_MAXHEIGHT].n < height)
+		height = cx->p[OP_MAXHEIGHT].n;
+	buf_init(&esc, sizeof html);
+	html_escape(&esc, embed);
+	snprintf(html, sizeof html, "<iframe src=\"%s\" width=\"%lld\" height=\"%lld\" "
+	    "style=\"border:0;max-width:100%%\" loading=\"lazy\" referrerpolicy=\"no-referrer\" "
+	    "title=\"figures\"></iframe>", esc.data != NULL ? esc.data : "", width, height);
+	buf_free(&esc);
+	root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "version", "1.0");
+	cJSON_AddStringToObject(root, "type", "rich");
+	cJSON_AddStringToObject(root, "provider_name", "figures");
+	snprintf(embed, sizeof embed, "%s/", base);
+	cJSON_AddStringToObject(root, "provider_url", embed);
+	cJSON_AddStringToObject(root, "title", title);
+	json_add_int(root, "width", width);
+	json_add_int(root, "height", height);
+	cJSON_AddStringToObject(root, "html", html);
+	json_add_int(root, "cache_age", 600);
+	return respond_json(r, 200, root);
+}

@@ -1,0 +1,355 @@
+#include "html.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* The words a card uses, in each language it speaks. */
+struct words {
+	const char *lang, *dir;
+	const char *source, *as_of, *no_date, *via, *document, *data, *retrieved;
+	const char *agree, *disagree, *range, *sources, *one_source;
+	const char *qualifier[6];   /* exact about almost at_least more_than up_to */
+	const char *metric[10];     /* in the order of metrics below */
+};
+
+static const char *const qualifiers[6] = {
+	"exact", "about", "almost", "at_least", "more_than", "up_to",
+};
+static const char *const metrics[10] = {
+	"displaced", "idps", "refugees", "returnees", "detained", "escaped", "released",
+	"killed", "injured", "missing",
+};
+
+static const struct words words[] = {
+	{ "en", "ltr", "Source", "as of", "date not given", "via", "Source document", "Data",
+	    "retrieved", "Sources agree", "Sources disagree", "range", "sources", "one source",
+	    { "", "about", "almost", "at least", "more than", "up to" },
+	    { "displaced", "internally displaced", "refugees", "returnees", "detained",
+	      "escaped", "released", "killed", "injured", "missing" } },
+	{ "ar", "rtl", "المصدر", "حتى تاريخ", "التاريخ غير مذكور", "عبر", "الوثيقة المصدر",
+	    "البيانات", "جُمعت في", "المصادر متفقة", "المصادر مختلفة", "النطاق", "مصادر",
+	    "مصدر واحد",
+	    { "", "حوالي", "قرابة", "على الأقل", "أكثر من", "حتى" },
+	    { "نازحون", "نازحون داخليًا", "لاجئون", "عائدون", "محتجزون", "فارّون",
+	      "مُفرج عنهم", "قتلى", "جرحى", "مفقودون" } },
+};
+
+static const struct words *
+words_for(const char *lang)
+{
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (lang != NULL && strcmp(lang, words[i].lang) == 0)
+			return &words[i];
+	return &words[0];
+}
+
+static const char *
+word_of(const char *code, const char *const *codes, const char *const *names, size_t n)
+{
+	for (size_t i = 0; code != NULL && i < n; i++)
+		if (strcmp(code, codes[i]) == 0)
+			return names[i];
+	return code;   /* a metric this build has no word for: its code */
+}
+
+enum status
+html_escape(struct buf *b, const char *s)
+{
+	enum status st = ST_OK;
+
+	for (; s != NULL && *s != '\0' && st == ST_OK; s++)
+		switch (*s) {
+		case '&': st = buf_puts(b, "&amp;"); break;
+		case '<': st = buf_puts(b, "&lt;"); break;
+		case '>': st = buf_puts(b, "&gt;"); break;
+		case '"': st = buf_puts(b, "&quot;"); break;
+		case '\'': st = buf_puts(b, "&#39;"); break;
+		default: st = buf_putc(b, *s);
+		}
+	return st;
+}
+
+int
+html_url_ok(const char *url)
+{
+	if (url == NULL || (strncasecmp(url, "https://", 8) != 0 &&
+	    strncasecmp(url, "http://", 7) != 0))
+		return 0;
+	for (const char *p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' || *p == '<' || *p == '>')
+			return 0;
+	return strlen(url) < 2000;
+}
+
+static const char *
+str(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (cJSON_IsString(v))
+		return v->valuestring;
+	if (cJSON_IsRaw(v))
+		return v->valuestring;
+	return NULL;
+}
+
+/* 130000 → "130,000" (digits as text in, grouped digits out). */
+static void
+grouped(const char *digits, char *out, size_t size)
+{
+	size_t n = digits != NULL ? strlen(digits) : 0, o = 0;
+
+	for (size_t i = 0; i < n && o + 2 < size; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}
+
+#define CHECK(x) do { if ((st = (x)) != ST_OK) return st; } while (0)
+
+static enum status
+head(struct buf *b, const struct words *w, const struct card_opts *o, const char *title)
+{
+	enum status st;
+
+	CHECK(buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<meta name=\"referrer\" content=\"no-referrer\">\n<title>", w->lang, w->dir));
+	CHECK(html_escape(b, title));
+	CHECK(buf_puts(b, "</title>\n<style>\n"
+	    ":root{color-scheme:light dark}\n"
+	    "*{box-sizing:border-box}\n"
+	    "body{margin:0;font:15px/1.4 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+	    "\"Noto Sans\",\"Noto Sans Arabic\",Tahoma,sans-serif;background:#fff;color:#1b1b1b}\n"
+	    ".card{max-width:100%;min-width:0;padding:14px 16px;border:1px solid #d9d9d9;"
+	    "border-radius:10px;overflow-wrap:anywhere}\n"
+	    ".fig{display:flex;flex-wrap:wrap;align-items:baseline;gap:0 .35em;margin:0}\n"
+	    ".q{font-size:17px;font-weight:600;color:#555}\n"
+	    ".n{font-size:34px;font-weight:750;line-height:1.1;font-variant-numeric:tabular-nums}\n"
+	    ".what{font-size:16px;font-weight:600;margin:2px 0 0}\n"
+	    ".where{margin:0 0 8px;color:#333}\n"
+	    ".meta{font-size:13px;color:#555;margin:2px 0}\n"
+	    ".quote{font-size:13px;font-style:italic;margin:8px 0;padding-inline-start:8px;"
+	    "border-inline-start:3px solid #ccc;color:#333}\n"
+	    ".claims{list-style:none;margin:8px 0;padding:0}\n"
+	    ".claims li{display:flex;flex-wrap:wrap;gap:0 .4em;align-items:baseline;padding:5px 0;"
+	    "border-top:1px solid #eee}\n"
+	    ".claims .n{font-size:20px}\n"
+	    ".badge{display:inline-block;font-size:12px;font-weight:700;padding:2px 8px;"
+	    "border-radius:999px;background:#e7f4ea;color:#14532d}\n"
+	    ".badge.no{background:#fdecea;color:#8a1c12}\n"
+	    "a{color:#0b57d0}\n"
+	    "footer{margin-top:8px;padding-top:6px;border-top:1px solid #eee}\n"
+	    ".dark{background:#121417;color:#eceff1}\n"
+	    ".dark .card{border-color:#3a3f45}\n"
+	    ".dark .q,.dark .meta{color:#b8bec5}\n"
+	    ".dark .where,.dark .quote{color:#d6dade}\n"
+	    ".dark .claims li,.dark footer{border-color:#2c3137}\n"
+	    ".dark a{color:#8ab4f8}\n"
+	    ".dark .badge{background:#17351f;color:#b7e4c7}\n"
+	    ".dark .badge.no{background:#3d1a17;color:#f5b7b1}\n"
+	    "</style>\n</head>\n"));
+	return buf_printf(b, "<body class=\"%s\">\n<article class=\"card\">\n",
+	    o->dark ? "dark" : "light");
+}
+
+/* "<bdi>text</bdi>": a value from a source, isolated from the card's direction. */
+static enum status
+bdi(struct buf *b, const char *s)
+{
+	enum status st;
+
+	CHECK(buf_puts(b, "<bdi>"));
+	CHECK(html_escape(b, s));
+	return buf_puts(b, "</bdi>");
+}
+
+static enum status
+link(struct buf *b, const char *url, const char *text, int isolate)
+{
+	enum status st;
+
+	if (!html_url_ok(url))
+		return isolate ? bdi(b, text) : html_escape(b, text);
+	CHECK(buf_puts(b, "<a href=\""));
+	CHECK(html_escape(b, url));
+	CHECK(buf_puts(b, "\" target=\"_blank\" rel=\"noopener noreferrer\">"));
+	CHECK(isolate ? bdi(b, text) : html_escape(b, text));
+	return buf_puts(b, "</a>");
+}
+
+/* The qualifier and the number, e.g. "almost" "800". */
+static enum status
+number(struct buf *b, const struct words *w, const cJSON *fig)
+{
+	const char *q = word_of(str(fig, "qualifier"), qualifiers, w->qualifier, 6);
+	char n[40];
+	enum status st;
+
+	grouped(str(fig, "value"), n, sizeof n);
+	if (q != NULL && *q != '\0') {
+		CHECK(buf_puts(b, "<span class=\"q\">"));
+		CHECK(html_escape(b, q));
+		CHECK(buf_puts(b, "</span> "));
+	}
+	return buf_printf(b, "<span class=\"n\" dir=\"ltr\">%s</span>", n);
+}
+
+static enum status
+date_of(struct buf *b, const struct words *w, const cJSON *fig)
+{
+	const cJSON *period = cJSON_GetObjectItemCaseSensitive(fig, "period");
+	const char *as_of = str(fig, "as_of"), *start = str(period, "start"), *end = str(period, "end");
+
+	if (as_of != NULL)
+		return buf_printf(b, "%s <time dir=\"ltr\">%.10s</time>", w->as_of, as_of);
+	if (start != NULL || end != NULL)
+		return buf_printf(b, "<time dir=\"ltr\">%.10s</time> – <time dir=\"ltr\">%.10s</time>", start ? start : "…",
+		    end ? end : "…");
+	return html_escape(b, w->no_date);
+}
+
+static enum status
+footer(struct buf *b, const struct words *w, const struct card_opts *o, const cJSON *fig)
+{
+	enum status st;
+
+	CHECK(buf_puts(b, "<footer class=\"meta\">figures · "));
+	if (fig != NULL && str(fig, "retrieved_at") != NULL)
+		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%.10s</time> · ", w->retrieved, str(fig, "retrieved_at")));
+	if (o->data_url != NULL) {
+		CHECK(buf_puts(b, "<a href=\""));
+		CHECK(html_escape(b, o->data_url));
+		CHECK(buf_puts(b, "\" target=\"_blank\" rel=\"noopener\">"));
+		CHECK(html_escape(b, w->data));
+		CHECK(buf_puts(b, "</a>"));
+	}
+	return buf_puts(b, "</footer>\n</article>\n</body>\n</html>\n");
+}
+
+void
+card_title(char *out, size_t size, const cJSON *obj, int summary)
+{
+	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(obj, "location");
+	const struct words *w = words_for("en");
+	const char *q = word_of(str(obj, "qualifier"), qualifiers, w->qualifier, 6);
+	char n[40];
+
+	if (summary) {
+		snprintf(out, size, "%s: %s%s%s", word_of(str(obj, "metric"), metrics, w->metric, 10),
+		    str(loc, "name") ? str(loc, "name") : "",
+		    str(obj, "group") && *str(obj, "group") ? ", " : "",
+		    str(obj, "group") ? str(obj, "group") : "");
+		return;
+	}
+	grouped(str(obj, "value"), n, sizeof n);
+	snprintf(out, size, "%s%s%s %s: %s", q ? q : "", q && *q ? " " : "", n,
+	    word_of(str(obj, "metric"), metrics, w->metric, 10),
+	    str(loc, "name") ? str(loc, "name") : "");
+}
+
+enum status
+html_figure_card(struct buf *b, const cJSON *fig, const struct card_opts *o)
+{
+	const struct words *w = words_for(o->lang);
+	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(fig, "location");
+	const cJSON *src = cJSON_GetObjectItemCaseSensitive(fig, "source");
+	const char *group = str(fig, "group"), *quote = str(fig, "quote"), *via = str(fig, "via");
+	char title[512];
+	enum status st;
+
+	card_title(title, sizeof title, fig, 0);
+	CHECK(head(b, w, o, title));
+	CHECK(buf_puts(b, "<p class=\"fig\">"));
+	CHECK(number(b, w, fig));
+	CHECK(buf_puts(b, "</p>\n<p class=\"what\">"));
+	CHECK(html_escape(b, word_of(str(fig, "metric"), metrics, w->metric, 10)));
+	if (group != NULL && *group != '\0') {
+		CHECK(buf_puts(b, " · "));
+		CHECK(bdi(b, group));
+	}
+	CHECK(buf_puts(b, "</p>\n<p class=\"where\">"));
+	CHECK(bdi(b, str(loc, "name")));
+	CHECK(buf_printf(b, " <span class=\"meta\">(%.3s)</span></p>\n", str(loc, "country") ?
+	    str(loc, "country") : ""));
+	CHECK(buf_puts(b, "<p class=\"meta\">"));
+	CHECK(html_escape(b, w->source));
+	CHECK(buf_puts(b, ": "));
+	CHECK(link(b, str(src, "url"), str(src, "name"), 1));
+	CHECK(buf_puts(b, " · "));
+	CHECK(date_of(b, w, fig));
+	CHECK(buf_puts(b, "</p>\n"));
+	if (via != NULL) {
+		CHECK(buf_puts(b, "<p class=\"meta\">"));
+		CHECK(html_escape(b, w->via));
+		CHECK(buf_puts(b, " "));
+		CHECK(bdi(b, via));
+		CHECK(buf_puts(b, "</p>\n"));
+	}
+	if (quote != NULL) {
+		CHECK(buf_puts(b, "<blockquote class=\"quote\" dir=\"auto\">“"));
+		CHECK(html_escape(b, quote));
+		CHECK(buf_puts(b, "”</blockquote>\n"));
+	}
+	if (html_url_ok(str(fig, "url"))) {
+		CHECK(buf_puts(b, "<p class=\"meta\">"));
+		CHECK(link(b, str(fig, "url"), w->document, 0));
+		CHECK(buf_puts(b, " ↗</p>\n"));
+	}
+	return footer(b, w, o, fig);
+}
+
+enum status
+html_summary_card(struct buf *b, const cJSON *item, const struct card_opts *o)
+{
+	const struct words *w = words_for(o->lang);
+	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(item, "location");
+	const cJSON *range = cJSON_GetObjectItemCaseSensitive(item, "range"), *c;
+	const char *group = str(item, "group");
+	int sources = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(item, "claims"));
+	char title[512], lo[40], hi[40];
+	enum status st;
+
+	card_title(title, sizeof title, item, 1);
+	CHECK(head(b, w, o, title));
+	CHECK(buf_puts(b, "<p class=\"what\">"));
+	CHECK(html_escape(b, word_of(str(item, "metric"), metrics, w->metric, 10)));
+	if (group != NULL && *group != '\0') {
+		CHECK(buf_puts(b, " · "));
+		CHECK(bdi(b, group));
+	}
+	CHECK(buf_puts(b, "</p>\n<p class=\"where\">"));
+	CHECK(bdi(b, str(loc, "name")));
+	CHECK(buf_printf(b, " <span class=\"meta\">(%.3s)</span></p>\n", str(loc, "country") ?
+	    str(loc, "country") : ""));
+	CHECK(buf_puts(b, "<ul class=\"claims\">\n"));
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(item, "claims")) {
+		const cJSON *src = cJSON_GetObjectItemCaseSensitive(c, "source");
+
+		CHECK(buf_puts(b, "<li>"));
+		CHECK(number(b, w, c));
+		CHECK(buf_puts(b, " <span>"));
+		CHECK(link(b, str(c, "url"), str(src, "name"), 1));
+		CHECK(buf_puts(b, "</span> <span class=\"meta\">"));
+		CHECK(date_of(b, w, c));
+		CHECK(buf_puts(b, "</span></li>\n"));
+	}
+	CHECK(buf_puts(b, "</ul>\n<p class=\"meta\">"));
+	grouped(str(range, "min"), lo, sizeof lo);
+	grouped(str(range, "max"), hi, sizeof hi);
+	if (sources > 1) {
+		int agree = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "agree"));
+
+		CHECK(buf_printf(b, "<span class=\"badge%s\">%s</span> ", agree ? "" : " no",
+		    agree ? w->agree : w->disagree));
+		CHECK(buf_printf(b, "%s <span dir=\"ltr\">%s – %s</span> · %d %s", w->range, lo, hi,
+		    sources, w->sources));
+	} else
+		CHECK(html_escape(b, w->one_source));
+	CHECK(buf_puts(b, "</p>\n"));
+	return footer(b, w, o, NULL);
+}

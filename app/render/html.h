@@ -1,0 +1,36 @@
+/*
+ * html.h: small self-contained HTML cards for iframes (journalists embed live
+ * figures with them): no scripts, no outside assets, inline CSS, 320 px wide
+ * and fluid, a light and a dark theme, English or Arabic (right to left).
+ *
+ * Every value that came from a source goes through html_escape; a link is
+ * made only from an http(s) URL; text from sources is bidi-isolated, so an
+ * Arabic name in an English card (or the reverse) keeps its order.
+ */
+#ifndef FIGURES_HTML_H
+#define FIGURES_HTML_H
+
+#include <cjson/cJSON.h>
+#include "../core/buf.h"
+
+struct card_opts {
+	int         dark;
+	const char *lang;        /* "en" or "ar" */
+	const char *data_url;    /* the JSON this card shows, linked in its footer */
+	const char *data_as_of;  /* meta.data_as_of */
+};
+
+/* Appends s with &, <, >, " and ' escaped (NULL appends nothing). */
+enum status html_escape(struct buf *b, const char *s);
+
+/* 1 if url may be linked: http or https, no spaces or control characters. */
+int html_url_ok(const char *url);
+
+/* A card for one figure (a figure object) or one summary item. */
+enum status html_figure_card(struct buf *b, const cJSON *figure, const struct card_opts *o);
+enum status html_summary_card(struct buf *b, const cJSON *item, const struct card_opts *o);
+
+/* "almost 800 escaped: Ain Issa camp" and the like, for titles (plain text). */
+void card_title(char *out, size_t size, const cJSON *figure_or_item, int summary);
+
+#endif
