@@ -113,6 +113,7 @@ HANDLER(h_summary);
 HANDLER(h_embed_figure);
 HANDLER(h_embed_summary);
 HANDLER(h_oembed);
+HANDLER(h_openapi);
 
 extern const struct pspec figures_params[];
 extern const size_t figures_nparams;

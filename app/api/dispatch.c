@@ -47,6 +47,7 @@ static const struct route routes[] = {
 	{ "/v1/embed/summary", 0, embed_summary_params, &embed_summary_nparams, h_embed_summary,
 	  NEEDS_STORE },
 	{ "/v1/oembed", 0, oembed_params, &oembed_nparams, h_oembed, NEEDS_STORE },
+	{ "/v1/openapi.json", 0, NULL, &no_params, h_openapi, 0 },
 };
 
 static const struct route *
@@ -323,4 +324,10 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 	rt->handler(&cx, r);
 	if (cx.store != NULL)
 		store_end(cx.store);
+	/* a route without the store sets its own validator: revalidate it here */
+	if (cx.store == NULL && r->status == 200 && r->etag[0] != '\0' &&
+	    etag_matches(req->if_none_match, r->etag)) {
+		response_free(r);
+		r->status = 304;
+	}
 }

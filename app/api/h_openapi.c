@@ -1,0 +1,35 @@
+/*
+ * h_openapi.c: GET /v1/openapi.json, the OpenAPI 3.1 description of every
+ * route (app/api/openapi.json, compiled in; tests/e2e/test_openapi.py checks
+ * it against what the worker serves, and with a real validator).
+ */
+#include "api.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const char openapi_json[];
+extern const size_t openapi_json_len;
+
+int
+h_openapi(struct hctx *cx, struct response *r)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	(void)cx;
+	for (size_t i = 0; i < openapi_json_len; i++) {
+		h ^= (unsigned char)openapi_json[i];
+		h *= 0x100000001b3ULL;
+	}
+	if ((r->body = malloc(openapi_json_len)) == NULL)
+		return respond_error(r, 503, "overloaded", NULL, "out of memory; retry");
+	memcpy(r->body, openapi_json, openapi_json_len);
+	r->len = openapi_json_len;
+	r->status = 200;
+	r->content_type = "application/json; charset=utf-8";
+	r->cache_control = "public, max-age=3600";
+	snprintf(r->etag, sizeof r->etag, "\"%016llx\"", (unsigned long long)h);
+	return 200;
+}
