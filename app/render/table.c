@@ -7,20 +7,22 @@ enum status
 table_cell(struct buf *b, const char *s)
 {
 	enum status st = ST_OK;
+	int formula, quoted;
 
 	if (s == NULL)
 		return ST_OK;
-	if (strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0')
+	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+	quoted = strpbrk(s, ",\"\r\n") != NULL;
+	/* the apostrophe goes inside the quotes: it is part of the cell's text */
+	if (quoted)
+		st = buf_putc(b, '"');
+	if (st == ST_OK && formula)
 		st = buf_putc(b, '\'');
-	if (st != ST_OK)
-		return st;
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		return buf_puts(b, s);
-	if ((st = buf_putc(b, '"')) != ST_OK)
-		return st;
 	for (const char *p = s; *p != '\0' && st == ST_OK; p++)
-		st = *p == '"' ? buf_puts(b, "\"\"") : buf_putc(b, *p);
-	return st == ST_OK ? buf_putc(b, '"') : st;
+		st = *p == '"' && quoted ? buf_puts(b, "\"\"") : buf_putc(b, *p);
+	if (st == ST_OK && quoted)
+		st = buf_putc(b, '"');
+	return st;
 }
 
 /* The text of obj[key] (through a "a.b" path), or NULL for null/missing. */

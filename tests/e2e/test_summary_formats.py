@@ -174,6 +174,39 @@ class Summary(unittest.TestCase):
             self.assertTrue(r.header("last-modified").endswith(" GMT"))
 
 
+class FormulaInjection(unittest.TestCase):
+    """A source's text must never run as a spreadsheet formula."""
+
+    def test_cells_that_would_be_formulas_are_neutralised(self):
+        hostile = "\r\n".join([
+            "Reported,Country,Location,Source,Killed,Group,Quote,Via",
+            "#date+reported,#country+code,#loc+name,#meta+source,#affected+killed,#description+group,#description+quote,#meta+via",
+            '2021-01-01,SYR,Town,"=HYPERLINK(""http://evil.example"",""click"")",3,+cmd|\' /C calc\'!A0,@SUM(1+1),"-2+3"',
+            '2021-01-02,SYR,Town,Tab source,4,group,"\rquote",=1',
+        ]) + "\r\n"
+        with Service() as svc:
+            fd, path = tempfile.mkstemp(suffix=".csv")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(hostile)
+            p = refresh(svc.db, "--import", path, "--feed", "hostile", check=False)
+            os.unlink(path)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            for fmt in ("csv", "hxl"):
+                body = svc.get("/v1/figures?feed=hostile&format=" + fmt).body.decode("utf-8")
+                rows = list(csv.reader(io.StringIO(body)))
+                head = rows[0]
+                cells = [r[head.index(c)] for r in rows[1 + (fmt == "hxl"):]
+                         for c in ("source_name", "group", "quote", "via")]
+                self.assertIn("'=HYPERLINK(\"http://evil.example\",\"click\")", cells)
+                self.assertIn("'+cmd|' /C calc'!A0", cells)
+                self.assertIn("'@SUM(1+1)", cells)
+                self.assertIn("'-2+3", cells)
+                self.assertIn("'=1", cells)
+                self.assertIn("'\rquote", cells)
+                for c in cells:
+                    self.assertFalse(c[:1] in ("=", "+", "-", "@", "\t", "\r"), repr(c))
+
+
 class WhatWeKnew(unittest.TestCase):
     """/v1/figures?as_of_date=: each figure as it stood at the end of that day."""
 
