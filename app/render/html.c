@@ -231,6 +231,26 @@ footer(struct buf *b, const struct words *w, const struct card_opts *o, const cJ
 	return buf_puts(b, "</footer>\n</article>\n</body>\n</html>\n");
 }
 
+/* "escaped · <group>" and "<place> (SYR)": what a figure or a group counts, and where. */
+static enum status
+what_where(struct buf *b, const struct words *w, const cJSON *obj)
+{
+	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(obj, "location");
+	const char *group = str(obj, "group");
+	enum status st;
+
+	CHECK(buf_puts(b, "<p class=\"what\">"));
+	CHECK(html_escape(b, word_of(str(obj, "metric"), metrics, w->metric, 10)));
+	if (group != NULL && *group != '\0') {
+		CHECK(buf_puts(b, " · "));
+		CHECK(bdi(b, group));
+	}
+	CHECK(buf_puts(b, "</p>\n<p class=\"where\">"));
+	CHECK(bdi(b, str(loc, "name")));
+	return buf_printf(b, " <span class=\"meta\">(%.3s)</span></p>\n", str(loc, "country") ?
+	    str(loc, "country") : "");
+}
+
 void
 card_title(char *out, size_t size, const cJSON *obj, int summary)
 {
@@ -256,9 +276,8 @@ enum status
 html_figure_card(struct buf *b, const cJSON *fig, const struct card_opts *o)
 {
 	const struct words *w = words_for(o->lang);
-	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(fig, "location");
 	const cJSON *src = cJSON_GetObjectItemCaseSensitive(fig, "source");
-	const char *group = str(fig, "group"), *quote = str(fig, "quote"), *via = str(fig, "via");
+	const char *quote = str(fig, "quote"), *via = str(fig, "via");
 	char title[512];
 	enum status st;
 
@@ -266,16 +285,8 @@ html_figure_card(struct buf *b, const cJSON *fig, const struct card_opts *o)
 	CHECK(head(b, w, o, title));
 	CHECK(buf_puts(b, "<p class=\"fig\">"));
 	CHECK(number(b, w, fig));
-	CHECK(buf_puts(b, "</p>\n<p class=\"what\">"));
-	CHECK(html_escape(b, word_of(str(fig, "metric"), metrics, w->metric, 10)));
-	if (group != NULL && *group != '\0') {
-		CHECK(buf_puts(b, " · "));
-		CHECK(bdi(b, group));
-	}
-	CHECK(buf_puts(b, "</p>\n<p class=\"where\">"));
-	CHECK(bdi(b, str(loc, "name")));
-	CHECK(buf_printf(b, " <span class=\"meta\">(%.3s)</span></p>\n", str(loc, "country") ?
-	    str(loc, "country") : ""));
+	CHECK(buf_puts(b, "</p>\n"));
+	CHECK(what_where(b, w, fig));
 	CHECK(buf_puts(b, "<p class=\"meta\">"));
 	CHECK(html_escape(b, w->source));
 	CHECK(buf_puts(b, ": "));
@@ -307,25 +318,14 @@ enum status
 html_summary_card(struct buf *b, const cJSON *item, const struct card_opts *o)
 {
 	const struct words *w = words_for(o->lang);
-	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(item, "location");
 	const cJSON *range = cJSON_GetObjectItemCaseSensitive(item, "range"), *c;
-	const char *group = str(item, "group");
 	int sources = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(item, "claims"));
 	char title[512], lo[40], hi[40];
 	enum status st;
 
 	card_title(title, sizeof title, item, 1);
 	CHECK(head(b, w, o, title));
-	CHECK(buf_puts(b, "<p class=\"what\">"));
-	CHECK(html_escape(b, word_of(str(item, "metric"), metrics, w->metric, 10)));
-	if (group != NULL && *group != '\0') {
-		CHECK(buf_puts(b, " · "));
-		CHECK(bdi(b, group));
-	}
-	CHECK(buf_puts(b, "</p>\n<p class=\"where\">"));
-	CHECK(bdi(b, str(loc, "name")));
-	CHECK(buf_printf(b, " <span class=\"meta\">(%.3s)</span></p>\n", str(loc, "country") ?
-	    str(loc, "country") : ""));
+	CHECK(what_where(b, w, item));
 	CHECK(buf_puts(b, "<ul class=\"claims\">\n"));
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(item, "claims")) {
 		const cJSON *src = cJSON_GetObjectItemCaseSensitive(c, "source");

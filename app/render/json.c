@@ -30,6 +30,20 @@ json_add_int_col(cJSON *obj, const char *name, sqlite3_stmt *row, int col)
 	return json_add_int(obj, name, sqlite3_column_int64(row, col));
 }
 
+/* "period": {"start", "end"} when the row has one; nothing when it does not. */
+static void
+json_add_period(cJSON *obj, sqlite3_stmt *row, int start, int end)
+{
+	cJSON *period;
+
+	if (sqlite3_column_type(row, start) == SQLITE_NULL &&
+	    sqlite3_column_type(row, end) == SQLITE_NULL)
+		return;
+	period = cJSON_AddObjectToObject(obj, "period");
+	json_add_col(period, "start", row, start);
+	json_add_col(period, "end", row, end);
+}
+
 cJSON *
 json_location_of_figure(sqlite3_stmt *row)
 {
@@ -46,7 +60,7 @@ json_location_of_figure(sqlite3_stmt *row)
 cJSON *
 json_figure(sqlite3_stmt *row)
 {
-	cJSON *f = cJSON_CreateObject(), *src, *period;
+	cJSON *f = cJSON_CreateObject(), *src;
 
 	if (f == NULL)
 		return NULL;
@@ -59,12 +73,7 @@ json_figure(sqlite3_stmt *row)
 	cJSON_AddItemToObject(f, "location", json_location_of_figure(row));
 	/* as_of is null when the source gave no date; a period says so itself. */
 	json_add_col(f, "as_of", row, FC_AS_OF);
-	if (sqlite3_column_type(row, FC_PERIOD_START) != SQLITE_NULL ||
-	    sqlite3_column_type(row, FC_PERIOD_END) != SQLITE_NULL) {
-		period = cJSON_AddObjectToObject(f, "period");
-		json_add_col(period, "start", row, FC_PERIOD_START);
-		json_add_col(period, "end", row, FC_PERIOD_END);
-	}
+	json_add_period(f, row, FC_PERIOD_START, FC_PERIOD_END);
 	src = cJSON_AddObjectToObject(f, "source");
 	json_add_col(src, "id", row, FC_SRC_CODE);
 	json_add_col(src, "name", row, FC_SRC_NAME);
@@ -86,19 +95,14 @@ json_figure(sqlite3_stmt *row)
 cJSON *
 json_revision(sqlite3_stmt *row)
 {
-	cJSON *r = cJSON_CreateObject(), *period;
+	cJSON *r = cJSON_CreateObject();
 
 	if (r == NULL)
 		return NULL;
 	json_add_int(r, "value", sqlite3_column_int64(row, RC_VALUE));
 	json_add_col(r, "qualifier", row, RC_QUALIFIER);
 	json_add_col(r, "as_of", row, RC_AS_OF);
-	if (sqlite3_column_type(row, RC_PERIOD_START) != SQLITE_NULL ||
-	    sqlite3_column_type(row, RC_PERIOD_END) != SQLITE_NULL) {
-		period = cJSON_AddObjectToObject(r, "period");
-		json_add_col(period, "start", row, RC_PERIOD_START);
-		json_add_col(period, "end", row, RC_PERIOD_END);
-	}
+	json_add_period(r, row, RC_PERIOD_START, RC_PERIOD_END);
 	json_add_col(r, "reported_on", row, RC_REPORTED_ON);
 	json_add_col(r, "url", row, RC_URL);
 	json_add_col(r, "quote", row, RC_QUOTE);
