@@ -34,9 +34,38 @@ struct options {
 	const char *group;
 	long long   workers;
 	long long   mode;
+	int         explain;
 };
 
 static volatile sig_atomic_t worker_stop;
+
+static void
+print_plan(void *ctx, int stmt, const char *sql, const char *plan)
+{
+	int *last = ctx;
+
+	if (*last != stmt)
+		printf("\n[%d] %s\n", stmt, sql);
+	*last = stmt;
+	printf("    %s\n", plan);
+}
+
+/* --explain: each statement and its plan, for people and the index test. */
+static int
+explain(const char *db)
+{
+	struct store *s = NULL;
+	char err[ERR_MAX];
+	int last = -1;
+
+	if (store_open(db, &s, err) != ST_OK || store_explain(s, print_plan, &last, err) != ST_OK) {
+		fprintf(stderr, "figures-fcgi: %s\n", err);
+		store_close(s);
+		return 1;
+	}
+	store_close(s);
+	return 0;
+}
 
 static void
 usage(FILE *out)
@@ -52,6 +81,7 @@ usage(FILE *out)
 	    "  --socket-mode MODE the socket's permissions, octal (default 0660); nginx's\n"
 	    "                     user must be able to write it\n"
 	    "  --socket-group NAME the socket's group (e.g. nginx's www-data)\n"
+	    "  --explain          print every query's plan on FILE (EXPLAIN QUERY PLAN) and exit\n"
 	    "  --help, --version\n"
 	    "\n"
 	    "Stops on SIGTERM or SIGINT, finishing the requests under way.\n", WORKERS_MAX);
@@ -66,6 +96,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "workers", required_argument, NULL, 'w' },
 		{ "socket-mode", required_argument, NULL, 'm' },
 		{ "socket-group", required_argument, NULL, 'g' },
+		{ "explain", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -99,6 +130,7 @@ parse_options(int argc, char **argv, struct options *o)
 			}
 			break;
 		case 'g': o->group = optarg; break;
+		case 'E': o->explain = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("figures-fcgi %s\n", FIGURES_VERSION); exit(0);
 		default:
@@ -111,6 +143,8 @@ parse_options(int argc, char **argv, struct options *o)
 		fprintf(stderr, "figures-fcgi: unexpected argument '%s'; see --help\n", argv[optind]);
 		return -1;
 	}
+	if (o->db != NULL && o->explain)
+		return 0;
 	if (o->db == NULL || o->socket == NULL) {
 		fprintf(stderr, "figures-fcgi: --db FILE and --socket PATH are required; see --help\n");
 		return -1;
@@ -220,6 +254,8 @@ main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o) != 0)
 		return 2;
+	if (o.explain)
+		return explain(o.db);
 	log_init("figures-fcgi", LOG_INFO);
 	if (FCGX_Init() != 0) {
 		log_error("FCGX_Init failed");

@@ -562,3 +562,24 @@ store_metrics(struct store *s, const char *category)
 		sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
 	return st;
 }
+
+enum status
+store_explain(struct store *s, void (*fn)(void *ctx, int stmt, const char *sql,
+    const char *plan), void *ctx, char *err)
+{
+	for (int i = 0; i < R__COUNT; i++) {
+		sqlite3_stmt *st = NULL;
+		char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", rsql[i]);
+
+		if (q == NULL || sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK) {
+			err_set(err, "explaining statement %d: %s", i, sqlite3_errmsg(s->db));
+			sqlite3_free(q);
+			return ST_DB;
+		}
+		sqlite3_free(q);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			fn(ctx, i, rsql[i], (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+	}
+	return ST_OK;
+}

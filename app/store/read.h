@@ -134,6 +134,14 @@ enum status store_sources_count(struct store *s, const struct list_filter *f,
 sqlite3_stmt *store_feeds(struct store *s, const char *now);
 sqlite3_stmt *store_metrics(struct store *s, const char *category);
 
+/*
+ * Calls fn with each prepared statement's number, SQL and EXPLAIN QUERY PLAN
+ * lines (one call per line), for figures-fcgi --explain and the test that
+ * every query is index-backed.
+ */
+enum status store_explain(struct store *s, void (*fn)(void *ctx, int stmt, const char *sql,
+    const char *plan), void *ctx, char *err);
+
 /* The last SQLite error message, for logs. */
 const char *store_errmsg(struct store *s);
 
