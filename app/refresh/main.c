@@ -758,9 +758,15 @@ main(int argc, char **argv)
 	case MODE_IMPORT:       rc = run_import(w, &o); break;
 	case MODE_MIGRATE_ONLY: rc = 0; break;
 	}
-	/* After a refresh: fold the WAL back so long readers cannot starve checkpoints. */
-	if (o.mode == MODE_REFRESH || o.mode == MODE_IMPORT)
+	/*
+	 * After a refresh: keep the planner's statistics current (cheap unless the
+	 * data changed a lot), and fold the WAL back so long readers cannot starve
+	 * checkpoints.
+	 */
+	if (o.mode == MODE_REFRESH || o.mode == MODE_IMPORT || o.migrate) {
+		sqlite3_exec(db, "PRAGMA analysis_limit=1000; PRAGMA optimize", NULL, NULL, NULL);
 		sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	}
 done:
 	writer_free(w);
 	if (db != NULL)

@@ -91,7 +91,13 @@ db_open_ro(const char *path, sqlite3 **out, char *err)
 		return ST_UNAVAILABLE;
 	}
 	sqlite3_busy_timeout(db, DB_BUSY_MS);
-	if (db_exec(db, "PRAGMA query_only=1; PRAGMA mmap_size=268435456", path, err) != ST_OK) {
+	/*
+	 * No mmap: mapped pages count as the worker's resident memory (the
+	 * benchmark measured 49 MB with 256 MB of mmap at 1M figures, 8 MB without,
+	 * and no loss of throughput); an 8 MB page cache per worker instead.
+	 */
+	if (db_exec(db, "PRAGMA query_only=1; PRAGMA mmap_size=0; PRAGMA cache_size=-8192", path,
+	    err) != ST_OK) {
 		sqlite3_close_v2(db);
 		return ST_UNAVAILABLE;
 	}
