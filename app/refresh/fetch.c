@@ -3,6 +3,7 @@
 #include "../core/log.h"
 
 #include <curl/curl.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,8 @@ struct fetch_state {
 	double              started;
 	long long           page_bytes;
 	long long           max_bytes;
+	uint64_t            hash[2];        /* two FNV-1a 64 lanes over the whole payload */
+	uint64_t            page_hash[2];   /* the lanes at this page's start (a retry resets) */
 	off_t               page_start;     /* spool position where this page began */
 	char                page_url[URL_MAX];
 	char                hdr_etag[256], hdr_last_modified[64];
@@ -128,6 +131,16 @@ begin_parse(struct fetch_job *job)
 	return 1;
 }
 
+/* Two FNV-1a lanes (different offsets, the second over bytes xored): 128 bits. */
+static void
+hash_bytes(uint64_t h[2], const char *data, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h[0] = (h[0] ^ (unsigned char)data[i]) * 0x100000001b3ULL;
+		h[1] = (h[1] ^ ((unsigned char)data[i] ^ 0x5a)) * 0x100000001b3ULL;
+	}
+}
+
 static size_t
 on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -162,6 +175,7 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 		return 0;
 	}
 	if (st->parsing) {
+		hash_bytes(st->hash, data, n);
 		if (job->adapter->write(st->parse, data, n, st->why) != ST_OK) {
 			if (st->why[0] == '\0')
 				snprintf(st->why, sizeof st->why, "the %s adapter could not read the "
@@ -216,6 +230,14 @@ start_request(CURLM *multi, struct fetch_job *job, const struct fetch_opts *o)
 
 	st->checked = st->parsing = 0;
 	st->page_bytes = 0;
+	/* a page's bytes count once: a retried page starts the lanes where it began */
+	if (st->attempt == 0) {
+		st->page_hash[0] = st->hash[0];
+		st->page_hash[1] = st->hash[1];
+	} else {
+		st->hash[0] = st->page_hash[0];
+		st->hash[1] = st->page_hash[1];
+	}
 	st->why[0] = st->curl_err[0] = '\0';
 	buf_reset(&st->errbody);
 	st->page_start = spool_tell(job->spool);
@@ -269,6 +291,10 @@ setup_job(struct fetch_job *job, const struct fetch_opts *o)
 	}
 	st->sink = spool_sink(job->spool);
 	snprintf(st->page_url, sizeof st->page_url, "%s", job->url);
+	st->hash[0] = 0xcbf29ce484222325ULL;
+	st->hash[1] = 0x84222325cbf29ce4ULL;
+	hash_bytes(st->hash, FIGURES_VERSION, strlen(FIGURES_VERSION));
+	hash_bytes(st->hash, job->adapter->name, strlen(job->adapter->name) + 1);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, job);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
@@ -437,6 +463,7 @@ on_done(CURLM *multi, struct fetch_job *job, CURLcode rc, const struct fetch_opt
 		return;
 	}
 	job->pages++;
+	hash_bytes(st->hash, "\n--page--\n", 10);
 	next[0] = '\0';
 	/* A file is one page: a query string on a file: URL would read it again. */
 	if (strncmp(st->page_url, "file:", 5) != 0 &&
@@ -446,6 +473,8 @@ on_done(CURLM *multi, struct fetch_job *job, CURLcode rc, const struct fetch_opt
 	st->parse = NULL;
 	if (next[0] == '\0') {
 		job->outcome = FETCH_OK;
+		snprintf(job->payload_hash, sizeof job->payload_hash, "%016llx%016llx",
+		    (unsigned long long)st->hash[0], (unsigned long long)st->hash[1]);
 		if (job->pages == 1) {
 			snprintf(job->new_etag, sizeof job->new_etag, "%s", st->hdr_etag);
 			snprintf(job->new_last_modified, sizeof job->new_last_modified, "%s",

@@ -58,6 +58,7 @@ struct fetch_job {
 	long long             bytes;
 	double                seconds;
 	char                  new_etag[256], new_last_modified[64]; /* single-page feeds */
+	char                  payload_hash[40];  /* of every page's bytes, seeded with the build */
 	char                  err[ERR_MAX];
 	struct fetch_state   *priv;
 };

@@ -414,6 +414,23 @@ write_feed(struct writer *w, struct feed_row *feed, struct fetch_job *job,
 		st = ST_IO;
 		goto fail;
 	}
+	/*
+	 * The same bytes as the last payload written: the same claims. Nothing to
+	 * validate or write; the feed is fresh.
+	 */
+	if (!o->dry_run && job->payload_hash[0] != '\0' &&
+	    strcmp(job->payload_hash, feed->payload_hash) == 0 && feed->consecutive_failures == 0) {
+		if (writer_feed_not_modified(w, feed->id, now, job->new_etag, job->new_last_modified,
+		    err) != ST_OK) {
+			log_error("feed %s: %s", feed->code, err);
+			return EXIT_USAGE;
+		}
+		if (!o->quiet)
+			log_info("feed %s: ok: the payload is the same as the last one written: nothing "
+			    "to write; %d page%s, %lld bytes, %s, %.2f s", feed->code, job->pages,
+			    job->pages == 1 ? "" : "s", job->bytes, http, job->seconds);
+		return 0;
+	}
 	if ((p = payload_begin(w, feed, now, err)) == NULL) {
 		st = ST_DB;
 		goto fail;
@@ -421,7 +438,8 @@ write_feed(struct writer *w, struct feed_row *feed, struct fetch_job *job,
 	st = spool_replay(job->spool, payload_sink(p), err);
 	if ((st = payload_status(p, st, err)) != ST_OK)
 		goto fail;
-	if ((st = payload_commit(p, o->dry_run, job->new_etag, job->new_last_modified, err)) != ST_OK)
+	if ((st = payload_commit(p, o->dry_run, job->new_etag, job->new_last_modified,
+	    job->payload_hash, err)) != ST_OK)
 		goto fail;
 	n = payload_counts(p);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

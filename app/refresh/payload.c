@@ -49,7 +49,7 @@ payload_status(struct payload *p, enum status st, char *err)
 
 enum status
 payload_commit(struct payload *p, int dry_run, const char *etag, const char *last_modified,
-    char *err)
+    const char *hash, char *err)
 {
 	struct fetch_result r;
 	enum status st;
@@ -64,7 +64,9 @@ payload_commit(struct payload *p, int dry_run, const char *etag, const char *las
 	}
 	r = (struct fetch_result){ .added = p->ingest.added, .changed = p->ingest.changed,
 	    .unchanged = p->ingest.unchanged, .rejected = p->ingest.rejected,
-	    .etag = etag, .last_modified = last_modified };
+	    .etag = etag, .last_modified = last_modified,
+	    /* rejected rows may pass with the next build: only a clean payload is skipped */
+	    .payload_hash = p->ingest.rejected == 0 ? hash : NULL };
 	time_now_iso(now);
 	if ((st = writer_feed_success(p->w, p->ingest.feed->id, now, &r, err)) != ST_OK)
 		return st;

@@ -22,9 +22,9 @@ struct payload *payload_begin(struct writer *w, const struct feed_row *feed, con
 const struct sink *payload_sink(struct payload *p);
 /* The database error that stopped the sink, if any (with its message in err). */
 enum status payload_status(struct payload *p, enum status st, char *err);
-/* etag and last_modified are the validators to store (NULL or "": none). */
+/* etag, last_modified and hash (the payload's fingerprint) to store; NULL or "": none. */
 enum status payload_commit(struct payload *p, int dry_run, const char *etag,
-    const char *last_modified, char *err);
+    const char *last_modified, const char *hash, char *err);
 const struct ingest *payload_counts(const struct payload *p);
 /* Rolls back unless committed, and frees. NULL-safe. */
 void payload_free(struct payload *p);

@@ -22,7 +22,7 @@ enum wstmt {
 	"f.adapter, f.url, coalesce(f.etag, ''), coalesce(f.last_modified, ''), f.name, " \
 	"coalesce(f.last_attempt, ''), coalesce(f.last_success, ''), " \
 	"coalesce(f.last_error, ''), f.consecutive_failures, f.rows_added, f.rows_changed, " \
-	"f.rows_unchanged, f.rows_rejected, coalesce(s.code, '') " \
+	"f.rows_unchanged, f.rows_rejected, coalesce(s.code, ''), coalesce(f.payload_hash, '') " \
 	"FROM feed AS f LEFT JOIN source AS s ON s.id = f.default_source_id "
 
 static const char *const wsql[W__COUNT] = {
@@ -99,7 +99,7 @@ static const char *const wsql[W__COUNT] = {
 	[W_FEED_OK] =
 	    "UPDATE feed SET last_attempt = ?2, last_success = ?2, last_error = NULL, "
 	    "consecutive_failures = 0, rows_added = ?3, rows_changed = ?4, rows_unchanged = ?5, "
-	    "rows_rejected = ?6, etag = ?7, last_modified = ?8 WHERE id = ?1",
+	    "rows_rejected = ?6, etag = ?7, last_modified = ?8, payload_hash = ?9 WHERE id = ?1",
 	[W_FEED_FAIL] =
 	    "UPDATE feed SET last_attempt = ?2, last_error = ?3, "
 	    "consecutive_failures = consecutive_failures + 1 WHERE id = ?1",
@@ -343,6 +343,7 @@ feed_from_row(sqlite3_stmt *st, struct feed_row *out)
 	out->rows_unchanged = sqlite3_column_int64(st, 16);
 	out->rows_rejected = sqlite3_column_int64(st, 17);
 	copy_col(out->default_source, sizeof out->default_source, st, 18);
+	copy_col(out->payload_hash, sizeof out->payload_hash, st, 19);
 }
 
 enum status
@@ -625,6 +626,7 @@ writer_feed_success(struct writer *w, long long feed_id, const char *when,
 	sqlite3_bind_int64(st, 6, r->rejected);
 	bind_text(st, 7, r->etag);
 	bind_text(st, 8, r->last_modified);
+	bind_text(st, 9, r->payload_hash);
 	return run(w, st, "recording a feed's success", err);
 }
 

@@ -42,6 +42,7 @@ struct feed_row {
 	long long consecutive_failures;
 	long long rows_added, rows_changed, rows_unchanged, rows_rejected;
 	char      default_source[72];      /* the default source's code, or "" */
+	char      payload_hash[40];        /* of the last payload written, or "" */
 };
 
 struct figure_in {
@@ -56,6 +57,7 @@ enum figure_outcome { FIG_ADDED, FIG_CHANGED, FIG_UNCHANGED, FIG_DUPLICATE };
 struct fetch_result {
 	long long   added, changed, unchanged, rejected;
 	const char *etag, *last_modified;  /* validators to send next time, or NULL */
+	const char *payload_hash;          /* the payload's fingerprint, or NULL */
 };
 
 /* Prepares the writer's statements on db (which the caller keeps open). */

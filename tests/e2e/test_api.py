@@ -247,7 +247,7 @@ class Api(unittest.TestCase):
 
     def test_import_twice_does_not_duplicate(self):
         p = refresh(self.svc.db, "--import", SEED, "--feed", "ain-issa-report")
-        self.assertIn("0 added, 0 changed, 10 unchanged", p.stderr)
+        self.assertIn("the payload is the same as the last one written: nothing to write", p.stderr)
         self.assertEqual(self.get_json("/v1/figures")["meta"]["total"], 10)
 
 

@@ -109,6 +109,22 @@ class Fetch(unittest.TestCase):
         self.assertEqual(d["data"][0]["period"], {"start": "2023-01-01", "end": "2023-12-31"})
         self.assertEqual(d["data"][0]["source"]["name"], "UNHCR")
 
+    def test_an_unchanged_paged_payload_is_recognised_and_a_changed_one_is_not(self):
+        path = "/api/v1/affected-people/refugees"
+        rows = {"n": 5}
+        self.up.route(path, {"body": lambda q, h: hapi_pages(rows["n"], hapi_refugee_row)(q, h)})
+        self.add("hapi", path + "?limit=2", adapter="hapi", org="UNHCR")
+        self.assertIn("5 added", self.run_refresh().stderr)
+        p = self.run_refresh("--force")
+        self.assertIn("feed hapi: ok: the payload is the same as the last one written: nothing to "
+                      "write; 3 pages", p.stderr)
+        self.assertEqual(len(self.up.seen(path)), 6, "every page is still fetched and checked")
+        self.assertFalse(self.feed("hapi")["stale"])
+        rows["n"] = 6                    # one more row on the last page
+        p = self.run_refresh("--force")
+        self.assertIn("feed hapi: ok: 1 added, 0 changed, 5 unchanged", p.stderr)
+        self.assertEqual(self.total("hapi"), 6)
+
     def test_a_failure_mid_pagination_writes_nothing(self):
         path = "/api/v1/affected-people/refugees"
         pages = hapi_pages(5, hapi_refugee_row)

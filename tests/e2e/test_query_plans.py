@@ -1,0 +1,75 @@
+"""Every query the API can issue is index-backed at 1M figures: no full scan of a
+table that grows with the data (figure, revision, location_tree), checked with
+EXPLAIN QUERY PLAN (figures-fcgi --explain) on a database whose planner
+statistics say it holds a million figures."""
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import unittest
+
+import harness
+from harness import refresh
+
+# Tables whose size is fixed by the vocabulary or small by nature: scanning them is fine.
+SMALL = {"metric", "feed"}
+
+
+class QueryPlans(unittest.TestCase):
+    def test_no_query_scans_a_table_that_grows_with_the_data(self):
+        tmp = tempfile.mkdtemp(prefix="figures-plans-")
+        try:
+            db = os.path.join(tmp, "f.db")
+            refresh(db, "--migrate", "--quiet")
+            with sqlite3.connect(db) as c:
+                # The statistics ANALYZE would write for 1M figures across 5,000
+                # locations, 50 sources and 10 metrics: the planner plans for them.
+                c.execute("ANALYZE")
+                c.execute("DELETE FROM sqlite_stat1")
+                stats = [("figure", None, "1000000")]
+                for idx, cols in c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                           "AND tbl_name = 'figure' AND sql IS NOT NULL"):
+                    cols = cols[cols.index("(") + 1:cols.rindex(")")].split(",")
+                    per = {"sort_date": 300, "withdrawn": 2, "metric_id": 10, "location_id": 200,
+                           "country": 40000, "source_id": 20000, "feed_id": 100000, "grp": 120000,
+                           "id": 1}
+                    stat = ["1000000"]
+                    for col in (c.strip() for c in cols):
+                        stat.append(str(max(1, per.get(col, 10) if len(stat) == 1 else
+                                            max(1, int(int(stat[-1]) / 10)))))
+                    stats.append(("figure", idx, " ".join(stat)))
+                stats += [("revision", "revision_by_figure", "1200000 2 1"),
+                          ("revision", "revision_by_retrieval", "1200000 100"),
+                          ("location", None, "5000"), ("location_tree", None, "15000"),
+                          ("source", None, "50")]
+                c.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", stats)
+            p = subprocess.run([os.path.join(harness.BIN, "figures-fcgi"), "--db", db, "--explain"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            statements = re.split(r"\n\[(\d+)\] ", p.stdout)
+            self.assertGreater(len(statements), 60, "every prepared statement is explained")
+            bad = []
+            for num, body in zip(statements[1::2], statements[2::2]):
+                sql, plan = body.split("\n", 1)
+                for line in plan.splitlines():
+                    m = re.search(r"\bSCAN (\w+)(?: USING (COVERING )?INDEX (\w+))?", line)
+                    if not m or m.group(1).startswith("("):
+                        continue
+                    table = {"f": "figure", "r": "revision", "l": "location", "p": "location",
+                             "m": "metric", "s": "source", "fd": "feed"}.get(m.group(1), m.group(1))
+                    if table in SMALL:
+                        continue
+                    if m.group(3) is None:
+                        bad.append("[%s] full scan of %s: %s\n      %s" % (num, table, line.strip(), sql[:160]))
+                    elif table in ("figure", "revision") and "LIMIT" not in sql and "DISTINCT" not in sql:
+                        bad.append("[%s] whole-index scan of %s without a limit: %s\n      %s"
+                                   % (num, table, line.strip(), sql[:160]))
+            self.assertEqual(bad, [], "\n".join(bad))
+        finally:
+            shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    unittest.main()
