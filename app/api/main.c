@@ -9,6 +9,7 @@
  *   FCGX_Accept_r → struct request → dispatch() → headers + body → FCGX_Finish_r
  */
 #include "api.h"
+#include "../core/arena.h"
 #include "../core/log.h"
 #include "../core/strutil.h"
 
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #define WORKERS_MAX 64
+#define ARENA_SIZE  (8 * 1024 * 1024)   /* a 1000-figure page's tree and text fit */
 #define BACKLOG     1024
 
 struct options {
@@ -192,6 +194,7 @@ serve(struct app *app, FCGX_Request *req)
 	if (strcmp(rq.method, "HEAD") != 0 && resp.len > 0 && resp.status != 304)
 		FCGX_PutStr(resp.body, (int)resp.len, req->out);
 	response_free(&resp);
+	arena_reset();   /* the request's JSON tree and text are gone */
 }
 
 /* A worker process: accept and answer until told to stop. Never returns. */
@@ -211,6 +214,14 @@ worker(int sock, const char *db)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
+#ifndef FIGURES_NO_ARENA
+	/* cJSON's nodes and printed text come from a per-request arena */
+	if (arena_init(ARENA_SIZE) == 0) {
+		cJSON_Hooks hooks = { .malloc_fn = arena_malloc, .free_fn = arena_free };
+
+		cJSON_InitHooks(&hooks);
+	}
+#endif
 	if (FCGX_InitRequest(&req, sock, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_error("FCGX_InitRequest failed");
 		_exit(1);

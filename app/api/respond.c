@@ -1,4 +1,5 @@
 #include "api.h"
+#include "../core/arena.h"
 #include "../core/log.h"
 #include "../render/table.h"
 
@@ -29,7 +30,8 @@ reason(int status)
 void
 response_free(struct response *r)
 {
-	free(r->body);
+	/* a body may come from cJSON (the arena, in a worker) or from malloc */
+	arena_free(r->body);
 	r->body = NULL;
 	r->len = 0;
 }
