@@ -80,6 +80,8 @@ void dispatch(struct app *app, const struct request *req, struct response *resp)
 
 /* Closes the store; the next request reopens it. */
 void app_close(struct app *app);
+/* Opens the store if it is not open (at most once a second); 1 if open. */
+int app_store_open(struct app *app);
 
 /* respond.c */
 int respond_error(struct response *r, int status, const char *code, const char *param,

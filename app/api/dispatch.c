@@ -69,11 +69,19 @@ route_find(const char *path, const char **id)
 	return NULL;
 }
 
+static struct store *app_store(struct app *app);
+
 void
 app_close(struct app *app)
 {
 	store_close(app->store);
 	app->store = NULL;
+}
+
+int
+app_store_open(struct app *app)
+{
+	return app_store(app) != NULL;
 }
 
 /* The store, opened on first use and retried at most once a second. */

@@ -17,6 +17,9 @@
 #include <fcgiapp.h>
 #include <getopt.h>
 #include <grp.h>
+#include <pwd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +31,14 @@
 
 #define WORKERS_MAX 64
 #define ARENA_SIZE  (8 * 1024 * 1024)   /* a 1000-figure page's tree and text fit */
+#define WORKER_AS   (1024L * 1024 * 1024)  /* address space a worker may map */
 #define BACKLOG     1024
 
 struct options {
 	const char *db;
 	const char *socket;
 	const char *group;
+	const char *user;             /* drop to this user in each worker */
 	long long   workers;
 	long long   mode;
 	int         explain;
@@ -84,6 +89,9 @@ usage(FILE *out)
 	    "                     user must be able to write it\n"
 	    "  --socket-group NAME the socket's group (e.g. nginx's www-data)\n"
 	    "  --explain          print every query's plan on FILE (EXPLAIN QUERY PLAN) and exit\n"
+	    "  --user NAME        the user workers run as; required when started as root: the\n"
+	    "                     supervisor creates the socket, each worker opens the database,\n"
+	    "                     then drops to NAME before answering anything\n"
 	    "  --help, --version\n"
 	    "\n"
 	    "Stops on SIGTERM or SIGINT, finishing the requests under way.\n", WORKERS_MAX);
@@ -99,6 +107,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "socket-mode", required_argument, NULL, 'm' },
 		{ "socket-group", required_argument, NULL, 'g' },
 		{ "explain", no_argument, NULL, 'E' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -133,6 +142,7 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'g': o->group = optarg; break;
 		case 'E': o->explain = 1; break;
+		case 'u': o->user = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("figures-fcgi %s\n", FIGURES_VERSION); exit(0);
 		default:
@@ -149,6 +159,15 @@ parse_options(int argc, char **argv, struct options *o)
 		return 0;
 	if (o->db == NULL || o->socket == NULL) {
 		fprintf(stderr, "figures-fcgi: --db FILE and --socket PATH are required; see --help\n");
+		return -1;
+	}
+	if (geteuid() == 0 && o->user == NULL) {
+		fprintf(stderr, "figures-fcgi: refusing to run as root: give --user NAME (such as "
+		    "www-data) for the workers to drop to\n");
+		return -1;
+	}
+	if (o->user != NULL && getpwnam(o->user) == NULL) {
+		fprintf(stderr, "figures-fcgi: --user %s: no such user\n", o->user);
 		return -1;
 	}
 	return 0;
@@ -197,9 +216,49 @@ serve(struct app *app, FCGX_Request *req)
 	arena_reset();   /* the request's JSON tree and text are gone */
 }
 
+/*
+ * Gives up what a worker does not need before it reads a byte from a client:
+ * root (to user, when set and we are root), the chance to regain privileges
+ * (no_new_privs), and unbounded memory (an address-space limit: a worker that
+ * a crafted request drives mad fails alone and is restarted). The database
+ * and its WAL files are opened first, so the worker keeps reading them.
+ */
+static int
+drop_privileges(struct app *app, const char *user)
+{
+	struct data_state state;
+	char err[ERR_MAX];
+
+	if (app_store_open(app) && store_begin(app->store, &state, err) == ST_OK)
+		store_end(app->store);     /* the -wal and -shm files are open now */
+	if (geteuid() == 0 && user != NULL) {
+		struct passwd *pw = getpwnam(user);
+
+		if (pw == NULL || setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+		    setuid(pw->pw_uid) != 0 || setuid(0) == 0) {
+			log_error("cannot drop to user %s: %s", user, strerror(errno));
+			return -1;
+		}
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		log_error("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+		return -1;
+	}
+#ifndef FIGURES_SANITIZED
+	/* (the sanitizers reserve terabytes of address space: no limit there) */
+	{
+		struct rlimit as = { WORKER_AS, WORKER_AS };
+
+		if (setrlimit(RLIMIT_AS, &as) != 0)
+			log_warn("setrlimit(RLIMIT_AS): %s", strerror(errno));
+	}
+#endif
+	return 0;
+}
+
 /* A worker process: accept and answer until told to stop. Never returns. */
 static void
-worker(int sock, const char *db)
+worker(int sock, const char *db, const char *user)
 {
 	struct app app = { .db_path = db };
 	struct sigaction sa;
@@ -213,6 +272,8 @@ worker(int sock, const char *db)
 	signal(SIGPIPE, SIG_IGN);           /* nginx may close first; a write fails, no more */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (drop_privileges(&app, user) != 0)
+		_exit(1);
 
 #ifndef FIGURES_NO_ARENA
 	/* cJSON's nodes and printed text come from a per-request arena */
@@ -242,12 +303,12 @@ worker(int sock, const char *db)
 }
 
 static pid_t
-spawn(int sock, const char *db)
+spawn(int sock, const char *db, const char *user)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		worker(sock, db);
+		worker(sock, db, user);
 	if (pid < 0)
 		log_error("fork: %s", strerror(errno));
 	return pid;
@@ -300,7 +361,7 @@ main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
 	for (int i = 0; i < o.workers; i++) {
-		pids[i] = spawn(sock, o.db);
+		pids[i] = spawn(sock, o.db, o.user);
 		started[i] = time(NULL);
 	}
 	log_info("listening on %s with %lld workers, database %s", o.socket, o.workers, o.db);
@@ -323,7 +384,7 @@ main(int argc, char **argv)
 				/* A worker that dies at once would spin: wait a second. */
 				if (time(NULL) - started[i] < 1)
 					sleep(1);
-				pids[i] = spawn(sock, o.db);
+				pids[i] = spawn(sock, o.db, o.user);
 				started[i] = time(NULL);
 			}
 		}

@@ -144,6 +144,11 @@ respond_headers(const struct response *r, char *out, size_t size)
 		/* a card: no scripts, no outside assets, any page may frame it */
 		PUT("Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
 		    "img-src data:; base-uri 'none'; form-action 'none'\r\n");
+	else
+		/* data, never a page: nothing in it may run, nobody may frame it */
+		PUT("Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n");
+	PUT("Referrer-Policy: no-referrer\r\n");
+	PUT("Cross-Origin-Resource-Policy: cross-origin\r\n");
 	if (r->retry_after > 0)
 		PUT("Retry-After: %d\r\n", r->retry_after);
 	PUT("Access-Control-Allow-Origin: *\r\n");

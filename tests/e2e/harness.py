@@ -106,7 +106,7 @@ class Service:
         args = [os.path.join(BIN, "figures-fcgi"), "--db", self.db, "--socket", self.socket,
                 "--workers", str(self.workers)]
         if os.geteuid() == 0:
-            args += ["--socket-group", "www-data"]
+            args += ["--socket-group", "www-data", "--user", "www-data"]
         self.worker = self._spawn(args, "worker")
         for _ in range(100):
             if os.path.exists(self.socket):

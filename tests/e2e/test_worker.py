@@ -36,6 +36,37 @@ class Arguments(unittest.TestCase):
                 self.assertIn(needle, p.stderr)
 
 
+@unittest.skipUnless(os.geteuid() == 0, "only root has privileges to drop")
+class LeastPrivilege(unittest.TestCase):
+    def test_root_without_user_is_refused(self):
+        p = subprocess.run([FCGI, "--db", "/nonexistent.db", "--socket", "/tmp/x.sock"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("refusing to run as root", p.stderr)
+        p = subprocess.run([FCGI, "--db", "x", "--socket", "s", "--user", "no-such-user-x"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("no such user", p.stderr)
+
+    def test_workers_drop_to_their_user_and_cannot_regain_privileges(self):
+        with Service(workers=2) as svc:
+            self.assertEqual(svc.get("/v1/figures?metric=escaped").status, 200)
+            for pid in workers_of(svc.worker.pid):
+                with open("/proc/%d/status" % pid) as f:
+                    status = dict(line.split(":", 1) for line in f)
+                uid = pwd.getpwnam("www-data").pw_uid
+                self.assertEqual([int(x) for x in status["Uid"].split()], [uid] * 4, "real, effective, saved, fs")
+                self.assertEqual(status["NoNewPrivs"].strip(), "1")
+                self.assertEqual(status["Groups"].strip(), "", "no supplementary groups")
+                with open("/proc/%d/limits" % pid) as f:
+                    limits = f.read()
+                # the sanitizers reserve terabytes of address space: no limit in that build
+                want = "unlimited" if "ASAN_OPTIONS" in os.environ else "1073741824"
+                self.assertRegex(limits, r"Max address space\s+%s\s" % want)
+            # the database they read is not theirs to write
+            self.assertNotEqual(os.stat(svc.db).st_uid, uid)
+
+
 class Workers(unittest.TestCase):
     def test_a_killed_worker_is_replaced_and_the_others_keep_answering(self):
         with Service(workers=3) as svc:
