@@ -177,7 +177,10 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	if (st->parsing) {
 		hash_bytes(st->hash, data, n);
 		if (job->adapter->write(st->parse, data, n, st->why) != ST_OK) {
-			if (st->why[0] == '\0')
+			/* the spool, not the payload, may be what failed (a full disk) */
+			if (spool_error(job->spool) != NULL)
+				snprintf(st->why, sizeof st->why, "%s", spool_error(job->spool));
+			else if (st->why[0] == '\0')
 				snprintf(st->why, sizeof st->why, "the %s adapter could not read the "
 				    "response", job->adapter->name);
 			return 0;
@@ -458,8 +461,8 @@ on_done(CURLM *multi, struct fetch_job *job, CURLcode rc, const struct fetch_opt
 		return;
 	}
 	if (job->adapter->end(st->parse, st->why) != ST_OK) {
-		fail(job, "page %d: %s", job->pages + 1, st->why[0] ? st->why :
-		    "the response could not be read");
+		fail(job, "page %d: %s", job->pages + 1, spool_error(job->spool) != NULL ?
+		    spool_error(job->spool) : st->why[0] ? st->why : "the response could not be read");
 		return;
 	}
 	job->pages++;

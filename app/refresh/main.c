@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -738,6 +739,11 @@ main(int argc, char **argv)
 	if (parse_options(argc, argv, &o) != 0)
 		return EXIT_USAGE;
 	log_init("figures-refresh", o.quiet ? LOG_ERROR : LOG_INFO);
+	/*
+	 * A full disk or a file-size limit must be an error we report (SQLite
+	 * says SQLITE_FULL and rolls back), not a signal that kills us mid-write.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	if ((lock = take_lock(o.db)) < 0)
 		return EXIT_USAGE;
 	if (db_open_rw(o.db, &db, err) != ST_OK) {

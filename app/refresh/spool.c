@@ -117,6 +117,12 @@ spool_sink(struct spool *s)
 	return (struct sink){ .claim = spool_claim, .reject = spool_reject, .ctx = s };
 }
 
+const char *
+spool_error(const struct spool *s)
+{
+	return s->st != ST_OK ? s->err : NULL;
+}
+
 off_t
 spool_tell(const struct spool *s)
 {

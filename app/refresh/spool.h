@@ -27,6 +27,9 @@ struct sink spool_sink(struct spool *s);
 off_t spool_tell(const struct spool *s);
 enum status spool_truncate(struct spool *s, off_t pos, char *err);
 
+/* Why writing the spool failed ("writing the spool file: File too large"), or NULL. */
+const char *spool_error(const struct spool *s);
+
 /* Feeds every record, in order, into out. Stops at the first non-OK status. */
 enum status spool_replay(struct spool *s, const struct sink *out, char *err);
 

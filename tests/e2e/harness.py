@@ -71,8 +71,9 @@ class Service:
     """cache: nginx's microcache seconds; 0 (off) unless a test is about it,
     so a read right after a write sees the write."""
 
-    def __init__(self, seed=True, workers=2, rate=0, cache=0):
+    def __init__(self, seed=True, workers=2, rate=0, cache=0, wrap=()):
         self.seed, self.workers, self.rate, self.cache = seed, workers, rate, cache
+        self.wrap = list(wrap)   # a command to run the worker under (valgrind)
         self.procs = []
 
     def __enter__(self):
@@ -103,12 +104,12 @@ class Service:
         self.wait_ready()
 
     def start_worker(self):
-        args = [os.path.join(BIN, "figures-fcgi"), "--db", self.db, "--socket", self.socket,
-                "--workers", str(self.workers)]
+        args = self.wrap + [os.path.join(BIN, "figures-fcgi"), "--db", self.db, "--socket",
+                            self.socket, "--workers", str(self.workers)]
         if os.geteuid() == 0:
             args += ["--socket-group", "www-data", "--user", "www-data"]
         self.worker = self._spawn(args, "worker")
-        for _ in range(100):
+        for _ in range(600):
             if os.path.exists(self.socket):
                 return
             time.sleep(0.05)

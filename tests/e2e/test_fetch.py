@@ -333,10 +333,10 @@ class KilledMidRefresh(unittest.TestCase):
         refresh(db, "--import", old, "--feed", "big", "--quiet")
         rng = random.Random(7)
         outcomes = set()
-        for _ in range(6):
+        for _ in range(20):
             p = subprocess.Popen([os.path.join(BIN, "figures-refresh"), "--db", db, "--import",
                                   new, "--feed", "big", "--quiet"])
-            time.sleep(rng.uniform(0.05, 1.0))
+            time.sleep(rng.uniform(0.02, 0.8))
             p.send_signal(signal.SIGKILL)
             p.wait()
             with sqlite3.connect(db) as c:
