@@ -13,7 +13,7 @@ encode(const char *text, char *out, size_t size)
 	const unsigned char *s = (const unsigned char *)text;
 	size_t n = strlen(text), o = 0;
 
-	for (size_t i = 0; i < n && o + 5 < size; i += 3) {
+	for (size_t i = 0; i < n && o + 4 < size; i += 3) {   /* 4 characters and the NUL */
 		unsigned v = (unsigned)s[i] << 16;
 
 		if (i + 1 < n)

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+static int fail(struct perror *e, int status, const char *param, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 static int
 fail(struct perror *e, int status, const char *param, const char *fmt, ...)
 {
