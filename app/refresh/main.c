@@ -35,7 +35,7 @@
 #define EXIT_USAGE       2
 
 enum mode { MODE_REFRESH, MODE_MIGRATE_ONLY, MODE_ADD_FEED, MODE_ENABLE, MODE_DISABLE,
-	MODE_LIST, MODE_IMPORT };
+	MODE_LIST, MODE_IMPORT, MODE_RECOUNT };
 
 struct options {
 	const char       *db;
@@ -60,7 +60,7 @@ usage(FILE *out)
 	    "       figures-refresh --db FILE --migrate\n"
 	    "       figures-refresh --db FILE --add-feed ID --adapter NAME --url URL [--name TEXT]\n"
 	    "                       [--organisation TEXT] [--type TYPE] [--interval SECONDS] [--disabled]\n"
-	    "       figures-refresh --db FILE --enable ID | --disable ID | --list-feeds\n"
+	    "       figures-refresh --db FILE --enable ID | --disable ID | --list-feeds | --recount\n"
 	    "       figures-refresh --db FILE --import FILE --feed ID [--adapter NAME]\n"
 	    "                       [--organisation TEXT] [--type TYPE] [--if-empty]\n"
 	    "\n"
@@ -88,6 +88,8 @@ usage(FILE *out)
 	    "                       existing feed keeps its state\n"
 	    "  --enable ID, --disable ID   switch a feed on or off\n"
 	    "  --list-feeds         print every feed and its fetch state\n"
+	    "  --recount            recount the totals the API reports (after writing the\n"
+	    "                       database by other means; refreshes do it themselves)\n"
 	    "  --import FILE        load a local file as the feed --feed ID through the same\n"
 	    "                       adapter and validation as a fetch (registers the feed if new)\n"
 	    "    --if-empty         only if the database has no feed yet (first run)\n"
@@ -141,6 +143,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "enable", required_argument, NULL, 'e' },
 		{ "disable", required_argument, NULL, 'x' },
 		{ "list-feeds", no_argument, NULL, 'L' },
+		{ "recount", no_argument, NULL, 'K' },
 		{ "import", required_argument, NULL, 'i' },
 		{ "feed", required_argument, NULL, 'f' },
 		{ "if-empty", no_argument, NULL, 'E' },
@@ -182,6 +185,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'e': set_mode(o, MODE_ENABLE); o->feed = optarg; break;
 		case 'x': set_mode(o, MODE_DISABLE); o->feed = optarg; break;
 		case 'L': set_mode(o, MODE_LIST); break;
+		case 'K': set_mode(o, MODE_RECOUNT); break;
 		case 'i': set_mode(o, MODE_IMPORT); o->import = optarg; break;
 		case 'f': o->feed = optarg; break;
 		case 'E': o->if_empty = 1; break;
@@ -237,7 +241,7 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->modes > 1) {
 		fprintf(stderr, "figures-refresh: give one of --add-feed, --enable, --disable, "
-		    "--list-feeds, --import at a time\n");
+		    "--list-feeds, --import, --recount at a time\n");
 		return -1;
 	}
 	if (o->modes == 0 && o->migrate && o->only == NULL && !o->force)
@@ -734,7 +738,7 @@ main(int argc, char **argv)
 	struct writer *w = NULL;
 	sqlite3 *db = NULL;
 	char err[ERR_MAX];
-	int lock = -1, rc = EXIT_USAGE, from, to;
+	int lock = -1, rc = EXIT_USAGE, from = 0, to = 0;
 
 	if (parse_options(argc, argv, &o) != 0)
 		return EXIT_USAGE;
@@ -765,12 +769,18 @@ main(int argc, char **argv)
 		    db_latest_version(), o.db);
 		goto done;
 	}
-	if (o.mode == MODE_MIGRATE_ONLY) {
-		rc = 0;
-		goto done;
-	}
 	if ((w = writer_new(db, err)) == NULL) {
 		log_error("%s", err);
+		goto done;
+	}
+	/* an upgraded database may have gained derived tables (totals): fill them */
+	if (o.migrate && from > 0 && from != to &&
+	    (writer_begin(w, err) != ST_OK || writer_commit(w, 1, err) != ST_OK)) {
+		log_error("recounting after the upgrade: %s", err);
+		goto done;
+	}
+	if (o.mode == MODE_MIGRATE_ONLY) {
+		rc = 0;
 		goto done;
 	}
 	switch (o.mode) {
@@ -780,6 +790,11 @@ main(int argc, char **argv)
 	case MODE_DISABLE:      rc = run_enable(w, &o, 0); break;
 	case MODE_LIST:         rc = run_list(w); break;
 	case MODE_IMPORT:       rc = run_import(w, &o); break;
+	case MODE_RECOUNT:
+		rc = writer_begin(w, err) == ST_OK && writer_commit(w, 1, err) == ST_OK ? 0 : EXIT_USAGE;
+		if (rc != 0)
+			log_error("recounting: %s", err);
+		break;
 	case MODE_MIGRATE_ONLY: rc = 0; break;
 	}
 	/*

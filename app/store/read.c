@@ -106,7 +106,7 @@ enum fquery { Q_LIST, Q_COUNT, Q_HISTORY, Q_HISTORY_COUNT, Q_GROUPS, Q_GROUPS_CO
 enum rstmt {
 	R_BEGIN, R_COMMIT, R_STATE,
 	R_METRIC_ID, R_LOCATION_ID, R_SOURCE_ID, R_FEED_ID, R_COUNTRY_KNOWN, R_GROUP_KNOWN,
-	R_FIGURE, R_REVISIONS, R_GROUP_CLAIMS, R_METRIC_BY_ID, R_LOCATION_BY_ID,
+	R_FIGURE, R_REVISIONS, R_GROUP_CLAIMS, R_METRIC_BY_ID, R_LOCATION_BY_ID, R_TOTAL,
 	R_LOCATIONS, R_LOCATIONS_COUNT, R_SOURCES, R_SOURCES_COUNT, R_FEEDS, R_METRICS,
 	R_FIGURES,
 	R__COUNT = R_FIGURES + Q__COUNT * DRIVE__COUNT
@@ -151,6 +151,9 @@ static const char *const rsql[R__COUNT] = {
 	    FIGURE_FROM "WHERE f.metric_id = :gm AND f.location_id = :gl AND f.grp = :gg AND "
 	    GROUP_FILTERS "GROUP BY f.source_id ORDER BY f.value, s.code",
 	[R_METRIC_BY_ID] = "SELECT code FROM metric WHERE id = ?1",
+	/* NULL when the totals were never counted (then the caller counts) */
+	[R_TOTAL] = "SELECT coalesce((SELECT total FROM figure_total WHERE kind = ?1 AND key = ?2), "
+	    "CASE WHEN EXISTS (SELECT 1 FROM figure_total WHERE kind = 'all') THEN 0 END)",
 	[R_LOCATION_BY_ID] = "SELECT code FROM location WHERE id = ?1",
 	[R_REVISIONS] =
 	    "SELECT id, value, qualifier, as_of, period_start, period_end, reported_on, url, "
@@ -403,6 +406,9 @@ bind_filter(sqlite3_stmt *st, const struct figure_filter *f, int with_cursor)
 	return st;
 }
 
+static enum status known_total(struct store *s, const struct figure_filter *f, int groups,
+    long long *total);
+
 static int
 variant(enum fquery q, const struct figure_filter *f)
 {
@@ -434,6 +440,8 @@ enum status
 store_figures_count(struct store *s, const struct figure_filter *f, long long *total,
     char *err)
 {
+	if (known_total(s, f, 0, total) == ST_OK)
+		return ST_OK;
 	return count(s, bind_filter(stmt(s, variant(f->known != NULL ? Q_HISTORY_COUNT : Q_COUNT,
 	    f)), f, 0), total, err);
 }
@@ -452,9 +460,69 @@ store_groups(struct store *s, const struct figure_filter *f, const struct group_
 	return st;
 }
 
+/*
+ * The refresher's precomputed total for f, when f is nothing but one of the
+ * dimensions it counts (or nothing at all). ST_NOT_FOUND: count instead.
+ */
+static enum status
+known_total(struct store *s, const struct figure_filter *f, int groups, long long *total)
+{
+	const char *kind = NULL;
+	char key[72] = "";
+	int n = (f->metric > 0) + (f->category != NULL) + (f->country != NULL) +
+	    (f->source > 0) + (f->feed > 0) + (f->location > 0);
+	sqlite3_stmt *st;
+	enum status rs = ST_NOT_FOUND;
+
+	if (f->known != NULL || f->withdrawn || f->since != NULL || f->until != NULL ||
+	    f->group != NULL || f->subtree > 0 || n > 1)
+		return ST_NOT_FOUND;
+	if (groups) {
+		if (n == 0)
+			kind = "groups";
+		else if (f->country != NULL) {
+			kind = "groups_country";
+			snprintf(key, sizeof key, "%s", f->country);
+		}
+	} else if (n == 0)
+		kind = "all";
+	else if (f->metric > 0) {
+		kind = "metric";
+		snprintf(key, sizeof key, "%lld", f->metric);
+	} else if (f->category != NULL) {
+		kind = "category";
+		snprintf(key, sizeof key, "%s", f->category);
+	} else if (f->country != NULL) {
+		kind = "country";
+		snprintf(key, sizeof key, "%s", f->country);
+	} else if (f->source > 0) {
+		kind = "source";
+		snprintf(key, sizeof key, "%lld", f->source);
+	} else if (f->feed > 0) {
+		kind = "feed";
+		snprintf(key, sizeof key, "%lld", f->feed);
+	} else {
+		kind = "location";
+		snprintf(key, sizeof key, "%lld", f->location);
+	}
+	if (kind == NULL)
+		return ST_NOT_FOUND;
+	st = stmt(s, R_TOTAL);
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*total = sqlite3_column_int64(st, 0);
+		rs = ST_OK;
+	}
+	store_done(st);
+	return rs;
+}
+
 enum status
 store_groups_count(struct store *s, const struct figure_filter *f, long long *total, char *err)
 {
+	if (known_total(s, f, 1, total) == ST_OK)
+		return ST_OK;
 	return count(s, bind_filter(stmt(s, variant(Q_GROUPS_COUNT, f)), f, 0), total, err);
 }
 

@@ -14,6 +14,8 @@ enum wstmt {
 	W_FIG_GET, W_FIG_INS, W_FIG_UPD, W_REV_INS, W_REV_SUPERSEDE,
 	W_SEEN_INS, W_WITHDRAW, W_STATE_BUMP,
 	W_FEED_OK, W_FEED_FAIL,
+	W_TOTALS_CLEAR, W_TOTALS_ALL, W_TOTALS_METRIC, W_TOTALS_CATEGORY, W_TOTALS_COUNTRY,
+	W_TOTALS_SOURCE, W_TOTALS_FEED, W_TOTALS_LOCATION, W_TOTALS_GROUPS, W_TOTALS_GROUPS_COUNTRY,
 	W__COUNT
 };
 
@@ -100,6 +102,28 @@ static const char *const wsql[W__COUNT] = {
 	    "UPDATE feed SET last_attempt = ?2, last_success = ?2, last_error = NULL, "
 	    "consecutive_failures = 0, rows_added = ?3, rows_changed = ?4, rows_unchanged = ?5, "
 	    "rows_rejected = ?6, etag = ?7, last_modified = ?8, payload_hash = ?9 WHERE id = ?1",
+	/* the totals readers use for meta.total (migration 0007), recounted after a change */
+	[W_TOTALS_CLEAR] = "DELETE FROM figure_total",
+	[W_TOTALS_ALL] = "INSERT INTO figure_total SELECT 'all', '', count(*) FROM figure "
+	    "WHERE withdrawn = 0",
+	[W_TOTALS_METRIC] = "INSERT INTO figure_total SELECT 'metric', metric_id, count(*) "
+	    "FROM figure WHERE withdrawn = 0 GROUP BY metric_id",
+	[W_TOTALS_CATEGORY] = "INSERT INTO figure_total SELECT 'category', m.category, "
+	    "sum(t.total) FROM figure_total AS t JOIN metric AS m ON m.id = t.key "
+	    "WHERE t.kind = 'metric' GROUP BY m.category",
+	[W_TOTALS_COUNTRY] = "INSERT INTO figure_total SELECT 'country', country, count(*) "
+	    "FROM figure WHERE withdrawn = 0 GROUP BY country",
+	[W_TOTALS_SOURCE] = "INSERT INTO figure_total SELECT 'source', source_id, count(*) "
+	    "FROM figure WHERE withdrawn = 0 GROUP BY source_id",
+	[W_TOTALS_FEED] = "INSERT INTO figure_total SELECT 'feed', feed_id, count(*) "
+	    "FROM figure WHERE withdrawn = 0 GROUP BY feed_id",
+	[W_TOTALS_LOCATION] = "INSERT INTO figure_total SELECT 'location', location_id, count(*) "
+	    "FROM figure WHERE withdrawn = 0 GROUP BY location_id",
+	[W_TOTALS_GROUPS] = "INSERT INTO figure_total SELECT 'groups', '', count(*) FROM "
+	    "(SELECT DISTINCT metric_id, location_id, grp FROM figure WHERE withdrawn = 0)",
+	[W_TOTALS_GROUPS_COUNTRY] = "INSERT INTO figure_total SELECT 'groups_country', country, "
+	    "count(*) FROM (SELECT DISTINCT country, metric_id, location_id, grp FROM figure "
+	    "WHERE withdrawn = 0) GROUP BY country",
 	[W_FEED_FAIL] =
 	    "UPDATE feed SET last_attempt = ?2, last_error = ?3, "
 	    "consecutive_failures = consecutive_failures + 1 WHERE id = ?1",
@@ -194,11 +218,23 @@ writer_begin(struct writer *w, char *err)
 }
 
 enum status
+writer_recount(struct writer *w, char *err)
+{
+	enum status st = ST_OK;
+
+	for (int i = W_TOTALS_CLEAR; i <= W_TOTALS_GROUPS_COUNTRY && st == ST_OK; i++)
+		st = run(w, stmt(w, i), "recounting totals", err);
+	return st;
+}
+
+enum status
 writer_commit(struct writer *w, int changed, char *err)
 {
 	enum status st;
 
-	if (changed && (st = run(w, stmt(w, W_STATE_BUMP), "bumping data version", err)) != ST_OK) {
+	/* the totals change with the data, in the same transaction: readers see both or neither */
+	if (changed && ((st = writer_recount(w, err)) != ST_OK ||
+	    (st = run(w, stmt(w, W_STATE_BUMP), "bumping data version", err)) != ST_OK)) {
 		writer_rollback(w);
 		return st;
 	}

@@ -65,7 +65,12 @@ struct writer *writer_new(sqlite3 *db, char *err);
 void writer_free(struct writer *w);
 
 enum status writer_begin(struct writer *w, char *err);
-/* Commits; if changed, first bumps the data version readers use for ETags. */
+/*
+ * Recounts the totals readers use for meta.total (inside a transaction).
+ * writer_commit does it whenever the data changed.
+ */
+enum status writer_recount(struct writer *w, char *err);
+/* Commits; if changed, first recounts the totals and bumps the data version. */
 enum status writer_commit(struct writer *w, int changed, char *err);
 void writer_rollback(struct writer *w);
 

@@ -243,3 +243,40 @@ class WhatWeKnew(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Totals(unittest.TestCase):
+    """meta.total comes from totals the refresher keeps with the data; they must
+    equal counting, whatever the refresh did (add, change, withdraw)."""
+
+    def test_precomputed_totals_equal_counting(self):
+        with Service() as svc:
+            tmp = tempfile.mkdtemp(prefix="figures-totals-")
+            try:
+                fewer = os.path.join(tmp, "f.csv")
+                with open(fewer, "w", encoding="utf-8") as f:
+                    f.write("\r\n".join(LINES[:3] + LINES[5:]) + "\r\n")   # two claims withdrawn
+                for step in ("seed", "withdraw"):
+                    if step == "withdraw":
+                        self.assertIn("2 withdrawn", refresh(svc.db, "--import", fewer, "--feed",
+                                                             "ain-issa-report").stderr)
+                    for path, sql in [
+                        ("/v1/figures", "SELECT count(*) FROM figure WHERE withdrawn = 0"),
+                        ("/v1/figures?metric=detained", "SELECT count(*) FROM figure WHERE withdrawn = 0 AND metric_id = 5"),
+                        ("/v1/figures?category=detention", "SELECT count(*) FROM figure WHERE withdrawn = 0 AND metric_id IN (5, 6, 7)"),
+                        ("/v1/figures?country=SYR", "SELECT count(*) FROM figure WHERE withdrawn = 0 AND country = 'SYR'"),
+                        ("/v1/figures?source=sdf", "SELECT count(*) FROM figure f JOIN source s ON s.id = f.source_id WHERE withdrawn = 0 AND s.code = 'sdf'"),
+                        ("/v1/figures?location=ain-issa-camp", "SELECT count(*) FROM figure f JOIN location l ON l.id = f.location_id WHERE withdrawn = 0 AND l.code = 'ain-issa-camp'"),
+                        ("/v1/summary", "SELECT count(*) FROM (SELECT DISTINCT metric_id, location_id, grp FROM figure WHERE withdrawn = 0)"),
+                        ("/v1/summary?country=SYR", "SELECT count(*) FROM (SELECT DISTINCT metric_id, location_id, grp FROM figure WHERE withdrawn = 0 AND country = 'SYR')"),
+                        ("/v1/figures?metric=escaped&country=SYR", "SELECT count(*) FROM figure WHERE withdrawn = 0 AND metric_id = 6"),
+                    ]:
+                        with self.subTest(step=step, path=path):
+                            with sqlite3.connect(svc.db) as c:
+                                want = c.execute(sql).fetchone()[0]
+                            self.assertEqual(svc.get(path).json()["meta"]["total"], want)
+                with sqlite3.connect(svc.db) as c:
+                    self.assertEqual(c.execute("SELECT total FROM figure_total WHERE kind = 'all'").fetchone()[0], 8,
+                                     "the totals were precomputed, not counted at request time")
+            finally:
+                shutil.rmtree(tmp)
