@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sink_helper.h"
+#include "testutil.h"
 
 #ifndef SOURCE_DIR
 #error "SOURCE_DIR must be defined by tests/unit/CMakeLists.txt"
@@ -121,26 +122,10 @@ got_reject_mentions(const struct got *g, size_t i, const char *text)
 char *
 read_fixture(const char *rel, size_t *len)
 {
-	char path[1024];
-	FILE *f;
-	char *data;
-	long size;
+	char path[512];
 
-	snprintf(path, sizeof path, "%s/tests/fixtures/%s", SOURCE_DIR, rel);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	size = ftell(f);
-	assert_true(size > 0);
-	rewind(f);
-	data = malloc((size_t)size + 1);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
-	data[size] = '\0';
-	fclose(f);
-	*len = (size_t)size;
-	return data;
+	snprintf(path, sizeof path, "tests/fixtures/%s", rel);
+	return read_source_file(path, len);
 }
 
 enum status

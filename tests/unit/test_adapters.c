@@ -18,6 +18,7 @@
 #include "refresh/adapter.h"
 #include "refresh/fetch.h"   /* URL_MAX: the size of every URL the refresher handles */
 #include "sink_helper.h"
+#include "testutil.h"
 
 /* "Türkiye" in UTF-8, as the upstreams send it. */
 #define TURKIYE "T\xc3\xbcrkiye"
@@ -27,17 +28,6 @@
 #define HAPI_REF_URL "https://hapi.humdata.org/api/v1/affected-people/refugees?" \
 	"origin_location_code=SYR&population_group=REF"
 #define UNHCR_URL "http://x/population/v1/population/?coo=SYR&page=1"
-
-/* NULL-aware string equality; a macro so a failure names the test's own line. */
-#define assert_text(got, want) do {                        \
-		const char *got_ = (got), *want_ = (want);  \
-		if (want_ == NULL) {                        \
-			assert_null(got_);                  \
-		} else {                                    \
-			assert_non_null(got_);              \
-			assert_string_equal(got_, want_);   \
-		}                                           \
-	} while (0)
 
 /* 1 if the space-separated list has the word. */
 static int

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "refresh/adapter.h"
+#include "testutil.h"
 
 #ifndef SOURCE_DIR
 #error "SOURCE_DIR must be defined by tests/unit/CMakeLists.txt"
@@ -122,31 +123,6 @@ run(const char *data, struct got *g, char *err)
 	return run_n(data, strlen(data), g, err);
 }
 
-/* Reads a file of the source tree; the caller frees. */
-static char *
-read_source_file(const char *rel, size_t *len)
-{
-	char path[1024];
-	FILE *f;
-	char *data;
-	long size;
-
-	snprintf(path, sizeof path, "%s/%s", SOURCE_DIR, rel);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	size = ftell(f);
-	assert_true(size > 0);
-	rewind(f);
-	data = malloc((size_t)size + 1);
-	assert_non_null(data);
-	assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
-	data[size] = '\0';
-	fclose(f);
-	*len = (size_t)size;
-	return data;
-}
 
 static const struct got_claim *
 find_by_source(const struct got *g, const char *source_name)

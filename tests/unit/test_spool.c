@@ -16,17 +16,7 @@
 
 #include "refresh/spool.h"
 #include "sink_helper.h"
-
-/* NULL-aware string equality; a macro so a failure names the test's own line. */
-#define assert_text(got, want) do {                        \
-		const char *got_ = (got), *want_ = (want);  \
-		if (want_ == NULL) {                        \
-			assert_null(got_);                  \
-		} else {                                    \
-			assert_non_null(got_);              \
-			assert_string_equal(got_, want_);   \
-		}                                           \
-	} while (0)
+#include "testutil.h"
 
 static struct spool *
 new_spool(void)
