@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import unittest
 
 from harness import CONTRACT_CHECK, Service
@@ -32,7 +33,11 @@ class Memcheck(unittest.TestCase):
             svc.procs.remove(svc.worker)
             svc.wrap.append("--log-file=%s/vg.%%p" % logs)
             svc.start_worker()
-            svc.wait_ready(timeout=60)
+            # workers under valgrind start slowly: wait for a healthy answer, not just any
+            deadline = time.time() + 120
+            while svc.get("/v1/health").status != 200:
+                self.assertLess(time.time(), deadline, "the workers under valgrind never became healthy")
+                time.sleep(0.5)
             paths = ["/v1/figures?metric=escaped", "/v1/figures/2", "/v1/summary", "/v1/figures?format=csv",
                      "/v1/figures?format=hxl", "/v1/embed/figures/2?lang=ar", "/v1/embed/summary?metric=escaped",
                      "/v1/locations", "/v1/sources", "/v1/metrics", "/v1/feeds", "/v1/health",
