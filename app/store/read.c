@@ -74,6 +74,7 @@
 #define DRIVE_SUBTREE \
 	"f.location_id IN (SELECT location_id FROM location_tree WHERE ancestor_id = :subtree) AND "
 #define DRIVE_COUNTRY  "f.country = :country AND "
+#define DRIVE_COUNTRY_METRIC "f.country = :country AND f.metric_id = :metric AND "
 #define DRIVE_SOURCE   "f.source_id = :source AND "
 #define DRIVE_METRIC   "f.metric_id = :metric AND "
 #define DRIVE_CATEGORY "f.metric_id IN (SELECT id FROM metric WHERE category = :category) AND "
@@ -95,8 +96,8 @@
 
 /* The variants, most selective first: the first whose filter is set drives. */
 enum drive {
-	DRIVE_BY_LOCATION, DRIVE_BY_SUBTREE, DRIVE_BY_SOURCE, DRIVE_BY_COUNTRY,
-	DRIVE_BY_METRIC, DRIVE_BY_CATEGORY, DRIVE_BY_FEED, DRIVE_BY_GROUP, DRIVE_BY_DATE,
+	DRIVE_BY_LOCATION, DRIVE_BY_SUBTREE, DRIVE_BY_SOURCE, DRIVE_BY_COUNTRY_METRIC,
+	DRIVE_BY_COUNTRY, DRIVE_BY_METRIC, DRIVE_BY_CATEGORY, DRIVE_BY_FEED, DRIVE_BY_GROUP, DRIVE_BY_DATE,
 	DRIVE__COUNT
 };
 
@@ -116,6 +117,7 @@ enum rstmt {
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_LOCATION] = sql(DRIVE_LOCATION), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_SUBTREE] = sql(DRIVE_SUBTREE), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_SOURCE] = sql(DRIVE_SOURCE), \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_COUNTRY_METRIC] = sql(DRIVE_COUNTRY_METRIC), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_COUNTRY] = sql(DRIVE_COUNTRY), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_METRIC] = sql(DRIVE_METRIC), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_CATEGORY] = sql(DRIVE_CATEGORY), \
@@ -363,6 +365,8 @@ figure_drive(const struct figure_filter *f)
 		return DRIVE_BY_SUBTREE;
 	if (f->source)
 		return DRIVE_BY_SOURCE;
+	if (f->country && f->metric)
+		return DRIVE_BY_COUNTRY_METRIC;
 	if (f->country)
 		return DRIVE_BY_COUNTRY;
 	if (f->metric)

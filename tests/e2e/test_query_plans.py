@@ -67,6 +67,23 @@ class QueryPlans(unittest.TestCase):
                         bad.append("[%s] whole-index scan of %s without a limit: %s\n      %s"
                                    % (num, table, line.strip(), sql[:160]))
             self.assertEqual(bad, [], "\n".join(bad))
+            # The indexes made for the commonest asks are the ones read.
+            chosen = {}
+            for body in statements[2::2]:
+                sql, plan = body.split("\n", 1)
+                m = re.search(r"SEARCH f USING (?:COVERING )?INDEX (\w+)", plan)
+                chosen[sql] = m.group(1) if m else None
+            def index_of(prefix):
+                found = [i for sql, i in chosen.items() if sql.startswith(prefix)]
+                self.assertEqual(len(found), 1, prefix)
+                return found[0]
+            country_metric = "FROM figure AS f WHERE f.country = :country AND f.metric_id = :metric AND"
+            self.assertEqual(index_of("SELECT count(*) " + country_metric), "figure_by_country_metric")
+            self.assertEqual(index_of("SELECT DISTINCT f.metric_id, f.location_id, f.grp " + country_metric),
+                             "figure_by_country_group", "a summary reads its groups in order")
+            self.assertEqual(index_of("SELECT DISTINCT f.metric_id, f.location_id, f.grp "
+                                      "FROM figure AS f WHERE f.country = :country AND (:withdrawn"),
+                             "figure_by_country_group")
         finally:
             shutil.rmtree(tmp)
 
