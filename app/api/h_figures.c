@@ -29,11 +29,13 @@ h_figures(struct hctx *cx, struct response *r)
 {
 	const struct pval *p = cx->p;
 	struct figure_filter f;
+	struct table_out t;
 	char cursor_date[11], next[CURSOR_MAX + 1], last_date[11] = "", known[21];
 	long long total, last_id = 0;
-	cJSON *root, *data, *meta;
+	cJSON *root = NULL, *data = NULL, *meta;
 	sqlite3_stmt *st;
-	int limit, n = 0, rc;
+	enum status ts = ST_OK;
+	int limit, n = 0, rc, table = cx->format != OUT_JSON;
 
 	if ((rc = filters_parse(cx, r, &f)) != 0)
 		return rc;
@@ -53,33 +55,47 @@ h_figures(struct hctx *cx, struct response *r)
 
 	if (store_figures_count(cx->store, &f, &total, NULL) != ST_OK)
 		return respond_db_failed(cx, r, "counting figures");
-	root = cJSON_CreateObject();
-	data = cJSON_AddArrayToObject(root, "data");
+	/* CSV and HXL are written from the rows as they come: no JSON in between */
+	if (table) {
+		respond_table_begin(cx, &t);
+		ts = table_figures_head(&t.b, t.kind, t.metrics, t.nmetrics);
+	} else {
+		root = cJSON_CreateObject();
+		data = cJSON_AddArrayToObject(root, "data");
+	}
 	st = store_figures(cx->store, &f);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (ts == ST_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (++n > limit)
 			break;
-		cJSON_AddItemToArray(data, json_figure(st));
+		if (table)
+			ts = table_figure_row(&t.b, st, t.kind, t.metrics, t.nmetrics);
+		else
+			cJSON_AddItemToArray(data, json_figure(st));
 		last_id = sqlite3_column_int64(st, FC_ID);
 		memcpy(last_date, sqlite3_column_text(st, FC_SORT_DATE), 10);
 		last_date[10] = '\0';
 	}
 	store_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (ts == ST_OK && rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		if (table)
+			buf_free(&t.b);
 		cJSON_Delete(root);
 		return respond_db_failed(cx, r, "listing figures");
 	}
+	if (n > limit)
+		cursor_encode_figure(last_date, last_id, next, sizeof next);
+	if (table)
+		return respond_table_end(cx, r, &t, ts, n > limit ? next : NULL, total);
 	meta = respond_meta(root, cx);
 	json_add_int(meta, "total", total);
 	json_add_int(meta, "limit", limit);
 	if (f.known != NULL)
 		cJSON_AddStringToObject(meta, "as_of_date", p[XP_AS_OF_DATE].s);
-	if (n > limit) {
-		cursor_encode_figure(last_date, last_id, next, sizeof next);
+	if (n > limit)
 		cJSON_AddStringToObject(meta, "next_cursor", next);
-	} else
+	else
 		cJSON_AddNullToObject(meta, "next_cursor");
-	return respond_data(cx, r, root, 0);
+	return respond_json(r, 200, root);
 }
 
 int

@@ -163,5 +163,5 @@ h_summary(struct hctx *cx, struct response *r)
 	for (size_t i = 0; i < n; i++)
 		free((char *)keys[i].group);
 	free(keys);
-	return respond_data(cx, r, root, 1);
+	return respond_summary(cx, r, root);
 }

@@ -192,53 +192,71 @@ query_without_cursor(const char *q, char *out, size_t size)
 	}
 }
 
-int
-respond_data(struct hctx *cx, struct response *r, cJSON *root, int summary)
+void
+respond_table_begin(struct hctx *cx, struct table_out *t)
 {
-	struct table_metric metrics[32];
-	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "meta");
-	const cJSON *next = cJSON_GetObjectItemCaseSensitive(meta, "next_cursor");
-	const cJSON *total = cJSON_GetObjectItemCaseSensitive(meta, "total");
-	char rest[QUERY_MAX + 1];
-	size_t nmetrics = 0;
 	sqlite3_stmt *st;
-	struct buf b;
-	enum status rs;
 
-	if (cx->format == OUT_JSON)
-		return respond_json(r, 200, root);
+	t->kind = cx->format == OUT_HXL ? TABLE_HXL : TABLE_CSV;
+	t->nmetrics = 0;
 	/* HXL puts each value under its metric's hashtag: the vocabulary, from the database */
 	st = store_metrics(cx->store, NULL);
-	while (sqlite3_step(st) == SQLITE_ROW && nmetrics < sizeof metrics / sizeof metrics[0]) {
-		snprintf(metrics[nmetrics].code, sizeof metrics[0].code, "%s",
+	while (sqlite3_step(st) == SQLITE_ROW &&
+	    t->nmetrics < sizeof t->metrics / sizeof t->metrics[0]) {
+		snprintf(t->metrics[t->nmetrics].code, sizeof t->metrics[0].code, "%s",
 		    (const char *)sqlite3_column_text(st, 0));
-		snprintf(metrics[nmetrics].hxl, sizeof metrics[0].hxl, "%s",
+		snprintf(t->metrics[t->nmetrics].hxl, sizeof t->metrics[0].hxl, "%s",
 		    (const char *)sqlite3_column_text(st, 2));
-		nmetrics++;
+		t->nmetrics++;
 	}
 	store_done(st);
-	buf_init(&b, 64 * 1024 * 1024);
-	rs = (summary ? table_summary : table_figures)(&b,
-	    cJSON_GetObjectItemCaseSensitive(root, "data"),
-	    cx->format == OUT_HXL ? TABLE_HXL : TABLE_CSV, metrics, nmetrics);
-	if (cJSON_IsString(next)) {
-		query_without_cursor(cx->req->query, rest, sizeof rest);
-		snprintf(r->link, sizeof r->link, "<%s?%s%scursor=%s>; rel=\"next\"", cx->req->path,
-		    rest, rest[0] ? "&" : "", next->valuestring);
-	}
-	r->total = cJSON_IsRaw(total) ? strtoll(total->valuestring, NULL, 10) : -1;
-	cJSON_Delete(root);
+	buf_init(&t->b, 64 * 1024 * 1024);
+}
+
+int
+respond_table_end(struct hctx *cx, struct response *r, struct table_out *t, enum status rs,
+    const char *next_cursor, long long total)
+{
+	char rest[QUERY_MAX + 1];
+
 	if (rs != ST_OK) {
-		buf_free(&b);
+		buf_free(&t->b);
 		return respond_error(r, 503, "overloaded", NULL, "the answer could not be "
 		    "rendered (too large, or out of memory); ask for a smaller page");
 	}
 	response_free(r);
+	if (next_cursor != NULL) {
+		query_without_cursor(cx->req->query, rest, sizeof rest);
+		snprintf(r->link, sizeof r->link, "<%s?%s%scursor=%s>; rel=\"next\"", cx->req->path,
+		    rest, rest[0] ? "&" : "", next_cursor);
+	}
+	r->total = total;
 	r->status = 200;
 	r->content_type = "text/csv; charset=utf-8; header=present";
-	r->disposition = cx->format == OUT_HXL ? "inline; filename=\"figures.hxl.csv\"" :
+	r->disposition = t->kind == TABLE_HXL ? "inline; filename=\"figures.hxl.csv\"" :
 	    "inline; filename=\"figures.csv\"";
-	r->body = b.data != NULL ? b.data : strdup("");
-	r->len = b.len;
+	r->body = t->b.data != NULL ? t->b.data : strdup("");
+	r->len = t->b.len;
 	return 200;
+}
+
+int
+respond_summary(struct hctx *cx, struct response *r, cJSON *root)
+{
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "meta");
+	const cJSON *next = cJSON_GetObjectItemCaseSensitive(meta, "next_cursor");
+	const cJSON *total = cJSON_GetObjectItemCaseSensitive(meta, "total");
+	struct table_out t;
+	enum status rs;
+	int status;
+
+	if (cx->format == OUT_JSON)
+		return respond_json(r, 200, root);
+	respond_table_begin(cx, &t);
+	rs = table_summary(&t.b, cJSON_GetObjectItemCaseSensitive(root, "data"), t.kind, t.metrics,
+	    t.nmetrics);
+	status = respond_table_end(cx, r, &t, rs, cJSON_IsString(next) ? next->valuestring : NULL,
+	    cJSON_IsRaw(total) ? strtoll(total->valuestring, NULL, 10) : -1);
+	cJSON_Delete(root);
+	return status;
 }

@@ -1,5 +1,7 @@
 #include "table.h"
 
+#include "../store/read.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -25,19 +27,30 @@ table_cell(struct buf *b, const char *s)
 	return st;
 }
 
+/* The member of obj named by the first len bytes of name, or NULL. */
+static const cJSON *
+member(const cJSON *obj, const char *name, size_t len)
+{
+	const cJSON *c;
+
+	for (c = obj != NULL ? obj->child : NULL; c != NULL; c = c->next)
+		if (c->string != NULL && strncmp(c->string, name, len) == 0 && c->string[len] == '\0')
+			return c;
+	return NULL;
+}
+
 /* The text of obj[key] (through a "a.b" path), or NULL for null/missing. */
 static const char *
 field(const cJSON *obj, const char *path, char *num, size_t size)
 {
-	char part[64];
 	const char *dot = strchr(path, '.');
 	const cJSON *v;
 
 	if (dot != NULL) {
-		snprintf(part, sizeof part, "%.*s", (int)(dot - path), path);
-		return field(cJSON_GetObjectItemCaseSensitive(obj, part), dot + 1, num, size);
+		obj = member(obj, path, (size_t)(dot - path));
+		path = dot + 1;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(obj, path);
+	v = member(obj, path, strlen(path));
 	if (cJSON_IsString(v))
 		return v->valuestring;
 	if (cJSON_IsBool(v))
@@ -51,47 +64,54 @@ field(const cJSON *obj, const char *path, char *num, size_t size)
 	return NULL;
 }
 
+/*
+ * A column: its CSV name, its HXL hashtag, where a figure holds it as JSON
+ * (path) and as a store row (read.h's FC_ column), so the CSV of a figure list
+ * is written from the rows and a summary's from its JSON, the same either way.
+ */
 struct column {
 	const char *name, *hxl, *path;
+	int fc;
 };
 
 /* A figure's columns; the value goes in its metric's column in HXL. */
+enum { COL_METRIC = 1, COL_VALUE = 3 };
 static const struct column figure_cols[] = {
-	{ "id", "#meta+id", "id" },
-	{ "metric", "#indicator+code", "metric" },
-	{ "category", "#indicator+category", "category" },
-	{ "value", "#indicator+num", "value" },
-	{ "qualifier", "#meta+qualifier", "qualifier" },
-	{ "group", "#description+group", "group" },
-	{ "location_code", "#loc+code", "location.code" },
-	{ "location_name", "#loc+name", "location.name" },
-	{ "location_type", "#loc+type", "location.type" },
-	{ "country", "#country+code", "location.country" },
-	{ "as_of", "#date+occurred", "as_of" },
-	{ "period_start", "#date+start", "period.start" },
-	{ "period_end", "#date+end", "period.end" },
-	{ "reported_on", "#date+reported", "reported_on" },
-	{ "retrieved_at", "#date+retrieved", "retrieved_at" },
-	{ "source_id", "#meta+code+source", "source.id" },
-	{ "source_name", "#meta+source", "source.name" },
-	{ "source_organisation", "#meta+org+source", "source.organisation" },
-	{ "source_type", "#meta+source+type", "source.type" },
-	{ "source_url", "#meta+source+url", "source.url" },
-	{ "via", "#meta+via", "via" },
-	{ "url", "#meta+url", "url" },
-	{ "quote", "#description+quote", "quote" },
-	{ "licence", "#meta+licence", "licence" },
-	{ "feed", "#meta+feed", "feed" },
-	{ "withdrawn", "#meta+withdrawn", "withdrawn" },
+	{ "id", "#meta+id", "id", FC_ID },
+	[COL_METRIC] = { "metric", "#indicator+code", "metric", FC_METRIC },
+	{ "category", "#indicator+category", "category", FC_CATEGORY },
+	[COL_VALUE] = { "value", "#indicator+num", "value", FC_VALUE },
+	{ "qualifier", "#meta+qualifier", "qualifier", FC_QUALIFIER },
+	{ "group", "#description+group", "group", FC_GROUP },
+	{ "location_code", "#loc+code", "location.code", FC_LOC_CODE },
+	{ "location_name", "#loc+name", "location.name", FC_LOC_NAME },
+	{ "location_type", "#loc+type", "location.type", FC_LOC_TYPE },
+	{ "country", "#country+code", "location.country", FC_LOC_COUNTRY },
+	{ "as_of", "#date+occurred", "as_of", FC_AS_OF },
+	{ "period_start", "#date+start", "period.start", FC_PERIOD_START },
+	{ "period_end", "#date+end", "period.end", FC_PERIOD_END },
+	{ "reported_on", "#date+reported", "reported_on", FC_REPORTED_ON },
+	{ "retrieved_at", "#date+retrieved", "retrieved_at", FC_RETRIEVED_AT },
+	{ "source_id", "#meta+code+source", "source.id", FC_SRC_CODE },
+	{ "source_name", "#meta+source", "source.name", FC_SRC_NAME },
+	{ "source_organisation", "#meta+org+source", "source.organisation", FC_SRC_ORG },
+	{ "source_type", "#meta+source+type", "source.type", FC_SRC_TYPE },
+	{ "source_url", "#meta+source+url", "source.url", FC_SRC_URL },
+	{ "via", "#meta+via", "via", FC_VIA },
+	{ "url", "#meta+url", "url", FC_URL },
+	{ "quote", "#description+quote", "quote", FC_QUOTE },
+	{ "licence", "#meta+licence", "licence", FC_LICENCE },
+	{ "feed", "#meta+feed", "feed", FC_FEED },
+	{ "withdrawn", "#meta+withdrawn", "withdrawn", FC_WITHDRAWN },
 };
 #define NFIGURE_COLS (sizeof figure_cols / sizeof figure_cols[0])
 
 static const struct column summary_cols[] = {
-	{ "sources", "#meta+count+sources", "sources" },
-	{ "agree", "#meta+agree", "agree" },
-	{ "range_min", "#meta+min+range", "range.min" },
-	{ "range_max", "#meta+max+range", "range.max" },
-	{ "latest_as_of", "#date+latest", "latest_as_of" },
+	{ "sources", "#meta+count+sources", "sources", -1 },
+	{ "agree", "#meta+agree", "agree", -1 },
+	{ "range_min", "#meta+min+range", "range.min", -1 },
+	{ "range_max", "#meta+max+range", "range.max", -1 },
+	{ "latest_as_of", "#date+latest", "latest_as_of", -1 },
 };
 #define NSUMMARY_COLS (sizeof summary_cols / sizeof summary_cols[0])
 
@@ -127,12 +147,28 @@ header(struct buf *b, enum table_kind kind, int summary, const struct table_metr
 	return ST_OK;
 }
 
+/* Where a row's figure columns come from: a JSON figure, or a store row. */
+struct figure_src {
+	const cJSON *json;
+	sqlite3_stmt *row;
+};
+
+static const char *
+figure_text(const struct figure_src *src, const struct column *c, char *num, size_t size)
+{
+	if (src->json != NULL)
+		return field(src->json, c->path, num, size);
+	if (c->fc == FC_WITHDRAWN)
+		return sqlite3_column_int(src->row, c->fc) ? "true" : "false";
+	return (const char *)sqlite3_column_text(src->row, c->fc);
+}
+
 static enum status
-row(struct buf *b, const cJSON *item, const cJSON *fig, enum table_kind kind,
+row(struct buf *b, const cJSON *item, const struct figure_src *fig, enum table_kind kind,
     const struct table_metric *m, size_t nm)
 {
-	char num[32];
-	const char *metric = field(fig, "metric", num, sizeof num);
+	char num[32], vnum[32];
+	const char *metric = figure_text(fig, &figure_cols[COL_METRIC], vnum, sizeof vnum);
 	enum status st;
 	int first = 1;
 
@@ -144,27 +180,30 @@ row(struct buf *b, const cJSON *item, const cJSON *fig, enum table_kind kind,
 	for (size_t i = 0; i < NFIGURE_COLS; i++, first = 0) {
 		if (!first)
 			CHECK(buf_putc(b, ','));
-		CHECK(table_cell(b, field(fig, figure_cols[i].path, num, sizeof num)));
+		CHECK(table_cell(b, figure_text(fig, &figure_cols[i], num, sizeof num)));
 	}
 	for (size_t i = 0; kind == TABLE_HXL && i < nm; i++) {
 		CHECK(buf_putc(b, ','));
 		if (metric != NULL && strcmp(metric, m[i].code) == 0)
-			CHECK(table_cell(b, field(fig, "value", num, sizeof num)));
+			CHECK(table_cell(b, figure_text(fig, &figure_cols[COL_VALUE], num, sizeof num)));
 	}
 	return buf_puts(b, "\r\n");
 }
 
 enum status
-table_figures(struct buf *b, const cJSON *figures, enum table_kind kind,
+table_figures_head(struct buf *b, enum table_kind kind, const struct table_metric *metrics,
+    size_t nmetrics)
+{
+	return header(b, kind, 0, metrics, nmetrics);
+}
+
+enum status
+table_figure_row(struct buf *b, sqlite3_stmt *figure, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics)
 {
-	const cJSON *f;
-	enum status st;
+	struct figure_src src = { NULL, figure };
 
-	CHECK(header(b, kind, 0, metrics, nmetrics));
-	cJSON_ArrayForEach(f, figures)
-		CHECK(row(b, NULL, f, kind, metrics, nmetrics));
-	return ST_OK;
+	return row(b, NULL, &src, kind, metrics, nmetrics);
 }
 
 enum status
@@ -176,7 +215,10 @@ table_summary(struct buf *b, const cJSON *items, enum table_kind kind,
 
 	CHECK(header(b, kind, 1, metrics, nmetrics));
 	cJSON_ArrayForEach(item, items)
-		cJSON_ArrayForEach(claim, cJSON_GetObjectItemCaseSensitive(item, "claims"))
-			CHECK(row(b, item, claim, kind, metrics, nmetrics));
+		cJSON_ArrayForEach(claim, cJSON_GetObjectItemCaseSensitive(item, "claims")) {
+			struct figure_src src = { claim, NULL };
+
+			CHECK(row(b, item, &src, kind, metrics, nmetrics));
+		}
 	return ST_OK;
 }

@@ -1,5 +1,5 @@
 /*
- * table.h: the API's data model (the cJSON objects json.c builds) as CSV
+ * table.h: the API's data model (store rows, or the cJSON objects json.c builds) as CSV
  * (RFC 4180, UTF-8, a header row) or HXL (the same, plus a hashtag row under
  * the header, so HDX tools read it and our own hxl adapter can load it back).
  *
@@ -12,6 +12,7 @@
 #define FIGURES_TABLE_H
 
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
 #include "../core/buf.h"
 
 enum table_kind { TABLE_CSV, TABLE_HXL };
@@ -25,11 +26,15 @@ struct table_metric {
 enum status table_cell(struct buf *b, const char *s);
 
 /*
- * Renders figures (an array of figure objects) or summary items into b.
- * HXL puts each value in its metric's column: metrics[0..nmetrics).
+ * A list of figures: the header row(s), then one row per figure straight from
+ * a store row (read.h's FC_ columns; no JSON in between: a 500-figure page is
+ * a hot path). HXL puts each value in its metric's column: metrics[0..nmetrics).
  */
-enum status table_figures(struct buf *b, const cJSON *figures, enum table_kind kind,
+enum status table_figures_head(struct buf *b, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics);
+enum status table_figure_row(struct buf *b, sqlite3_stmt *figure, enum table_kind kind,
+    const struct table_metric *metrics, size_t nmetrics);
+/* Summary items (each claim a row, after its group's columns), from their JSON. */
 enum status table_summary(struct buf *b, const cJSON *items, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics);
 

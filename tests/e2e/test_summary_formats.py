@@ -88,6 +88,36 @@ class Summary(unittest.TestCase):
                                               "and the figure may rise.")
         self.assertEqual(by_id["2"]["qualifier"], "almost")
 
+    def assert_table_is_json(self, query):
+        """CSV and HXL are written from the store's rows, JSON through its tree:
+        every cell must still be the JSON figure's value, flattened."""
+        figures = self.get("/v1/figures?" + query).json()["data"]
+        self.assertTrue(figures, query)
+        def flat(f):
+            text = lambda v: "" if v is None else ("true" if v is True else "false" if v is False else str(v))
+            period = f.get("period") or {}
+            return [text(v) for v in (
+                f["id"], f["metric"], f["category"], f["value"], f["qualifier"], f["group"],
+                f["location"]["code"], f["location"]["name"], f["location"]["type"],
+                f["location"]["country"], f["as_of"], period.get("start"), period.get("end"),
+                f["reported_on"], f["retrieved_at"], f["source"]["id"], f["source"]["name"],
+                f["source"]["organisation"], f["source"]["type"], f["source"]["url"], f["via"],
+                f["url"], f["quote"], f["licence"], f["feed"], f["withdrawn"])]
+        want = [flat(f) for f in figures]
+        csv_rows = self.rows(self.get("/v1/figures?format=csv&" + query).body)
+        self.assertEqual(csv_rows[1:], want, query)
+        hxl = self.rows(self.get("/v1/figures?format=hxl&" + query).body)
+        width = len(want[0])
+        self.assertEqual([r[:width] for r in hxl[2:]], want, query)
+        for f, r in zip(figures, hxl[2:]):   # the value again, under its metric's own column
+            by_metric = dict(zip(hxl[0][width:], r[width:]))
+            self.assertEqual({k: v for k, v in by_metric.items() if v}, {f["metric"]: str(f["value"])})
+
+    def test_csv_and_hxl_rows_are_the_json_figures(self):
+        self.assert_table_is_json("limit=1000")
+        self.assert_table_is_json("metric=detained&limit=2")
+        self.assert_table_is_json("as_of_date=2030-01-01&include=withdrawn&limit=1000")
+
     def test_csv_paging_is_in_a_link_header(self):
         r = self.get("/v1/figures?format=csv&limit=3&metric=detained")
         link = r.header("link")
@@ -239,6 +269,15 @@ class WhatWeKnew(unittest.TestCase):
             revs = svc.get("/v1/figures/1").json()["data"]["revisions"]
             self.assertEqual([r["value"] for r in revs], [150, 100])
             self.assertEqual(svc.get("/v1/figures?as_of_date=2025-02-30").status, 400)
+            # a withdrawn figure and an older revision, in CSV as in JSON
+            for query in ("include=withdrawn&limit=1000", "as_of_date=2025-06-01&metric=escaped"):
+                figures = svc.get("/v1/figures?" + query).json()["data"]
+                rows = list(csv.reader(io.StringIO(svc.get("/v1/figures?format=csv&" + query).body.decode())))
+                self.assertEqual([(r[0], r[3], r[-1]) for r in rows[1:]],
+                                 [(str(f["id"]), str(f["value"]), "true" if f["withdrawn"] else "false")
+                                  for f in figures], query)
+            self.assertIn("true", [r[-1] for r in csv.reader(io.StringIO(svc.get(
+                "/v1/figures?format=csv&include=withdrawn&limit=1000").body.decode()))])
 
 
 if __name__ == "__main__":
