@@ -109,7 +109,7 @@ h_embed_summary(struct hctx *cx, struct response *r)
 	struct group_key g[2];
 	char data_url[QUERY_MAX + 32], group[512];
 	sqlite3_stmt *st;
-	cJSON *item;
+	cJSON *item, *items = NULL;
 	struct buf b;
 	int n = 0, rc;
 
@@ -133,8 +133,13 @@ h_embed_summary(struct hctx *cx, struct response *r)
 		    "more than one metric, location and group; a card shows one: add metric, "
 		    "location and group (see /v1/summary for the groups)");
 	g[0].group = group;
-	if ((item = summary_item(cx->store, &f, &g[0])) == NULL)
+	if ((items = cJSON_CreateArray()) == NULL ||
+	    summary_items(cx->store, &f, &g[0], 1, items) != ST_OK ||
+	    (item = cJSON_DetachItemFromArray(items, 0)) == NULL) {
+		cJSON_Delete(items);
 		return respond_db_failed(cx, r, "reading a summary");
+	}
+	cJSON_Delete(items);
 	snprintf(data_url, sizeof data_url, "/v1/summary?%s", cx->req->query);
 	o.data_url = data_url;
 	buf_init(&b, 1024 * 1024);

@@ -31,61 +31,124 @@ const struct pspec summary_params[] = {
 };
 const size_t summary_nparams = sizeof summary_params / sizeof summary_params[0];
 
-cJSON *
-summary_item(struct store *s, const struct figure_filter *f, const struct group_key *g)
-{
-	cJSON *item = cJSON_CreateObject(), *claims = cJSON_CreateArray(), *range;
-	long long values[256], min = 0, max = 0;
+/* One group's item, built claim by claim. */
+struct item_acc {
+	cJSON    *item, *claims;
+	long long values[256], min, max;
 	const char *quals[256];
-	char qbuf[256][12], latest[11] = "";
-	sqlite3_stmt *st;
-	size_t n = 0;
-	int rc;
+	char      qbuf[256][12], latest[11];
+	size_t    n;
+};
 
-	st = store_group_claims(s, f, g);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long v = sqlite3_column_int64(st, FC_VALUE);
-		const char *date = (const char *)sqlite3_column_text(st, FC_AS_OF);
+static void
+item_add(struct item_acc *a, sqlite3_stmt *st)
+{
+	long long v = sqlite3_column_int64(st, FC_VALUE);
+	const char *date = (const char *)sqlite3_column_text(st, FC_AS_OF);
 
-		if (n == 0) {
-			json_add_col(item, "metric", st, FC_METRIC);
-			json_add_col(item, "category", st, FC_CATEGORY);
-			cJSON_AddItemToObject(item, "location", json_location_of_figure(st));
-			json_add_col(item, "group", st, FC_GROUP);
-		}
-		if (date == NULL)
-			date = (const char *)sqlite3_column_text(st, FC_PERIOD_END);
-		if (date != NULL && strcmp(date, latest) > 0)
-			snprintf(latest, sizeof latest, "%.10s", date);
-		if (n < sizeof values / sizeof values[0]) {
-			values[n] = v;
-			snprintf(qbuf[n], sizeof qbuf[n], "%s",
-			    (const char *)sqlite3_column_text(st, FC_QUALIFIER));
-			quals[n] = qbuf[n];
-		}
-		min = n == 0 || v < min ? v : min;
-		max = n == 0 || v > max ? v : max;
-		cJSON_AddItemToArray(claims, json_figure(st));
-		n++;
+	if (a->n == 0) {
+		a->item = cJSON_CreateObject();
+		a->claims = cJSON_CreateArray();
+		a->latest[0] = '\0';
+		json_add_col(a->item, "metric", st, FC_METRIC);
+		json_add_col(a->item, "category", st, FC_CATEGORY);
+		cJSON_AddItemToObject(a->item, "location", json_location_of_figure(st));
+		json_add_col(a->item, "group", st, FC_GROUP);
 	}
-	store_done(st);
-	if (rc != SQLITE_DONE || n == 0) {
-		cJSON_Delete(claims);
-		cJSON_Delete(item);
+	if (date == NULL)
+		date = (const char *)sqlite3_column_text(st, FC_PERIOD_END);
+	if (date != NULL && strcmp(date, a->latest) > 0)
+		snprintf(a->latest, sizeof a->latest, "%.10s", date);
+	if (a->n < sizeof a->values / sizeof a->values[0]) {
+		a->values[a->n] = v;
+		snprintf(a->qbuf[a->n], sizeof a->qbuf[0], "%s",
+		    (const char *)sqlite3_column_text(st, FC_QUALIFIER));
+		a->quals[a->n] = a->qbuf[a->n];
+	}
+	a->min = a->n == 0 || v < a->min ? v : a->min;
+	a->max = a->n == 0 || v > a->max ? v : a->max;
+	cJSON_AddItemToArray(a->claims, json_figure(st));
+	a->n++;
+}
+
+/* The finished item (NULL if it had no claims); a is ready for the next group. */
+static cJSON *
+item_end(struct item_acc *a)
+{
+	size_t nq = a->n < sizeof a->values / sizeof a->values[0] ? a->n :
+	    sizeof a->values / sizeof a->values[0];
+	cJSON *item = a->item, *range;
+
+	if (a->n == 0)
 		return NULL;
-	}
-	cJSON_AddItemToObject(item, "claims", claims);
+	cJSON_AddItemToObject(item, "claims", a->claims);
 	range = cJSON_AddObjectToObject(item, "range");
-	json_add_int(range, "min", min);
-	json_add_int(range, "max", max);
-	json_add_int(item, "sources", (long long)n);
-	cJSON_AddBoolToObject(item, "agree", claims_agree(values, quals,
-	    n < sizeof values / sizeof values[0] ? n : sizeof values / sizeof values[0]));
-	if (latest[0])
-		cJSON_AddStringToObject(item, "latest_as_of", latest);
+	json_add_int(range, "min", a->min);
+	json_add_int(range, "max", a->max);
+	json_add_int(item, "sources", (long long)a->n);
+	cJSON_AddBoolToObject(item, "agree", claims_agree(a->values, a->quals, nq));
+	if (a->latest[0])
+		cJSON_AddStringToObject(item, "latest_as_of", a->latest);
 	else
 		cJSON_AddNullToObject(item, "latest_as_of");
+	a->item = a->claims = NULL;
+	a->n = 0;
 	return item;
+}
+
+static int
+same_group(sqlite3_stmt *st, const struct group_key *g)
+{
+	return sqlite3_column_int64(st, CC_METRIC_ID) == g->metric_id &&
+	    sqlite3_column_int64(st, CC_LOCATION_ID) == g->location_id &&
+	    strcmp((const char *)sqlite3_column_text(st, FC_GROUP), g->group) == 0;
+}
+
+enum status
+summary_items(struct store *s, const struct figure_filter *f, const struct group_key *g,
+    size_t n, cJSON *items)
+{
+	struct item_acc *a;
+	cJSON *keys = cJSON_CreateArray(), *item;
+	char *json = NULL;
+	sqlite3_stmt *st;
+	size_t i = 0;
+	int rc = SQLITE_ERROR;
+
+	for (size_t k = 0; keys != NULL && k < n; k++) {
+		cJSON *key = cJSON_CreateArray();
+
+		cJSON_AddItemToArray(keys, key);
+		cJSON_AddItemToArray(key, cJSON_CreateNumber((double)g[k].metric_id));
+		cJSON_AddItemToArray(key, cJSON_CreateNumber((double)g[k].location_id));
+		cJSON_AddItemToArray(key, cJSON_CreateString(g[k].group));
+	}
+	if (keys == NULL || (json = cJSON_PrintUnformatted(keys)) == NULL ||
+	    (a = calloc(1, sizeof *a)) == NULL) {
+		cJSON_free(json);
+		cJSON_Delete(keys);
+		return ST_NOMEM;
+	}
+	cJSON_Delete(keys);
+	/* the rows come in the keys' order: each starts, or continues, group g[i] */
+	st = store_page_claims(s, f, json);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (a->n > 0 && !same_group(st, &g[i])) {
+			cJSON_AddItemToArray(items, item_end(a));   /* g[i] is complete */
+			i++;
+		}
+		while (i < n && !same_group(st, &g[i]))
+			i++;        /* a group of the page with no claim under f */
+		if (i == n)
+			break;      /* a row of no group asked for: cannot happen */
+		item_add(a, st);
+	}
+	store_done(st);
+	if ((item = item_end(a)) != NULL)
+		cJSON_AddItemToArray(items, item);
+	cJSON_free(json);
+	free(a);
+	return rc == SQLITE_DONE ? ST_OK : ST_DB;
 }
 
 /* The summary's cursor: the last group of the page, "g1|metric|location|group". */
@@ -108,13 +171,21 @@ decode_group(const char *token, struct group_key *g, char *group, size_t size)
 	return 1;
 }
 
+static void
+free_keys(struct group_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)keys[i].group);
+	free(keys);
+}
+
 int
 h_summary(struct hctx *cx, struct response *r)
 {
 	struct figure_filter f;
 	struct group_key after, *keys = NULL;
 	char after_group[CURSOR_MAX], text[CURSOR_MAX], next[CURSOR_MAX + 1];
-	cJSON *root, *data, *meta, *item;
+	cJSON *root, *data, *meta;
 	sqlite3_stmt *st;
 	long long total;
 	int limit, rc;
@@ -143,9 +214,12 @@ h_summary(struct hctx *cx, struct response *r)
 	store_done(st);
 	root = cJSON_CreateObject();
 	data = cJSON_AddArrayToObject(root, "data");
-	for (size_t i = 0; i < n && i < (size_t)limit; i++)
-		if ((item = summary_item(cx->store, &f, &keys[i])) != NULL)
-			cJSON_AddItemToArray(data, item);
+	if (summary_items(cx->store, &f, keys, n < (size_t)limit ? n : (size_t)limit, data)
+	    != ST_OK) {
+		free_keys(keys, n);
+		cJSON_Delete(root);
+		return respond_db_failed(cx, r, "reading the summary's claims");
+	}
 	meta = respond_meta(root, cx);
 	json_add_int(meta, "total", total);
 	json_add_int(meta, "limit", limit);
@@ -160,8 +234,6 @@ h_summary(struct hctx *cx, struct response *r)
 			cJSON_AddNullToObject(meta, "next_cursor");
 	} else
 		cJSON_AddNullToObject(meta, "next_cursor");
-	for (size_t i = 0; i < n; i++)
-		free((char *)keys[i].group);
-	free(keys);
+	free_keys(keys, n);
 	return respond_summary(cx, r, root);
 }

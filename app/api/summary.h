@@ -1,5 +1,5 @@
 /*
- * summary.h: one summary item, for /v1/summary and its embeddable card.
+ * summary.h: summary items, for /v1/summary and its embeddable card.
  */
 #ifndef FIGURES_SUMMARY_H
 #define FIGURES_SUMMARY_H
@@ -8,10 +8,12 @@
 #include "../store/read.h"
 
 /*
- * The item for group g under filters f: metric, category, location, group,
- * claims (each source's latest figure), range, sources, agree, latest_as_of.
- * NULL if the group has no claims (or the database failed). Caller frees.
+ * Appends to the array items, in order, the item of each group g[0..n) under
+ * filters f: metric, category, location, group, claims (each source's latest
+ * figure), range, sources, agree, latest_as_of. A group with no claim under f
+ * has no item. ST_DB if the database failed, ST_NOMEM.
  */
-cJSON *summary_item(struct store *s, const struct figure_filter *f, const struct group_key *g);
+enum status summary_items(struct store *s, const struct figure_filter *f,
+    const struct group_key *g, size_t n, cJSON *items);
 
 #endif

@@ -36,6 +36,8 @@ enum figure_col {
 	FC_VIA, FC_URL, FC_QUOTE, FC_REPORTED_ON, FC_RETRIEVED_AT, FC_LICENCE, FC_FEED,
 	FC_WITHDRAWN,
 };
+/* A summary claim's row (store_page_claims): a figure row, then its group's ids. */
+enum { CC_METRIC_ID = FC_WITHDRAWN + 1, CC_LOCATION_ID };
 
 /* Columns of a revision row (store_revisions). */
 enum revision_col {
@@ -119,8 +121,13 @@ sqlite3_stmt *store_groups(struct store *s, const struct figure_filter *f,
     const struct group_key *after);
 enum status store_groups_count(struct store *s, const struct figure_filter *f,
     long long *total, char *err);
-sqlite3_stmt *store_group_claims(struct store *s, const struct figure_filter *f,
-    const struct group_key *g);
+/*
+ * Each source's latest figure in each of a page's groups under f: keys is a
+ * JSON array of [metric_id, location_id, group]. Rows are figure rows plus
+ * the group's ids (CC_*), in group order, then by value and source.
+ */
+sqlite3_stmt *store_page_claims(struct store *s, const struct figure_filter *f,
+    const char *keys);
 /* The code of a metric or location id (for summary cursors and messages). */
 enum status store_metric_code(struct store *s, long long id, char *out, size_t size);
 enum status store_location_code(struct store *s, long long id, char *out, size_t size);

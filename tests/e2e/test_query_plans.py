@@ -14,7 +14,8 @@ import harness
 from harness import refresh
 
 # Tables whose size is fixed by the vocabulary or small by nature: scanning them is fine.
-SMALL = {"metric", "feed"}
+# json_each: a summary page's own group keys (at most 200); claim: a subquery's rows.
+SMALL = {"metric", "feed", "json_each", "claim"}
 
 
 class QueryPlans(unittest.TestCase):
@@ -84,6 +85,9 @@ class QueryPlans(unittest.TestCase):
             self.assertEqual(index_of("SELECT DISTINCT f.metric_id, f.location_id, f.grp "
                                       "FROM figure AS f WHERE f.country = :country AND (:withdrawn"),
                              "figure_by_country_group")
+            claims = [sql for sql in chosen if "json_each(:keys)" in sql]
+            self.assertEqual([chosen[sql] for sql in claims], ["figure_by_claim_group"],
+                             "a summary page's claims are found by their groups' keys")
         finally:
             shutil.rmtree(tmp)
 

@@ -3,6 +3,7 @@ CSV and HXL, and the HTTP manners clients expect. Through real nginx."""
 import csv
 import io
 import os
+import random
 import shutil
 import sqlite3
 import tempfile
@@ -282,6 +283,86 @@ class WhatWeKnew(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def generated_claims(path, seed, n=400, feed_tag=""):
+    """n HXL rows like the seed's: 3 metrics, 6 locations in 2 countries, 5
+    sources, 2 groups, 24 dates; some without an as-of date (then the reported
+    date sorts them, so one source can have two figures on one date)."""
+    rnd = random.Random(seed)
+    cols = LINES[1].split(",")
+    rows = []
+    for i in range(n):
+        country, loc, src = rnd.choice(["SYR", "IRQ"]), rnd.randrange(6), rnd.randrange(5)
+        day = "2019-%02d-%02d" % (rnd.randrange(1, 13), rnd.choice([1, 15]))
+        r = dict.fromkeys(cols, "")
+        r.update({"Reported": day, "As of": "" if rnd.random() < 0.2 else day,
+                  "Country": country, "Country name": country,
+                  "Location code": "%s-loc-%d" % (country.lower(), loc), "Location": "Place %d" % loc,
+                  "Location type": "camp", "Source": "Source %d" % src, "Source code": "src-%d" % src,
+                  "Source type": "ngo", "Organisation": "Org %d" % src,
+                  "Qualifier": rnd.choice(["exact", "about", "at least"]),
+                  "Group": rnd.choice(["", "children"]), "Quote": "row %d%s" % (i, feed_tag)})
+        r[rnd.choice(["Displaced", "Detained", "Escaped"])] = str(rnd.randrange(1, 5000))
+        rows.append(",".join(r[c] for c in cols))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\r\n".join(LINES[:3] + rows) + "\r\n")
+
+
+class SummaryIsEachSourcesLatest(unittest.TestCase):
+    """/v1/summary, page by page, against the rule computed here from the
+    database: per group, each source's figure with the latest (sort date, id),
+    claims by value then source, groups in (metric, location, group) order."""
+
+    def test_summary_pages_equal_the_rule(self):
+        with Service(seed=False) as svc:
+            tmp = tempfile.mkdtemp(prefix="figures-claims-")
+            try:
+                for feed, seed in (("one", 11), ("two", 12)):
+                    path = os.path.join(tmp, feed + ".csv")
+                    generated_claims(path, seed, feed_tag=feed)
+                    refresh(svc.db, "--import", path, "--feed", feed, "--quiet")
+                with sqlite3.connect(svc.db) as c:
+                    rows = c.execute(
+                        "SELECT f.id, m.code, l.code, f.grp, s.code, f.value, f.sort_date, "
+                        "f.metric_id, f.location_id, l.country FROM figure f JOIN metric m ON "
+                        "m.id = f.metric_id JOIN location l ON l.id = f.location_id JOIN source s "
+                        "ON s.id = f.source_id WHERE f.withdrawn = 0").fetchall()
+            finally:
+                shutil.rmtree(tmp)
+            self.assertGreater(len(rows), 700)
+            filters = [("", lambda r: True),
+                       ("country=SYR", lambda r: r[9] == "SYR"),
+                       ("metric=detained", lambda r: r[1] == "detained"),
+                       ("country=IRQ&metric=escaped", lambda r: r[9] == "IRQ" and r[1] == "escaped"),
+                       ("source=src-2", lambda r: r[4] == "src-2"),
+                       ("until=2019-06-30", lambda r: r[6] <= "2019-06-30"),
+                       ("group=children&since=2019-03-01", lambda r: r[3] == "children" and r[6] >= "2019-03-01")]
+            for query, keep in filters:
+                with self.subTest(query=query):
+                    latest = {}
+                    for r in filter(keep, rows):
+                        k = (r[7], r[8], r[3], r[4])
+                        if k not in latest or (r[6], r[0]) > (latest[k][6], latest[k][0]):
+                            latest[k] = r
+                    groups = {}
+                    for k, r in latest.items():
+                        groups.setdefault(k[:3], []).append(r)
+                    want = [(g[0][1], g[0][2], g[0][3], [(r[4], r[5], r[0]) for r in
+                             sorted(g, key=lambda r: (r[5], r[4]))])
+                            for _, g in sorted(groups.items())]
+                    got, path, pages = [], "/v1/summary?limit=7&" + query, 0
+                    while path:
+                        page = svc.get(path).json()
+                        pages += 1
+                        got += [(i["metric"], i["location"]["code"], i["group"],
+                                 [(c["source"]["id"], c["value"], c["id"]) for c in i["claims"]])
+                                for i in page["data"]]
+                        cursor = page["meta"]["next_cursor"]
+                        path = cursor and "/v1/summary?limit=7&%s&cursor=%s" % (query, cursor)
+                    self.assertEqual(got, want)
+                    self.assertEqual(page["meta"]["total"], len(want))
+                    self.assertGreater(pages, 1)
 
 
 class Totals(unittest.TestCase):
