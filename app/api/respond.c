@@ -199,6 +199,9 @@ respond_table_begin(struct hctx *cx, struct table_out *t)
 
 	t->kind = cx->format == OUT_HXL ? TABLE_HXL : TABLE_CSV;
 	t->nmetrics = 0;
+	buf_init(&t->b, 64 * 1024 * 1024);
+	if (t->kind != TABLE_HXL)
+		return;
 	/* HXL puts each value under its metric's hashtag: the vocabulary, from the database */
 	st = store_metrics(cx->store, NULL);
 	while (sqlite3_step(st) == SQLITE_ROW &&
@@ -210,7 +213,6 @@ respond_table_begin(struct hctx *cx, struct table_out *t)
 		t->nmetrics++;
 	}
 	store_done(st);
-	buf_init(&t->b, 64 * 1024 * 1024);
 }
 
 int

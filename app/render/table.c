@@ -168,7 +168,8 @@ row(struct buf *b, const cJSON *item, const struct figure_src *fig, enum table_k
     const struct table_metric *m, size_t nm)
 {
 	char num[32], vnum[32];
-	const char *metric = figure_text(fig, &figure_cols[COL_METRIC], vnum, sizeof vnum);
+	const char *metric = kind == TABLE_HXL ?
+	    figure_text(fig, &figure_cols[COL_METRIC], vnum, sizeof vnum) : NULL;
 	enum status st;
 	int first = 1;
 
