@@ -217,6 +217,27 @@ serve(struct app *app, FCGX_Request *req)
 }
 
 /*
+ * Ends the request and closes nginx's connection at once. libfcgi's own close
+ * shuts the socket for writing, then waits (up to seconds) for nginx to close
+ * its side, reading whatever it still sends, lest unread data turn the close
+ * into a reset: perf showed a third of a worker's time in that wait and close,
+ * not accepting the next request. So: read stdin to its end (nginx sends no
+ * body, fastcgi_pass_request_body off, only the empty record ending stdin),
+ * leaving nothing unread, then detach: libfcgi closes a detached request's
+ * socket with a plain close().
+ */
+static void
+finish(FCGX_Request *req)
+{
+	char sink[256];
+
+	while (FCGX_GetStr(sink, sizeof sink, req->in) > 0)
+		;
+	FCGX_Detach(req);
+	FCGX_Finish_r(req);
+}
+
+/*
  * Gives up what a worker does not need before it reads a byte from a client:
  * root (to user, when set and we are root), the chance to regain privileges
  * (no_new_privs), and unbounded memory (an address-space limit: a worker that
@@ -296,7 +317,7 @@ worker(int sock, const char *db, const char *user)
 			continue;
 		}
 		serve(&app, &req);
-		FCGX_Finish_r(&req);
+		finish(&req);
 	}
 	app_close(&app);
 	_exit(0);

@@ -83,6 +83,10 @@ serve(int sock)
 		FCGX_PutStr(head, n, req.out);
 		if (f != NULL && inm == NULL)
 			FCGX_PutStr(f->data, (int)f->len, req.out);
+		/* closed as figures-fcgi closes: stdin read to its end, no lingering close */
+		while (FCGX_GetStr(head, sizeof head, req.in) > 0)
+			;
+		FCGX_Detach(&req);
 		FCGX_Finish_r(&req);
 	}
 	_exit(0);
