@@ -71,6 +71,7 @@
 	"AND (:after_m IS NULL OR (f.metric_id, f.location_id, f.grp) > (:after_m, :after_l, :after_g)) "
 
 #define DRIVE_LOCATION "f.location_id = :location AND "
+#define DRIVE_LOCATION_METRIC "f.location_id = :location AND f.metric_id = :metric AND "
 #define DRIVE_SUBTREE \
 	"f.location_id IN (SELECT location_id FROM location_tree WHERE ancestor_id = :subtree) AND "
 #define DRIVE_COUNTRY  "f.country = :country AND "
@@ -96,7 +97,7 @@
 
 /* The variants, most selective first: the first whose filter is set drives. */
 enum drive {
-	DRIVE_BY_LOCATION, DRIVE_BY_SUBTREE, DRIVE_BY_SOURCE, DRIVE_BY_COUNTRY_METRIC,
+	DRIVE_BY_LOCATION_METRIC, DRIVE_BY_LOCATION, DRIVE_BY_SUBTREE, DRIVE_BY_SOURCE, DRIVE_BY_COUNTRY_METRIC,
 	DRIVE_BY_COUNTRY, DRIVE_BY_METRIC, DRIVE_BY_CATEGORY, DRIVE_BY_FEED, DRIVE_BY_GROUP, DRIVE_BY_DATE,
 	DRIVE__COUNT
 };
@@ -114,6 +115,7 @@ enum rstmt {
 };
 
 #define VARIANTS(q, sql) \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_LOCATION_METRIC] = sql(DRIVE_LOCATION_METRIC), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_LOCATION] = sql(DRIVE_LOCATION), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_SUBTREE] = sql(DRIVE_SUBTREE), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_SOURCE] = sql(DRIVE_SOURCE), \
@@ -370,6 +372,8 @@ bind_str(sqlite3_stmt *st, const char *name, const char *v)
 static enum drive
 figure_drive(const struct figure_filter *f)
 {
+	if (f->location && f->metric)
+		return DRIVE_BY_LOCATION_METRIC;
 	if (f->location)
 		return DRIVE_BY_LOCATION;
 	if (f->subtree)

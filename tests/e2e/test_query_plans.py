@@ -80,6 +80,12 @@ class QueryPlans(unittest.TestCase):
                 return found[0]
             country_metric = "FROM figure AS f WHERE f.country = :country AND f.metric_id = :metric AND"
             self.assertEqual(index_of("SELECT count(*) " + country_metric), "figure_by_country_metric")
+            location_metric = "FROM figure AS f WHERE f.location_id = :location AND f.metric_id = :metric AND"
+            self.assertEqual(index_of("SELECT count(*) " + location_metric), "figure_by_location_metric")
+            pages = [sql for sql in chosen if sql.startswith("SELECT f.id, ") and "revision" not in sql
+                     and "WHERE f.location_id = :location AND f.metric_id = :metric AND" in sql]
+            self.assertEqual([chosen[sql] for sql in pages], ["figure_by_location_metric"],
+                             "a place's page of one metric reads that metric's entries only")
             self.assertEqual(index_of("SELECT DISTINCT f.metric_id, f.location_id, f.grp " + country_metric),
                              "figure_by_country_group", "a summary reads its groups in order")
             self.assertEqual(index_of("SELECT DISTINCT f.metric_id, f.location_id, f.grp "
