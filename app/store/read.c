@@ -481,7 +481,8 @@ store_groups(struct store *s, const struct figure_filter *f, const struct group_
 
 /*
  * The refresher's precomputed total for f, when f is nothing but one of the
- * dimensions it counts (or nothing at all). ST_NOT_FOUND: count instead.
+ * dimensions it counts, one metric in one country, or nothing at all.
+ * ST_NOT_FOUND: count instead.
  */
 static enum status
 known_total(struct store *s, const struct figure_filter *f, int groups, long long *total)
@@ -494,9 +495,14 @@ known_total(struct store *s, const struct figure_filter *f, int groups, long lon
 	enum status rs = ST_NOT_FOUND;
 
 	if (f->known != NULL || f->withdrawn || f->since != NULL || f->until != NULL ||
-	    f->group != NULL || f->subtree > 0 || n > 1)
+	    f->group != NULL || f->subtree > 0 || n > 2)
 		return ST_NOT_FOUND;
-	if (groups) {
+	if (n == 2) {
+		if (groups || f->country == NULL || f->metric <= 0)
+			return ST_NOT_FOUND;
+		kind = "country_metric";
+		snprintf(key, sizeof key, "%s|%lld", f->country, f->metric);
+	} else if (groups) {
 		if (n == 0)
 			kind = "groups";
 		else if (f->country != NULL) {

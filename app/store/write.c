@@ -16,6 +16,7 @@ enum wstmt {
 	W_FEED_OK, W_FEED_FAIL,
 	W_TOTALS_CLEAR, W_TOTALS_ALL, W_TOTALS_METRIC, W_TOTALS_CATEGORY, W_TOTALS_COUNTRY,
 	W_TOTALS_SOURCE, W_TOTALS_FEED, W_TOTALS_LOCATION, W_TOTALS_GROUPS, W_TOTALS_GROUPS_COUNTRY,
+	W_TOTALS_COUNTRY_METRIC,
 	W__COUNT
 };
 
@@ -124,6 +125,10 @@ static const char *const wsql[W__COUNT] = {
 	[W_TOTALS_GROUPS_COUNTRY] = "INSERT INTO figure_total SELECT 'groups_country', country, "
 	    "count(*) FROM (SELECT DISTINCT country, metric_id, location_id, grp FROM figure "
 	    "WHERE withdrawn = 0) GROUP BY country",
+	/* key "country|metric_id": one metric in one country, the most asked pair (0010) */
+	[W_TOTALS_COUNTRY_METRIC] = "INSERT INTO figure_total SELECT 'country_metric', "
+	    "country || '|' || metric_id, count(*) FROM figure WHERE withdrawn = 0 "
+	    "GROUP BY country, metric_id",
 	[W_FEED_FAIL] =
 	    "UPDATE feed SET last_attempt = ?2, last_error = ?3, "
 	    "consecutive_failures = consecutive_failures + 1 WHERE id = ?1",
@@ -222,7 +227,7 @@ writer_recount(struct writer *w, char *err)
 {
 	enum status st = ST_OK;
 
-	for (int i = W_TOTALS_CLEAR; i <= W_TOTALS_GROUPS_COUNTRY && st == ST_OK; i++)
+	for (int i = W_TOTALS_CLEAR; i <= W_TOTALS_COUNTRY_METRIC && st == ST_OK; i++)
 		st = run(w, stmt(w, i), "recounting totals", err);
 	return st;
 }

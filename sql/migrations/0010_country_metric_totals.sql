@@ -1,0 +1,11 @@
+-- 0010_country_metric_totals: meta.total of one metric in one country (a CSV
+-- export of a country's detainees, page after page) was counted per request:
+-- 4,000 index entries, a third of a 500-row page's time at 1M figures. The
+-- refresher now keeps it with the other totals in figure_total (kind
+-- 'country_metric', key 'country|metric_id').
+--
+-- No schema change: this version exists so that `figures-refresh --migrate`,
+-- which recounts every total after an upgrade, counts the new kind for a
+-- database whose totals were counted before; a reader would otherwise take
+-- the missing key for a zero.
+SELECT 1;
