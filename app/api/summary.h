@@ -9,7 +9,7 @@
 
 /*
  * Appends to the array items, in order, the item of each group g[0..n) under
- * filters f: metric, category, location, group, claims (each source's latest
+ * filters f (groups store_groups found under f, in its order): metric, category, location, group, claims (each source's latest
  * figure), range, sources, agree, latest_as_of. A group with no claim under f
  * has no item. ST_DB if the database failed, ST_NOMEM.
  */

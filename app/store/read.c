@@ -66,6 +66,19 @@
 
 #define FIGURE_ORDER "ORDER BY f.sort_date DESC, f.id DESC LIMIT :limit"
 
+/*
+ * The filters a summary group's key does not already settle. The keys come
+ * from the groups query under the same filters, and metric, category,
+ * location, subtree, country (a copy of the location's) and group are
+ * functions of a key: leaving them out lets a group's claims be chosen on
+ * figure_by_claim_group's entries without reading each figure's row.
+ */
+#define CLAIM_FILTERS \
+	"(:withdrawn = 1 OR f.withdrawn = 0 OR f.withdrawn_at > :known) " \
+	"AND (:source IS NULL OR f.source_id = :source) " \
+	"AND (:feed IS NULL OR f.feed_id = :feed) " \
+	"AND +f.sort_date >= :since AND +f.sort_date <= :until "
+
 /* The summary's groups, paged by (metric, location, group). */
 #define GROUP_KEYSET \
 	"AND (:after_m IS NULL OR (f.metric_id, f.location_id, f.grp) > (:after_m, :after_l, :after_g)) "
@@ -148,23 +161,21 @@ static const char *const rsql[R__COUNT] = {
 	[R_GROUP_KNOWN] = "SELECT 1 FROM figure WHERE grp = ?1 LIMIT 1",
 	[R_FIGURE] = FIGURE_COLS FIGURE_FROM "WHERE f.id = :id",
 	/*
-	 * Each source's latest claim in one group: with a single max(), SQLite
-	 * takes the bare columns from the row holding the maximum.
-	 */
-	/*
 	 * A page of summary groups in one statement: the groups' keys come as a
-	 * JSON array of [metric_id, location_id, group]; each source's latest
-	 * figure in each group, found on the claim index without joins, then
-	 * joined. (One statement per group spent more time starting and ending
-	 * statements than reading rows.)
+	 * JSON array of [metric_id, location_id, group]; each key, in the array's
+	 * order, seeks its group on the claim index, whose entries alone decide
+	 * each source's latest figure (CLAIM_FILTERS); then those figures are
+	 * read and joined. (One statement per group spent more time starting and
+	 * ending statements than reading rows; a row-value IN over the keys made
+	 * SQLite seek the cross product of their metrics and locations.)
 	 */
 	[R_PAGE_CLAIMS] = FIGURE_COLS ", f.metric_id, f.location_id FROM ("
-	    "SELECT f.id AS fid, row_number() OVER (PARTITION BY f.metric_id, f.location_id, "
-	    "f.grp, f.source_id ORDER BY f.sort_date DESC, f.id DESC) AS latest FROM figure AS f "
-	    "WHERE (f.metric_id, f.location_id, f.grp) IN "
-	    "(SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(:keys)) AND "
-	    GROUP_FILTERS ") AS claim CROSS JOIN figure AS f ON f.id = claim.fid " FIGURE_JOINS
-	    "WHERE claim.latest = 1 ORDER BY f.metric_id, f.location_id, f.grp, f.value, s.code",
+	    "SELECT f.id AS fid, json_each.key AS pos, row_number() OVER (PARTITION BY "
+	    "json_each.key, f.source_id ORDER BY f.sort_date DESC, f.id DESC) AS latest "
+	    "FROM json_each(:keys) CROSS JOIN figure AS f ON f.metric_id = json_each.value ->> 0 "
+	    "AND f.location_id = json_each.value ->> 1 AND f.grp = json_each.value ->> 2 "
+	    "WHERE " CLAIM_FILTERS ") AS claim CROSS JOIN figure AS f ON f.id = claim.fid "
+	    FIGURE_JOINS "WHERE claim.latest = 1 ORDER BY claim.pos, f.value, s.code",
 	[R_METRIC_BY_ID] = "SELECT code FROM metric WHERE id = ?1",
 	/* NULL when the totals were never counted (then the caller counts) */
 	[R_TOTAL] = "SELECT coalesce((SELECT total FROM figure_total WHERE kind = ?1 AND key = ?2), "

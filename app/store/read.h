@@ -123,8 +123,10 @@ enum status store_groups_count(struct store *s, const struct figure_filter *f,
     long long *total, char *err);
 /*
  * Each source's latest figure in each of a page's groups under f: keys is a
- * JSON array of [metric_id, location_id, group]. Rows are figure rows plus
- * the group's ids (CC_*), in group order, then by value and source.
+ * JSON array of [metric_id, location_id, group], groups that store_groups
+ * found under the same f (the filters a key settles are not applied again).
+ * Rows are figure rows plus the group's ids (CC_*), in the keys' order, then
+ * by value and source.
  */
 sqlite3_stmt *store_page_claims(struct store *s, const struct figure_filter *f,
     const char *keys);

@@ -325,9 +325,10 @@ class SummaryIsEachSourcesLatest(unittest.TestCase):
                 with sqlite3.connect(svc.db) as c:
                     rows = c.execute(
                         "SELECT f.id, m.code, l.code, f.grp, s.code, f.value, f.sort_date, "
-                        "f.metric_id, f.location_id, l.country FROM figure f JOIN metric m ON "
-                        "m.id = f.metric_id JOIN location l ON l.id = f.location_id JOIN source s "
-                        "ON s.id = f.source_id WHERE f.withdrawn = 0").fetchall()
+                        "f.metric_id, f.location_id, l.country, fd.code FROM figure f JOIN metric m "
+                        "ON m.id = f.metric_id JOIN location l ON l.id = f.location_id JOIN source s "
+                        "ON s.id = f.source_id JOIN feed fd ON fd.id = f.feed_id "
+                        "WHERE f.withdrawn = 0").fetchall()
             finally:
                 shutil.rmtree(tmp)
             self.assertGreater(len(rows), 700)
@@ -336,6 +337,7 @@ class SummaryIsEachSourcesLatest(unittest.TestCase):
                        ("metric=detained", lambda r: r[1] == "detained"),
                        ("country=IRQ&metric=escaped", lambda r: r[9] == "IRQ" and r[1] == "escaped"),
                        ("source=src-2", lambda r: r[4] == "src-2"),
+                       ("feed=two&country=SYR", lambda r: r[10] == "two" and r[9] == "SYR"),
                        ("until=2019-06-30", lambda r: r[6] <= "2019-06-30"),
                        ("group=children&since=2019-03-01", lambda r: r[3] == "children" and r[6] >= "2019-03-01")]
             for query, keep in filters:
