@@ -13,108 +13,18 @@
 #include <string.h>
 
 #include "refresh/adapter.h"
+#include "sink_helper.h"
 #include "testutil.h"
 
 #ifndef SOURCE_DIR
 #error "SOURCE_DIR must be defined by tests/unit/CMakeLists.txt"
 #endif
 
-#define MAX_CLAIMS   32
-#define MAX_REJECTS  32
-
-/* The fields a test looks at, copied: the adapter's are valid only during the call. */
-struct got_claim {
-	long  row;
-	char *metric, *value, *qualifier, *group, *country, *country_name, *loc_code,
-	     *loc_name, *source_name, *source_code, *source_type, *source_org, *as_of,
-	     *reported_on, *url, *via, *quote;
-};
-
-struct got {
-	size_t           nclaims, nrejects;
-	struct got_claim claim[MAX_CLAIMS];
-	long             reject_row[MAX_REJECTS];
-	enum status      answer;   /* what the sink returns for each claim */
-};
-
-static char *
-dup_or_null(const char *s)
-{
-	char *d;
-
-	if (s == NULL)
-		return NULL;
-	d = strdup(s);
-	assert_non_null(d);
-	return d;
-}
-
-static enum status
-sink_claim(void *ctx, const struct claim *c)
-{
-	struct got *g = ctx;
-	struct got_claim *k;
-
-	assert_true(g->nclaims < MAX_CLAIMS);
-	k = &g->claim[g->nclaims++];
-	k->row = c->row;
-	k->metric = dup_or_null(c->metric);
-	k->value = dup_or_null(c->value);
-	k->qualifier = dup_or_null(c->qualifier);
-	k->group = dup_or_null(c->group);
-	k->country = dup_or_null(c->country);
-	k->country_name = dup_or_null(c->country_name);
-	k->loc_code = dup_or_null(c->loc_code);
-	k->loc_name = dup_or_null(c->loc_name);
-	k->source_name = dup_or_null(c->source_name);
-	k->source_code = dup_or_null(c->source_code);
-	k->source_type = dup_or_null(c->source_type);
-	k->source_org = dup_or_null(c->source_org);
-	k->as_of = dup_or_null(c->as_of);
-	k->reported_on = dup_or_null(c->reported_on);
-	k->url = dup_or_null(c->url);
-	k->via = dup_or_null(c->via);
-	k->quote = dup_or_null(c->quote);
-	return g->answer;
-}
-
-static void
-sink_reject(void *ctx, long row, const char *reason)
-{
-	struct got *g = ctx;
-
-	assert_non_null(reason);
-	assert_true(g->nrejects < MAX_REJECTS);
-	g->reject_row[g->nrejects++] = row;
-}
-
-static void
-got_free(struct got *g)
-{
-	for (size_t i = 0; i < g->nclaims; i++) {
-		struct got_claim *k = &g->claim[i];
-		char *fields[] = { k->metric, k->value, k->qualifier, k->group, k->country,
-		    k->country_name, k->loc_code, k->loc_name, k->source_name, k->source_code,
-		    k->source_type, k->source_org, k->as_of, k->reported_on, k->url, k->via,
-		    k->quote };
-
-		for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
-			free(fields[f]);
-	}
-	memset(g, 0, sizeof *g);
-}
-
-/* Runs data through the hxl adapter into g. */
+/* Runs data through the hxl adapter into g (the copying sink of sink_helper.c). */
 static enum status
 run_n(const char *data, size_t n, struct got *g, char *err)
 {
-	const struct adapter *a = adapter_find("hxl");
-	struct sink sink = { .claim = sink_claim, .reject = sink_reject, .ctx = g };
-	struct adapter_ctx ctx = { .sink = &sink, .url = "file:///test.csv" };
-
-	assert_non_null(a);
-	err[0] = '\0';
-	return adapter_parse_all(a, &ctx, data, n, err);
+	return run_adapter("hxl", "file:///test.csv", data, n, g, err);
 }
 
 static enum status
@@ -128,8 +38,8 @@ static const struct got_claim *
 find_by_source(const struct got *g, const char *source_name)
 {
 	for (size_t i = 0; i < g->nclaims; i++)
-		if (g->claim[i].source_name != NULL &&
-		    strcmp(g->claim[i].source_name, source_name) == 0)
+		if (g->claim[i].c.source_name != NULL &&
+		    strcmp(g->claim[i].c.source_name, source_name) == 0)
 			return &g->claim[i];
 	return NULL;
 }
@@ -176,21 +86,21 @@ hxl_seed_kurdish_escape_claim_fully_mapped(void **state)
 	free(data);
 	k = find_by_source(&g, "Kurdish authorities");
 	assert_non_null(k);
-	assert_string_equal(k->metric, "escaped");
-	assert_string_equal(k->value, "800");
-	assert_string_equal(k->qualifier, "almost");
-	assert_string_equal(k->group, "foreigners affiliated with IS");
-	assert_string_equal(k->country, "SYR");
-	assert_string_equal(k->loc_code, "ain-issa-camp");
-	assert_string_equal(k->loc_name, "Ain Issa camp");
-	assert_string_equal(k->source_code, "kurdish-authorities");
-	assert_string_equal(k->source_type, "government");
-	assert_string_equal(k->source_org, "Kurdish authorities in northern Syria");
-	assert_string_equal(k->as_of, "2019-10-13");
-	assert_string_equal(k->reported_on, "2019-10-13");
-	assert_string_equal(k->via,
+	assert_string_equal(k->c.metric, "escaped");
+	assert_string_equal(k->c.value, "800");
+	assert_string_equal(k->c.qualifier, "almost");
+	assert_string_equal(k->c.group, "foreigners affiliated with IS");
+	assert_string_equal(k->c.country, "SYR");
+	assert_string_equal(k->c.loc_code, "ain-issa-camp");
+	assert_string_equal(k->c.loc_name, "Ain Issa camp");
+	assert_string_equal(k->c.source_code, "kurdish-authorities");
+	assert_string_equal(k->c.source_type, "government");
+	assert_string_equal(k->c.source_org, "Kurdish authorities in northern Syria");
+	assert_string_equal(k->c.as_of, "2019-10-13");
+	assert_string_equal(k->c.reported_on, "2019-10-13");
+	assert_string_equal(k->c.via,
 	    "BBC News report from Ain Issa, northern Syria (13 October 2019)");
-	assert_true(k->url == NULL || k->url[0] == '\0');
+	assert_true(k->c.url == NULL || k->c.url[0] == '\0');
 	got_free(&g);
 }
 
@@ -206,9 +116,9 @@ hxl_hashtag_row_found_after_title_rows(void **state)
 	    "#country+code,#affected+idps\n"
 	    "SYR,5\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
-	assert_string_equal(g.claim[0].metric, "idps");
-	assert_string_equal(g.claim[0].value, "5");
-	assert_string_equal(g.claim[0].country, "SYR");
+	assert_string_equal(g.claim[0].c.metric, "idps");
+	assert_string_equal(g.claim[0].c.value, "5");
+	assert_string_equal(g.claim[0].c.country, "SYR");
 	got_free(&g);
 }
 
@@ -229,7 +139,7 @@ hxl_attribute_order_and_case_do_not_matter(void **state)
 
 		assert_int_equal(run(headers[i], &g, err), ST_OK);
 		assert_int_equal(g.nclaims, 1);
-		assert_string_equal(g.claim[0].metric, "idps");
+		assert_string_equal(g.claim[0].c.metric, "idps");
 		got_free(&g);
 	}
 }
@@ -245,8 +155,8 @@ hxl_attribute_order_applies_to_other_columns(void **state)
 	assert_int_equal(run("#country +code,#meta+type+source,#affected+idps\n"
 	    "SYR,ngo,5\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
-	assert_string_equal(g.claim[0].country, "SYR");
-	assert_string_equal(g.claim[0].source_type, "ngo");
+	assert_string_equal(g.claim[0].c.country, "SYR");
+	assert_string_equal(g.claim[0].c.source_type, "ngo");
 	got_free(&g);
 }
 
@@ -260,8 +170,8 @@ hxl_breakdown_column_ignored(void **state)
 	assert_int_equal(run("#country+code,#affected+idps,#affected+f+idps\n"
 	    "SYR,10,4\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
-	assert_string_equal(g.claim[0].metric, "idps");
-	assert_string_equal(g.claim[0].value, "10");
+	assert_string_equal(g.claim[0].c.metric, "idps");
+	assert_string_equal(g.claim[0].c.value, "10");
 	got_free(&g);
 }
 
@@ -289,7 +199,7 @@ hxl_duplicate_tag_first_wins(void **state)
 	assert_int_equal(run("#country+code,#country+code,#affected+idps\n"
 	    "SYR,TUR,5\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
-	assert_string_equal(g.claim[0].country, "SYR");
+	assert_string_equal(g.claim[0].c.country, "SYR");
 	got_free(&g);
 }
 
@@ -304,7 +214,7 @@ hxl_duplicate_metric_column_first_wins(void **state)
 	    "SYR,5,7\n"
 	    "SYR,,9\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
-	assert_string_equal(g.claim[0].value, "5");
+	assert_string_equal(g.claim[0].c.value, "5");
 	assert_int_equal(g.nrejects, 1);   /* the second column never counts */
 	got_free(&g);
 }
@@ -319,9 +229,9 @@ hxl_untagged_column_ignored(void **state)
 	assert_int_equal(run("#country+code,,#affected+idps,#description+group\n"
 	    "SYR,junk,5,children\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
-	assert_string_equal(g.claim[0].country, "SYR");
-	assert_string_equal(g.claim[0].value, "5");
-	assert_string_equal(g.claim[0].group, "children");
+	assert_string_equal(g.claim[0].c.country, "SYR");
+	assert_string_equal(g.claim[0].c.value, "5");
+	assert_string_equal(g.claim[0].c.group, "children");
 	got_free(&g);
 }
 
@@ -335,7 +245,7 @@ hxl_unknown_hashtag_column_ignored(void **state)
 	assert_int_equal(run("#country+code,#sector,#affected+idps\n"
 	    "SYR,health,5\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
-	assert_string_equal(g.claim[0].value, "5");
+	assert_string_equal(g.claim[0].c.value, "5");
 	got_free(&g);
 }
 
@@ -350,11 +260,11 @@ hxl_wide_row_gives_one_claim_per_metric(void **state)
 	    "SYR,5,7,\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 2);
 	assert_int_equal(g.nrejects, 0);
-	assert_string_equal(g.claim[0].metric, "idps");
-	assert_string_equal(g.claim[0].value, "5");
-	assert_string_equal(g.claim[1].metric, "refugees");
-	assert_string_equal(g.claim[1].value, "7");
-	assert_string_equal(g.claim[1].country, "SYR");
+	assert_string_equal(g.claim[0].c.metric, "idps");
+	assert_string_equal(g.claim[0].c.value, "5");
+	assert_string_equal(g.claim[1].c.metric, "refugees");
+	assert_string_equal(g.claim[1].c.value, "7");
+	assert_string_equal(g.claim[1].c.country, "SYR");
 	got_free(&g);
 }
 
@@ -370,7 +280,7 @@ hxl_row_without_metric_value_rejected(void **state)
 	    "SYR,3\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
 	assert_int_equal(g.nrejects, 1);
-	assert_int_equal(g.reject_row[0], 2);
+	assert_int_equal(g.reject[0].row, 2);
 	got_free(&g);
 }
 
@@ -400,8 +310,8 @@ hxl_cells_are_trimmed(void **state)
 	assert_int_equal(run("#country+code,#affected+idps\n"
 	    " SYR\t, 42 \n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
-	assert_string_equal(g.claim[0].country, "SYR");
-	assert_string_equal(g.claim[0].value, "42");
+	assert_string_equal(g.claim[0].c.country, "SYR");
+	assert_string_equal(g.claim[0].c.value, "42");
 	got_free(&g);
 }
 
@@ -484,7 +394,7 @@ hxl_quoted_thousands_separator_kept_as_text(void **state)
 	assert_int_equal(run("#country+code,#affected+displaced\n"
 	    "SYR,\"130,000\"\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
-	assert_string_equal(g.claim[0].value, "130,000");
+	assert_string_equal(g.claim[0].c.value, "130,000");
 	got_free(&g);
 }
 
@@ -498,7 +408,7 @@ hxl_bom_at_start_accepted(void **state)
 	assert_int_equal(run("\xEF\xBB\xBF" "#country+code,#affected+idps\n"
 	    "SYR,5\n", &g, err), ST_OK);
 	assert_int_equal(g.nclaims, 1);
-	assert_string_equal(g.claim[0].country, "SYR");
+	assert_string_equal(g.claim[0].c.country, "SYR");
 	got_free(&g);
 }
 
