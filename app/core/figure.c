@@ -4,6 +4,23 @@
 #include <string.h>
 #include <strings.h>
 
+#define FIELD(f) { #f, offsetof(struct claim, f) }
+const struct claim_field claim_fields[] = {
+	FIELD(key), FIELD(metric), FIELD(value), FIELD(qualifier), FIELD(group),
+	FIELD(country), FIELD(country_name), FIELD(adm1_code), FIELD(adm1_name),
+	FIELD(adm2_code), FIELD(adm2_name), FIELD(loc_code), FIELD(loc_name), FIELD(loc_type),
+	FIELD(as_of), FIELD(period_start), FIELD(period_end), FIELD(reported_on),
+	FIELD(source_code), FIELD(source_name), FIELD(source_org), FIELD(source_type),
+	FIELD(source_url), FIELD(licence), FIELD(via), FIELD(url), FIELD(quote),
+};
+#undef FIELD
+
+const char *
+claim_text(const struct claim *c, size_t i)
+{
+	return *(const char *const *)((const char *)c + claim_fields[i].off);
+}
+
 const char *
 qualifier_parse(const char *s)
 {

@@ -12,6 +12,8 @@
 
 #include "err.h"
 
+#include <stddef.h>
+
 struct claim {
 	long        row;          /* 1-based row (or item) number within the payload */
 	const char *key;          /* the adapter's identity for the row; NULL: derived */
@@ -55,6 +57,22 @@ struct sink {
 	void (*reject)(void *ctx, long row, const char *reason);
 	void *ctx;
 };
+
+/* A text field of struct claim: its name (for messages) and offset. */
+struct claim_field {
+	const char *name;
+	size_t      off;
+};
+
+/*
+ * Every text field of struct claim, in declaration order (not row): what the
+ * spool writes and reads back, and what tests and fuzzers read in full.
+ */
+#define CLAIM_NFIELDS 27
+extern const struct claim_field claim_fields[CLAIM_NFIELDS];
+
+/* The text field i of c (NULL stays NULL). */
+const char *claim_text(const struct claim *c, size_t i);
 
 /*
  * Canonical qualifier for what a source wrote: "exact", "about", "almost",

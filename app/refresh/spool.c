@@ -12,23 +12,8 @@
 #define SPOOL_RECORD_MAX (1024 * 1024)   /* a claim's fields are bounded far below */
 #define NO_VALUE UINT32_MAX
 
-/* The text fields of struct claim, in the order they are written. */
-static const size_t fields[] = {
-	offsetof(struct claim, key), offsetof(struct claim, metric),
-	offsetof(struct claim, value), offsetof(struct claim, qualifier),
-	offsetof(struct claim, group), offsetof(struct claim, country),
-	offsetof(struct claim, country_name), offsetof(struct claim, adm1_code),
-	offsetof(struct claim, adm1_name), offsetof(struct claim, adm2_code),
-	offsetof(struct claim, adm2_name), offsetof(struct claim, loc_code),
-	offsetof(struct claim, loc_name), offsetof(struct claim, loc_type),
-	offsetof(struct claim, as_of), offsetof(struct claim, period_start),
-	offsetof(struct claim, period_end), offsetof(struct claim, reported_on),
-	offsetof(struct claim, source_code), offsetof(struct claim, source_name),
-	offsetof(struct claim, source_org), offsetof(struct claim, source_type),
-	offsetof(struct claim, source_url), offsetof(struct claim, licence),
-	offsetof(struct claim, via), offsetof(struct claim, url), offsetof(struct claim, quote),
-};
-#define NFIELDS (sizeof fields / sizeof fields[0])
+/* A record holds the claim's text fields in claim_fields' order (core/figure.h). */
+#define NFIELDS CLAIM_NFIELDS
 
 struct spool {
 	FILE       *f;
@@ -95,7 +80,7 @@ spool_claim(void *ctx, const struct claim *c)
 	fputc('C', s->f);
 	fwrite(&row, sizeof row, 1, s->f);
 	for (size_t i = 0; i < NFIELDS; i++)
-		put_text(s, *(const char *const *)((const char *)c + fields[i]));
+		put_text(s, claim_text(c, i));
 	return spool_check(s);
 }
 
@@ -202,7 +187,7 @@ spool_replay(struct spool *s, const struct sink *out, char *err)
 		memset(&c, 0, sizeof c);
 		c.row = (long)row;
 		for (size_t i = 0; i < NFIELDS; i++)
-			*(const char **)((char *)&c + fields[i]) = offs[i] < 0 ? NULL : b.data + offs[i];
+			*(const char **)((char *)&c + claim_fields[i].off) = offs[i] < 0 ? NULL : b.data + offs[i];
 		st = out->claim(out->ctx, &c);
 	}
 	buf_free(&b);

@@ -18,24 +18,6 @@
 #error "SOURCE_DIR must be defined by tests/unit/CMakeLists.txt"
 #endif
 
-#define FIELD(f) { #f, offsetof(struct claim, f) }
-
-const struct claim_field claim_fields[] = {
-	FIELD(key), FIELD(metric), FIELD(value), FIELD(qualifier), FIELD(group),
-	FIELD(country), FIELD(country_name), FIELD(adm1_code), FIELD(adm1_name),
-	FIELD(adm2_code), FIELD(adm2_name), FIELD(loc_code), FIELD(loc_name), FIELD(loc_type),
-	FIELD(as_of), FIELD(period_start), FIELD(period_end), FIELD(reported_on),
-	FIELD(source_code), FIELD(source_name), FIELD(source_org), FIELD(source_type),
-	FIELD(source_url), FIELD(licence), FIELD(via), FIELD(url), FIELD(quote),
-};
-const size_t claim_nfields = sizeof claim_fields / sizeof claim_fields[0];
-
-const char *
-claim_text(const struct claim *c, size_t i)
-{
-	return *(const char *const *)((const char *)c + claim_fields[i].off);
-}
-
 static char *
 dup_or_null(const char *s)
 {
@@ -65,7 +47,7 @@ got_on_claim(void *ctx, const struct claim *c)
 	k = &g->claim[g->nclaims++];
 	memset(k, 0, sizeof *k);
 	k->c.row = c->row;
-	for (size_t i = 0; i < claim_nfields; i++)
+	for (size_t i = 0; i < CLAIM_NFIELDS; i++)
 		*(const char **)((char *)&k->c + claim_fields[i].off) = dup_or_null(claim_text(c, i));
 	k->seq = g->calls++;
 	if (g->fail_at != 0 && g->nclaims == g->fail_at)
@@ -104,7 +86,7 @@ void
 got_free(struct got *g)
 {
 	for (size_t k = 0; k < g->nclaims; k++)
-		for (size_t i = 0; i < claim_nfields; i++)
+		for (size_t i = 0; i < CLAIM_NFIELDS; i++)
 			free((void *)claim_text(&g->claim[k].c, i));
 	for (size_t k = 0; k < g->nrejects; k++)
 		free(g->reject[k].reason);

@@ -13,19 +13,6 @@
 #include "core/figure.h"
 #include "refresh/adapter.h"
 
-/* One text field of struct claim: its name (for messages) and offset. */
-struct claim_field {
-	const char *name;
-	size_t      off;
-};
-
-/* Every text field of struct claim, in declaration order. */
-extern const struct claim_field claim_fields[];
-extern const size_t claim_nfields;
-
-/* The text field i of c (NULL stays NULL). */
-const char *claim_text(const struct claim *c, size_t i);
-
 struct got_claim {
 	struct claim c;     /* every text field a copy (or NULL), owned */
 	size_t       seq;   /* position among all the calls the sink received */

@@ -1054,7 +1054,7 @@ json_page_in_one_byte_chunks_same_as_whole(void **state)
 	assert_int_equal(chunked.nclaims, whole.nclaims);
 	for (size_t k = 0; k < whole.nclaims; k++) {
 		assert_int_equal(chunked.claim[k].c.row, whole.claim[k].c.row);
-		for (size_t i = 0; i < claim_nfields; i++)
+		for (size_t i = 0; i < CLAIM_NFIELDS; i++)
 			assert_text(claim_text(&chunked.claim[k].c, i),
 			    claim_text(&whole.claim[k].c, i));
 	}

@@ -34,7 +34,7 @@ static void
 assert_same_claim(const struct claim *a, const struct claim *b)
 {
 	assert_int_equal(a->row, b->row);
-	for (size_t i = 0; i < claim_nfields; i++) {
+	for (size_t i = 0; i < CLAIM_NFIELDS; i++) {
 		const char *x = claim_text(a, i), *y = claim_text(b, i);
 
 		if ((x == NULL) != (y == NULL))
@@ -51,7 +51,7 @@ full_claim(struct claim *c, char text[][64], long row, const char *tag)
 {
 	memset(c, 0, sizeof *c);
 	c->row = row;
-	for (size_t i = 0; i < claim_nfields; i++) {
+	for (size_t i = 0; i < CLAIM_NFIELDS; i++) {
 		snprintf(text[i], 64, "%s:%s", claim_fields[i].name, tag);
 		*(const char **)((char *)c + claim_fields[i].off) = text[i];
 	}
@@ -71,9 +71,9 @@ spool_covers_every_claim_field(void **state)
 {
 	(void)state;
 	/* a field added to struct claim must be added to the spool (and sink_helper.c) */
-	assert_int_equal(claim_nfields, 27);
+	assert_int_equal(CLAIM_NFIELDS, 27);
 	assert_int_equal(sizeof(struct claim),
-	    offsetof(struct claim, key) + claim_nfields * sizeof(const char *));
+	    offsetof(struct claim, key) + CLAIM_NFIELDS * sizeof(const char *));
 }
 
 static void
@@ -107,7 +107,7 @@ spool_null_and_empty_stay_distinct(void **state)
 
 	(void)state;
 	/* every other field NULL, the rest "" (and a NULL-only claim after it) */
-	for (size_t i = 0; i < claim_nfields; i += 2)
+	for (size_t i = 0; i < CLAIM_NFIELDS; i += 2)
 		*(const char **)((char *)&c + claim_fields[i].off) = "";
 	assert_int_equal(in.claim(in.ctx, &c), ST_OK);
 	{
