@@ -45,6 +45,9 @@ struct request {
 /* What a data route answers in: format= if given, else what Accept prefers. */
 enum out_format { OUT_JSON, OUT_CSV, OUT_HXL, OUT_HTML };
 
+/* A next-page link: "<", a route (short, fixed), "?", the query, "&cursor=", one, ">; rel=..." */
+#define LINK_MAX (QUERY_MAX + CURSOR_MAX + 64)
+
 struct response {
 	int         status;
 	const char *content_type;
@@ -57,7 +60,8 @@ struct response {
 	char        cache_buf[96];    /* when cache_control is computed */
 	const char *vary;             /* the request headers the answer depends on */
 	const char *disposition;      /* Content-Disposition */
-	char        link[1024];       /* Link: <next page>; rel="next" (CSV has no meta) */
+	/* Link: <next page>; rel="next" (CSV has no meta): a route, the query, a cursor */
+	char        link[LINK_MAX];
 	long long   total;            /* X-Total-Count, or -1 */
 	int         preflight;        /* a CORS preflight answer */
 	int         embed;            /* an HTML card for iframes: its own CSP */

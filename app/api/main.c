@@ -191,7 +191,7 @@ serve(struct app *app, FCGX_Request *req)
 {
 	struct request rq;
 	struct response resp;
-	char head[2048];
+	char head[LINK_MAX + 2048];   /* the longest Link, and every other header */
 	size_t n;
 
 	rq.method = param(req, "REQUEST_METHOD");
@@ -208,7 +208,15 @@ serve(struct app *app, FCGX_Request *req)
 	if (rq.path == NULL)
 		rq.path = "/";
 	dispatch(app, &rq, &resp);
-	n = respond_headers(&resp, head, sizeof head);
+	if ((n = respond_headers(&resp, head, sizeof head)) == 0) {
+		/* cannot happen (see head); if it does, an error nginx can pass on, not a 502 */
+		log_error("%s: response headers longer than %lu bytes", rq.path,
+		    (unsigned long)sizeof head);
+		resp.link[0] = '\0';
+		respond_error(&resp, 503, "overloaded", NULL, "the answer's headers could not "
+		    "be written; retry, or ask with a shorter query");
+		n = respond_headers(&resp, head, sizeof head);
+	}
 	FCGX_PutStr(head, (int)n, req->out);
 	if (strcmp(rq.method, "HEAD") != 0 && resp.len > 0 && resp.status != 304)
 		FCGX_PutStr(resp.body, (int)resp.len, req->out);

@@ -181,6 +181,22 @@ validate(const struct pspec *sp, char *s, struct pval *v, struct perror *e)
 	return fail(e, 400, sp->name, "%s cannot be checked", sp->name);
 }
 
+/* The bytes of qs's first cursor=… parameter and its separator (0 if none). */
+static size_t
+cursor_bytes(const char *qs)
+{
+	for (const char *p = qs; *p != '\0';) {
+		size_t n = strcspn(p, "&");
+
+		if (strncmp(p, "cursor=", 7) == 0 && n >= 7)
+			return n + (p > qs || p[n] == '&');
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+	return 0;
+}
+
 int
 params_parse(const char *qs, const struct pspec *spec, size_t nspec, struct query *q,
     struct pval *out, const char *route, struct perror *e)
@@ -193,9 +209,11 @@ params_parse(const char *qs, const struct pspec *spec, size_t nspec, struct quer
 	memset(out, 0, nspec * sizeof *out);
 	if (qs == NULL || *qs == '\0')
 		return 0;
-	if ((qlen = strlen(qs)) > QUERY_MAX)
-		return fail(e, 414, "", "the query string is %zu bytes long; at most %d are "
-		    "accepted", qlen, QUERY_MAX);
+	if ((qlen = strlen(qs)) <= QUERY_READ_MAX)
+		qlen -= cursor_bytes(qs);
+	if (qlen > QUERY_MAX)
+		return fail(e, 414, "", "the query string is %zu bytes long, not counting a "
+		    "cursor; at most %d are accepted", qlen, QUERY_MAX);
 	/* Bound the work before doing any: count the parameters first. */
 	for (p = qs; *p != '\0'; p++)
 		if ((p == qs || p[-1] == '&') && *p != '&' && ++count > PARAMS_MAX)

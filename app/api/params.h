@@ -15,7 +15,15 @@
 
 #include <stddef.h>
 
-#define QUERY_MAX   2048   /* bytes of query string we read; longer is 414 */
+#include "cursor.h"
+
+/*
+ * Bytes of query string we read, not counting its cursor parameter (longer is
+ * 414): a next-page link, the query and a cursor, must be accepted whenever
+ * the query it continues was. QUERY_READ_MAX bounds the whole string.
+ */
+#define QUERY_MAX      2048
+#define QUERY_READ_MAX (QUERY_MAX + sizeof "&cursor=" + CURSOR_MAX)
 #define PARAMS_MAX  32
 
 enum ptype {
@@ -51,7 +59,7 @@ struct perror {
 
 struct query {
 	/* decoded keys and values: each needs at most its bytes and two NULs */
-	char store[2 * QUERY_MAX + 2];
+	char store[2 * QUERY_READ_MAX + 2];
 };
 
 /*

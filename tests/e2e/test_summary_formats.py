@@ -127,6 +127,14 @@ class Summary(unittest.TestCase):
         self.assertEqual(len(self.rows(nxt.body)), 2)     # the header and the fourth detained figure
         self.assertIsNone(nxt.header("link"))
 
+    def test_csv_link_is_whole_for_the_longest_query_accepted(self):
+        """A query may be 2,048 bytes; the Link header carries all of it and the cursor."""
+        query = "format=csv&metric=detained&limit=" + "0" * (2048 - 40) + "3"
+        self.assertLessEqual(len(query), 2048)
+        link = self.get("/v1/figures?" + query).header("link")
+        self.assertRegex(link, r'^</v1/figures\?%s&cursor=[A-Za-z0-9_-]+>; rel="next"$' % query)
+        self.assertEqual(len(self.rows(self.get(link[1:link.index(">")]).body)), 2)
+
     def test_hxl_has_a_hashtag_row_and_loads_back_into_a_feed(self):
         r = self.get("/v1/figures?format=hxl&limit=1000")
         rows = self.rows(r.body)

@@ -164,6 +164,43 @@ params_query_of_query_max_bytes_read(void **state)
 	assert_int_equal(strlen(v[0].s), QUERY_MAX - 2);
 }
 
+/* A next-page link adds a cursor to a query of QUERY_MAX bytes: it is read too. */
+static void
+params_query_max_does_not_count_the_cursor(void **state)
+{
+	static const struct pspec paged[] = {
+		{ "t", P_TEXT, 0, 4096, NULL },
+		{ "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
+	};
+	struct pval v[2];
+	size_t n = QUERY_MAX + 8 + CURSOR_MAX;   /* "t=aaa…" "&cursor=" "ccc…" */
+	char *qs = malloc(QUERY_READ_MAX + 2);
+
+	(void)state;
+	assert_non_null(qs);
+	memcpy(qs, "t=", 2);
+	memset(qs + 2, 'a', QUERY_MAX - 2);
+	memcpy(qs + QUERY_MAX, "&cursor=", 8);
+	memset(qs + QUERY_MAX + 8, 'c', CURSOR_MAX);
+	qs[n] = '\0';
+	assert_int_equal(params_parse(qs, paged, 2, &q, v, "/v1/test", &e), 0);
+	assert_int_equal(strlen(v[0].s), QUERY_MAX - 2);
+	assert_int_equal(strlen(v[1].s), CURSOR_MAX);
+
+	/* the same bytes in a parameter that is not the cursor are too many */
+	memcpy(qs + QUERY_MAX, "&t2=xxx", 7);
+	assert_int_equal(params_parse(qs, paged, 2, &q, v, "/v1/test", &e), -1);
+	assert_int_equal(e.status, 414);
+
+	/* and past QUERY_READ_MAX nothing is read, whatever the parameters */
+	memcpy(qs, "cursor=", 7);
+	memset(qs + 7, 'c', QUERY_READ_MAX + 1 - 7);
+	qs[QUERY_READ_MAX + 1] = '\0';
+	assert_int_equal(params_parse(qs, paged, 2, &q, v, "/v1/test", &e), -1);
+	assert_int_equal(e.status, 414);
+	free(qs);
+}
+
 /* A table of 40 P_INT parameters p0 … p39, and a query naming the first n. */
 #define MANY 40
 static char many_names[MANY][8];
@@ -355,6 +392,7 @@ main(void)
 		cmocka_unit_test(params_reject_unknown_names_accepted_parameters),
 		cmocka_unit_test(params_reject_query_longer_than_query_max),
 		cmocka_unit_test(params_query_of_query_max_bytes_read),
+		cmocka_unit_test(params_query_max_does_not_count_the_cursor),
 		cmocka_unit_test(params_reject_more_than_32_parameters),
 		cmocka_unit_test(params_reject_33_parameters_before_reading_any),
 		cmocka_unit_test(params_accept_32_parameters),
