@@ -44,16 +44,42 @@ json_add_period(cJSON *obj, sqlite3_stmt *row, int start, int end)
 	json_add_col(period, "end", row, end);
 }
 
+/*
+ * A location's or a source's fields, from the row's columns at first..: a
+ * figure row carries them in the same order as a location or source row.
+ */
+_Static_assert(FC_LOC_TYPE - FC_LOC_CODE == LC_TYPE - LC_CODE &&
+    FC_LOC_LEVEL - FC_LOC_CODE == LC_LEVEL - LC_CODE, "location columns in one order");
+_Static_assert(FC_SRC_LICENCE - FC_SRC_CODE == SC_LICENCE - SC_CODE,
+    "source columns in one order");
+
+static void
+add_location_fields(cJSON *loc, sqlite3_stmt *row, int first)
+{
+	json_add_col(loc, "code", row, first + LC_CODE);
+	json_add_col(loc, "name", row, first + LC_NAME);
+	json_add_col(loc, "country", row, first + LC_COUNTRY);
+	json_add_int_col(loc, "admin_level", row, first + LC_LEVEL);
+	json_add_col(loc, "type", row, first + LC_TYPE);
+}
+
+static void
+add_source_fields(cJSON *src, sqlite3_stmt *row, int first)
+{
+	json_add_col(src, "id", row, first + SC_CODE);
+	json_add_col(src, "name", row, first + SC_NAME);
+	json_add_col(src, "organisation", row, first + SC_ORG);
+	json_add_col(src, "type", row, first + SC_TYPE);
+	json_add_col(src, "url", row, first + SC_URL);
+	json_add_col(src, "licence", row, first + SC_LICENCE);
+}
+
 cJSON *
 json_location_of_figure(sqlite3_stmt *row)
 {
 	cJSON *loc = cJSON_CreateObject();
 
-	json_add_col(loc, "code", row, FC_LOC_CODE);
-	json_add_col(loc, "name", row, FC_LOC_NAME);
-	json_add_col(loc, "country", row, FC_LOC_COUNTRY);
-	json_add_int_col(loc, "admin_level", row, FC_LOC_LEVEL);
-	json_add_col(loc, "type", row, FC_LOC_TYPE);
+	add_location_fields(loc, row, FC_LOC_CODE);
 	return loc;
 }
 
@@ -75,12 +101,7 @@ json_figure(sqlite3_stmt *row)
 	json_add_col(f, "as_of", row, FC_AS_OF);
 	json_add_period(f, row, FC_PERIOD_START, FC_PERIOD_END);
 	src = cJSON_AddObjectToObject(f, "source");
-	json_add_col(src, "id", row, FC_SRC_CODE);
-	json_add_col(src, "name", row, FC_SRC_NAME);
-	json_add_col(src, "organisation", row, FC_SRC_ORG);
-	json_add_col(src, "type", row, FC_SRC_TYPE);
-	json_add_col(src, "url", row, FC_SRC_URL);
-	json_add_col(src, "licence", row, FC_SRC_LICENCE);
+	add_source_fields(src, row, FC_SRC_CODE);
 	json_add_col(f, "via", row, FC_VIA);
 	json_add_col(f, "url", row, FC_URL);
 	json_add_col(f, "quote", row, FC_QUOTE);
@@ -118,11 +139,7 @@ json_location(sqlite3_stmt *row)
 
 	if (l == NULL)
 		return NULL;
-	json_add_col(l, "code", row, LC_CODE);
-	json_add_col(l, "name", row, LC_NAME);
-	json_add_col(l, "country", row, LC_COUNTRY);
-	json_add_int_col(l, "admin_level", row, LC_LEVEL);
-	json_add_col(l, "type", row, LC_TYPE);
+	add_location_fields(l, row, 0);
 	json_add_col(l, "parent", row, LC_PARENT);
 	return l;
 }
@@ -134,12 +151,7 @@ json_source(sqlite3_stmt *row)
 
 	if (s == NULL)
 		return NULL;
-	json_add_col(s, "id", row, SC_CODE);
-	json_add_col(s, "name", row, SC_NAME);
-	json_add_col(s, "organisation", row, SC_ORG);
-	json_add_col(s, "type", row, SC_TYPE);
-	json_add_col(s, "url", row, SC_URL);
-	json_add_col(s, "licence", row, SC_LICENCE);
+	add_source_fields(s, row, 0);
 	return s;
 }
 
