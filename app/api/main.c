@@ -209,17 +209,14 @@ serve(struct app *app, FCGX_Request *req)
 		rq.path = "/";
 	dispatch(app, &rq, &resp);
 	if ((n = respond_headers(&resp, head, sizeof head)) == 0) {
-		/* cannot happen (see head); if it does, an error nginx can pass on, not a 502 */
+		/* cannot happen (see head): nothing is sent, nginx answers its JSON 503 */
 		log_error("%s: response headers longer than %lu bytes", rq.path,
 		    (unsigned long)sizeof head);
-		resp.link[0] = '\0';
-		respond_error(&resp, 503, "overloaded", NULL, "the answer's headers could not "
-		    "be written; retry, or ask with a shorter query");
-		n = respond_headers(&resp, head, sizeof head);
+	} else {
+		FCGX_PutStr(head, (int)n, req->out);
+		if (strcmp(rq.method, "HEAD") != 0 && resp.len > 0 && resp.status != 304)
+			FCGX_PutStr(resp.body, (int)resp.len, req->out);
 	}
-	FCGX_PutStr(head, (int)n, req->out);
-	if (strcmp(rq.method, "HEAD") != 0 && resp.len > 0 && resp.status != 304)
-		FCGX_PutStr(resp.body, (int)resp.len, req->out);
 	response_free(&resp);
 	arena_reset();   /* the request's JSON tree and text are gone */
 }

@@ -13,7 +13,6 @@
 #define NO_VALUE UINT32_MAX
 
 /* A record holds the claim's text fields in claim_fields' order (core/figure.h). */
-#define NFIELDS CLAIM_NFIELDS
 
 struct spool {
 	FILE       *f;
@@ -79,7 +78,7 @@ spool_claim(void *ctx, const struct claim *c)
 
 	fputc('C', s->f);
 	fwrite(&row, sizeof row, 1, s->f);
-	for (size_t i = 0; i < NFIELDS; i++)
+	for (size_t i = 0; i < CLAIM_NFIELDS; i++)
 		put_text(s, claim_text(c, i));
 	return spool_check(s);
 }
@@ -154,7 +153,7 @@ spool_replay(struct spool *s, const struct sink *out, char *err)
 {
 	struct buf b;
 	struct claim c;
-	long offs[NFIELDS];
+	long offs[CLAIM_NFIELDS];
 	int64_t row;
 	enum status st = ST_OK;
 	int type;
@@ -180,13 +179,13 @@ spool_replay(struct spool *s, const struct sink *out, char *err)
 		}
 		if (type != 'C')
 			goto corrupt;
-		for (size_t i = 0; i < NFIELDS; i++)
+		for (size_t i = 0; i < CLAIM_NFIELDS; i++)
 			if (!get_text(s->f, &b, &offs[i]))
 				goto corrupt;
 		/* pointers only once every field is in: b may have moved while growing */
 		memset(&c, 0, sizeof c);
 		c.row = (long)row;
-		for (size_t i = 0; i < NFIELDS; i++)
+		for (size_t i = 0; i < CLAIM_NFIELDS; i++)
 			*(const char **)((char *)&c + claim_fields[i].off) = offs[i] < 0 ? NULL : b.data + offs[i];
 		st = out->claim(out->ctx, &c);
 	}
