@@ -127,6 +127,25 @@ class Api(unittest.TestCase):
         self.assertEqual(d["data"][0]["id"], "ain-issa-report")
         self.assertFalse(d["data"][0]["stale"])
 
+    def test_a_figures_source_and_location_are_those_of_the_reference_lists(self):
+        """The same objects, field for field, whether nested in a figure or listed."""
+        sources = {s["id"]: s for s in self.get_json("/v1/sources")["data"]}
+        locations = {l["code"]: l for l in self.get_json("/v1/locations?limit=1000")["data"]}
+        figures = self.get_json("/v1/figures?limit=1000")["data"]
+        self.assertGreater(len(figures), 5)
+        for f in figures:
+            self.assertEqual(f["source"], sources[f["source"]["id"]])
+            listed = dict(locations[f["location"]["code"]])
+            del listed["parent"]
+            self.assertEqual(f["location"], listed)
+        kurds = sources["kurdish-authorities"]
+        self.assertEqual((kurds["name"], kurds["organisation"], kurds["type"]),
+                         ("Kurdish authorities", "Kurdish authorities in northern Syria",
+                          "government"))
+        camp = locations["ain-issa-camp"]
+        self.assertEqual((camp["name"], camp["country"], camp["type"]),
+                         ("Ain Issa camp", "SYR", "camp"))
+
     def test_one_figure_with_revisions(self):
         d = self.get_json("/v1/figures/2")
         self.assertEqual(d["data"]["value"], 800)
