@@ -119,8 +119,8 @@ summary_items(struct store *s, const struct figure_filter *f, const struct group
 		cJSON *key = cJSON_CreateArray();
 
 		cJSON_AddItemToArray(keys, key);
-		cJSON_AddItemToArray(key, cJSON_CreateNumber((double)g[k].metric_id));
-		cJSON_AddItemToArray(key, cJSON_CreateNumber((double)g[k].location_id));
+		cJSON_AddItemToArray(key, json_int(g[k].metric_id));
+		cJSON_AddItemToArray(key, json_int(g[k].location_id));
 		cJSON_AddItemToArray(key, cJSON_CreateString(g[k].group));
 	}
 	if (keys == NULL || (json = cJSON_PrintUnformatted(keys)) == NULL ||

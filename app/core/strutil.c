@@ -245,6 +245,26 @@ code_valid(const char *s)
 	return 1;
 }
 
+size_t
+int_text(long long v, char out[INT_TEXT_MAX])
+{
+	/* the magnitude as unsigned, so LLONG_MIN has one too */
+	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	char digits[INT_TEXT_MAX];
+	size_t n = 0, len = 0;
+
+	do {
+		digits[n++] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m != 0);
+	if (v < 0)
+		out[len++] = '-';
+	while (n > 0)
+		out[len++] = digits[--n];
+	out[len] = '\0';
+	return len;
+}
+
 void
 time_now_iso(char out[21])
 {

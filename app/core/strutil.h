@@ -51,6 +51,14 @@ int code_valid(const char *s);
 /* Writes the current UTC time as YYYY-MM-DDThh:mm:ssZ. */
 void time_now_iso(char out[21]);
 
+/*
+ * Writes v in decimal (no leading zeros, '-' when negative) and returns its
+ * length. Rendering writes every id and value; snprintf's "%lld" was a few
+ * percent of a summary.
+ */
+#define INT_TEXT_MAX 21   /* "-9223372036854775808" and its NUL */
+size_t int_text(long long v, char out[INT_TEXT_MAX]);
+
 /* Copies at most outsz-1 bytes of s[0..n) into out, NUL-terminated. */
 void strlcpy_n(char *out, size_t outsz, const char *s, size_t n);
 

@@ -1,15 +1,23 @@
 #include "json.h"
+#include "../core/strutil.h"
 #include "../store/read.h"
-
-#include <stdio.h>
 
 cJSON *
 json_add_int(cJSON *obj, const char *name, long long v)
 {
-	char num[24];
+	char num[INT_TEXT_MAX];
 
-	snprintf(num, sizeof num, "%lld", v);
+	int_text(v, num);
 	return cJSON_AddRawToObject(obj, name, num);
+}
+
+cJSON *
+json_int(long long v)
+{
+	char num[INT_TEXT_MAX];
+
+	int_text(v, num);
+	return cJSON_CreateRaw(num);
 }
 
 cJSON *

@@ -22,6 +22,8 @@ cJSON *json_metric(sqlite3_stmt *row);
 
 /* Adds name: the integer v (exactly, not through a double). */
 cJSON *json_add_int(cJSON *obj, const char *name, long long v);
+/* The integer v as a new item (exactly, not through a double). */
+cJSON *json_int(long long v);
 /* Adds name: the column's text, or null. */
 cJSON *json_add_col(cJSON *obj, const char *name, sqlite3_stmt *row, int col);
 

@@ -9,6 +9,7 @@ enum status
 table_cell(struct buf *b, const char *s)
 {
 	enum status st = ST_OK;
+	const char *q;
 	int formula, quoted;
 
 	if (s == NULL)
@@ -20,8 +21,18 @@ table_cell(struct buf *b, const char *s)
 		st = buf_putc(b, '"');
 	if (st == ST_OK && formula)
 		st = buf_putc(b, '\'');
-	for (const char *p = s; *p != '\0' && st == ST_OK; p++)
-		st = *p == '"' && quoted ? buf_puts(b, "\"\"") : buf_putc(b, *p);
+	/*
+	 * Whole runs up to each quote, the quote doubled (appending byte by byte
+	 * took a tenth of a CSV page's time).
+	 */
+	while (st == ST_OK && quoted && (q = strchr(s, '"')) != NULL) {
+		st = buf_append(b, s, (size_t)(q - s + 1));
+		if (st == ST_OK)
+			st = buf_putc(b, '"');
+		s = q + 1;
+	}
+	if (st == ST_OK)
+		st = buf_puts(b, s);
 	if (st == ST_OK && quoted)
 		st = buf_putc(b, '"');
 	return st;

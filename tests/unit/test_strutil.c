@@ -404,6 +404,28 @@ code_valid_table(void **state)
 	assert_int_equal(code_valid(NULL), 0);
 }
 
+/* ---- int_text ---- */
+
+static void
+int_text_writes_every_magnitude_like_printf(void **state)
+{
+	static const long long cases[] = {
+		0, 7, -7, 9, 10, 99, 100, 130000, -130000, 1000000007LL,
+		9007199254740993LL, /* above 2^53: a double would round it */
+		9223372036854775807LL, -9223372036854775807LL - 1,
+	};
+	char out[INT_TEXT_MAX], want[32];
+
+	(void)state;
+	for (size_t i = 0; i < N(cases); i++) {
+		size_t len = int_text(cases[i], out);
+
+		snprintf(want, sizeof want, "%lld", cases[i]);
+		assert_string_equal(out, want);
+		assert_int_equal(len, strlen(want));
+	}
+}
+
 /* ---- strlcpy_n, time_now_iso ---- */
 
 static void
@@ -448,6 +470,7 @@ main(void)
 		cmocka_unit_test(slugify_exact_fit),
 		cmocka_unit_test(slug_shorten_cuts_at_a_word),
 		cmocka_unit_test(code_valid_table),
+		cmocka_unit_test(int_text_writes_every_magnitude_like_printf),
 		cmocka_unit_test(strlcpy_n_truncates_and_terminates),
 		cmocka_unit_test(time_now_iso_has_the_iso_shape),
 	};

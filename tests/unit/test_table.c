@@ -24,6 +24,11 @@ static const struct { const char *in, *out; } cells[] = {
 	{ "\rx", "\"'\rx\"" },
 	/* a formula that also needs quotes: the apostrophe inside them */
 	{ "=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+	/* quotes first, last, alone and in a row */
+	{ "\"", "\"\"\"\"" },
+	{ "\"x", "\"\"\"x\"" },
+	{ "x\"", "\"x\"\"\"" },
+	{ "a\"\"b", "\"a\"\"\"\"b\"" },
 	{ "a=b", "a=b" },
 	{ "130,000", "\"130,000\"" },
 	{ "نازحون, الرقة", "\"نازحون, الرقة\"" },
