@@ -192,6 +192,23 @@ class Api(unittest.TestCase):
         self.assertEqual(r.status, 413)
         self.assertEqual(r.json()["error"]["status"], 413)
 
+    def test_nginx_errors_carry_the_workers_security_headers(self):
+        """nginx answers some errors itself (no route, a body, a request line past its
+        buffers): the same CSP, nosniff, referrer, resource and CORS headers as the worker's."""
+        names = ("content-security-policy", "x-content-type-options", "referrer-policy",
+                 "cross-origin-resource-policy", "access-control-allow-origin")
+        worker = self.svc.get("/v1/figures?bogus=1")
+        self.assertEqual(worker.status, 400)
+        want = {n: worker.header(n) for n in names}
+        self.assertTrue(all(want.values()), want)
+        for what, r in (("no route", self.svc.get("/")),
+                        ("a body", self.svc.request("POST", "/v1/figures", body=b"x" * 4096)),
+                        ("a long request line", self.svc.get("/v1/figures?q=" + "a" * 20480))):
+            with self.subTest(what):
+                self.assertIn(r.status, (404, 413, 414))
+                self.assertEqual({n: r.header(n) for n in names}, want)
+                self.assertEqual(r.json()["error"]["status"], r.status)
+
     # -- bad input: a JSON 4xx naming the parameter, never a 500 --------------------
 
     BAD = [
