@@ -1,12 +1,11 @@
 /*
  * fcgi_static.c: the benchmark's FastCGI ceiling. A minimal libfcgi responder
  * that answers /fcgi-baseline/<name> with the bytes of DIR/<name>, read once
- * at start, touching no database: what the worker's answers cost at the very
+ * on first use, touching no database: what the worker's answers cost at the very
  * least on the same nginx and socket. Prefork like figures-fcgi.
  *
  *   fcgi_static DIR SOCKET WORKERS
  */
-#include <dirent.h>
 #include <fcgiapp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,34 +23,41 @@ struct file {
 
 static struct file files[64];
 static size_t nfiles;
+static const char *dir;
 
-static void
-load(const char *dir)
+/*
+ * The file called name, read from DIR the first time it is asked for: the
+ * benchmark writes each answer's bytes after the responders have started, so
+ * reading DIR only at start would answer 404 to everything (it did, and the
+ * ceiling measured empty 404s instead of the answers' bytes).
+ */
+static const struct file *
+find(const char *name)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
+	char path[1024];
+	struct file *f;
+	struct stat sb;
+	FILE *in;
 
-	if (d == NULL) {
-		perror(dir);
-		exit(1);
+	for (size_t i = 0; i < nfiles; i++)
+		if (strcmp(files[i].name, name) == 0)
+			return &files[i];
+	if (name[0] == '\0' || name[0] == '.' || strchr(name, '/') != NULL ||
+	    strlen(name) >= sizeof files[0].name || nfiles == sizeof files / sizeof files[0])
+		return NULL;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || (in = fopen(path, "rb")) == NULL)
+		return NULL;
+	f = &files[nfiles];
+	if ((f->data = malloc((size_t)sb.st_size + 1)) == NULL) {
+		fclose(in);
+		return NULL;
 	}
-	while ((e = readdir(d)) != NULL && nfiles < sizeof files / sizeof files[0]) {
-		char path[1024];
-		struct stat sb;
-		FILE *f;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (stat(path, &sb) != 0 || (f = fopen(path, "rb")) == NULL)
-			continue;
-		files[nfiles].data = malloc((size_t)sb.st_size + 1);
-		files[nfiles].len = fread(files[nfiles].data, 1, (size_t)sb.st_size, f);
-		snprintf(files[nfiles].name, sizeof files[nfiles].name, "%.127s", e->d_name);
-		fclose(f);
-		nfiles++;
-	}
-	closedir(d);
+	f->len = fread(f->data, 1, (size_t)sb.st_size, in);
+	fclose(in);
+	snprintf(f->name, sizeof f->name, "%s", name);
+	nfiles++;
+	return f;
 }
 
 static void
@@ -62,18 +68,16 @@ serve(int sock)
 	FCGX_InitRequest(&req, sock, 0);
 	while (FCGX_Accept_r(&req) >= 0) {
 		const char *uri = FCGX_GetParam("DOCUMENT_URI", req.envp);
+		/* nginx passes the param empty when the header is absent */
 		const char *inm = FCGX_GetParam("HTTP_IF_NONE_MATCH", req.envp);
 		const char *name = uri != NULL && strrchr(uri, '/') ? strrchr(uri, '/') + 1 : "";
-		const struct file *f = NULL;
+		const struct file *f = find(name);
 		char head[256];
 		int n;
 
-		for (size_t i = 0; i < nfiles; i++)
-			if (strcmp(files[i].name, name) == 0)
-				f = &files[i];
 		if (f == NULL)
 			n = snprintf(head, sizeof head, "Status: 404 Not Found\r\n\r\n");
-		else if (inm != NULL)
+		else if (inm != NULL && inm[0] != '\0')
 			n = snprintf(head, sizeof head, "Status: 304 Not Modified\r\nETag: \"b\"\r\n\r\n");
 		else
 			n = snprintf(head, sizeof head, "Status: 200 OK\r\nContent-Type: %s\r\n"
@@ -81,7 +85,7 @@ serve(int sock)
 			    strstr(name, ".csv") ? "text/csv; charset=utf-8" :
 			    "application/json; charset=utf-8", (unsigned long)f->len);
 		FCGX_PutStr(head, n, req.out);
-		if (f != NULL && inm == NULL)
+		if (f != NULL && (inm == NULL || inm[0] == '\0'))
 			FCGX_PutStr(f->data, (int)f->len, req.out);
 		/* closed as figures-fcgi closes: stdin read to its end, no lingering close */
 		while (FCGX_GetStr(head, sizeof head, req.in) > 0)
@@ -101,7 +105,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: fcgi_static DIR SOCKET WORKERS\n");
 		return 2;
 	}
-	load(argv[1]);
+	dir = argv[1];
 	workers = atoi(argv[3]) > 0 ? atoi(argv[3]) : 2;
 	FCGX_Init();
 	unlink(argv[2]);
