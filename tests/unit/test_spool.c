@@ -74,6 +74,11 @@ spool_covers_every_claim_field(void **state)
 	assert_int_equal(CLAIM_NFIELDS, 27);
 	assert_int_equal(sizeof(struct claim),
 	    offsetof(struct claim, key) + CLAIM_NFIELDS * sizeof(const char *));
+	/* ... and listed once each, in declaration order: no field twice, none left out */
+	for (size_t i = 0; i < CLAIM_NFIELDS; i++)
+		if (claim_fields[i].off != offsetof(struct claim, key) + i * sizeof(const char *))
+			fail_msg("claim_fields[%zu] (%s) is not the struct's text field %zu",
+			    i, claim_fields[i].name, i);
 }
 
 static void
