@@ -21,6 +21,12 @@ claim_text(const struct claim *c, size_t i)
 	return *(const char *const *)((const char *)c + claim_fields[i].off);
 }
 
+void
+claim_set_text(struct claim *c, size_t i, const char *v)
+{
+	*(const char **)((char *)c + claim_fields[i].off) = v;
+}
+
 const char *
 qualifier_parse(const char *s)
 {

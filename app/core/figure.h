@@ -73,6 +73,8 @@ extern const struct claim_field claim_fields[CLAIM_NFIELDS];
 
 /* The text field i of c (NULL stays NULL). */
 const char *claim_text(const struct claim *c, size_t i);
+/* Sets the text field i of c to v (which c then points at, not a copy). */
+void claim_set_text(struct claim *c, size_t i, const char *v);
 
 /*
  * Canonical qualifier for what a source wrote: "exact", "about", "almost",

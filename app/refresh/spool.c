@@ -186,7 +186,7 @@ spool_replay(struct spool *s, const struct sink *out, char *err)
 		memset(&c, 0, sizeof c);
 		c.row = (long)row;
 		for (size_t i = 0; i < CLAIM_NFIELDS; i++)
-			*(const char **)((char *)&c + claim_fields[i].off) = offs[i] < 0 ? NULL : b.data + offs[i];
+			claim_set_text(&c, i, offs[i] < 0 ? NULL : b.data + offs[i]);
 		st = out->claim(out->ctx, &c);
 	}
 	buf_free(&b);

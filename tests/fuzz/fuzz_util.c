@@ -42,7 +42,6 @@ fuzz_cstr(const uint8_t *data, size_t size, size_t cap)
 	return s;
 }
 
-
 struct seen {
 	size_t claims, rejects, bytes;
 };

@@ -48,7 +48,7 @@ got_on_claim(void *ctx, const struct claim *c)
 	memset(k, 0, sizeof *k);
 	k->c.row = c->row;
 	for (size_t i = 0; i < CLAIM_NFIELDS; i++)
-		*(const char **)((char *)&k->c + claim_fields[i].off) = dup_or_null(claim_text(c, i));
+		claim_set_text(&k->c, i, dup_or_null(claim_text(c, i)));
 	k->seq = g->calls++;
 	if (g->fail_at != 0 && g->nclaims == g->fail_at)
 		return g->fail_status;

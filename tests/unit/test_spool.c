@@ -53,7 +53,7 @@ full_claim(struct claim *c, char text[][64], long row, const char *tag)
 	c->row = row;
 	for (size_t i = 0; i < CLAIM_NFIELDS; i++) {
 		snprintf(text[i], 64, "%s:%s", claim_fields[i].name, tag);
-		*(const char **)((char *)c + claim_fields[i].off) = text[i];
+		claim_set_text(c, i, text[i]);
 	}
 }
 
@@ -113,7 +113,7 @@ spool_null_and_empty_stay_distinct(void **state)
 	(void)state;
 	/* every other field NULL, the rest "" (and a NULL-only claim after it) */
 	for (size_t i = 0; i < CLAIM_NFIELDS; i += 2)
-		*(const char **)((char *)&c + claim_fields[i].off) = "";
+		claim_set_text(&c, i, "");
 	assert_int_equal(in.claim(in.ctx, &c), ST_OK);
 	{
 		struct claim none = { .row = 2 };
