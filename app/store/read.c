@@ -50,7 +50,7 @@
 #define GROUP_FILTERS FILTERS_DATED("+")
 
 #define FILTERS_DATED(plus) \
-	"(:withdrawn = 1 OR f.withdrawn = 0 OR f.withdrawn_at > :known) " \
+	FILTER_CARRIED \
 	"AND (:metric IS NULL OR f.metric_id = :metric) " \
 	"AND (:category IS NULL OR f.metric_id IN " \
 	"     (SELECT id FROM metric WHERE category = :category)) " \
@@ -58,11 +58,17 @@
 	"AND (:subtree IS NULL OR f.location_id IN " \
 	"     (SELECT location_id FROM location_tree WHERE ancestor_id = :subtree)) " \
 	"AND (:country IS NULL OR f.country = :country) " \
-	"AND (:source IS NULL OR f.source_id = :source) " \
-	"AND (:feed IS NULL OR f.feed_id = :feed) " \
+	FILTER_SOURCE_FEED \
 	"AND (:grp IS NULL OR f.grp = :grp) " \
-	"AND " plus "f.sort_date >= :since AND " plus "f.sort_date <= :until " \
+	FILTER_DATES(plus) \
 	"AND (:cursor_id IS NULL OR f.sort_date < :cursor_date OR f.id < :cursor_id) "
+
+/* The filters both lists and a summary's claims apply (CLAIM_FILTERS). */
+#define FILTER_CARRIED "(:withdrawn = 1 OR f.withdrawn = 0 OR f.withdrawn_at > :known) "
+#define FILTER_SOURCE_FEED \
+	"AND (:source IS NULL OR f.source_id = :source) " \
+	"AND (:feed IS NULL OR f.feed_id = :feed) "
+#define FILTER_DATES(plus) "AND " plus "f.sort_date >= :since AND " plus "f.sort_date <= :until "
 
 #define FIGURE_ORDER "ORDER BY f.sort_date DESC, f.id DESC LIMIT :limit"
 
@@ -73,11 +79,7 @@
  * functions of a key: leaving them out lets a group's claims be chosen on
  * figure_by_claim_group's entries without reading each figure's row.
  */
-#define CLAIM_FILTERS \
-	"(:withdrawn = 1 OR f.withdrawn = 0 OR f.withdrawn_at > :known) " \
-	"AND (:source IS NULL OR f.source_id = :source) " \
-	"AND (:feed IS NULL OR f.feed_id = :feed) " \
-	"AND +f.sort_date >= :since AND +f.sort_date <= :until "
+#define CLAIM_FILTERS FILTER_CARRIED FILTER_SOURCE_FEED FILTER_DATES("+")
 
 /* The summary's groups, paged by (metric, location, group). */
 #define GROUP_KEYSET \
