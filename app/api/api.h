@@ -97,21 +97,20 @@ int respond_db_failed(struct hctx *cx, struct response *r, const char *what);
 int respond_json(struct response *r, int status, cJSON *root);
 /*
  * A CSV or HXL answer (cx->format) under way: begin loads HXL's metric columns
- * and opens the buffer, the handler writes rows (render/table.h), end answers
- * it (rs: how writing went) with the next page and the total in the Link and
- * X-Total-Count headers (next_cursor NULL: the last page; total -1: unknown).
+ * (ST_DB, ST_NOMEM on failure) and opens the buffer, the handler writes rows
+ * (render/table.h), end answers it (rs: how beginning and writing went) with
+ * the next page and the total in the Link and X-Total-Count headers
+ * (next_cursor NULL: the last page; total -1: unknown), and frees t.
  */
 struct table_out {
-	struct buf          b;
-	enum table_kind     kind;
-	struct table_metric metrics[32];
-	size_t              nmetrics;
+	struct buf           b;
+	enum table_kind      kind;
+	struct table_metric *metrics;    /* every metric, for HXL; NULL for CSV */
+	size_t               nmetrics;
 };
-void respond_table_begin(struct hctx *cx, struct table_out *t);
+enum status respond_table_begin(struct hctx *cx, struct table_out *t);
 int respond_table_end(struct hctx *cx, struct response *r, struct table_out *t, enum status rs,
     const char *next_cursor, long long total);
-/* Answers summary items (root = {"data": items, "meta": …}, freed here) in cx->format. */
-int respond_summary(struct hctx *cx, struct response *r, cJSON *root);
 /* Adds "meta" with data_as_of and generated_at to root; returns it. */
 cJSON *respond_meta(cJSON *root, const struct hctx *cx);
 /* Writes the CGI header block for r into out; returns its length (0 if it does not fit). */

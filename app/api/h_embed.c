@@ -65,15 +65,20 @@ respond_html(struct response *r, struct buf *b)
 static cJSON *
 load_figure(struct hctx *cx, struct response *r, long long id)
 {
-	sqlite3_stmt *st = store_figure(cx->store, id);
-	int rc = sqlite3_step(st);
-	cJSON *fig = rc == SQLITE_ROW ? json_figure(st) : NULL;
+	struct cursor *c = store_figure(cx->store, id);
+	struct figure_row row;
+	cJSON *fig = NULL;
+	int found = store_figures_next(c, &row);
 
-	store_done(st);
-	if (rc == SQLITE_DONE)
-		respond_error(r, 404, "not_found", "id", "no figure has id %lld", id);
-	else if (rc != SQLITE_ROW)
+	if (found && (fig = json_figure(&row)) == NULL)
+		respond_error(r, 503, "overloaded", NULL, "out of memory; retry");
+	if (store_cursor_close(c) != ST_OK) {
+		cJSON_Delete(fig);
 		respond_db_failed(cx, r, "reading a figure");
+		return NULL;
+	}
+	if (!found)
+		respond_error(r, 404, "not_found", "id", "no figure has id %lld", id);
 	return fig;
 }
 
@@ -106,10 +111,11 @@ h_embed_summary(struct hctx *cx, struct response *r)
 	struct card_opts o = { .dark = cx->p[ES_THEME].set && strcmp(cx->p[ES_THEME].s, "dark") == 0,
 	    .lang = cx->p[ES_LANG].s, .data_as_of = cx->state->changed_at };
 	struct figure_filter f;
-	struct group_key g[2];
+	struct group_row g[2], row;
+	struct summary_page page;
 	char data_url[QUERY_MAX + 32], group[512];
-	sqlite3_stmt *st;
-	cJSON *item, *items = NULL;
+	struct cursor *c;
+	cJSON *item;
 	struct buf b;
 	int n = 0, rc;
 
@@ -117,15 +123,15 @@ h_embed_summary(struct hctx *cx, struct response *r)
 		return rc;
 	/* A card shows one group: the filters must name exactly one. */
 	f.limit = 2;
-	st = store_groups(cx->store, &f, NULL);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 2) {
-		g[n].metric_id = sqlite3_column_int64(st, 0);
-		g[n].location_id = sqlite3_column_int64(st, 1);
+	c = store_groups(cx->store, &f, NULL);
+	while (n < 2 && store_groups_next(c, &row)) {
+		g[n] = row;
 		if (n == 0)
-			snprintf(group, sizeof group, "%s", (const char *)sqlite3_column_text(st, 2));
+			snprintf(group, sizeof group, "%s", row.group);
 		n++;
 	}
-	store_done(st);
+	if (store_cursor_close(c) != ST_OK)
+		return respond_db_failed(cx, r, "reading a summary's groups");
 	if (n == 0)
 		return respond_error(r, 404, "not_found", NULL, "no claim matches these filters");
 	if (n > 1)
@@ -133,13 +139,12 @@ h_embed_summary(struct hctx *cx, struct response *r)
 		    "more than one metric, location and group; a card shows one: add metric, "
 		    "location and group (see /v1/summary for the groups)");
 	g[0].group = group;
-	if ((items = cJSON_CreateArray()) == NULL ||
-	    summary_items(cx->store, &f, &g[0], 1, items) != ST_OK ||
-	    (item = cJSON_DetachItemFromArray(items, 0)) == NULL) {
-		cJSON_Delete(items);
+	if (summary_read(cx->store, &f, &g[0], 1, &page) != ST_OK)
 		return respond_db_failed(cx, r, "reading a summary");
-	}
-	cJSON_Delete(items);
+	item = page.n == 1 ? json_summary_item(&page.items[0]) : NULL;
+	summary_page_free(&page);
+	if (item == NULL)
+		return respond_db_failed(cx, r, "reading a summary");
 	snprintf(data_url, sizeof data_url, "/v1/summary?%s", cx->req->query);
 	o.data_url = data_url;
 	buf_init(&b, 1024 * 1024);

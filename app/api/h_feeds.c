@@ -6,18 +6,17 @@ int
 h_feeds(struct hctx *cx, struct response *r)
 {
 	cJSON *root = cJSON_CreateObject(), *data, *meta;
-	sqlite3_stmt *st;
+	struct feed_status_row row;
+	struct cursor *c;
 	long long n = 0;
-	int rc;
 
 	data = cJSON_AddArrayToObject(root, "data");
-	st = store_feeds(cx->store, cx->now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON_AddItemToArray(data, json_feed(st));
+	c = store_feeds(cx->store, cx->now);
+	while (store_feeds_next(c, &row)) {
+		cJSON_AddItemToArray(data, json_feed(&row));
 		n++;
 	}
-	store_done(st);
-	if (rc != SQLITE_DONE) {
+	if (store_cursor_close(c) != ST_OK) {
 		cJSON_Delete(root);
 		return respond_db_failed(cx, r, "listing feeds");
 	}

@@ -29,11 +29,12 @@ h_figures(struct hctx *cx, struct response *r)
 {
 	const struct pval *p = cx->p;
 	struct figure_filter f;
+	struct figure_row row;
 	struct table_out t;
 	char cursor_date[11], next[CURSOR_MAX + 1], last_date[11] = "", known[21];
 	long long total, last_id = 0;
 	cJSON *root = NULL, *data = NULL, *meta;
-	sqlite3_stmt *st;
+	struct cursor *c;
 	enum status ts = ST_OK;
 	int limit, n = 0, rc, table = cx->format != OUT_JSON;
 
@@ -57,29 +58,27 @@ h_figures(struct hctx *cx, struct response *r)
 		return respond_db_failed(cx, r, "counting figures");
 	/* CSV and HXL are written from the rows as they come: no JSON in between */
 	if (table) {
-		respond_table_begin(cx, &t);
-		ts = table_figures_head(&t.b, t.kind, t.metrics, t.nmetrics);
+		if ((ts = respond_table_begin(cx, &t)) == ST_OK)
+			ts = table_figures_head(&t.b, t.kind, t.metrics, t.nmetrics);
 	} else {
 		root = cJSON_CreateObject();
 		data = cJSON_AddArrayToObject(root, "data");
 	}
-	st = store_figures(cx->store, &f);
-	while (ts == ST_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	c = store_figures(cx->store, &f);
+	while (ts == ST_OK && store_figures_next(c, &row)) {
 		if (++n > limit)
 			break;
 		if (table)
-			ts = table_figure_row(&t.b, st, t.kind, t.metrics, t.nmetrics);
+			ts = table_figure_row(&t.b, &row, t.kind, t.metrics, t.nmetrics);
 		else
-			cJSON_AddItemToArray(data, json_figure(st));
-		last_id = sqlite3_column_int64(st, FC_ID);
-		memcpy(last_date, sqlite3_column_text(st, FC_SORT_DATE), 10);
-		last_date[10] = '\0';
+			cJSON_AddItemToArray(data, json_figure(&row));
+		last_id = row.id;
+		snprintf(last_date, sizeof last_date, "%.10s", row.sort_date);
 	}
-	store_done(st);
-	if (ts == ST_OK && rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		if (table)
-			buf_free(&t.b);
+	if (store_cursor_close(c) != ST_OK && ts == ST_OK) {
 		cJSON_Delete(root);
+		if (table)
+			return respond_table_end(cx, r, &t, ST_DB, NULL, -1);
 		return respond_db_failed(cx, r, "listing figures");
 	}
 	if (n > limit)
@@ -91,36 +90,32 @@ h_figures(struct hctx *cx, struct response *r)
 	json_add_int(meta, "limit", limit);
 	if (f.known != NULL)
 		cJSON_AddStringToObject(meta, "as_of_date", p[XP_AS_OF_DATE].s);
-	if (n > limit)
-		cJSON_AddStringToObject(meta, "next_cursor", next);
-	else
-		cJSON_AddNullToObject(meta, "next_cursor");
+	json_add_text(meta, "next_cursor", n > limit ? next : NULL);
 	return respond_json(r, 200, root);
 }
 
 int
 h_figure(struct hctx *cx, struct response *r)
 {
-	cJSON *root, *fig, *revs;
-	sqlite3_stmt *st;
-	int rc;
+	struct figure_row row;
+	struct revision_row rev;
+	cJSON *root, *fig = NULL, *revs;
+	struct cursor *c;
 
-	st = store_figure(cx->store, cx->id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		store_done(st);
-		if (rc != SQLITE_DONE)
-			return respond_db_failed(cx, r, "reading a figure");
-		return respond_error(r, 404, "not_found", "id", "no figure has id %lld", cx->id);
+	c = store_figure(cx->store, cx->id);
+	if (store_figures_next(c, &row))
+		fig = json_figure(&row);
+	if (store_cursor_close(c) != ST_OK) {
+		cJSON_Delete(fig);
+		return respond_db_failed(cx, r, "reading a figure");
 	}
-	fig = json_figure(st);
-	store_done(st);
+	if (fig == NULL)
+		return respond_error(r, 404, "not_found", "id", "no figure has id %lld", cx->id);
 	revs = cJSON_AddArrayToObject(fig, "revisions");
-	st = store_revisions(cx->store, cx->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		cJSON_AddItemToArray(revs, json_revision(st));
-	store_done(st);
-	if (rc != SQLITE_DONE) {
+	c = store_revisions(cx->store, cx->id);
+	while (store_revisions_next(c, &rev))
+		cJSON_AddItemToArray(revs, json_revision(&rev));
+	if (store_cursor_close(c) != ST_OK) {
 		cJSON_Delete(fig);
 		return respond_db_failed(cx, r, "reading revisions");
 	}

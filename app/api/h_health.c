@@ -41,10 +41,11 @@ h_health(struct hctx *cx, struct response *r)
 	struct data_state state;
 	struct store *s;
 	cJSON *root, *db, *feeds, *stale;
-	sqlite3_stmt *st;
+	struct feed_status_row feed;
+	struct cursor *c;
 	char err[ERR_MAX];
 	long long total = 0;
-	int rc;
+	enum status rs;
 
 	/* Reopen on every health check if closed: it is how recovery is seen. */
 	if (cx->app->store == NULL)
@@ -71,16 +72,15 @@ h_health(struct hctx *cx, struct response *r)
 	cJSON_AddNumberToObject(db, "age_seconds", (double)age_seconds(state.changed_at));
 	feeds = cJSON_AddObjectToObject(root, "feeds");
 	stale = cJSON_CreateArray();
-	st = store_feeds(s, cx->now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	c = store_feeds(s, cx->now);
+	while (store_feeds_next(c, &feed)) {
 		total++;
-		if (sqlite3_column_int(st, DC_STALE))
-			cJSON_AddItemToArray(stale, cJSON_CreateString(
-			    (const char *)sqlite3_column_text(st, DC_CODE)));
+		if (feed.stale)
+			cJSON_AddItemToArray(stale, cJSON_CreateString(feed.code));
 	}
-	store_done(st);
+	rs = store_cursor_close(c);
 	store_end(s);
-	if (rc != SQLITE_DONE) {
+	if (rs != ST_OK) {
 		cJSON_Delete(stale);
 		cJSON_Delete(root);
 		log_error("store: listing feeds: %s", store_errmsg(s));

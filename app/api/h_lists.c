@@ -10,10 +10,11 @@ list_by_code(struct hctx *cx, struct response *r, const struct code_list *l,
     struct list_filter *f, int limit_param, int cursor_param)
 {
 	char after[72], last[72] = "", next[CURSOR_MAX + 1];
-	cJSON *root, *data, *meta;
-	sqlite3_stmt *st;
+	cJSON *root, *data, *meta, *item = NULL;
+	const char *code;
+	struct cursor *c;
 	long long total;
-	int limit, n = 0, rc;
+	int limit, n = 0;
 
 	if (cx->p[cursor_param].set) {
 		if (!cursor_decode_code(cx->p[cursor_param].s, l->kind, after, sizeof after))
@@ -28,15 +29,16 @@ list_by_code(struct hctx *cx, struct response *r, const struct code_list *l,
 		return respond_db_failed(cx, r, "counting");
 	root = cJSON_CreateObject();
 	data = cJSON_AddArrayToObject(root, "data");
-	st = l->rows(cx->store, f);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	c = l->rows(cx->store, f);
+	while (l->next(c, &item, &code)) {
 		if (++n > limit)
 			break;
-		cJSON_AddItemToArray(data, l->render(st));
-		snprintf(last, sizeof last, "%s", (const char *)sqlite3_column_text(st, l->code_col));
+		cJSON_AddItemToArray(data, item);
+		item = NULL;
+		snprintf(last, sizeof last, "%s", code);
 	}
-	store_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	cJSON_Delete(item);   /* the row past the page */
+	if (store_cursor_close(c) != ST_OK) {
 		cJSON_Delete(root);
 		return respond_db_failed(cx, r, "listing");
 	}

@@ -8,12 +8,12 @@
 #include "api.h"
 
 struct code_list {
-	char           kind;       /* cursor kind: 'l', 's' */
-	const char    *what;       /* "locations", for messages */
-	sqlite3_stmt *(*rows)(struct store *, const struct list_filter *);
-	enum status   (*count)(struct store *, const struct list_filter *, long long *, char *);
-	cJSON        *(*render)(sqlite3_stmt *);
-	int            code_col;   /* the column holding the row's code */
+	char            kind;      /* cursor kind: 'l', 's' */
+	const char     *what;      /* "locations", for messages */
+	struct cursor *(*rows)(struct store *, const struct list_filter *);
+	enum status    (*count)(struct store *, const struct list_filter *, long long *, char *);
+	/* 1 and the next row as JSON in *item (NULL: out of memory) and its code; 0 at the end */
+	int            (*next)(struct cursor *, cJSON **item, const char **code);
 };
 
 /* Answers a code-ordered list; limit and cursor are pval indexes. */

@@ -15,11 +15,23 @@ const struct pspec locations_params[] = {
 };
 const size_t locations_nparams = sizeof locations_params / sizeof locations_params[0];
 
+static int
+next_location(struct cursor *c, cJSON **item, const char **code)
+{
+	struct location_row row;
+
+	if (!store_locations_next(c, &row))
+		return 0;
+	*item = json_location(&row);
+	*code = row.code;
+	return 1;
+}
+
 int
 h_locations(struct hctx *cx, struct response *r)
 {
 	static const struct code_list list = { 'l', "locations", store_locations,
-	    store_locations_count, json_location, LC_CODE };
+	    store_locations_count, next_location };
 	struct list_filter f = { .level = -1 };
 	const struct pval *p = cx->p;
 

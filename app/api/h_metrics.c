@@ -14,18 +14,17 @@ int
 h_metrics(struct hctx *cx, struct response *r)
 {
 	cJSON *root = cJSON_CreateObject(), *data, *meta;
-	sqlite3_stmt *st;
+	struct metric_row row;
+	struct cursor *c;
 	long long n = 0;
-	int rc;
 
 	data = cJSON_AddArrayToObject(root, "data");
-	st = store_metrics(cx->store, cx->p[MP_CATEGORY].s);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON_AddItemToArray(data, json_metric(st));
+	c = store_metrics(cx->store, cx->p[MP_CATEGORY].s);
+	while (store_metrics_next(c, &row)) {
+		cJSON_AddItemToArray(data, json_metric(&row));
 		n++;
 	}
-	store_done(st);
-	if (rc != SQLITE_DONE) {
+	if (store_cursor_close(c) != ST_OK) {
 		cJSON_Delete(root);
 		return respond_db_failed(cx, r, "listing metrics");
 	}

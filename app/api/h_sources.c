@@ -13,11 +13,23 @@ const struct pspec sources_params[] = {
 };
 const size_t sources_nparams = sizeof sources_params / sizeof sources_params[0];
 
+static int
+next_source(struct cursor *c, cJSON **item, const char **code)
+{
+	struct source_row row;
+
+	if (!store_sources_next(c, &row))
+		return 0;
+	*item = json_source(&row);
+	*code = row.code;
+	return 1;
+}
+
 int
 h_sources(struct hctx *cx, struct response *r)
 {
 	static const struct code_list list = { 's', "sources", store_sources,
-	    store_sources_count, json_source, SC_CODE };
+	    store_sources_count, next_source };
 	struct list_filter f = { .level = -1 };
 
 	f.type = cx->p[SP_TYPE].s;

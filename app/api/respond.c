@@ -192,27 +192,45 @@ query_without_cursor(const char *q, char *out, size_t size)
 	}
 }
 
-void
+enum status
 respond_table_begin(struct hctx *cx, struct table_out *t)
 {
-	sqlite3_stmt *st;
+	struct metric_row m;
+	struct cursor *c;
+	size_t cap = 0;
+	enum status rs = ST_OK;
 
 	t->kind = cx->format == OUT_HXL ? TABLE_HXL : TABLE_CSV;
+	t->metrics = NULL;
 	t->nmetrics = 0;
 	buf_init(&t->b, 64 * 1024 * 1024);
 	if (t->kind != TABLE_HXL)
-		return;
+		return ST_OK;
 	/* HXL puts each value under its metric's hashtag: the vocabulary, from the database */
-	st = store_metrics(cx->store, NULL);
-	while (sqlite3_step(st) == SQLITE_ROW &&
-	    t->nmetrics < sizeof t->metrics / sizeof t->metrics[0]) {
-		snprintf(t->metrics[t->nmetrics].code, sizeof t->metrics[0].code, "%s",
-		    (const char *)sqlite3_column_text(st, 0));
-		snprintf(t->metrics[t->nmetrics].hxl, sizeof t->metrics[0].hxl, "%s",
-		    (const char *)sqlite3_column_text(st, 2));
-		t->nmetrics++;
+	c = store_metrics(cx->store, NULL);
+	while (rs == ST_OK && store_metrics_next(c, &m)) {
+		struct table_metric *tm;
+
+		if (t->nmetrics == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((tm = realloc(t->metrics, cap * sizeof *tm)) == NULL) {
+				rs = ST_NOMEM;
+				break;
+			}
+			t->metrics = tm;
+		}
+		tm = &t->metrics[t->nmetrics];
+		if (strlen(m.code) >= sizeof tm->code || strlen(m.hxl) >= sizeof tm->hxl)
+			rs = ST_TOO_BIG;   /* the vocabulary is ours: cannot happen */
+		else {
+			memcpy(tm->code, m.code, strlen(m.code) + 1);
+			memcpy(tm->hxl, m.hxl, strlen(m.hxl) + 1);
+			t->nmetrics++;
+		}
 	}
-	store_done(st);
+	if (store_cursor_close(c) != ST_OK && rs == ST_OK)
+		rs = ST_DB;
+	return rs;
 }
 
 int
@@ -221,6 +239,12 @@ respond_table_end(struct hctx *cx, struct response *r, struct table_out *t, enum
 {
 	char rest[QUERY_MAX + 1];
 
+	free(t->metrics);
+	t->metrics = NULL;
+	if (rs == ST_DB) {
+		buf_free(&t->b);
+		return respond_db_failed(cx, r, "reading the metrics");
+	}
 	if (rs != ST_OK) {
 		buf_free(&t->b);
 		return respond_error(r, 503, "overloaded", NULL, "the answer could not be "
@@ -243,25 +267,4 @@ respond_table_end(struct hctx *cx, struct response *r, struct table_out *t, enum
 	r->body = t->b.data != NULL ? t->b.data : strdup("");
 	r->len = t->b.len;
 	return 200;
-}
-
-int
-respond_summary(struct hctx *cx, struct response *r, cJSON *root)
-{
-	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "meta");
-	const cJSON *next = cJSON_GetObjectItemCaseSensitive(meta, "next_cursor");
-	const cJSON *total = cJSON_GetObjectItemCaseSensitive(meta, "total");
-	struct table_out t;
-	enum status rs;
-	int status;
-
-	if (cx->format == OUT_JSON)
-		return respond_json(r, 200, root);
-	respond_table_begin(cx, &t);
-	rs = table_summary(&t.b, cJSON_GetObjectItemCaseSensitive(root, "data"), t.kind, t.metrics,
-	    t.nmetrics);
-	status = respond_table_end(cx, r, &t, rs, cJSON_IsString(next) ? next->valuestring : NULL,
-	    cJSON_IsRaw(total) ? strtoll(total->valuestring, NULL, 10) : -1);
-	cJSON_Delete(root);
-	return status;
 }

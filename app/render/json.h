@@ -1,7 +1,7 @@
 /*
- * json.h: rows of the store (see store/read.h for their columns) as cJSON
- * objects. JSON is only ever built through cJSON, which escapes every
- * string; the refresher guarantees stored text is valid UTF-8.
+ * json.h: the worker's typed rows (core/rows.h) as cJSON objects. JSON is only
+ * ever built through cJSON, which escapes every string; the refresher
+ * guarantees stored text is valid UTF-8. A NULL string becomes null.
  * Each function returns a new object the caller owns, or NULL when out of
  * memory.
  */
@@ -9,22 +9,28 @@
 #define FIGURES_JSON_H
 
 #include <cjson/cJSON.h>
-#include <sqlite3.h>
+#include "../core/rows.h"
 
-cJSON *json_figure(sqlite3_stmt *row);
-/* The location object of a figure row. */
-cJSON *json_location_of_figure(sqlite3_stmt *row);
-cJSON *json_revision(sqlite3_stmt *row);
-cJSON *json_location(sqlite3_stmt *row);
-cJSON *json_source(sqlite3_stmt *row);
-cJSON *json_feed(sqlite3_stmt *row);
-cJSON *json_metric(sqlite3_stmt *row);
+cJSON *json_figure(const struct figure_row *f);
+/* A figure's place: code, name, country, admin_level, type. */
+cJSON *json_location_of_figure(const struct figure_row *f);
+cJSON *json_revision(const struct revision_row *r);
+/* A place of /v1/locations: a figure's place fields, and its parent. */
+cJSON *json_location(const struct location_row *l);
+cJSON *json_source(const struct source_row *s);
+cJSON *json_feed(const struct feed_status_row *f);
+cJSON *json_metric(const struct metric_row *m);
+/*
+ * A summary item: metric, category, location, group, claims, range,
+ * sources, agree, latest_as_of.
+ */
+cJSON *json_summary_item(const struct summary_item *item);
 
 /* Adds name: the integer v (exactly, not through a double). */
 cJSON *json_add_int(cJSON *obj, const char *name, long long v);
 /* The integer v as a new item (exactly, not through a double). */
 cJSON *json_int(long long v);
-/* Adds name: the column's text, or null. */
-cJSON *json_add_col(cJSON *obj, const char *name, sqlite3_stmt *row, int col);
+/* Adds name: the text s, or null when s is NULL. */
+cJSON *json_add_text(cJSON *obj, const char *name, const char *s);
 
 #endif

@@ -1,10 +1,8 @@
 #include "table.h"
+#include "../core/strutil.h"
 
-#include "../store/read.h"
-
-#include <stdio.h>
+#include <stddef.h>
 #include <string.h>
-
 enum status
 table_cell(struct buf *b, const char *s)
 {
@@ -38,93 +36,83 @@ table_cell(struct buf *b, const char *s)
 	return st;
 }
 
-/* The member of obj named by the first len bytes of name, or NULL. */
-static const cJSON *
-member(const cJSON *obj, const char *name, size_t len)
-{
-	const cJSON *c;
-
-	for (c = obj != NULL ? obj->child : NULL; c != NULL; c = c->next)
-		if (c->string != NULL && strncmp(c->string, name, len) == 0 && c->string[len] == '\0')
-			return c;
-	return NULL;
-}
-
-/* The text of obj[key] (through a "a.b" path), or NULL for null/missing. */
-static const char *
-field(const cJSON *obj, const char *path, char *num, size_t size)
-{
-	const char *dot = strchr(path, '.');
-	const cJSON *v;
-
-	if (dot != NULL) {
-		obj = member(obj, path, (size_t)(dot - path));
-		path = dot + 1;
-	}
-	v = member(obj, path, strlen(path));
-	if (cJSON_IsString(v))
-		return v->valuestring;
-	if (cJSON_IsBool(v))
-		return cJSON_IsTrue(v) ? "true" : "false";
-	if (cJSON_IsRaw(v))
-		return v->valuestring;      /* integers are written raw (json_add_int) */
-	if (cJSON_IsNumber(v)) {
-		snprintf(num, size, "%.0f", v->valuedouble);
-		return num;
-	}
-	return NULL;
-}
-
 /*
- * A column: its CSV name, its HXL hashtag, where a figure holds it as JSON
- * (path) and as a store row (read.h's FC_ column), so the CSV of a figure list
- * is written from the rows and a summary's from its JSON, the same either way.
+ * A column: its CSV name, its HXL hashtag, and where a row holds it (a field
+ * of struct figure_row, or of struct summary_item for a summary's columns).
  */
+enum cell_kind { CELL_TEXT, CELL_INT, CELL_BOOL, CELL_SIZE, CELL_CHARS };
 struct column {
-	const char *name, *hxl, *path;
-	int fc;
+	const char    *name, *hxl;
+	enum cell_kind kind;
+	size_t         off;
 };
+
+#define FIG(kind, field) kind, offsetof(struct figure_row, field)
+#define ITEM(kind, field) kind, offsetof(struct summary_item, field)
 
 /* A figure's columns; the value goes in its metric's column in HXL. */
 enum { COL_METRIC = 1, COL_VALUE = 3 };
 static const struct column figure_cols[] = {
-	{ "id", "#meta+id", "id", FC_ID },
-	[COL_METRIC] = { "metric", "#indicator+code", "metric", FC_METRIC },
-	{ "category", "#indicator+category", "category", FC_CATEGORY },
-	[COL_VALUE] = { "value", "#indicator+num", "value", FC_VALUE },
-	{ "qualifier", "#meta+qualifier", "qualifier", FC_QUALIFIER },
-	{ "group", "#description+group", "group", FC_GROUP },
-	{ "location_code", "#loc+code", "location.code", FC_LOC_CODE },
-	{ "location_name", "#loc+name", "location.name", FC_LOC_NAME },
-	{ "location_type", "#loc+type", "location.type", FC_LOC_TYPE },
-	{ "country", "#country+code", "location.country", FC_LOC_COUNTRY },
-	{ "as_of", "#date+occurred", "as_of", FC_AS_OF },
-	{ "period_start", "#date+start", "period.start", FC_PERIOD_START },
-	{ "period_end", "#date+end", "period.end", FC_PERIOD_END },
-	{ "reported_on", "#date+reported", "reported_on", FC_REPORTED_ON },
-	{ "retrieved_at", "#date+retrieved", "retrieved_at", FC_RETRIEVED_AT },
-	{ "source_id", "#meta+code+source", "source.id", FC_SRC_CODE },
-	{ "source_name", "#meta+source", "source.name", FC_SRC_NAME },
-	{ "source_organisation", "#meta+org+source", "source.organisation", FC_SRC_ORG },
-	{ "source_type", "#meta+source+type", "source.type", FC_SRC_TYPE },
-	{ "source_url", "#meta+source+url", "source.url", FC_SRC_URL },
-	{ "via", "#meta+via", "via", FC_VIA },
-	{ "url", "#meta+url", "url", FC_URL },
-	{ "quote", "#description+quote", "quote", FC_QUOTE },
-	{ "licence", "#meta+licence", "licence", FC_LICENCE },
-	{ "feed", "#meta+feed", "feed", FC_FEED },
-	{ "withdrawn", "#meta+withdrawn", "withdrawn", FC_WITHDRAWN },
+	{ "id", "#meta+id", FIG(CELL_INT, id) },
+	[COL_METRIC] = { "metric", "#indicator+code", FIG(CELL_TEXT, metric) },
+	{ "category", "#indicator+category", FIG(CELL_TEXT, category) },
+	[COL_VALUE] = { "value", "#indicator+num", FIG(CELL_INT, value) },
+	{ "qualifier", "#meta+qualifier", FIG(CELL_TEXT, qualifier) },
+	{ "group", "#description+group", FIG(CELL_TEXT, group) },
+	{ "location_code", "#loc+code", FIG(CELL_TEXT, location.code) },
+	{ "location_name", "#loc+name", FIG(CELL_TEXT, location.name) },
+	{ "location_type", "#loc+type", FIG(CELL_TEXT, location.type) },
+	{ "country", "#country+code", FIG(CELL_TEXT, location.country) },
+	{ "as_of", "#date+occurred", FIG(CELL_TEXT, as_of) },
+	{ "period_start", "#date+start", FIG(CELL_TEXT, period_start) },
+	{ "period_end", "#date+end", FIG(CELL_TEXT, period_end) },
+	{ "reported_on", "#date+reported", FIG(CELL_TEXT, reported_on) },
+	{ "retrieved_at", "#date+retrieved", FIG(CELL_TEXT, retrieved_at) },
+	{ "source_id", "#meta+code+source", FIG(CELL_TEXT, source.code) },
+	{ "source_name", "#meta+source", FIG(CELL_TEXT, source.name) },
+	{ "source_organisation", "#meta+org+source", FIG(CELL_TEXT, source.organisation) },
+	{ "source_type", "#meta+source+type", FIG(CELL_TEXT, source.type) },
+	{ "source_url", "#meta+source+url", FIG(CELL_TEXT, source.url) },
+	{ "via", "#meta+via", FIG(CELL_TEXT, via) },
+	{ "url", "#meta+url", FIG(CELL_TEXT, url) },
+	{ "quote", "#description+quote", FIG(CELL_TEXT, quote) },
+	{ "licence", "#meta+licence", FIG(CELL_TEXT, licence) },
+	{ "feed", "#meta+feed", FIG(CELL_TEXT, feed) },
+	{ "withdrawn", "#meta+withdrawn", FIG(CELL_BOOL, withdrawn) },
 };
 #define NFIGURE_COLS (sizeof figure_cols / sizeof figure_cols[0])
 
 static const struct column summary_cols[] = {
-	{ "sources", "#meta+count+sources", "sources", -1 },
-	{ "agree", "#meta+agree", "agree", -1 },
-	{ "range_min", "#meta+min+range", "range.min", -1 },
-	{ "range_max", "#meta+max+range", "range.max", -1 },
-	{ "latest_as_of", "#date+latest", "latest_as_of", -1 },
+	{ "sources", "#meta+count+sources", ITEM(CELL_SIZE, n) },
+	{ "agree", "#meta+agree", ITEM(CELL_BOOL, agree) },
+	{ "range_min", "#meta+min+range", ITEM(CELL_INT, min) },
+	{ "range_max", "#meta+max+range", ITEM(CELL_INT, max) },
+	{ "latest_as_of", "#date+latest", ITEM(CELL_CHARS, latest_as_of) },
 };
 #define NSUMMARY_COLS (sizeof summary_cols / sizeof summary_cols[0])
+
+/* The text of column c of row (a figure row or a summary item); num is scratch. */
+static const char *
+cell(const void *row, const struct column *c, char num[INT_TEXT_MAX])
+{
+	const char *p = (const char *)row + c->off;
+
+	switch (c->kind) {
+	case CELL_TEXT:
+		return *(const char *const *)(const void *)p;
+	case CELL_INT:
+		int_text(*(const long long *)(const void *)p, num);
+		return num;
+	case CELL_SIZE:
+		int_text((long long)*(const size_t *)(const void *)p, num);
+		return num;
+	case CELL_BOOL:
+		return *(const int *)(const void *)p ? "true" : "false";
+	case CELL_CHARS:
+		return p;
+	}
+	return NULL;
+}
 
 #define CHECK(x) do { if ((st = (x)) != ST_OK) return st; } while (0)
 
@@ -158,46 +146,29 @@ header(struct buf *b, enum table_kind kind, int summary, const struct table_metr
 	return ST_OK;
 }
 
-/* Where a row's figure columns come from: a JSON figure, or a store row. */
-struct figure_src {
-	const cJSON *json;
-	sqlite3_stmt *row;
-};
-
-static const char *
-figure_text(const struct figure_src *src, const struct column *c, char *num, size_t size)
-{
-	if (src->json != NULL)
-		return field(src->json, c->path, num, size);
-	if (c->fc == FC_WITHDRAWN)
-		return sqlite3_column_int(src->row, c->fc) ? "true" : "false";
-	return (const char *)sqlite3_column_text(src->row, c->fc);
-}
-
+/* One figure's line, after its summary item's columns when item is not NULL. */
 static enum status
-row(struct buf *b, const cJSON *item, const struct figure_src *fig, enum table_kind kind,
-    const struct table_metric *m, size_t nm)
+row(struct buf *b, const struct summary_item *item, const struct figure_row *fig,
+    enum table_kind kind, const struct table_metric *m, size_t nm)
 {
-	char num[32], vnum[32];
-	const char *metric = kind == TABLE_HXL ?
-	    figure_text(fig, &figure_cols[COL_METRIC], vnum, sizeof vnum) : NULL;
+	char num[INT_TEXT_MAX];
 	enum status st;
 	int first = 1;
 
 	for (size_t i = 0; item != NULL && i < NSUMMARY_COLS; i++, first = 0) {
 		if (!first)
 			CHECK(buf_putc(b, ','));
-		CHECK(table_cell(b, field(item, summary_cols[i].path, num, sizeof num)));
+		CHECK(table_cell(b, cell(item, &summary_cols[i], num)));
 	}
 	for (size_t i = 0; i < NFIGURE_COLS; i++, first = 0) {
 		if (!first)
 			CHECK(buf_putc(b, ','));
-		CHECK(table_cell(b, figure_text(fig, &figure_cols[i], num, sizeof num)));
+		CHECK(table_cell(b, cell(fig, &figure_cols[i], num)));
 	}
 	for (size_t i = 0; kind == TABLE_HXL && i < nm; i++) {
 		CHECK(buf_putc(b, ','));
-		if (metric != NULL && strcmp(metric, m[i].code) == 0)
-			CHECK(table_cell(b, figure_text(fig, &figure_cols[COL_VALUE], num, sizeof num)));
+		if (fig->metric != NULL && strcmp(fig->metric, m[i].code) == 0)
+			CHECK(table_cell(b, cell(fig, &figure_cols[COL_VALUE], num)));
 	}
 	return buf_puts(b, "\r\n");
 }
@@ -210,27 +181,26 @@ table_figures_head(struct buf *b, enum table_kind kind, const struct table_metri
 }
 
 enum status
-table_figure_row(struct buf *b, sqlite3_stmt *figure, enum table_kind kind,
+table_figure_row(struct buf *b, const struct figure_row *figure, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics)
 {
-	struct figure_src src = { NULL, figure };
-
-	return row(b, NULL, &src, kind, metrics, nmetrics);
+	return row(b, NULL, figure, kind, metrics, nmetrics);
 }
 
 enum status
-table_summary(struct buf *b, const cJSON *items, enum table_kind kind,
+table_summary_head(struct buf *b, enum table_kind kind, const struct table_metric *metrics,
+    size_t nmetrics)
+{
+	return header(b, kind, 1, metrics, nmetrics);
+}
+
+enum status
+table_summary_item(struct buf *b, const struct summary_item *item, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics)
 {
-	const cJSON *item, *claim;
 	enum status st;
 
-	CHECK(header(b, kind, 1, metrics, nmetrics));
-	cJSON_ArrayForEach(item, items)
-		cJSON_ArrayForEach(claim, cJSON_GetObjectItemCaseSensitive(item, "claims")) {
-			struct figure_src src = { claim, NULL };
-
-			CHECK(row(b, item, &src, kind, metrics, nmetrics));
-		}
+	for (size_t i = 0; i < item->n; i++)
+		CHECK(row(b, item, &item->claims[i], kind, metrics, nmetrics));
 	return ST_OK;
 }

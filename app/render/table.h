@@ -1,5 +1,5 @@
 /*
- * table.h: the API's data model (store rows, or the cJSON objects json.c builds) as CSV
+ * table.h: the worker's typed rows (core/rows.h) as CSV
  * (RFC 4180, UTF-8, a header row) or HXL (the same, plus a hashtag row under
  * the header, so HDX tools read it and our own hxl adapter can load it back).
  *
@@ -11,9 +11,8 @@
 #ifndef FIGURES_TABLE_H
 #define FIGURES_TABLE_H
 
-#include <cjson/cJSON.h>
-#include <sqlite3.h>
 #include "../core/buf.h"
+#include "../core/rows.h"
 
 enum table_kind { TABLE_CSV, TABLE_HXL };
 
@@ -26,16 +25,17 @@ struct table_metric {
 enum status table_cell(struct buf *b, const char *s);
 
 /*
- * A list of figures: the header row(s), then one row per figure straight from
- * a store row (read.h's FC_ columns; no JSON in between: a 500-figure page is
- * a hot path). HXL puts each value in its metric's column: metrics[0..nmetrics).
+ * A list of figures: the header row(s), then one row per figure. HXL puts
+ * each value in its metric's column: metrics[0..nmetrics).
  */
 enum status table_figures_head(struct buf *b, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics);
-enum status table_figure_row(struct buf *b, sqlite3_stmt *figure, enum table_kind kind,
+enum status table_figure_row(struct buf *b, const struct figure_row *figure,
+    enum table_kind kind, const struct table_metric *metrics, size_t nmetrics);
+/* Summary items: the header, then each claim a row after its item's columns. */
+enum status table_summary_head(struct buf *b, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics);
-/* Summary items (each claim a row, after its group's columns), from their JSON. */
-enum status table_summary(struct buf *b, const cJSON *items, enum table_kind kind,
-    const struct table_metric *metrics, size_t nmetrics);
+enum status table_summary_item(struct buf *b, const struct summary_item *item,
+    enum table_kind kind, const struct table_metric *metrics, size_t nmetrics);
 
 #endif

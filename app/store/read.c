@@ -1,9 +1,22 @@
 #include "read.h"
 #include "db.h"
 
+#include <sqlite3.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A figure row's columns, in this order (read_figure). */
+enum figure_col {
+	FC_ID, FC_METRIC, FC_CATEGORY, FC_VALUE, FC_QUALIFIER, FC_GROUP,
+	FC_LOC_CODE, FC_LOC_NAME, FC_LOC_COUNTRY, FC_LOC_LEVEL, FC_LOC_TYPE,
+	FC_AS_OF, FC_PERIOD_START, FC_PERIOD_END, FC_SORT_DATE,
+	FC_SRC_CODE, FC_SRC_NAME, FC_SRC_ORG, FC_SRC_TYPE, FC_SRC_URL, FC_SRC_LICENCE,
+	FC_VIA, FC_URL, FC_QUOTE, FC_REPORTED_ON, FC_RETRIEVED_AT, FC_LICENCE, FC_FEED,
+	FC_WITHDRAWN,
+	FC_METRIC_ID, FC_LOCATION_ID,   /* R_PAGE_CLAIMS only */
+};
 
 #define FIGURE_COLS \
 	"SELECT f.id, m.code, m.category, f.value, f.qualifier, f.grp, " \
@@ -219,9 +232,20 @@ static const char *const rsql[R__COUNT] = {
 	VARIANTS(Q_GROUPS_COUNT, GROUPS_COUNT_SQL),
 };
 
+/* What a cursor's rows are: each store_*_next reads its own kind only. */
+enum row_kind { ROW_FIGURE, ROW_REVISION, ROW_LOCATION, ROW_SOURCE, ROW_FEED, ROW_METRIC,
+	ROW_GROUP };
+
+struct cursor {
+	sqlite3_stmt *st;
+	enum row_kind kind;
+	int           rc;       /* the last sqlite3_step's result; SQLITE_OK before the first */
+};
+
 struct store {
 	sqlite3      *db;
 	sqlite3_stmt *st[R__COUNT];
+	struct cursor cur[R__COUNT];
 };
 
 enum status
@@ -267,7 +291,7 @@ store_errmsg(struct store *s)
 	return sqlite3_errmsg(s->db);
 }
 
-void
+static void
 store_done(sqlite3_stmt *st)
 {
 	if (st != NULL) {
@@ -281,6 +305,182 @@ stmt(struct store *s, int i)
 {
 	store_done(s->st[i]);
 	return s->st[i];
+}
+
+/* The cursor over statement i, bound and ready to step. */
+static struct cursor *
+cursor(struct store *s, int i, enum row_kind kind)
+{
+	s->cur[i] = (struct cursor){ .st = s->st[i], .kind = kind, .rc = SQLITE_OK };
+	return &s->cur[i];
+}
+
+/* Steps c if it reads kind: 1 on a row. */
+static int
+step(struct cursor *c, enum row_kind kind)
+{
+	if (c == NULL)
+		return 0;
+	if (c->kind != kind) {
+		c->rc = SQLITE_MISUSE;   /* a caller's bug: fail the read, loudly */
+		return 0;
+	}
+	if (c->rc != SQLITE_OK && c->rc != SQLITE_ROW)
+		return 0;            /* ended: stay ended */
+	c->rc = sqlite3_step(c->st);
+	return c->rc == SQLITE_ROW;
+}
+
+enum status
+store_cursor_close(struct cursor *c)
+{
+	enum status rs;
+
+	if (c == NULL)
+		return ST_OK;
+	rs = c->rc == SQLITE_OK || c->rc == SQLITE_ROW || c->rc == SQLITE_DONE ? ST_OK : ST_DB;
+	store_done(c->st);
+	return rs;
+}
+
+static const char *
+text(sqlite3_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st, col);
+}
+
+int
+store_figures_next(struct cursor *c, struct figure_row *r)
+{
+	sqlite3_stmt *st;
+
+	if (!step(c, ROW_FIGURE))
+		return 0;
+	st = c->st;
+	*r = (struct figure_row){
+		.id = sqlite3_column_int64(st, FC_ID),
+		.metric = text(st, FC_METRIC), .category = text(st, FC_CATEGORY),
+		.value = sqlite3_column_int64(st, FC_VALUE),
+		.qualifier = text(st, FC_QUALIFIER), .group = text(st, FC_GROUP),
+		.location = {
+			.code = text(st, FC_LOC_CODE), .name = text(st, FC_LOC_NAME),
+			.country = text(st, FC_LOC_COUNTRY), .type = text(st, FC_LOC_TYPE),
+			.admin_level = sqlite3_column_int64(st, FC_LOC_LEVEL),
+			.has_level = sqlite3_column_type(st, FC_LOC_LEVEL) != SQLITE_NULL,
+		},
+		.as_of = text(st, FC_AS_OF), .period_start = text(st, FC_PERIOD_START),
+		.period_end = text(st, FC_PERIOD_END), .sort_date = text(st, FC_SORT_DATE),
+		.source = {
+			.code = text(st, FC_SRC_CODE), .name = text(st, FC_SRC_NAME),
+			.organisation = text(st, FC_SRC_ORG), .type = text(st, FC_SRC_TYPE),
+			.url = text(st, FC_SRC_URL), .licence = text(st, FC_SRC_LICENCE),
+		},
+		.via = text(st, FC_VIA), .url = text(st, FC_URL), .quote = text(st, FC_QUOTE),
+		.reported_on = text(st, FC_REPORTED_ON), .retrieved_at = text(st, FC_RETRIEVED_AT),
+		.licence = text(st, FC_LICENCE), .feed = text(st, FC_FEED),
+		.withdrawn = sqlite3_column_int(st, FC_WITHDRAWN),
+	};
+	if (sqlite3_column_count(st) > FC_LOCATION_ID) {
+		r->metric_id = sqlite3_column_int64(st, FC_METRIC_ID);
+		r->location_id = sqlite3_column_int64(st, FC_LOCATION_ID);
+	}
+	return 1;
+}
+
+int
+store_revisions_next(struct cursor *c, struct revision_row *r)
+{
+	sqlite3_stmt *st;
+
+	if (!step(c, ROW_REVISION))
+		return 0;
+	st = c->st;
+	*r = (struct revision_row){
+		.id = sqlite3_column_int64(st, 0), .value = sqlite3_column_int64(st, 1),
+		.qualifier = text(st, 2), .as_of = text(st, 3), .period_start = text(st, 4),
+		.period_end = text(st, 5), .reported_on = text(st, 6), .url = text(st, 7),
+		.quote = text(st, 8), .retrieved_at = text(st, 9), .superseded_at = text(st, 10),
+	};
+	return 1;
+}
+
+int
+store_locations_next(struct cursor *c, struct location_row *r)
+{
+	sqlite3_stmt *st;
+
+	if (!step(c, ROW_LOCATION))
+		return 0;
+	st = c->st;
+	*r = (struct location_row){
+		.code = text(st, 0), .name = text(st, 1), .country = text(st, 2),
+		.admin_level = sqlite3_column_int64(st, 3),
+		.has_level = sqlite3_column_type(st, 3) != SQLITE_NULL,
+		.type = text(st, 4), .parent = text(st, 5),
+	};
+	return 1;
+}
+
+int
+store_sources_next(struct cursor *c, struct source_row *r)
+{
+	sqlite3_stmt *st;
+
+	if (!step(c, ROW_SOURCE))
+		return 0;
+	st = c->st;
+	*r = (struct source_row){
+		.code = text(st, 0), .name = text(st, 1), .organisation = text(st, 2),
+		.type = text(st, 3), .url = text(st, 4), .licence = text(st, 5),
+	};
+	return 1;
+}
+
+int
+store_feeds_next(struct cursor *c, struct feed_status_row *r)
+{
+	sqlite3_stmt *st;
+
+	if (!step(c, ROW_FEED))
+		return 0;
+	st = c->st;
+	*r = (struct feed_status_row){
+		.code = text(st, 0), .name = text(st, 1), .url = text(st, 2), .adapter = text(st, 3),
+		.interval = sqlite3_column_int64(st, 4), .enabled = sqlite3_column_int(st, 5),
+		.last_attempt = text(st, 6), .last_success = text(st, 7),
+		.last_error = text(st, 8), .consecutive_failures = sqlite3_column_int64(st, 9),
+		.added = sqlite3_column_int64(st, 10), .changed = sqlite3_column_int64(st, 11),
+		.unchanged = sqlite3_column_int64(st, 12), .rejected = sqlite3_column_int64(st, 13),
+		.stale = sqlite3_column_int(st, 14),
+	};
+	return 1;
+}
+
+int
+store_metrics_next(struct cursor *c, struct metric_row *r)
+{
+	sqlite3_stmt *st;
+
+	if (!step(c, ROW_METRIC))
+		return 0;
+	st = c->st;
+	*r = (struct metric_row){
+		.code = text(st, 0), .category = text(st, 1), .hxl = text(st, 2),
+		.label = text(st, 3), .description = text(st, 4),
+	};
+	return 1;
+}
+
+int
+store_groups_next(struct cursor *c, struct group_row *r)
+{
+	if (!step(c, ROW_GROUP))
+		return 0;
+	*r = (struct group_row){
+		.metric_id = sqlite3_column_int64(c->st, 0),
+		.location_id = sqlite3_column_int64(c->st, 1), .group = text(c->st, 2),
+	};
+	return 1;
 }
 
 enum status
@@ -447,10 +647,13 @@ variant(enum fquery q, const struct figure_filter *f)
 	return R_FIGURES + q * DRIVE__COUNT + figure_drive(f);
 }
 
-sqlite3_stmt *
+struct cursor *
 store_figures(struct store *s, const struct figure_filter *f)
 {
-	return bind_filter(stmt(s, variant(f->known != NULL ? Q_HISTORY : Q_LIST, f)), f, 1);
+	int i = variant(f->known != NULL ? Q_HISTORY : Q_LIST, f);
+
+	bind_filter(stmt(s, i), f, 1);
+	return cursor(s, i, ROW_FIGURE);
 }
 
 static enum status
@@ -478,10 +681,11 @@ store_figures_count(struct store *s, const struct figure_filter *f, long long *t
 	    f)), f, 0), total, err);
 }
 
-sqlite3_stmt *
-store_groups(struct store *s, const struct figure_filter *f, const struct group_key *after)
+struct cursor *
+store_groups(struct store *s, const struct figure_filter *f, const struct group_row *after)
 {
-	sqlite3_stmt *st = bind_filter(stmt(s, variant(Q_GROUPS, f)), f, 0);
+	int i = variant(Q_GROUPS, f);
+	sqlite3_stmt *st = bind_filter(stmt(s, i), f, 0);
 
 	if (after != NULL) {
 		bind_id(st, ":after_m", after->metric_id);
@@ -489,7 +693,7 @@ store_groups(struct store *s, const struct figure_filter *f, const struct group_
 		bind_str(st, ":after_g", after->group);
 	}
 	bind_id(st, ":limit", f->limit);
-	return st;
+	return cursor(s, i, ROW_GROUP);
 }
 
 /*
@@ -564,13 +768,13 @@ store_groups_count(struct store *s, const struct figure_filter *f, long long *to
 	return count(s, bind_filter(stmt(s, variant(Q_GROUPS_COUNT, f)), f, 0), total, err);
 }
 
-sqlite3_stmt *
+struct cursor *
 store_page_claims(struct store *s, const struct figure_filter *f, const char *keys)
 {
 	sqlite3_stmt *st = bind_filter(stmt(s, R_PAGE_CLAIMS), f, 0);
 
 	bind_str(st, ":keys", keys);
-	return st;
+	return cursor(s, R_PAGE_CLAIMS, ROW_FIGURE);
 }
 
 static enum status
@@ -600,22 +804,20 @@ store_location_code(struct store *s, long long id, char *out, size_t size)
 	return code_of(s, R_LOCATION_BY_ID, id, out, size);
 }
 
-sqlite3_stmt *
+struct cursor *
 store_figure(struct store *s, long long id)
 {
 	sqlite3_stmt *st = stmt(s, R_FIGURE);
 
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
-	return st;
+	return cursor(s, R_FIGURE, ROW_FIGURE);
 }
 
-sqlite3_stmt *
+struct cursor *
 store_revisions(struct store *s, long long figure_id)
 {
-	sqlite3_stmt *st = stmt(s, R_REVISIONS);
-
-	sqlite3_bind_int64(st, 1, figure_id);
-	return st;
+	sqlite3_bind_int64(stmt(s, R_REVISIONS), 1, figure_id);
+	return cursor(s, R_REVISIONS, ROW_REVISION);
 }
 
 static sqlite3_stmt *
@@ -633,10 +835,11 @@ bind_list(struct store *s, int i, const struct list_filter *f)
 	return st;
 }
 
-sqlite3_stmt *
+struct cursor *
 store_locations(struct store *s, const struct list_filter *f)
 {
-	return bind_list(s, R_LOCATIONS, f);
+	bind_list(s, R_LOCATIONS, f);
+	return cursor(s, R_LOCATIONS, ROW_LOCATION);
 }
 
 enum status
@@ -645,10 +848,11 @@ store_locations_count(struct store *s, const struct list_filter *f, long long *t
 	return count(s, bind_list(s, R_LOCATIONS_COUNT, f), total, err);
 }
 
-sqlite3_stmt *
+struct cursor *
 store_sources(struct store *s, const struct list_filter *f)
 {
-	return bind_list(s, R_SOURCES, f);
+	bind_list(s, R_SOURCES, f);
+	return cursor(s, R_SOURCES, ROW_SOURCE);
 }
 
 enum status
@@ -657,23 +861,21 @@ store_sources_count(struct store *s, const struct list_filter *f, long long *tot
 	return count(s, bind_list(s, R_SOURCES_COUNT, f), total, err);
 }
 
-sqlite3_stmt *
+struct cursor *
 store_feeds(struct store *s, const char *now)
 {
-	sqlite3_stmt *st = stmt(s, R_FEEDS);
-
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-	return st;
+	sqlite3_bind_text(stmt(s, R_FEEDS), 1, now, -1, SQLITE_TRANSIENT);
+	return cursor(s, R_FEEDS, ROW_FEED);
 }
 
-sqlite3_stmt *
+struct cursor *
 store_metrics(struct store *s, const char *category)
 {
 	sqlite3_stmt *st = stmt(s, R_METRICS);
 
 	if (category != NULL)
 		sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
-	return st;
+	return cursor(s, R_METRICS, ROW_METRIC);
 }
 
 enum status

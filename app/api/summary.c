@@ -1,0 +1,157 @@
+#include "summary.h"
+#include "../core/agree.h"
+#include "../render/json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+summary_page_free(struct summary_page *page)
+{
+	for (size_t i = 0; i < page->nblocks; i++)
+		free(page->blocks[i]);
+	for (size_t i = 0; i < page->n; i++)
+		free(page->items[i].claims);
+	free(page->blocks);
+	free(page->items);
+	memset(page, 0, sizeof *page);
+}
+
+/* Range, agreement and newest date of an item whose claims are all in. */
+static enum status
+item_end(struct summary_item *it)
+{
+	long long *values = malloc(it->n * sizeof *values);
+	const char **quals = malloc(it->n * sizeof *quals);
+
+	if (values == NULL || quals == NULL) {
+		free(values);
+		free(quals);
+		return ST_NOMEM;
+	}
+	it->latest_as_of[0] = '\0';
+	for (size_t i = 0; i < it->n; i++) {
+		const struct figure_row *c = &it->claims[i];
+		const char *date = c->as_of != NULL ? c->as_of : c->period_end;
+
+		values[i] = c->value;
+		quals[i] = c->qualifier != NULL ? c->qualifier : "exact";
+		it->min = i == 0 || c->value < it->min ? c->value : it->min;
+		it->max = i == 0 || c->value > it->max ? c->value : it->max;
+		if (date != NULL && strncmp(date, it->latest_as_of, 10) > 0) {
+			memcpy(it->latest_as_of, date, strnlen(date, 10));
+			it->latest_as_of[strnlen(date, 10)] = '\0';
+		}
+	}
+	it->agree = claims_agree(values, quals, it->n);
+	free(values);
+	free(quals);
+	return ST_OK;
+}
+
+/* Appends a copy of row to item it (growing its claims as needed). */
+static enum status
+item_add(struct summary_page *page, struct summary_item *it, size_t *cap,
+    const struct figure_row *row)
+{
+	char *block;
+
+	if (it->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 4;
+		struct figure_row *c = realloc(it->claims, ncap * sizeof *c);
+
+		if (c == NULL)
+			return ST_NOMEM;
+		it->claims = c;
+		*cap = ncap;
+	}
+	if ((block = figure_row_copy(&it->claims[it->n], row)) == NULL)
+		return ST_NOMEM;
+	page->blocks[page->nblocks++] = block;
+	it->n++;
+	return ST_OK;
+}
+
+static int
+same_group(const struct figure_row *row, const struct group_row *g)
+{
+	return row->metric_id == g->metric_id && row->location_id == g->location_id &&
+	    row->group != NULL && strcmp(row->group, g->group) == 0;
+}
+
+/* The groups' keys as the JSON array store_page_claims takes; NULL if out of memory. */
+static char *
+keys_json(const struct group_row *g, size_t n)
+{
+	cJSON *keys = cJSON_CreateArray();
+	char *json;
+
+	for (size_t k = 0; keys != NULL && k < n; k++) {
+		cJSON *key = cJSON_CreateArray();
+
+		cJSON_AddItemToArray(keys, key);
+		cJSON_AddItemToArray(key, json_int(g[k].metric_id));
+		cJSON_AddItemToArray(key, json_int(g[k].location_id));
+		cJSON_AddItemToArray(key, cJSON_CreateString(g[k].group));
+	}
+	json = keys != NULL ? cJSON_PrintUnformatted(keys) : NULL;
+	cJSON_Delete(keys);
+	return json;
+}
+
+enum status
+summary_read(struct store *s, const struct figure_filter *f, const struct group_row *g,
+    size_t n, struct summary_page *page)
+{
+	struct figure_row row;
+	struct cursor *c;
+	size_t i = 0, cap = 0, bcap = 0;
+	char *json;
+	enum status rs = ST_OK;
+
+	memset(page, 0, sizeof *page);
+	if (n == 0)
+		return ST_OK;
+	if ((json = keys_json(g, n)) == NULL ||
+	    (page->items = calloc(n, sizeof *page->items)) == NULL) {
+		cJSON_free(json);
+		return ST_NOMEM;
+	}
+	/* the rows come in the keys' order: each starts, or continues, group g[i] */
+	c = store_page_claims(s, f, json);
+	while (rs == ST_OK && store_figures_next(c, &row)) {
+		struct summary_item *it;
+
+		if (page->n > 0 && !same_group(&row, &g[i])) {
+			i++;        /* g[i]'s item is complete */
+			cap = 0;
+		}
+		while (i < n && !same_group(&row, &g[i]))
+			i++;        /* a group of the page with no claim under f */
+		if (i == n)
+			break;      /* a row of no group asked for: cannot happen */
+		if (page->n == 0 || cap == 0)
+			page->n++;  /* the first claim of a new item */
+		it = &page->items[page->n - 1];
+		if (page->nblocks == bcap) {
+			size_t ncap = bcap ? bcap * 2 : 16;
+			char **b = realloc(page->blocks, ncap * sizeof *b);
+
+			if (b == NULL) {
+				rs = ST_NOMEM;
+				break;
+			}
+			page->blocks = b;
+			bcap = ncap;
+		}
+		rs = item_add(page, it, &cap, &row);
+	}
+	if (store_cursor_close(c) != ST_OK && rs == ST_OK)
+		rs = ST_DB;
+	cJSON_free(json);
+	for (size_t k = 0; rs == ST_OK && k < page->n; k++)
+		rs = item_end(&page->items[k]);
+	if (rs != ST_OK)
+		summary_page_free(page);
+	return rs;
+}

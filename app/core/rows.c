@@ -1,0 +1,52 @@
+#include "rows.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define F(field) offsetof(struct figure_row, field)
+
+/* Every string of a figure row, nested ones included. */
+static const size_t figure_strings[] = {
+	F(metric), F(category), F(qualifier), F(group),
+	F(location.code), F(location.name), F(location.country), F(location.type),
+	F(location.parent),
+	F(as_of), F(period_start), F(period_end), F(sort_date),
+	F(source.code), F(source.name), F(source.organisation), F(source.type), F(source.url),
+	F(source.licence),
+	F(via), F(url), F(quote), F(reported_on), F(retrieved_at), F(licence), F(feed),
+};
+#undef F
+#define NSTRINGS (sizeof figure_strings / sizeof figure_strings[0])
+
+static const char **
+string_at(const struct figure_row *row, size_t i)
+{
+	return (const char **)(void *)((char *)(uintptr_t)row + figure_strings[i]);
+}
+
+char *
+figure_row_copy(struct figure_row *dst, const struct figure_row *src)
+{
+	size_t len[NSTRINGS], total = 1;
+	char *block, *p;
+
+	for (size_t i = 0; i < NSTRINGS; i++) {
+		const char *s = *string_at(src, i);
+
+		len[i] = s != NULL ? strlen(s) + 1 : 0;
+		total += len[i];
+	}
+	if ((block = malloc(total)) == NULL)
+		return NULL;
+	*dst = *src;
+	p = block;
+	for (size_t i = 0; i < NSTRINGS; i++) {
+		if (len[i] == 0)
+			continue;
+		memcpy(p, *string_at(src, i), len[i]);
+		*string_at(dst, i) = p;
+		p += len[i];
+	}
+	return block;
+}

@@ -1,0 +1,92 @@
+/*
+ * rows.h: what the worker reads, as typed rows. The store fills them
+ * (store/read.h), handlers pass them on, render/ writes them out; render
+ * depends on this header alone, never on SQLite or the store.
+ *
+ * Lifetime, for every row the store hands out: its strings point into the
+ * store's statement and stay valid until the next read from the same cursor
+ * (store_*_next) or until the cursor is closed, whichever comes first. A row
+ * kept longer is copied (figure_row_copy). A NULL string is a field the
+ * source did not give: render writes it as null or an empty cell, never as
+ * a guess.
+ */
+#ifndef FIGURES_ROWS_H
+#define FIGURES_ROWS_H
+
+#include <stddef.h>
+
+/* A place (a figure's, or one of /v1/locations). */
+struct location_row {
+	const char *code, *name, *country, *type;
+	const char *parent;          /* the parent's code; only in /v1/locations */
+	long long   admin_level;     /* 0 country, 1, 2 …; meaningless unless has_level */
+	int         has_level;       /* 0 for sites and regions: admin_level is null */
+};
+
+/* Who said it. */
+struct source_row {
+	const char *code, *name, *organisation, *type, *url, *licence;
+};
+
+/* A figure: one claim, with its place and its source. */
+struct figure_row {
+	long long           id, value;
+	const char         *metric, *category, *qualifier, *group;
+	struct location_row location;
+	const char         *as_of, *period_start, *period_end;
+	const char         *sort_date;    /* the date it is ordered by (YYYY-MM-DD) */
+	struct source_row   source;
+	const char         *via, *url, *quote, *reported_on, *retrieved_at, *licence;
+	const char         *feed;         /* the feed's code */
+	int                 withdrawn;
+	long long           metric_id, location_id;   /* internal ids; 0 if not read */
+};
+
+/* An earlier (or the current) value of a figure. */
+struct revision_row {
+	long long   id, value;
+	const char *qualifier, *as_of, *period_start, *period_end, *reported_on, *url, *quote;
+	const char *retrieved_at, *superseded_at;
+};
+
+/* A registered feed and how fresh it is (/v1/feeds). */
+struct feed_status_row {
+	const char *code, *name, *url, *adapter;
+	long long   interval, consecutive_failures;
+	long long   added, changed, unchanged, rejected;   /* the last payload's rows */
+	const char *last_attempt, *last_success, *last_error;
+	int         enabled, stale;
+};
+
+/* A metric of the vocabulary (/v1/metrics). */
+struct metric_row {
+	const char *code, *category, *hxl, *label, *description;
+};
+
+/* A summary group's key: one metric, one location, one population group. */
+struct group_row {
+	long long   metric_id, location_id;
+	const char *group;
+};
+
+/*
+ * One summary item: every source's latest claim about one metric, location
+ * and group, side by side (claims[0..n), by value then source; each a copy
+ * that the item owns), their range, and whether they agree (core/agree.h).
+ */
+struct summary_item {
+	struct figure_row *claims;
+	size_t             n;
+	long long          min, max;
+	int                agree;
+	char               latest_as_of[11];   /* the newest date of a claim; "" if none */
+};
+
+/*
+ * Copies src into dst with every string in one new block, which the function
+ * returns and the caller frees (free()) when done with dst; NULL when out of
+ * memory (dst is then untouched).
+ */
+char *figure_row_copy(struct figure_row *dst, const struct figure_row *src);
+
+#endif
