@@ -61,25 +61,24 @@ respond_html(struct response *r, struct buf *b)
 	return 200;
 }
 
-/* The figure object for id, or NULL (404 or 503 written into r). */
-static cJSON *
-load_figure(struct hctx *cx, struct response *r, long long id)
+/*
+ * Opens figure id into *row (from the cursor *c, which the caller closes with
+ * store_cursor_close once done with row). 0 and the 404 or 503 in r if it
+ * cannot be read.
+ */
+static int
+open_figure(struct hctx *cx, struct response *r, long long id, struct cursor **c,
+    struct figure_row *row)
 {
-	struct cursor *c = store_figure(cx->store, id);
-	struct figure_row row;
-	cJSON *fig = NULL;
-	int found = store_figures_next(c, &row);
-
-	if (found && (fig = json_figure(&row)) == NULL)
-		respond_error(r, 503, "overloaded", NULL, "out of memory; retry");
-	if (store_cursor_close(c) != ST_OK) {
-		cJSON_Delete(fig);
+	*c = store_figure(cx->store, id);
+	if (store_figures_next(*c, row))
+		return 1;
+	if (store_cursor_close(*c) != ST_OK)
 		respond_db_failed(cx, r, "reading a figure");
-		return NULL;
-	}
-	if (!found)
+	else
 		respond_error(r, 404, "not_found", "id", "no figure has id %lld", id);
-	return fig;
+	*c = NULL;
+	return 0;
 }
 
 int
@@ -87,21 +86,23 @@ h_embed_figure(struct hctx *cx, struct response *r)
 {
 	struct card_opts o = { .dark = cx->p[EP_THEME].set && strcmp(cx->p[EP_THEME].s, "dark") == 0,
 	    .lang = cx->p[EP_LANG].s, .data_as_of = cx->state->changed_at };
+	struct figure_row fig;
 	char data_url[64];
+	struct cursor *c;
 	struct buf b;
-	cJSON *fig;
+	enum status rs;
 
-	if ((fig = load_figure(cx, r, cx->id)) == NULL)
+	if (!open_figure(cx, r, cx->id, &c, &fig))
 		return r->status;
 	snprintf(data_url, sizeof data_url, "/v1/figures/%lld", cx->id);
 	o.data_url = data_url;
 	buf_init(&b, 1024 * 1024);
-	if (html_figure_card(&b, fig, &o) != ST_OK) {
-		cJSON_Delete(fig);
+	rs = html_figure_card(&b, &fig, &o);
+	store_cursor_close(c);   /* the row was read whole: nothing left to fail */
+	if (rs != ST_OK) {
 		buf_free(&b);
 		return respond_error(r, 503, "overloaded", NULL, "the card could not be rendered");
 	}
-	cJSON_Delete(fig);
 	return respond_html(r, &b);
 }
 
@@ -115,8 +116,8 @@ h_embed_summary(struct hctx *cx, struct response *r)
 	struct summary_page page;
 	char data_url[QUERY_MAX + 32], group[512];
 	struct cursor *c;
-	cJSON *item;
 	struct buf b;
+	enum status rs;
 	int n = 0, rc;
 
 	if ((rc = filters_parse(cx, r, &f)) != 0)
@@ -139,21 +140,21 @@ h_embed_summary(struct hctx *cx, struct response *r)
 		    "more than one metric, location and group; a card shows one: add metric, "
 		    "location and group (see /v1/summary for the groups)");
 	g[0].group = group;
-	if (summary_read(cx->store, &f, &g[0], 1, &page) != ST_OK)
+	if ((rs = summary_read(cx->store, &f, &g[0], 1, &page)) != ST_OK || page.n != 1) {
+		summary_page_free(&page);
+		if (rs == ST_NOMEM)
+			return respond_error(r, 503, "overloaded", NULL, "out of memory; retry");
 		return respond_db_failed(cx, r, "reading a summary");
-	item = page.n == 1 ? json_summary_item(&page.items[0]) : NULL;
-	summary_page_free(&page);
-	if (item == NULL)
-		return respond_db_failed(cx, r, "reading a summary");
+	}
 	snprintf(data_url, sizeof data_url, "/v1/summary?%s", cx->req->query);
 	o.data_url = data_url;
 	buf_init(&b, 1024 * 1024);
-	if (html_summary_card(&b, item, &o) != ST_OK) {
-		cJSON_Delete(item);
+	rs = html_summary_card(&b, &page.items[0], &o);
+	summary_page_free(&page);
+	if (rs != ST_OK) {
 		buf_free(&b);
 		return respond_error(r, 503, "overloaded", NULL, "the card could not be rendered");
 	}
-	cJSON_Delete(item);
 	return respond_html(r, &b);
 }
 
@@ -177,8 +178,10 @@ h_oembed(struct hctx *cx, struct response *r)
 	const char *rest, *path, *query;
 	char base[300], embed[QUERY_MAX + 400], html[QUERY_MAX + 800], title[512];
 	long long id = 0, width = CARD_WIDTH, height;
+	struct figure_row fig;
+	struct cursor *c;
 	struct buf esc;
-	cJSON *root, *fig = NULL;
+	cJSON *root;
 	size_t hl;
 
 	if (cx->p[OP_FORMAT].set && strcmp(cx->p[OP_FORMAT].s, "xml") == 0)
@@ -210,13 +213,13 @@ h_oembed(struct hctx *cx, struct response *r)
 		snprintf(num, sizeof num, "%.*s", (int)(n < sizeof num ? n : sizeof num - 1), digits);
 		if (n >= sizeof num || !parse_int64(num, 1, 1LL << 53, &id))
 			return respond_error(r, 404, "not_found", "url", "url names no figure");
-		if ((fig = load_figure(cx, r, id)) == NULL)
+		if (!open_figure(cx, r, id, &c, &fig))
 			return r->status;
-		card_title(title, sizeof title, fig, 0);
-		height = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(fig, "quote")) ? 330 : 260;
+		card_title_figure(title, sizeof title, &fig);
+		height = fig.quote != NULL ? 330 : 260;
+		store_cursor_close(c);
 		snprintf(embed, sizeof embed, "%s/v1/embed/figures/%lld%s", base, id,
 		    query != NULL && strncmp(path, "/v1/embed/", 10) == 0 ? query : "");
-		cJSON_Delete(fig);
 	} else if ((strncmp(path, "/v1/embed/summary?", 18) == 0 ||
 	    strncmp(path, "/v1/summary?", 12) == 0) && query != NULL && query[1] != '\0') {
 		snprintf(title, sizeof title, "figures: every source side by side");

@@ -1,4 +1,5 @@
 #include "html.h"
+#include "../core/strutil.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -82,23 +83,12 @@ html_url_ok(const char *url)
 	return strlen(url) < 2000;
 }
 
-static const char *
-str(const cJSON *obj, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (cJSON_IsString(v))
-		return v->valuestring;
-	if (cJSON_IsRaw(v))
-		return v->valuestring;
-	return NULL;
-}
-
-/* 130000 → "130,000" (digits as text in, grouped digits out). */
+/* 130000 → "130,000". */
 static void
-grouped(const char *digits, char *out, size_t size)
+grouped(long long v, char *out, size_t size)
 {
-	size_t n = digits != NULL ? strlen(digits) : 0, o = 0;
+	char digits[INT_TEXT_MAX];
+	size_t n = int_text(v, digits), o = 0;
 
 	for (size_t i = 0; i < n && o + 2 < size; i++) {
 		if (i > 0 && (n - i) % 3 == 0)
@@ -184,13 +174,13 @@ link(struct buf *b, const char *url, const char *text, int isolate)
 
 /* The qualifier and the number, e.g. "almost" "800". */
 static enum status
-number(struct buf *b, const struct words *w, const cJSON *fig)
+number(struct buf *b, const struct words *w, const struct figure_row *fig)
 {
-	const char *q = word_of(str(fig, "qualifier"), qualifiers, w->qualifier, 6);
+	const char *q = word_of(fig->qualifier, qualifiers, w->qualifier, 6);
 	char n[40];
 	enum status st;
 
-	grouped(str(fig, "value"), n, sizeof n);
+	grouped(fig->value, n, sizeof n);
 	if (q != NULL && *q != '\0') {
 		CHECK(buf_puts(b, "<span class=\"q\">"));
 		CHECK(html_escape(b, q));
@@ -200,10 +190,9 @@ number(struct buf *b, const struct words *w, const cJSON *fig)
 }
 
 static enum status
-date_of(struct buf *b, const struct words *w, const cJSON *fig)
+date_of(struct buf *b, const struct words *w, const struct figure_row *fig)
 {
-	const cJSON *period = cJSON_GetObjectItemCaseSensitive(fig, "period");
-	const char *as_of = str(fig, "as_of"), *start = str(period, "start"), *end = str(period, "end");
+	const char *as_of = fig->as_of, *start = fig->period_start, *end = fig->period_end;
 
 	if (as_of != NULL)
 		return buf_printf(b, "%s <time dir=\"ltr\">%.10s</time>", w->as_of, as_of);
@@ -214,13 +203,15 @@ date_of(struct buf *b, const struct words *w, const cJSON *fig)
 }
 
 static enum status
-footer(struct buf *b, const struct words *w, const struct card_opts *o, const cJSON *fig)
+footer(struct buf *b, const struct words *w, const struct card_opts *o,
+    const struct figure_row *fig)
 {
 	enum status st;
 
 	CHECK(buf_puts(b, "<footer class=\"meta\">figures · "));
-	if (fig != NULL && str(fig, "retrieved_at") != NULL)
-		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%.10s</time> · ", w->retrieved, str(fig, "retrieved_at")));
+	if (fig != NULL && fig->retrieved_at != NULL)
+		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%.10s</time> · ", w->retrieved,
+		    fig->retrieved_at));
 	if (o->data_url != NULL) {
 		CHECK(buf_puts(b, "<a href=\""));
 		CHECK(html_escape(b, o->data_url));
@@ -233,55 +224,62 @@ footer(struct buf *b, const struct words *w, const struct card_opts *o, const cJ
 
 /* "escaped · <group>" and "<place> (SYR)": what a figure or a group counts, and where. */
 static enum status
-what_where(struct buf *b, const struct words *w, const cJSON *obj)
+what_where(struct buf *b, const struct words *w, const struct figure_row *obj)
 {
-	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(obj, "location");
-	const char *group = str(obj, "group");
+	const struct location_row *loc = &obj->location;
+	const char *group = obj->group;
 	enum status st;
 
 	CHECK(buf_puts(b, "<p class=\"what\">"));
-	CHECK(html_escape(b, word_of(str(obj, "metric"), metrics, w->metric, 10)));
+	CHECK(html_escape(b, word_of(obj->metric, metrics, w->metric, 10)));
 	if (group != NULL && *group != '\0') {
 		CHECK(buf_puts(b, " · "));
 		CHECK(bdi(b, group));
 	}
 	CHECK(buf_puts(b, "</p>\n<p class=\"where\">"));
-	CHECK(bdi(b, str(loc, "name")));
-	return buf_printf(b, " <span class=\"meta\">(%.3s)</span></p>\n", str(loc, "country") ?
-	    str(loc, "country") : "");
+	CHECK(bdi(b, loc->name));
+	return buf_printf(b, " <span class=\"meta\">(%.3s)</span></p>\n", loc->country ?
+	    loc->country : "");
 }
 
 void
-card_title(char *out, size_t size, const cJSON *obj, int summary)
+card_title_figure(char *out, size_t size, const struct figure_row *fig)
 {
-	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(obj, "location");
 	const struct words *w = words_for("en");
-	const char *q = word_of(str(obj, "qualifier"), qualifiers, w->qualifier, 6);
+	const char *q = word_of(fig->qualifier, qualifiers, w->qualifier, 6);
 	char n[40];
 
-	if (summary) {
-		snprintf(out, size, "%s: %s%s%s", word_of(str(obj, "metric"), metrics, w->metric, 10),
-		    str(loc, "name") ? str(loc, "name") : "",
-		    str(obj, "group") && *str(obj, "group") ? ", " : "",
-		    str(obj, "group") ? str(obj, "group") : "");
+	grouped(fig->value, n, sizeof n);
+	snprintf(out, size, "%s%s%s %s: %s", q ? q : "", q && *q ? " " : "", n,
+	    word_of(fig->metric, metrics, w->metric, 10),
+	    fig->location.name ? fig->location.name : "");
+}
+
+void
+card_title_summary(char *out, size_t size, const struct summary_item *item)
+{
+	const struct words *w = words_for("en");
+	const struct figure_row *first = &item->claims[0];
+
+	if (item->n == 0) {
+		snprintf(out, size, "figures");
 		return;
 	}
-	grouped(str(obj, "value"), n, sizeof n);
-	snprintf(out, size, "%s%s%s %s: %s", q ? q : "", q && *q ? " " : "", n,
-	    word_of(str(obj, "metric"), metrics, w->metric, 10),
-	    str(loc, "name") ? str(loc, "name") : "");
+	snprintf(out, size, "%s: %s%s%s", word_of(first->metric, metrics, w->metric, 10),
+	    first->location.name ? first->location.name : "",
+	    first->group && *first->group ? ", " : "", first->group ? first->group : "");
 }
 
 enum status
-html_figure_card(struct buf *b, const cJSON *fig, const struct card_opts *o)
+html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_opts *o)
 {
 	const struct words *w = words_for(o->lang);
-	const cJSON *src = cJSON_GetObjectItemCaseSensitive(fig, "source");
-	const char *quote = str(fig, "quote"), *via = str(fig, "via");
+	const struct source_row *src = &fig->source;
+	const char *quote = fig->quote, *via = fig->via;
 	char title[512];
 	enum status st;
 
-	card_title(title, sizeof title, fig, 0);
+	card_title_figure(title, sizeof title, fig);
 	CHECK(head(b, w, o, title));
 	CHECK(buf_puts(b, "<p class=\"fig\">"));
 	CHECK(number(b, w, fig));
@@ -290,7 +288,7 @@ html_figure_card(struct buf *b, const cJSON *fig, const struct card_opts *o)
 	CHECK(buf_puts(b, "<p class=\"meta\">"));
 	CHECK(html_escape(b, w->source));
 	CHECK(buf_puts(b, ": "));
-	CHECK(link(b, str(src, "url"), str(src, "name"), 1));
+	CHECK(link(b, src->url, src->name, 1));
 	CHECK(buf_puts(b, " · "));
 	CHECK(date_of(b, w, fig));
 	CHECK(buf_puts(b, "</p>\n"));
@@ -306,48 +304,47 @@ html_figure_card(struct buf *b, const cJSON *fig, const struct card_opts *o)
 		CHECK(html_escape(b, quote));
 		CHECK(buf_puts(b, "”</blockquote>\n"));
 	}
-	if (html_url_ok(str(fig, "url"))) {
+	if (html_url_ok(fig->url)) {
 		CHECK(buf_puts(b, "<p class=\"meta\">"));
-		CHECK(link(b, str(fig, "url"), w->document, 0));
+		CHECK(link(b, fig->url, w->document, 0));
 		CHECK(buf_puts(b, " ↗</p>\n"));
 	}
 	return footer(b, w, o, fig);
 }
 
 enum status
-html_summary_card(struct buf *b, const cJSON *item, const struct card_opts *o)
+html_summary_card(struct buf *b, const struct summary_item *item, const struct card_opts *o)
 {
 	const struct words *w = words_for(o->lang);
-	const cJSON *range = cJSON_GetObjectItemCaseSensitive(item, "range"), *c;
-	int sources = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(item, "claims"));
+	size_t sources = item->n;
 	char title[512], lo[40], hi[40];
 	enum status st;
 
-	card_title(title, sizeof title, item, 1);
+	if (item->n == 0)
+		return ST_INVALID;
+	card_title_summary(title, sizeof title, item);
 	CHECK(head(b, w, o, title));
-	CHECK(what_where(b, w, item));
+	CHECK(what_where(b, w, &item->claims[0]));
 	CHECK(buf_puts(b, "<ul class=\"claims\">\n"));
-	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(item, "claims")) {
-		const cJSON *src = cJSON_GetObjectItemCaseSensitive(c, "source");
+	for (size_t i = 0; i < item->n; i++) {
+		const struct figure_row *c = &item->claims[i];
 
 		CHECK(buf_puts(b, "<li>"));
 		CHECK(number(b, w, c));
 		CHECK(buf_puts(b, " <span>"));
-		CHECK(link(b, str(c, "url"), str(src, "name"), 1));
+		CHECK(link(b, c->url, c->source.name, 1));
 		CHECK(buf_puts(b, "</span> <span class=\"meta\">"));
 		CHECK(date_of(b, w, c));
 		CHECK(buf_puts(b, "</span></li>\n"));
 	}
 	CHECK(buf_puts(b, "</ul>\n<p class=\"meta\">"));
-	grouped(str(range, "min"), lo, sizeof lo);
-	grouped(str(range, "max"), hi, sizeof hi);
+	grouped(item->min, lo, sizeof lo);
+	grouped(item->max, hi, sizeof hi);
 	if (sources > 1) {
-		int agree = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "agree"));
-
-		CHECK(buf_printf(b, "<span class=\"badge%s\">%s</span> ", agree ? "" : " no",
-		    agree ? w->agree : w->disagree));
-		CHECK(buf_printf(b, "%s <span dir=\"ltr\">%s – %s</span> · %d %s", w->range, lo, hi,
-		    sources, w->sources));
+		CHECK(buf_printf(b, "<span class=\"badge%s\">%s</span> ", item->agree ? "" : " no",
+		    item->agree ? w->agree : w->disagree));
+		CHECK(buf_printf(b, "%s <span dir=\"ltr\">%s – %s</span> · %lu %s", w->range, lo, hi,
+		    (unsigned long)sources, w->sources));
 	} else
 		CHECK(html_escape(b, w->one_source));
 	CHECK(buf_puts(b, "</p>\n"));

@@ -10,8 +10,8 @@
 #ifndef FIGURES_HTML_H
 #define FIGURES_HTML_H
 
-#include <cjson/cJSON.h>
 #include "../core/buf.h"
+#include "../core/rows.h"
 
 struct card_opts {
 	int         dark;
@@ -26,11 +26,15 @@ enum status html_escape(struct buf *b, const char *s);
 /* 1 if url may be linked: http or https, no spaces or control characters. */
 int html_url_ok(const char *url);
 
-/* A card for one figure (a figure object) or one summary item. */
-enum status html_figure_card(struct buf *b, const cJSON *figure, const struct card_opts *o);
-enum status html_summary_card(struct buf *b, const cJSON *item, const struct card_opts *o);
+/* A card for one figure, or for one summary item (ST_INVALID if it has no claim). */
+enum status html_figure_card(struct buf *b, const struct figure_row *figure,
+    const struct card_opts *o);
+enum status html_summary_card(struct buf *b, const struct summary_item *item,
+    const struct card_opts *o);
 
 /* "almost 800 escaped: Ain Issa camp" and the like, for titles (plain text). */
-void card_title(char *out, size_t size, const cJSON *figure_or_item, int summary);
+void card_title_figure(char *out, size_t size, const struct figure_row *figure);
+/* "escaped: Ain Issa camp, foreign nationals" */
+void card_title_summary(char *out, size_t size, const struct summary_item *item);
 
 #endif
