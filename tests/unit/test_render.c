@@ -1,0 +1,280 @@
+/*
+ * test_render.c: render/ from rows built by hand (no database): each format's
+ * exact bytes against a golden file in tests/unit/golden/. A change of shape
+ * shows as a diff of that file; FIGURES_UPDATE_GOLDEN=1 rewrites the files
+ * (then read the diff before committing it).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+#include "render/html.h"
+#include "render/json.h"
+#include "render/table.h"
+
+/*
+ * Ain Issa, October 2019 (sql/seed): two claims about one escape that
+ * disagree, with the values render must escape (a comma, quotes, a formula,
+ * Arabic) and the ones it must leave empty (no period, no via).
+ */
+static const struct figure_row kurdish = {
+	.id = 2, .value = 785, .metric = "escaped", .category = "detention",
+	.qualifier = "almost", .group = "foreign nationals",
+	.location = { .code = "SYR-ain-issa-camp", .name = "Ain Issa camp", .country = "SYR",
+	    .type = "camp" },
+	.as_of = "2019-10-13", .sort_date = "2019-10-13",
+	.source = { .code = "kurdish-authorities", .name = "Kurdish authorities",
+	    .organisation = "Autonomous Administration of North and East Syria",
+	    .type = "government" },
+	.via = "BBC News", .url = "https://www.bbc.com/news/world-middle-east-50032460",
+	.quote = "Kurdish authorities said 785 \"foreign affiliates\" escaped, almost 800",
+	.reported_on = "2019-10-13", .retrieved_at = "2019-10-14T08:00:00Z",
+	.licence = "quoted for reporting", .feed = "seed",
+	.metric_id = 6, .location_id = 4,
+};
+
+static const struct figure_row monitor = {
+	.id = 1, .value = 100, .metric = "escaped", .category = "detention",
+	.qualifier = "exact", .group = "foreign nationals",
+	.location = { .code = "SYR-ain-issa-camp", .name = "Ain Issa camp", .country = "SYR",
+	    .type = "camp" },
+	.as_of = "2019-10-13", .sort_date = "2019-10-13",
+	.source = { .code = "monitoring-group", .name = "=a monitoring group, unnamed",
+	    .organisation = "مرصد", .type = "monitor", .url = "javascript:alert(1)" },
+	.reported_on = "2019-10-13", .retrieved_at = "2019-10-14T08:00:00Z",
+	.feed = "seed", .withdrawn = 1,
+	.metric_id = 6, .location_id = 4,
+};
+
+static const struct table_metric hxl_metrics[] = {
+	{ "killed", "#affected+killed" }, { "escaped", "#affected+escaped" },
+};
+
+/* Compares got with tests/unit/golden/name, or writes it there when asked to. */
+static void
+assert_golden(const char *name, const char *got, size_t len)
+{
+	char rel[128];
+	char *want;
+	size_t wlen;
+
+	snprintf(rel, sizeof rel, "tests/unit/golden/%s", name);
+	if (getenv("FIGURES_UPDATE_GOLDEN") != NULL) {
+		char path[512];
+		FILE *fp;
+
+		snprintf(path, sizeof path, "%s/%s", SOURCE_DIR, rel);
+		assert_non_null(fp = fopen(path, "wb"));
+		assert_int_equal(fwrite(got, 1, len, fp), len);
+		assert_int_equal(fclose(fp), 0);
+		return;
+	}
+	want = read_source_file(rel, &wlen);
+	if (wlen != len || memcmp(want, got, len) != 0)
+		fail_msg("%s differs from its golden file:\n--- got\n%.*s\n--- want\n%s", name,
+		    (int)len, got, want);
+	free(want);
+}
+
+static void
+assert_golden_json(const char *name, cJSON *obj)
+{
+	char *text;
+
+	assert_non_null(obj);
+	assert_non_null(text = cJSON_Print(obj));
+	assert_golden(name, text, strlen(text));
+	cJSON_free(text);
+	cJSON_Delete(obj);
+}
+
+static void
+figure_as_json(void **state)
+{
+	(void)state;
+	assert_golden_json("figure.json", json_figure(&kurdish));
+}
+
+static void
+figure_without_date_or_via_has_nulls(void **state)
+{
+	struct figure_row f = monitor;
+	cJSON *obj;
+
+	(void)state;
+	f.as_of = NULL;
+	f.period_start = "2019-10-01";
+	obj = json_figure(&f);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(obj, "as_of")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(obj, "via")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "period"), "end")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(obj, "location"),
+	    "admin_level")));
+	cJSON_Delete(obj);
+}
+
+static void
+other_rows_as_json(void **state)
+{
+	const struct revision_row rev = { .id = 9, .value = 780, .qualifier = "about",
+	    .as_of = "2019-10-12", .reported_on = "2019-10-12", .url = "https://example.org/a",
+	    .retrieved_at = "2019-10-12T09:00:00Z", .superseded_at = "2019-10-14T08:00:00Z" };
+	const struct location_row loc = { .code = "SY02", .name = "حلب", .country = "SYR",
+	    .type = "admin1", .admin_level = 1, .has_level = 1, .parent = "SYR" };
+	const struct feed_status_row feed = { .code = "unhcr", .name = "UNHCR population",
+	    .url = "https://api.unhcr.org/population/v1/population/", .adapter = "unhcr",
+	    .interval = 86400, .enabled = 1, .last_attempt = "2026-11-30T00:00:00Z",
+	    .last_error = "HTTP 503 from api.unhcr.org", .consecutive_failures = 2,
+	    .added = 10, .changed = 2, .unchanged = 300, .rejected = 1, .stale = 1 };
+	const struct metric_row metric = { .code = "idps", .category = "displacement",
+	    .hxl = "#affected+idps", .label = "internally displaced people",
+	    .description = "people displaced within their own country" };
+	cJSON *all = cJSON_CreateArray();
+
+	(void)state;
+	cJSON_AddItemToArray(all, json_revision(&rev));
+	cJSON_AddItemToArray(all, json_location(&loc));
+	cJSON_AddItemToArray(all, json_source(&kurdish.source));
+	cJSON_AddItemToArray(all, json_feed(&feed));
+	cJSON_AddItemToArray(all, json_metric(&metric));
+	assert_golden_json("rows.json", all);
+}
+
+static struct summary_item
+two_claims(struct figure_row claims[2])
+{
+	claims[0] = monitor;
+	claims[1] = kurdish;
+	return (struct summary_item){ .claims = claims, .n = 2, .min = 100, .max = 785,
+	    .agree = 0, .latest_as_of = "2019-10-13" };
+}
+
+static void
+summary_item_as_json(void **state)
+{
+	struct figure_row claims[2];
+	struct summary_item item = two_claims(claims);
+
+	(void)state;
+	assert_golden_json("summary.json", json_summary_item(&item));
+}
+
+static void
+figures_as_csv_and_hxl(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 1 << 20);
+	assert_int_equal(table_figures_head(&b, TABLE_CSV, NULL, 0), ST_OK);
+	assert_int_equal(table_figure_row(&b, &kurdish, TABLE_CSV, NULL, 0), ST_OK);
+	assert_int_equal(table_figure_row(&b, &monitor, TABLE_CSV, NULL, 0), ST_OK);
+	assert_golden("figures.csv", b.data, b.len);
+	buf_free(&b);
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(table_figures_head(&b, TABLE_HXL, hxl_metrics, 2), ST_OK);
+	assert_int_equal(table_figure_row(&b, &kurdish, TABLE_HXL, hxl_metrics, 2), ST_OK);
+	assert_golden("figures.hxl.csv", b.data, b.len);
+	buf_free(&b);
+}
+
+static void
+summary_as_csv(void **state)
+{
+	struct figure_row claims[2];
+	struct summary_item item = two_claims(claims);
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 1 << 20);
+	assert_int_equal(table_summary_head(&b, TABLE_CSV, NULL, 0), ST_OK);
+	assert_int_equal(table_summary_item(&b, &item, TABLE_CSV, NULL, 0), ST_OK);
+	assert_golden("summary.csv", b.data, b.len);
+	buf_free(&b);
+}
+
+static void
+cards_as_html(void **state)
+{
+	struct figure_row claims[2];
+	struct summary_item item = two_claims(claims);
+	const struct card_opts en = { .lang = "en", .data_url = "/v1/figures/2",
+	    .data_as_of = "2019-10-14T08:00:00Z" };
+	const struct card_opts ar = { .dark = 1, .lang = "ar",
+	    .data_url = "/v1/summary?metric=escaped&location=SYR-ain-issa-camp",
+	    .data_as_of = "2019-10-14T08:00:00Z" };
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 1 << 20);
+	assert_int_equal(html_figure_card(&b, &kurdish, &en), ST_OK);
+	assert_golden("figure-card.html", b.data, b.len);
+	buf_free(&b);
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(html_summary_card(&b, &item, &ar), ST_OK);
+	assert_golden("summary-card.ar.html", b.data, b.len);
+	buf_free(&b);
+}
+
+static void
+card_titles(void **state)
+{
+	struct figure_row claims[2];
+	struct summary_item item = two_claims(claims);
+	char title[128];
+
+	(void)state;
+	card_title_figure(title, sizeof title, &kurdish);
+	assert_string_equal(title, "almost 785 escaped: Ain Issa camp");
+	card_title_summary(title, sizeof title, &item);
+	assert_string_equal(title, "escaped: Ain Issa camp, foreign nationals");
+}
+
+/* A copy outlives what it was copied from: the summary keeps rows past their cursor. */
+static void
+figure_row_copy_owns_its_strings(void **state)
+{
+	char name[] = "Ain Issa camp", quote[] = "almost 800";
+	struct figure_row src = kurdish, dst;
+	char *block;
+
+	(void)state;
+	src.location.name = name;
+	src.quote = quote;
+	src.via = NULL;
+	assert_non_null(block = figure_row_copy(&dst, &src));
+	memset(name, 'x', sizeof name - 1);
+	memset(quote, 'x', sizeof quote - 1);
+	assert_string_equal(dst.location.name, "Ain Issa camp");
+	assert_string_equal(dst.quote, "almost 800");
+	assert_null(dst.via);
+	assert_string_equal(dst.source.organisation, kurdish.source.organisation);
+	assert_int_equal(dst.value, 785);
+	free(block);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(figure_as_json),
+		cmocka_unit_test(figure_without_date_or_via_has_nulls),
+		cmocka_unit_test(other_rows_as_json),
+		cmocka_unit_test(summary_item_as_json),
+		cmocka_unit_test(figures_as_csv_and_hxl),
+		cmocka_unit_test(summary_as_csv),
+		cmocka_unit_test(cards_as_html),
+		cmocka_unit_test(card_titles),
+		cmocka_unit_test(figure_row_copy_owns_its_strings),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
