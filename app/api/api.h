@@ -4,13 +4,20 @@
  *
  *   main.c      accept a FastCGI request, fill struct request
  *   dispatch.c  method → route → parameters → (ETag, 304) → handler, in
- *               that order, rejecting early; one responder for all errors
- *   h_*.c       one file per route: read validated values, query the
- *               store, build the body
- *   respond.c   struct response → status line, headers, body
+ *               that order, rejecting early; the one table of routes
+ *   h_*.c       one file per route (or two close ones): its parameters, its
+ *               handler and its struct route; read typed rows from the store
+ *               (store/read.h), build the body with render/
+ *   respond.c   struct response → status line, headers, body; every error
+ *               and shared answer (JSON, HTML, CSV, 503)
  *
  * Handlers return the HTTP status they set in the response; they never
- * write errors themselves but call respond_error.
+ * write errors themselves but call respond_error (or a respond_* above it).
+ *
+ * Adding a route: write h_<name>.c with its pspec table, a static handler and
+ * `const struct route route_<name> = { … }`; add X(<name>) to ROUTES in
+ * dispatch.c, and the path to openapi.json
+ * (tests/e2e/test_openapi.py checks both ways, from figures-fcgi --routes).
  */
 #ifndef FIGURES_API_H
 #define FIGURES_API_H
@@ -85,8 +92,45 @@ void dispatch(struct app *app, const struct request *req, struct response *resp)
 
 /* Closes the store; the next request reopens it. */
 void app_close(struct app *app);
-/* Opens the store if it is not open (at most once a second); 1 if open. */
-int app_store_open(struct app *app);
+/*
+ * The store, opened if it is not open: at most once a second, or now if
+ * retry_now (health checks, which is how recovery is seen). NULL if it cannot
+ * be opened (app->store_err says why).
+ */
+struct store *app_store(struct app *app, int retry_now);
+
+#define HANDLER(name) int name(struct hctx *cx, struct response *r)
+
+enum route_flags {
+	NEEDS_STORE = 1,   /* 503 if the database cannot be read */
+	FEED_STATE  = 2,   /* the answer shows feeds' fetch state, which changes every refresh */
+	NEGOTIATES  = 4,   /* JSON, CSV or HXL: format=, else the Accept header */
+};
+
+/*
+ * A route: its file (h_<name>.c) defines it, with its parameters and its
+ * handler, as `const struct route route_<name>`; dispatch.c's table lists it.
+ * dispatch checks method, path, parameters (unknown, malformed or missing
+ * required ones are a 400 naming the parameter), the store and conditional
+ * GET before the handler runs.
+ */
+struct route {
+	const char         *path;
+	int                 has_id;     /* path is a prefix followed by {id} */
+	const struct pspec *params;     /* the handler reads cx->p indexed like this */
+	size_t              nparams;
+	HANDLER((*handler));
+	int                 flags;      /* enum route_flags */
+	const char         *card;       /* the card this route's answer embeds as, or NULL */
+};
+/* params and their count, for a struct route initialiser */
+#define ROUTE_PARAMS(table) (table), sizeof (table) / sizeof (table)[0]
+
+/* The route serving path (a decoded path, no query), its {id} text in *id; NULL if none. */
+const struct route *route_find(const char *path, const char **id);
+/* Every route, in the order route_find tries them. */
+extern const struct route *const routes[];
+extern const size_t nroutes;
 
 /* respond.c */
 int respond_error(struct response *r, int status, const char *code, const char *param,
@@ -95,6 +139,12 @@ int respond_error(struct response *r, int status, const char *code, const char *
 int respond_db_failed(struct hctx *cx, struct response *r, const char *what);
 /* Prints root (freed here) as the body with status. */
 int respond_json(struct response *r, int status, cJSON *root);
+/* b's bytes (taken over) as an HTML card, framable by any page. */
+int respond_html(struct response *r, struct buf *b);
+/* 503: the answer could not be made (out of memory, too large): what says which. */
+int respond_overloaded(struct response *r, const char *what);
+/* 503: the database cannot be opened or read now. */
+int respond_unavailable(struct response *r);
 /*
  * A CSV or HXL answer (cx->format) under way: begin loads HXL's metric columns
  * (ST_DB, ST_NOMEM on failure) and opens the buffer, the handler writes rows
@@ -116,34 +166,6 @@ cJSON *respond_meta(cJSON *root, const struct hctx *cx);
 /* Writes the CGI header block for r into out; returns its length (0 if it does not fit). */
 size_t respond_headers(const struct response *r, char *out, size_t size);
 void response_free(struct response *r);
-
-/* Handlers (h_*.c) and their parameter tables. */
-#define HANDLER(name) int name(struct hctx *cx, struct response *r)
-HANDLER(h_figures);
-HANDLER(h_figure);
-HANDLER(h_locations);
-HANDLER(h_sources);
-HANDLER(h_feeds);
-HANDLER(h_metrics);
-HANDLER(h_health);
-HANDLER(h_summary);
-HANDLER(h_embed_figure);
-HANDLER(h_embed_summary);
-HANDLER(h_oembed);
-HANDLER(h_openapi);
-
-extern const struct pspec figures_params[];
-extern const size_t figures_nparams;
-extern const struct pspec summary_params[];
-extern const size_t summary_nparams;
-extern const struct pspec embed_figure_params[], embed_summary_params[], oembed_params[];
-extern const size_t embed_figure_nparams, embed_summary_nparams, oembed_nparams;
-extern const struct pspec locations_params[];
-extern const size_t locations_nparams;
-extern const struct pspec sources_params[];
-extern const size_t sources_nparams;
-extern const struct pspec metrics_params[];
-extern const size_t metrics_nparams;
 
 #define PAGE_DEFAULT 100
 #define PAGE_MAX     1000

@@ -16,46 +16,26 @@
 
 #define ALLOW "GET, HEAD, OPTIONS"
 
-enum route_flags {
-	NEEDS_STORE = 1,   /* 503 if the database cannot be read */
-	FEED_STATE  = 2,   /* the answer shows feeds' fetch state, which changes every refresh */
-	NEGOTIATES  = 4,   /* JSON, CSV or HXL: format=, else the Accept header */
-};
+/*
+ * Every route, one line each, in the order they are tried; each is defined
+ * by its file (h_<name>.c) as route_<name>.
+ */
+#define ROUTES(X) \
+	X(figures) X(summary) X(figure) X(locations) X(sources) X(feeds) X(metrics) X(health) \
+	X(embed_figure) X(embed_summary) X(oembed) X(openapi)
 
-struct route {
-	const char         *path;
-	int                 has_id;     /* path is a prefix followed by {id} */
-	const struct pspec *params;
-	const size_t       *nparams;
-	HANDLER((*handler));
-	int                 flags;
-};
+#define DECLARE(name) extern const struct route route_##name;
+ROUTES(DECLARE)
+#define LIST(name) &route_##name,
+const struct route *const routes[] = { ROUTES(LIST) };
+const size_t nroutes = sizeof routes / sizeof routes[0];
 
-static const size_t no_params = 0;
-
-static const struct route routes[] = {
-	{ "/v1/figures", 0, figures_params, &figures_nparams, h_figures, NEEDS_STORE | NEGOTIATES },
-	{ "/v1/summary", 0, summary_params, &summary_nparams, h_summary, NEEDS_STORE | NEGOTIATES },
-	{ "/v1/figures/", 1, NULL, &no_params, h_figure, NEEDS_STORE },
-	{ "/v1/locations", 0, locations_params, &locations_nparams, h_locations, NEEDS_STORE },
-	{ "/v1/sources", 0, sources_params, &sources_nparams, h_sources, NEEDS_STORE },
-	{ "/v1/feeds", 0, NULL, &no_params, h_feeds, NEEDS_STORE | FEED_STATE },
-	{ "/v1/metrics", 0, metrics_params, &metrics_nparams, h_metrics, NEEDS_STORE },
-	{ "/v1/health", 0, NULL, &no_params, h_health, 0 },
-	{ "/v1/embed/figures/", 1, embed_figure_params, &embed_figure_nparams, h_embed_figure,
-	  NEEDS_STORE },
-	{ "/v1/embed/summary", 0, embed_summary_params, &embed_summary_nparams, h_embed_summary,
-	  NEEDS_STORE },
-	{ "/v1/oembed", 0, oembed_params, &oembed_nparams, h_oembed, NEEDS_STORE },
-	{ "/v1/openapi.json", 0, NULL, &no_params, h_openapi, 0 },
-};
-
-static const struct route *
+const struct route *
 route_find(const char *path, const char **id)
 {
 	*id = NULL;
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		const struct route *rt = &routes[i];
+	for (size_t i = 0; i < nroutes; i++) {
+		const struct route *rt = routes[i];
 		size_t n = strlen(rt->path);
 
 		if (!rt->has_id && strcmp(path, rt->path) == 0)
@@ -69,8 +49,6 @@ route_find(const char *path, const char **id)
 	return NULL;
 }
 
-static struct store *app_store(struct app *app);
-
 void
 app_close(struct app *app)
 {
@@ -78,19 +56,12 @@ app_close(struct app *app)
 	app->store = NULL;
 }
 
-int
-app_store_open(struct app *app)
-{
-	return app_store(app) != NULL;
-}
-
-/* The store, opened on first use and retried at most once a second. */
-static struct store *
-app_store(struct app *app)
+struct store *
+app_store(struct app *app, int retry_now)
 {
 	time_t now = time(NULL);
 
-	if (app->store != NULL || app->store_tried == now)
+	if (app->store != NULL || (app->store_tried == now && !retry_now))
 		return app->store;
 	app->store_tried = now;
 	app->store_status = store_open(app->db_path, &app->store, app->store_err);
@@ -206,7 +177,7 @@ negotiate(const struct route *rt, const struct pval *pv, const char *accept)
 {
 	double json, csv;
 
-	for (size_t i = 0; i < *rt->nparams; i++)
+	for (size_t i = 0; i < rt->nparams; i++)
 		if (strcmp(rt->params[i].name, "format") == 0 && pv[i].set)
 			return strcmp(pv[i].s, "csv") == 0 ? OUT_CSV : strcmp(pv[i].s, "hxl") == 0 ?
 			    OUT_HXL : OUT_JSON;
@@ -278,7 +249,7 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		    req->path : "(not UTF-8)");
 		return;
 	}
-	if (params_parse(req->query, rt->params, *rt->nparams, &q, pv, rt->path, &pe) != 0) {
+	if (params_parse(req->query, rt->params, rt->nparams, &q, pv, rt->path, &pe) != 0) {
 		respond_error(r, pe.status, pe.status == 414 ? "query_too_long" :
 		    "invalid_parameter", pe.param, "%s", pe.message);
 		return;
@@ -302,18 +273,14 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		return;
 	}
 	if (rt->flags & NEEDS_STORE) {
-		if ((cx.store = app_store(app)) == NULL) {
-			respond_error(r, 503, "unavailable", NULL, "the figures database cannot be "
-			    "read right now; see /v1/health");
-			r->retry_after = 5;
+		if ((cx.store = app_store(app, 0)) == NULL) {
+			respond_unavailable(r);
 			return;
 		}
 		if (store_begin(cx.store, &state, err) != ST_OK) {
 			log_error("%s", err);
 			app_close(app);
-			respond_error(r, 503, "unavailable", NULL, "the figures database cannot be "
-			    "read right now; see /v1/health");
-			r->retry_after = 5;
+			respond_unavailable(r);
 			return;
 		}
 		cx.state = &state;

@@ -14,6 +14,7 @@
 #include "../render/json.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,40 +27,26 @@ static const char *const langs[] = { "en", "ar", NULL };
 static const char *const oembed_formats[] = { "json", "xml", NULL };
 
 enum { EP_THEME, EP_LANG };
-const struct pspec embed_figure_params[] = {
+static const struct pspec embed_figure_params[] = {
 	[EP_THEME] = { "theme", P_ENUM, 0, 0, themes },
 	[EP_LANG] = { "lang", P_ENUM, 0, 0, langs },
 };
-const size_t embed_figure_nparams = sizeof embed_figure_params / sizeof embed_figure_params[0];
 
 enum { ES_THEME = FP__FILTERS, ES_LANG };
-const struct pspec embed_summary_params[] = {
+static const struct pspec embed_summary_params[] = {
 	FILTER_PSPECS,
 	[ES_THEME] = { "theme", P_ENUM, 0, 0, themes },
 	[ES_LANG] = { "lang", P_ENUM, 0, 0, langs },
 };
-const size_t embed_summary_nparams = sizeof embed_summary_params / sizeof embed_summary_params[0];
 
 enum { OP_URL, OP_FORMAT, OP_MAXWIDTH, OP_MAXHEIGHT };
-const struct pspec oembed_params[] = {
-	[OP_URL] = { "url", P_TEXT, 0, 2000, NULL },
+static const struct pspec oembed_params[] = {
+	[OP_URL] = { "url", P_TEXT, 0, 2000, NULL, .required = 1, .hint = "the address of a card "
+	    "(/v1/embed/...) or of a figure (/v1/figures/{id})" },
 	[OP_FORMAT] = { "format", P_ENUM, 0, 0, oembed_formats },
 	[OP_MAXWIDTH] = { "maxwidth", P_INT, 100, 10000, NULL },
 	[OP_MAXHEIGHT] = { "maxheight", P_INT, 100, 10000, NULL },
 };
-const size_t oembed_nparams = sizeof oembed_params / sizeof oembed_params[0];
-
-static int
-respond_html(struct response *r, struct buf *b)
-{
-	response_free(r);
-	r->status = 200;
-	r->content_type = "text/html; charset=utf-8";
-	r->embed = 1;
-	r->body = b->data != NULL ? b->data : strdup("");
-	r->len = b->len;
-	return 200;
-}
 
 /*
  * Opens figure id into *row (from the cursor *c, which the caller closes with
@@ -81,7 +68,7 @@ open_figure(struct hctx *cx, struct response *r, long long id, struct cursor **c
 	return 0;
 }
 
-int
+static int
 h_embed_figure(struct hctx *cx, struct response *r)
 {
 	struct card_opts o = { .dark = cx->p[EP_THEME].set && strcmp(cx->p[EP_THEME].s, "dark") == 0,
@@ -101,12 +88,12 @@ h_embed_figure(struct hctx *cx, struct response *r)
 	store_cursor_close(c);   /* the row was read whole: nothing left to fail */
 	if (rs != ST_OK) {
 		buf_free(&b);
-		return respond_error(r, 503, "overloaded", NULL, "the card could not be rendered");
+		return respond_overloaded(r, "the card could not be rendered");
 	}
 	return respond_html(r, &b);
 }
 
-int
+static int
 h_embed_summary(struct hctx *cx, struct response *r)
 {
 	struct card_opts o = { .dark = cx->p[ES_THEME].set && strcmp(cx->p[ES_THEME].s, "dark") == 0,
@@ -143,7 +130,7 @@ h_embed_summary(struct hctx *cx, struct response *r)
 	if ((rs = summary_read(cx->store, &f, &g[0], 1, &page)) != ST_OK || page.n != 1) {
 		summary_page_free(&page);
 		if (rs == ST_NOMEM)
-			return respond_error(r, 503, "overloaded", NULL, "out of memory; retry");
+			return respond_overloaded(r, "out of memory");
 		return respond_db_failed(cx, r, "reading a summary");
 	}
 	snprintf(data_url, sizeof data_url, "/v1/summary?%s", cx->req->query);
@@ -153,7 +140,7 @@ h_embed_summary(struct hctx *cx, struct response *r)
 	summary_page_free(&page);
 	if (rs != ST_OK) {
 		buf_free(&b);
-		return respond_error(r, 503, "overloaded", NULL, "the card could not be rendered");
+		return respond_overloaded(r, "the card could not be rendered");
 	}
 	return respond_html(r, &b);
 }
@@ -171,25 +158,27 @@ host_ok(const char *host)
 	return 1;
 }
 
-int
+/*
+ * oEmbed: the iframe for one of our addresses (a card, or what a card shows),
+ * resolved by the same router as requests (route_find), to the route's card.
+ */
+static int
 h_oembed(struct hctx *cx, struct response *r)
 {
 	const char *url = cx->p[OP_URL].s, *scheme = cx->req->scheme, *host = cx->req->host;
-	const char *rest, *path, *query;
-	char base[300], embed[QUERY_MAX + 400], html[QUERY_MAX + 800], title[512];
+	const char *rest, *query, *id_text;
+	char base[300], path[2048], embed[QUERY_MAX + 400], html[QUERY_MAX + 800], title[512];
 	long long id = 0, width = CARD_WIDTH, height;
+	const struct route *rt;
 	struct figure_row fig;
 	struct cursor *c;
 	struct buf esc;
 	cJSON *root;
-	size_t hl;
+	size_t hl, pl;
 
 	if (cx->p[OP_FORMAT].set && strcmp(cx->p[OP_FORMAT].s, "xml") == 0)
 		return respond_error(r, 501, "not_implemented", "format", "this provider answers "
 		    "oEmbed in JSON only: format=json");
-	if (!cx->p[OP_URL].set)
-		return respond_error(r, 400, "invalid_parameter", "url", "url is required: the "
-		    "address of a card (/v1/embed/...) or of a figure (/v1/figures/{id})");
 	if (!host_ok(host))
 		return respond_error(r, 400, "invalid_parameter", NULL, "the Host header is "
 		    "missing or malformed");
@@ -203,31 +192,29 @@ h_oembed(struct hctx *cx, struct response *r)
 	if (rest == NULL || strncasecmp(rest, host, hl) != 0 || rest[hl] != '/')
 		return respond_error(r, 404, "not_found", "url", "url is not an address of this "
 		    "service (%s)", base);
-	path = rest + hl;
-	query = strchr(path, '?');
-	if (strncmp(path, "/v1/embed/figures/", 18) == 0 || strncmp(path, "/v1/figures/", 12) == 0) {
-		char num[24];
-		const char *digits = strrchr(path, '/') + 1;
-		size_t n = query != NULL ? (size_t)(query - digits) : strlen(digits);
-
-		snprintf(num, sizeof num, "%.*s", (int)(n < sizeof num ? n : sizeof num - 1), digits);
-		if (n >= sizeof num || !parse_int64(num, 1, 1LL << 53, &id))
+	pl = strcspn(rest + hl, "?");
+	query = rest[hl + pl] == '?' ? rest + hl + pl : NULL;
+	snprintf(path, sizeof path, "%.*s", (int)pl, rest + hl);   /* url is < 2000 bytes */
+	if ((rt = route_find(path, &id_text)) == NULL || rt->card == NULL ||
+	    (!rt->has_id && (query == NULL || query[1] == '\0')))
+		return respond_error(r, 404, "not_found", "url", "url is not a card or a figure of "
+		    "this service: /v1/embed/figures/{id}, /v1/embed/summary?..., /v1/figures/{id}");
+	if (rt->has_id) {
+		if (!parse_int64(id_text, 1, INT64_MAX, &id))
 			return respond_error(r, 404, "not_found", "url", "url names no figure");
 		if (!open_figure(cx, r, id, &c, &fig))
 			return r->status;
 		card_title_figure(title, sizeof title, &fig);
 		height = fig.quote != NULL ? 330 : 260;
 		store_cursor_close(c);
-		snprintf(embed, sizeof embed, "%s/v1/embed/figures/%lld%s", base, id,
-		    query != NULL && strncmp(path, "/v1/embed/", 10) == 0 ? query : "");
-	} else if ((strncmp(path, "/v1/embed/summary?", 18) == 0 ||
-	    strncmp(path, "/v1/summary?", 12) == 0) && query != NULL && query[1] != '\0') {
+		/* a card's own options (theme, lang) stay; a data URL's query is not a card's */
+		snprintf(embed, sizeof embed, "%s%s%lld%s", base, rt->card, id,
+		    query != NULL && strcmp(rt->path, rt->card) == 0 ? query : "");
+	} else {
 		snprintf(title, sizeof title, "figures: every source side by side");
 		height = 340;
-		snprintf(embed, sizeof embed, "%s/v1/embed/summary%s", base, query);
-	} else
-		return respond_error(r, 404, "not_found", "url", "url is not a card or a figure of "
-		    "this service: /v1/embed/figures/{id}, /v1/embed/summary?..., /v1/figures/{id}");
+		snprintf(embed, sizeof embed, "%s%s%s", base, rt->card, query);
+	}
 	if (cx->p[OP_MAXWIDTH].set && cx->p[OP_MAXWIDTH].n < width)
 		width = cx->p[OP_MAXWIDTH].n;
 	if (cx->p[OP_MAXHEIGHT].set && cx->p[OP_MAXHEIGHT].n < height)
@@ -251,3 +238,10 @@ h_oembed(struct hctx *cx, struct response *r)
 	json_add_int(root, "cache_age", 600);
 	return respond_json(r, 200, root);
 }
+
+const struct route route_embed_figure = { "/v1/embed/figures/", 1,
+    ROUTE_PARAMS(embed_figure_params), h_embed_figure, NEEDS_STORE, "/v1/embed/figures/" };
+const struct route route_embed_summary = { "/v1/embed/summary", 0,
+    ROUTE_PARAMS(embed_summary_params), h_embed_summary, NEEDS_STORE, "/v1/embed/summary" };
+const struct route route_oembed = { "/v1/oembed", 0, ROUTE_PARAMS(oembed_params),
+    h_oembed, NEEDS_STORE, NULL };

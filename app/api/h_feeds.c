@@ -2,7 +2,7 @@
 #include "api.h"
 #include "../render/json.h"
 
-int
+static int
 h_feeds(struct hctx *cx, struct response *r)
 {
 	cJSON *root = cJSON_CreateObject(), *data, *meta;
@@ -25,3 +25,6 @@ h_feeds(struct hctx *cx, struct response *r)
 	cJSON_AddNullToObject(meta, "next_cursor");
 	return respond_json(r, 200, root);
 }
+
+const struct route route_feeds = { "/v1/feeds", 0, NULL, 0, h_feeds,
+    NEEDS_STORE | FEED_STATE, NULL };

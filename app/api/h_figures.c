@@ -15,16 +15,15 @@ enum { XP_LIMIT = FP__FILTERS, XP_CURSOR, XP_FORMAT, XP_AS_OF_DATE };
 
 static const char *const formats[] = { "json", "csv", "hxl", NULL };
 
-const struct pspec figures_params[] = {
+static const struct pspec figures_params[] = {
 	FILTER_PSPECS,
 	[XP_LIMIT] = { "limit", P_INT, 1, PAGE_MAX, NULL },
 	[XP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
 	[XP_FORMAT] = { "format", P_ENUM, 0, 0, formats },
 	[XP_AS_OF_DATE] = { "as_of_date", P_DATE, 0, 0, NULL },
 };
-const size_t figures_nparams = sizeof figures_params / sizeof figures_params[0];
 
-int
+static int
 h_figures(struct hctx *cx, struct response *r)
 {
 	const struct pval *p = cx->p;
@@ -94,7 +93,7 @@ h_figures(struct hctx *cx, struct response *r)
 	return respond_json(r, 200, root);
 }
 
-int
+static int
 h_figure(struct hctx *cx, struct response *r)
 {
 	struct figure_row row;
@@ -124,3 +123,8 @@ h_figure(struct hctx *cx, struct response *r)
 	respond_meta(root, cx);
 	return respond_json(r, 200, root);
 }
+
+const struct route route_figures = { "/v1/figures", 0, ROUTE_PARAMS(figures_params),
+    h_figures, NEEDS_STORE | NEGOTIATES, NULL };
+const struct route route_figure = { "/v1/figures/", 1, NULL, 0, h_figure, NEEDS_STORE,
+    "/v1/embed/figures/" };

@@ -35,7 +35,7 @@ unavailable(struct hctx *cx, struct response *r, const char *why)
 	return respond_json(r, 503, root);
 }
 
-int
+static int
 h_health(struct hctx *cx, struct response *r)
 {
 	struct data_state state;
@@ -48,15 +48,8 @@ h_health(struct hctx *cx, struct response *r)
 	enum status rs;
 
 	/* Reopen on every health check if closed: it is how recovery is seen. */
-	if (cx->app->store == NULL)
-		cx->app->store_tried = 0;
-	if ((s = cx->app->store) == NULL) {
-		cx->app->store_status = store_open(cx->app->db_path, &cx->app->store,
-		    cx->app->store_err);
-		cx->app->store_tried = time(NULL);
-		if ((s = cx->app->store) == NULL)
-			return unavailable(cx, r, cx->app->store_err);
-	}
+	if ((s = app_store(cx->app, 1)) == NULL)
+		return unavailable(cx, r, cx->app->store_err);
 	if (store_begin(s, &state, err) != ST_OK) {
 		log_error("%s", err);
 		app_close(cx->app);
@@ -93,3 +86,5 @@ h_health(struct hctx *cx, struct response *r)
 	r->cache_control = "no-store";
 	return respond_json(r, 200, root);
 }
+
+const struct route route_health = { "/v1/health", 0, NULL, 0, h_health, 0, NULL };

@@ -1,11 +1,11 @@
 /* h_locations.c: GET /v1/locations, the places figures are about. */
-#include "h_lists.h"
+#include "code_list.h"
 #include "cursor.h"
 #include "../render/json.h"
 
 enum { LP_COUNTRY, LP_PARENT, LP_ADMIN_LEVEL, LP_TYPE, LP_LIMIT, LP_CURSOR };
 
-const struct pspec locations_params[] = {
+static const struct pspec locations_params[] = {
 	[LP_COUNTRY] = { "country", P_COUNTRY, 0, 0, NULL },
 	[LP_PARENT] = { "parent", P_CODE, 0, 0, NULL },
 	[LP_ADMIN_LEVEL] = { "admin_level", P_INT, 0, 5, NULL },
@@ -13,7 +13,6 @@ const struct pspec locations_params[] = {
 	[LP_LIMIT] = { "limit", P_INT, 1, PAGE_MAX, NULL },
 	[LP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
 };
-const size_t locations_nparams = sizeof locations_params / sizeof locations_params[0];
 
 static int
 next_location(struct cursor *c, cJSON **item, const char **code)
@@ -27,7 +26,7 @@ next_location(struct cursor *c, cJSON **item, const char **code)
 	return 1;
 }
 
-int
+static int
 h_locations(struct hctx *cx, struct response *r)
 {
 	static const struct code_list list = { 'l', "locations", store_locations,
@@ -48,3 +47,6 @@ h_locations(struct hctx *cx, struct response *r)
 	f.type = p[LP_TYPE].s;
 	return list_by_code(cx, r, &list, &f, LP_LIMIT, LP_CURSOR);
 }
+
+const struct route route_locations = { "/v1/locations", 0,
+    ROUTE_PARAMS(locations_params), h_locations, NEEDS_STORE, NULL };

@@ -5,12 +5,11 @@
 
 enum { MP_CATEGORY };
 
-const struct pspec metrics_params[] = {
+static const struct pspec metrics_params[] = {
 	[MP_CATEGORY] = { "category", P_ENUM, 0, 0, metric_categories },
 };
-const size_t metrics_nparams = sizeof metrics_params / sizeof metrics_params[0];
 
-int
+static int
 h_metrics(struct hctx *cx, struct response *r)
 {
 	cJSON *root = cJSON_CreateObject(), *data, *meta;
@@ -33,3 +32,6 @@ h_metrics(struct hctx *cx, struct response *r)
 	cJSON_AddNullToObject(meta, "next_cursor");
 	return respond_json(r, 200, root);
 }
+
+const struct route route_metrics = { "/v1/metrics", 0, ROUTE_PARAMS(metrics_params),
+    h_metrics, NEEDS_STORE, NULL };

@@ -13,7 +13,7 @@
 extern const char openapi_json[];
 extern const size_t openapi_json_len;
 
-int
+static int
 h_openapi(struct hctx *cx, struct response *r)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -24,7 +24,7 @@ h_openapi(struct hctx *cx, struct response *r)
 		h *= 0x100000001b3ULL;
 	}
 	if ((r->body = malloc(openapi_json_len)) == NULL)
-		return respond_error(r, 503, "overloaded", NULL, "out of memory; retry");
+		return respond_overloaded(r, "out of memory");
 	memcpy(r->body, openapi_json, openapi_json_len);
 	r->len = openapi_json_len;
 	r->status = 200;
@@ -33,3 +33,5 @@ h_openapi(struct hctx *cx, struct response *r)
 	snprintf(r->etag, sizeof r->etag, "\"%016llx\"", (unsigned long long)h);
 	return 200;
 }
+
+const struct route route_openapi = { "/v1/openapi.json", 0, NULL, 0, h_openapi, 0, NULL };

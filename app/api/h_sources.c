@@ -1,17 +1,16 @@
 /* h_sources.c: GET /v1/sources, who said the figures. */
-#include "h_lists.h"
+#include "code_list.h"
 #include "cursor.h"
 #include "../core/figure.h"
 #include "../render/json.h"
 
 enum { SP_TYPE, SP_LIMIT, SP_CURSOR };
 
-const struct pspec sources_params[] = {
+static const struct pspec sources_params[] = {
 	[SP_TYPE] = { "type", P_ENUM, 0, 0, source_types },
 	[SP_LIMIT] = { "limit", P_INT, 1, PAGE_MAX, NULL },
 	[SP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
 };
-const size_t sources_nparams = sizeof sources_params / sizeof sources_params[0];
 
 static int
 next_source(struct cursor *c, cJSON **item, const char **code)
@@ -25,7 +24,7 @@ next_source(struct cursor *c, cJSON **item, const char **code)
 	return 1;
 }
 
-int
+static int
 h_sources(struct hctx *cx, struct response *r)
 {
 	static const struct code_list list = { 's', "sources", store_sources,
@@ -35,3 +34,6 @@ h_sources(struct hctx *cx, struct response *r)
 	f.type = cx->p[SP_TYPE].s;
 	return list_by_code(cx, r, &list, &f, SP_LIMIT, SP_CURSOR);
 }
+
+const struct route route_sources = { "/v1/sources", 0, ROUTE_PARAMS(sources_params),
+    h_sources, NEEDS_STORE, NULL };

@@ -22,13 +22,12 @@ static const char *const formats[] = { "json", "csv", "hxl", NULL };
 #define SUMMARY_PAGE_DEFAULT 50
 #define SUMMARY_PAGE_MAX     200
 
-const struct pspec summary_params[] = {
+static const struct pspec summary_params[] = {
 	FILTER_PSPECS,
 	[SP_LIMIT] = { "limit", P_INT, 1, SUMMARY_PAGE_MAX, NULL },
 	[SP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
 	[SP_FORMAT] = { "format", P_ENUM, 0, 0, formats },
 };
-const size_t summary_nparams = sizeof summary_params / sizeof summary_params[0];
 
 /* The summary's cursor: the last group of the page, "g1|metric|location|group". */
 static int
@@ -85,7 +84,7 @@ answer(struct hctx *cx, struct response *r, const struct summary_page *page, lon
 	return respond_json(r, 200, root);
 }
 
-int
+static int
 h_summary(struct hctx *cx, struct response *r)
 {
 	struct figure_filter f;
@@ -110,7 +109,7 @@ h_summary(struct hctx *cx, struct response *r)
 	if (store_groups_count(cx->store, &f, &total, NULL) != ST_OK)
 		return respond_db_failed(cx, r, "counting summary groups");
 	if ((keys = calloc((size_t)limit + 1, sizeof *keys)) == NULL)
-		return respond_error(r, 503, "overloaded", NULL, "out of memory; retry");
+		return respond_overloaded(r, "out of memory");
 	/* The page's groups first (copied: their cursor is closed before the claims). */
 	c = store_groups(cx->store, &f, cx->p[SP_CURSOR].set ? &after : NULL);
 	rs = ST_OK;
@@ -128,7 +127,7 @@ h_summary(struct hctx *cx, struct response *r)
 	if (rs != ST_OK) {
 		free_keys(keys, n);
 		if (rs == ST_NOMEM)
-			return respond_error(r, 503, "overloaded", NULL, "out of memory; retry");
+			return respond_overloaded(r, "out of memory");
 		return respond_db_failed(cx, r, "reading the summary's claims");
 	}
 	if (n > (size_t)limit) {
@@ -144,3 +143,6 @@ h_summary(struct hctx *cx, struct response *r)
 	summary_page_free(&page);
 	return rc;
 }
+
+const struct route route_summary = { "/v1/summary", 0, ROUTE_PARAMS(summary_params),
+    h_summary, NEEDS_STORE | NEGOTIATES, "/v1/embed/summary" };

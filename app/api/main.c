@@ -42,6 +42,7 @@ struct options {
 	long long   workers;
 	long long   mode;
 	int         explain;
+	int         routes;
 };
 
 static volatile sig_atomic_t worker_stop;
@@ -74,6 +75,40 @@ explain(const char *db)
 	return 0;
 }
 
+/* --routes: the route table as JSON, for people and the OpenAPI test (both ways). */
+static int
+print_routes(void)
+{
+	cJSON *all = cJSON_CreateArray();
+	char *text;
+
+	for (size_t i = 0; all != NULL && i < nroutes; i++) {
+		const struct route *rt = routes[i];
+		cJSON *route = cJSON_CreateObject(), *params;
+		char path[128];
+
+		snprintf(path, sizeof path, "%s%s", rt->path, rt->has_id ? "{id}" : "");
+		cJSON_AddItemToArray(all, route);
+		cJSON_AddStringToObject(route, "path", path);
+		params = cJSON_AddArrayToObject(route, "parameters");
+		for (size_t k = 0; k < rt->nparams; k++) {
+			cJSON *p = cJSON_CreateObject();
+
+			cJSON_AddItemToArray(params, p);
+			cJSON_AddStringToObject(p, "name", rt->params[k].name);
+			cJSON_AddBoolToObject(p, "required", rt->params[k].required);
+		}
+	}
+	if (all == NULL || (text = cJSON_Print(all)) == NULL) {
+		fprintf(stderr, "figures-fcgi: out of memory\n");
+		return 1;
+	}
+	puts(text);
+	cJSON_free(text);
+	cJSON_Delete(all);
+	return 0;
+}
+
 static void
 usage(FILE *out)
 {
@@ -89,6 +124,7 @@ usage(FILE *out)
 	    "                     user must be able to write it\n"
 	    "  --socket-group NAME the socket's group (e.g. nginx's www-data)\n"
 	    "  --explain          print every query's plan on FILE (EXPLAIN QUERY PLAN) and exit\n"
+	    "  --routes           print the routes and their parameters as JSON, and exit\n"
 	    "  --user NAME        the user workers run as; required when started as root: the\n"
 	    "                     supervisor creates the socket, each worker opens the database,\n"
 	    "                     then drops to NAME before answering anything\n"
@@ -107,6 +143,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "socket-mode", required_argument, NULL, 'm' },
 		{ "socket-group", required_argument, NULL, 'g' },
 		{ "explain", no_argument, NULL, 'E' },
+		{ "routes", no_argument, NULL, 'R' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -142,6 +179,7 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'g': o->group = optarg; break;
 		case 'E': o->explain = 1; break;
+		case 'R': o->routes = 1; break;
 		case 'u': o->user = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("figures-fcgi %s\n", FIGURES_VERSION); exit(0);
@@ -155,7 +193,7 @@ parse_options(int argc, char **argv, struct options *o)
 		fprintf(stderr, "figures-fcgi: unexpected argument '%s'; see --help\n", argv[optind]);
 		return -1;
 	}
-	if (o->db != NULL && o->explain)
+	if ((o->db != NULL && o->explain) || o->routes)
 		return 0;
 	if (o->db == NULL || o->socket == NULL) {
 		fprintf(stderr, "figures-fcgi: --db FILE and --socket PATH are required; see --help\n");
@@ -255,7 +293,7 @@ drop_privileges(struct app *app, const char *user)
 	struct data_state state;
 	char err[ERR_MAX];
 
-	if (app_store_open(app) && store_begin(app->store, &state, err) == ST_OK)
+	if (app_store(app, 0) != NULL && store_begin(app->store, &state, err) == ST_OK)
 		store_end(app->store);     /* the -wal and -shm files are open now */
 	if (geteuid() == 0 && user != NULL) {
 		struct passwd *pw = getpwnam(user);
@@ -352,6 +390,8 @@ main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o) != 0)
 		return 2;
+	if (o.routes)
+		return print_routes();
 	if (o.explain)
 		return explain(o.db);
 	log_init("figures-fcgi", LOG_INFO);

@@ -197,8 +197,8 @@ cursor_bytes(const char *qs)
 	return 0;
 }
 
-int
-params_parse(const char *qs, const struct pspec *spec, size_t nspec, struct query *q,
+static int
+parse_query(const char *qs, const struct pspec *spec, size_t nspec, struct query *q,
     struct pval *out, const char *route, struct perror *e)
 {
 	char names[400];
@@ -269,5 +269,18 @@ next:
 			break;
 		p = amp + 1;
 	}
+	return 0;
+}
+
+int
+params_parse(const char *qs, const struct pspec *spec, size_t nspec, struct query *q,
+    struct pval *out, const char *route, struct perror *e)
+{
+	if (parse_query(qs, spec, nspec, q, out, route, e) != 0)
+		return -1;
+	for (size_t i = 0; i < nspec; i++)
+		if (spec[i].required && !out[i].set)
+			return fail(e, 400, spec[i].name, "%s is required%s%s", spec[i].name,
+			    spec[i].hint != NULL ? ": " : "", spec[i].hint != NULL ? spec[i].hint : "");
 	return 0;
 }

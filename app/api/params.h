@@ -7,8 +7,8 @@
  * empty keys. params_parse decodes it into its own storage and rejects, with
  * the parameter's name and the reason: malformed percent-encoding, a NUL
  * byte, invalid UTF-8, control characters, an empty value, a repeated
- * parameter, an unknown parameter, too many parameters, and any value its
- * validator refuses.
+ * parameter, an unknown parameter, too many parameters, any value its
+ * validator refuses, and a required parameter left out.
  */
 #ifndef FIGURES_PARAMS_H
 #define FIGURES_PARAMS_H
@@ -42,6 +42,8 @@ struct pspec {
 	enum ptype         type;
 	long long          min, max;    /* P_INT bounds; P_TEXT/P_TOKEN max bytes */
 	const char *const *choices;     /* P_ENUM, P_LIST: NULL-terminated */
+	int                required;    /* a request without it is a 400 */
+	const char        *hint;        /* what a required value is, for that 400 */
 };
 
 struct pval {

@@ -63,6 +63,34 @@ respond_json(struct response *r, int status, cJSON *root)
 }
 
 int
+respond_html(struct response *r, struct buf *b)
+{
+	response_free(r);
+	r->status = 200;
+	r->content_type = "text/html; charset=utf-8";
+	r->embed = 1;
+	r->body = b->data != NULL ? b->data : strdup("");
+	r->len = b->len;
+	return 200;
+}
+
+int
+respond_overloaded(struct response *r, const char *what)
+{
+	r->retry_after = 1;
+	return respond_error(r, 503, "overloaded", NULL, "%s; retry", what);
+}
+
+int
+respond_unavailable(struct response *r)
+{
+	respond_error(r, 503, "unavailable", NULL, "the figures database cannot be read right "
+	    "now; see /v1/health");
+	r->retry_after = 5;
+	return 503;
+}
+
+int
 respond_error(struct response *r, int status, const char *code, const char *param,
     const char *fmt, ...)
 {
@@ -247,8 +275,8 @@ respond_table_end(struct hctx *cx, struct response *r, struct table_out *t, enum
 	}
 	if (rs != ST_OK) {
 		buf_free(&t->b);
-		return respond_error(r, 503, "overloaded", NULL, "the answer could not be "
-		    "rendered (too large, or out of memory); ask for a smaller page");
+		return respond_overloaded(r, "the answer could not be rendered (too large, or out "
+		    "of memory): ask for a smaller page");
 	}
 	response_free(r);
 	if (next_cursor != NULL) {

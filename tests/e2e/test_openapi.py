@@ -24,13 +24,11 @@ def install_redocly():
 
 
 def worker_routes():
-    """The route table in app/api/dispatch.c, as OpenAPI paths."""
-    with open(os.path.join(harness.ROOT, "app", "api", "dispatch.c")) as f:
-        src = f.read()
-    table = src[src.index("static const struct route routes[]"):]
-    table = table[:table.index("};")]
-    return {p + ("{id}" if has_id == "1" else "") for p, has_id in
-            re.findall(r'\{ "(/v1/[^"]*)", ([01]),', table)}
+    """The worker's route table (figures-fcgi --routes): {OpenAPI path: {parameter: required}}."""
+    p = subprocess.run([os.path.join(harness.BIN, "figures-fcgi"), "--routes"],
+                       capture_output=True, text=True, timeout=30, check=True)
+    return {r["path"]: {q["name"]: q["required"] for q in r["parameters"]}
+            for r in json.loads(p.stdout)}
 
 
 class OpenApi(unittest.TestCase):
@@ -65,7 +63,7 @@ class OpenApi(unittest.TestCase):
 
     def test_every_route_served_is_described_and_vice_versa(self):
         described = set(self.spec["paths"])
-        served = worker_routes()
+        served = set(worker_routes())
         self.assertEqual(served - described, set(), "served but not described")
         self.assertEqual(described - served, set(), "described but not served")
         for path in described:
@@ -78,12 +76,15 @@ class OpenApi(unittest.TestCase):
     def test_every_route_takes_exactly_the_parameters_described(self):
         for path, item in self.spec["paths"].items():
             with self.subTest(path=path):
-                params = []
+                params, described = [], []
                 for p in item["get"]["parameters"]:
                     if "$ref" in p:
                         p = self.spec["components"]["parameters"][p["$ref"].split("/")[-1]]
                     if p["in"] == "query":
                         params.append(p["name"])
+                        described.append(p)
+                self.assertEqual({p["name"]: p.get("required", False) for p in described},
+                                 worker_routes()[path], "parameters and their required flags")
                 r = self.svc.get(path.replace("{id}", "2") + "?zz_undocumented=1")
                 e = r.json()["error"]
                 self.assertEqual((r.status, e["parameter"]), (400, "zz_undocumented"))

@@ -73,7 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *token = fuzz_cstr(data, size, 2 * CURSOR_MAX);
 
 	figure(token);
-	/* the sizes the handlers pass (h_lists.c, h_summary.c), then small ones */
+	/* the sizes the handlers pass (code_list.c, h_summary.c), then small ones */
 	code(token, 'l', 72);
 	code(token, 's', 72);
 	code(token, 'l', 8);

@@ -384,6 +384,31 @@ params_all_types_together(void **state)
 	assert_int_equal(out[LIMIT].n, 50);
 }
 
+/* A required parameter left out is a 400 naming it, however the query looks. */
+static void
+params_required_parameter_left_out_is_named(void **state)
+{
+	static const struct pspec with_url[] = {
+		{ "url", P_TEXT, 0, 2000, NULL, .required = 1, .hint = "a card's address" },
+		{ "maxwidth", P_INT, 100, 10000, NULL },
+	};
+	struct pval v[2];
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		const char *qs = (const char *[]){ NULL, "", "maxwidth=300" }[i];
+
+		memset(&e, 0, sizeof e);
+		assert_int_equal(params_parse(qs, with_url, 2, &q, v, "/v1/oembed", &e), -1);
+		assert_int_equal(e.status, 400);
+		assert_string_equal(e.param, "url");
+		assert_string_equal(e.message, "url is required: a card's address");
+	}
+	assert_int_equal(params_parse("url=x", with_url, 2, &q, v, "/v1/oembed", &e), 0);
+	assert_true(v[0].set);
+	assert_string_equal(v[0].s, "x");
+}
+
 int
 main(void)
 {
@@ -408,6 +433,7 @@ main(void)
 		cmocka_unit_test(params_token_and_code_accepted),
 		cmocka_unit_test(params_text_of_max_length_accepted),
 		cmocka_unit_test(params_all_types_together),
+		cmocka_unit_test(params_required_parameter_left_out_is_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,9 @@
 /*
- * h_lists.h: the shape shared by the reference lists ordered by code
+ * code_list.h: the shape shared by the reference lists ordered by code
  * (locations, sources): filters, a code cursor, total and next_cursor.
  */
-#ifndef FIGURES_H_LISTS_H
-#define FIGURES_H_LISTS_H
+#ifndef FIGURES_CODE_LIST_H
+#define FIGURES_CODE_LIST_H
 
 #include "api.h"
 

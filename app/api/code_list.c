@@ -1,4 +1,4 @@
-#include "h_lists.h"
+#include "code_list.h"
 #include "cursor.h"
 #include "../render/json.h"
 
