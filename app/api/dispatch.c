@@ -78,17 +78,14 @@ static void
 make_etag(const struct data_state *st, int feeds, enum out_format format,
     const struct request *req, char *out, size_t size)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = FNV1A_OFFSET;
 	char seed[96];
 	const char *parts[] = { seed, req->path, "?", req->query != NULL ? req->query : "" };
 
 	snprintf(seed, sizeof seed, "%s|%d|%c%lld|%d|", FIGURES_VERSION, st->schema_version,
 	    feeds ? 'f' : 'd', feeds ? st->feeds_version : st->version, (int)format);
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-		for (const char *p = parts[i]; *p != '\0'; p++) {
-			h ^= (unsigned char)*p;
-			h *= 0x100000001b3ULL;
-		}
+		h = fnv1a(h, parts[i], strlen(parts[i]));
 	snprintf(out, size, "\"%016llx\"", (unsigned long long)h);
 }
 
@@ -121,15 +118,12 @@ etag_matches(const char *header, const char *etag)
 static void
 http_date(const char *iso, char *out, size_t size)
 {
+	time_t t = iso_time(iso);
 	struct tm tm;
-	const char *end;
 
-	memset(&tm, 0, sizeof tm);
 	out[0] = '\0';
-	end = strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (end == NULL || *end != '\0')
-		return;
-	strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (t != (time_t)-1 && gmtime_r(&t, &tm) != NULL)
+		strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
 /* The q of the best media range in accept matching type/subtype (0 if none). */

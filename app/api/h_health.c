@@ -5,6 +5,7 @@
  */
 #include "api.h"
 #include "../core/log.h"
+#include "../core/strutil.h"
 
 #include <string.h>
 #include <time.h>
@@ -12,14 +13,9 @@
 static long long
 age_seconds(const char *iso)
 {
-	struct tm tm;
-	const char *end;
+	time_t t = iso_time(iso);
 
-	memset(&tm, 0, sizeof tm);
-	end = strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (end == NULL || *end != '\0')
-		return -1;
-	return (long long)(time(NULL) - timegm(&tm));
+	return t == (time_t)-1 ? -1 : (long long)(time(NULL) - t);
 }
 
 static int

@@ -4,6 +4,7 @@
  * it against what the worker serves, and with a real validator).
  */
 #include "api.h"
+#include "../core/strutil.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -16,13 +17,9 @@ extern const size_t openapi_json_len;
 static int
 h_openapi(struct hctx *cx, struct response *r)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = fnv1a(FNV1A_OFFSET, openapi_json, openapi_json_len);
 
 	(void)cx;
-	for (size_t i = 0; i < openapi_json_len; i++) {
-		h ^= (unsigned char)openapi_json[i];
-		h *= 0x100000001b3ULL;
-	}
 	if ((r->body = malloc(openapi_json_len)) == NULL)
 		return respond_overloaded(r, "out of memory");
 	memcpy(r->body, openapi_json, openapi_json_len);

@@ -123,12 +123,9 @@ validate(const struct pspec *sp, char *s, struct pval *v, struct perror *e)
 			    "'.', '_' or '-'", sp->name);
 		return 0;
 	case P_COUNTRY:
-		if (n != 3 || !isalpha((unsigned char)s[0]) || !isalpha((unsigned char)s[1]) ||
-		    !isalpha((unsigned char)s[2]))
+		if (!country_code(s, n, s))   /* upper-cased in place */
 			return fail(e, 400, sp->name, "%s must be an ISO 3166-1 alpha-3 code such "
 			    "as SYR", sp->name);
-		for (size_t i = 0; i < 3; i++)
-			s[i] = (char)toupper((unsigned char)s[i]);
 		return 0;
 	case P_DATE:
 		if (!date_valid(s))

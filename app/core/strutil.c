@@ -275,6 +275,58 @@ time_now_iso(char out[21])
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+time_t
+iso_time(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return end != NULL && *end == '\0' ? timegm(&tm) : (time_t)-1;
+}
+
+int
+country_code(const char *s, size_t n, char out[4])
+{
+	if (s == NULL || n != 3)
+		return 0;
+	for (size_t i = 0; i < 3; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (unsigned char)(c - 'a' + 'A');
+		if (c < 'A' || c > 'Z')
+			return 0;
+		out[i] = (char)c;
+	}
+	out[3] = '\0';
+	return 1;
+}
+
+#define FNV1A_PRIME 0x100000001b3ULL
+
+uint64_t
+fnv1a(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * FNV1A_PRIME;
+	return h;
+}
+
+void
+fnv1a_128(uint64_t h[2], const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++) {
+		h[0] = (h[0] ^ p[i]) * FNV1A_PRIME;
+		h[1] = (h[1] ^ (p[i] ^ 0x5a)) * FNV1A_PRIME;
+	}
+}
+
 void
 strlcpy_n(char *out, size_t outsz, const char *s, size_t n)
 {

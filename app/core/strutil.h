@@ -7,6 +7,8 @@
 #define FIGURES_STRUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 /* 1 if s[0..n) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 int utf8_valid(const char *s, size_t n);
@@ -50,6 +52,25 @@ int code_valid(const char *s);
 
 /* Writes the current UTC time as YYYY-MM-DDThh:mm:ssZ. */
 void time_now_iso(char out[21]);
+
+/* The time YYYY-MM-DDThh:mm:ssZ (as time_now_iso writes it) names; -1 if s is not one. */
+time_t iso_time(const char *s);
+
+/*
+ * 1 if s[0..n) is an ISO 3166-1 alpha-3 code in form (three ASCII letters,
+ * any case); writes it upper-cased to out. Whether it names a country is the
+ * caller's question.
+ */
+int country_code(const char *s, size_t n, char out[4]);
+
+/*
+ * FNV-1a, 64 bits: h continued over data[0..n) (start from FNV1A_OFFSET). For
+ * validators and fingerprints, never for security.
+ */
+#define FNV1A_OFFSET 0xcbf29ce484222325ULL
+uint64_t fnv1a(uint64_t h, const void *data, size_t n);
+/* Two lanes (the second over each byte xored with 0x5a): 128 bits, for payload fingerprints. */
+void fnv1a_128(uint64_t h[2], const void *data, size_t n);
 
 /*
  * Writes v in decimal (no leading zeros, '-' when negative) and returns its

@@ -1,6 +1,7 @@
 #include "fetch.h"
 #include "../core/buf.h"
 #include "../core/log.h"
+#include "../core/strutil.h"
 
 #include <curl/curl.h>
 #include <stdint.h>
@@ -131,16 +132,6 @@ begin_parse(struct fetch_job *job)
 	return 1;
 }
 
-/* Two FNV-1a lanes (different offsets, the second over bytes xored): 128 bits. */
-static void
-hash_bytes(uint64_t h[2], const char *data, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		h[0] = (h[0] ^ (unsigned char)data[i]) * 0x100000001b3ULL;
-		h[1] = (h[1] ^ ((unsigned char)data[i] ^ 0x5a)) * 0x100000001b3ULL;
-	}
-}
-
 static size_t
 on_body(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -175,7 +166,7 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 		return 0;
 	}
 	if (st->parsing) {
-		hash_bytes(st->hash, data, n);
+		fnv1a_128(st->hash, data, n);
 		if (job->adapter->write(st->parse, data, n, st->why) != ST_OK) {
 			/* the spool, not the payload, may be what failed (a full disk) */
 			if (spool_error(job->spool) != NULL)
@@ -294,10 +285,10 @@ setup_job(struct fetch_job *job, const struct fetch_opts *o)
 	}
 	st->sink = spool_sink(job->spool);
 	snprintf(st->page_url, sizeof st->page_url, "%s", job->url);
-	st->hash[0] = 0xcbf29ce484222325ULL;
+	st->hash[0] = FNV1A_OFFSET;   /* two offsets: the lanes differ from the start */
 	st->hash[1] = 0x84222325cbf29ce4ULL;
-	hash_bytes(st->hash, FIGURES_VERSION, strlen(FIGURES_VERSION));
-	hash_bytes(st->hash, job->adapter->name, strlen(job->adapter->name) + 1);
+	fnv1a_128(st->hash, FIGURES_VERSION, strlen(FIGURES_VERSION));
+	fnv1a_128(st->hash, job->adapter->name, strlen(job->adapter->name) + 1);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, job);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
@@ -466,7 +457,7 @@ on_done(CURLM *multi, struct fetch_job *job, CURLcode rc, const struct fetch_opt
 		return;
 	}
 	job->pages++;
-	hash_bytes(st->hash, "\n--page--\n", 10);
+	fnv1a_128(st->hash, "\n--page--\n", 10);
 	next[0] = '\0';
 	/* A file is one page: a query string on a file: URL would read it again. */
 	if (strncmp(st->page_url, "file:", 5) != 0 &&

@@ -314,17 +314,6 @@ take_lock(const char *db)
 	return fd;
 }
 
-static time_t
-parse_iso(const char *s)
-{
-	struct tm tm;
-	const char *end;
-
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return end != NULL && *end == '\0' ? timegm(&tm) : (time_t)-1;
-}
-
 /*
  * 1 if the feed should be fetched now: never tried, or its interval has
  * passed since the last attempt. A failing feed is retried sooner: 5 minutes
@@ -333,7 +322,7 @@ parse_iso(const char *s)
 static int
 feed_due(const struct feed_row *f, time_t now)
 {
-	time_t last = parse_iso(f->last_attempt);
+	time_t last = iso_time(f->last_attempt);
 	long long wait = f->interval;
 
 	if (last == (time_t)-1)

@@ -453,6 +453,56 @@ time_now_iso_has_the_iso_shape(void **state)
 	assert_int_equal(date_from_timestamp(out, date), 1);
 }
 
+static void
+iso_time_reads_what_time_now_iso_writes(void **state)
+{
+	char now[21];
+
+	(void)state;
+	assert_int_equal(iso_time("1970-01-01T00:00:00Z"), 0);
+	assert_int_equal(iso_time("2019-10-13T12:30:05Z"), 1570969805);
+	time_now_iso(now);
+	assert_true(iso_time(now) != (time_t)-1);
+	assert_int_equal(iso_time("2019-10-13"), -1);
+	assert_int_equal(iso_time("2019-10-13T12:30:05"), -1);
+	assert_int_equal(iso_time("2019-10-13T12:30:05Z junk"), -1);
+	assert_int_equal(iso_time(""), -1);
+}
+
+static void
+country_code_three_ascii_letters_upper_cased(void **state)
+{
+	char out[4];
+
+	(void)state;
+	assert_true(country_code("syr", 3, out));
+	assert_string_equal(out, "SYR");
+	assert_true(country_code("SYR/figures", 3, out));
+	assert_string_equal(out, "SYR");
+	assert_false(country_code("SY", 2, out));
+	assert_false(country_code("SYRI", 4, out));
+	assert_false(country_code("S1R", 3, out));
+	assert_false(country_code("S R", 3, out));
+	assert_false(country_code("\xc3\xa9" "A", 3, out));
+	assert_false(country_code(NULL, 3, out));
+}
+
+/* The published FNV-1a 64 vectors; the 128-bit lanes split as stored fingerprints expect. */
+static void
+fnv1a_known_vectors(void **state)
+{
+	uint64_t h[2] = { FNV1A_OFFSET, FNV1A_OFFSET };
+
+	(void)state;
+	assert_true(fnv1a(FNV1A_OFFSET, "", 0) == 0xcbf29ce484222325ULL);
+	assert_true(fnv1a(FNV1A_OFFSET, "a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(fnv1a(FNV1A_OFFSET, "foobar", 6) == 0x85944171f73967e8ULL);
+	assert_true(fnv1a(fnv1a(FNV1A_OFFSET, "foo", 3), "bar", 3) == 0x85944171f73967e8ULL);
+	fnv1a_128(h, "foobar", 6);
+	assert_true(h[0] == 0x85944171f73967e8ULL);
+	assert_true(h[1] != h[0]);
+}
+
 int
 main(void)
 {
@@ -473,6 +523,9 @@ main(void)
 		cmocka_unit_test(int_text_writes_every_magnitude_like_printf),
 		cmocka_unit_test(strlcpy_n_truncates_and_terminates),
 		cmocka_unit_test(time_now_iso_has_the_iso_shape),
+		cmocka_unit_test(iso_time_reads_what_time_now_iso_writes),
+		cmocka_unit_test(country_code_three_ascii_letters_upper_cased),
+		cmocka_unit_test(fnv1a_known_vectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
