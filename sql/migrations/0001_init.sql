@@ -1,4 +1,4 @@
--- 0001_init: the provenance data model (see ../shared/DESIGN.md, "Data model").
+-- 0001_init: the provenance data model (see docs/DESIGN.md, "Data model").
 --
 -- A source is WHO said a figure; a feed is HOW it reached us. Integer keys are
 -- internal (joins stay narrow at millions of rows); every table the API shows

@@ -6,6 +6,7 @@
  *
  *   fcgi_static DIR SOCKET WORKERS
  */
+#include <errno.h>
 #include <fcgiapp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,6 +100,8 @@ serve(int sock)
 int
 main(int argc, char **argv)
 {
+	char *end;
+	long n;
 	int sock, workers;
 
 	if (argc != 4) {
@@ -106,7 +109,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	dir = argv[1];
-	workers = atoi(argv[3]) > 0 ? atoi(argv[3]) : 2;
+	/* strtol, not atoi: "4x" or "" is a usage error, not 4 or 0 */
+	errno = 0;
+	n = strtol(argv[3], &end, 10);
+	if (errno != 0 || end == argv[3] || *end != '\0' || n < 1 || n > 256) {
+		fprintf(stderr, "fcgi_static: WORKERS must be a whole number from 1 to 256: %s\n",
+		    argv[3]);
+		return 2;
+	}
+	workers = (int)n;
 	FCGX_Init();
 	unlink(argv[2]);
 	if ((sock = FCGX_OpenSocket(argv[2], 1024)) < 0) {

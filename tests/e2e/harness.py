@@ -20,18 +20,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.path.abspath(os.environ.get("FIGURES_BIN", os.path.join(ROOT, "build")))
 SEED = os.path.join(ROOT, "sql", "seed", "ain-issa-report.csv")
 
-def _find_contract_check():
-    """The shared contract checker: $FIGURES_CONTRACT_CHECK, ../shared beside the
-    checkout, or the workplace's /work/shared. None if it is nowhere."""
-    for path in (os.environ.get("FIGURES_CONTRACT_CHECK"),
-                 os.path.join(os.path.dirname(ROOT), "shared", "bin", "contract-check"),
-                 "/work/shared/bin/contract-check"):
-        if path and os.path.isfile(path):
-            return path
-    return None
-
-
-CONTRACT_CHECK = _find_contract_check()
+# The contract checker (the shapes of docs/DESIGN.md), run against a live service.
+CONTRACT_CHECK = os.path.join(ROOT, "tests", "e2e", "contract_check.py")
 
 _libc = ctypes.CDLL("libc.so.6", use_errno=True)
 

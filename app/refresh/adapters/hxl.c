@@ -9,7 +9,7 @@
  * same tag spec, the first wins. Values are strings; counts may carry
  * thousands separators ("130,000"), which ingest accepts.
  *
- * Columns read (see ../shared/FORMATS.md, "HXL CSV", and sql/seed/):
+ * Columns read (see docs/FORMATS.md, "HXL-tagged CSV", and sql/seed/):
  *   #affected+<metric>[+ind|+total]  one figure per non-empty cell, metric =
  *                                    the attribute (escaped, idps, killed…);
  *                                    any other attribute (+f, +children, +hh)
