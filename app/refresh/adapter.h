@@ -11,6 +11,9 @@
  *
  * Paged upstreams: after end, next_page writes the URL of the next page, or
  * returns ST_NOT_FOUND when this page was the last.
+ *
+ * An adapter is its file, adapters/<name>.c, and its line in adapters/list.h,
+ * which says how to add one; the registry and the build come from that list.
  */
 #ifndef FIGURES_ADAPTER_H
 #define FIGURES_ADAPTER_H
@@ -50,7 +53,10 @@ struct adapter {
 /* The adapter named name, or NULL. */
 const struct adapter *adapter_find(const char *name);
 
-/* The registered adapters, NULL-terminated (for --help and validation). */
+/*
+ * The registered adapters, NULL-terminated (for --help and validation), in
+ * the order of adapters/list.h, the one list of them.
+ */
 extern const struct adapter *const adapters[];
 
 /* Convenience for tests and --import: runs one whole body through an adapter. */

@@ -4,6 +4,8 @@
  * tests/fixtures/, through the registry (adapter_find) and
  * adapter_parse_all, or begin/write/end/next_page for paging. The sink copies
  * what it gets (sink_helper.c). The HXL adapter has its own file (test_hxl.c).
+ * The registry itself is tested here for every adapter: it is the list in
+ * refresh/adapters/list.h.
  *
  * Most cases are rows of one table (adapter_cases) run by one function
  * (run_case), each registered as its own cmocka test under its own name, so
@@ -66,11 +68,38 @@ hapi_page(int n)
 
 /* ---- the registry ---------------------------------------------------------- */
 
+/* The names in adapters/list.h, read here as the registry reads them. */
+static const char *const listed[] = {
+#define ADAPTER(name) #name,
+#include "refresh/adapters/list.h"
+#undef ADAPTER
+};
+#define NLISTED (sizeof listed / sizeof listed[0])
+
 static void
-adapters_all_registered_by_name(void **state)
+adapters_registry_is_the_list_in_order(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	for (; adapters[n] != NULL; n++) {
+		const struct adapter *a = adapters[n];
+
+		assert_true(n < NLISTED);
+		/* ADAPTER(x) registers adapter_x, whose .name must be "x" too */
+		assert_string_equal(a->name, listed[n]);
+		assert_ptr_equal(adapter_find(a->name), a);   /* so: no two share a name */
+		if (a->description == NULL || a->begin == NULL || a->write == NULL ||
+		    a->end == NULL || a->next_page == NULL || a->free == NULL)
+			fail_msg("%s: a description and every function are required", a->name);
+	}
+	assert_int_equal(n, NLISTED);
+}
+
+static void
+adapters_known_by_name_only(void **state)
 {
 	static const char *const names[] = { "hapi", "unhcr", "reliefweb", "dtm", "hxl" };
-	size_t n = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -78,17 +107,10 @@ adapters_all_registered_by_name(void **state)
 
 		assert_non_null(a);
 		assert_string_equal(a->name, names[i]);
-		assert_non_null(a->begin);
-		assert_non_null(a->write);
-		assert_non_null(a->end);
-		assert_non_null(a->next_page);
-		assert_non_null(a->free);
 	}
-	while (adapters[n] != NULL)
-		n++;
-	assert_int_equal(n, 5);
 	assert_null(adapter_find("HAPI"));
 	assert_null(adapter_find(""));
+	assert_null(adapter_find("json_page"));   /* a helper in adapters/, not an adapter */
 }
 
 static void
@@ -797,7 +819,8 @@ int
 main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(adapters_all_registered_by_name),
+		cmocka_unit_test(adapters_registry_is_the_list_in_order),
+		cmocka_unit_test(adapters_known_by_name_only),
 		cmocka_unit_test(json_adapters_accept_application_json),
 		cmocka_unit_test(hapi_app_identifier_comes_from_environment),
 		cmocka_unit_test(hapi_next_page_url_never_truncated),    /* regression */
