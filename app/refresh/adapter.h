@@ -13,7 +13,8 @@
  * returns ST_NOT_FOUND when this page was the last.
  *
  * An adapter is its file, adapters/<name>.c, and its line in adapters/list.h,
- * which says how to add one; the registry and the build come from that list.
+ * which says how to add one; the registry, the build and the OpenAPI enum of
+ * adapter names come from that list.
  */
 #ifndef FIGURES_ADAPTER_H
 #define FIGURES_ADAPTER_H

@@ -5,7 +5,7 @@
  * adapter_parse_all, or begin/write/end/next_page for paging. The sink copies
  * what it gets (sink_helper.c). The HXL adapter has its own file (test_hxl.c).
  * The registry itself is tested here for every adapter: it is the list in
- * refresh/adapters/list.h.
+ * refresh/adapters/list.h, and so is the OpenAPI enum of adapter names.
  *
  * Most cases are rows of one table (adapter_cases) run by one function
  * (run_case), each registered as its own cmocka test under its own name, so
@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "refresh/adapter.h"
 #include "refresh/fetch.h"   /* URL_MAX: the size of every URL the refresher handles */
@@ -111,6 +113,37 @@ adapters_known_by_name_only(void **state)
 	assert_null(adapter_find("HAPI"));
 	assert_null(adapter_find(""));
 	assert_null(adapter_find("json_page"));   /* a helper in adapters/, not an adapter */
+}
+
+/* The OpenAPI description compiled into the library (CMakeLists.txt). */
+extern const char openapi_json[];
+extern const size_t openapi_json_len;
+
+static void
+openapi_feed_adapter_enum_is_the_registry(void **state)
+{
+	cJSON *root = cJSON_ParseWithLength(openapi_json, openapi_json_len);
+	const cJSON *e = root, *name;
+	static const char *const path[] = { "components", "schemas", "Feed", "properties",
+		"adapter", "enum" };
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(root);
+	for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
+		e = cJSON_GetObjectItemCaseSensitive(e, path[i]);
+		if (e == NULL)
+			fail_msg("openapi.json: no %s on the way to Feed.adapter's enum", path[i]);
+	}
+	assert_true(cJSON_IsArray(e));
+	cJSON_ArrayForEach(name, e) {
+		assert_non_null(adapters[n]);
+		assert_true(cJSON_IsString(name));
+		assert_string_equal(name->valuestring, adapters[n]->name);
+		n++;
+	}
+	assert_null(adapters[n]);
+	cJSON_Delete(root);
 }
 
 static void
@@ -821,6 +854,7 @@ main(void)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(adapters_registry_is_the_list_in_order),
 		cmocka_unit_test(adapters_known_by_name_only),
+		cmocka_unit_test(openapi_feed_adapter_enum_is_the_registry),
 		cmocka_unit_test(json_adapters_accept_application_json),
 		cmocka_unit_test(hapi_app_identifier_comes_from_environment),
 		cmocka_unit_test(hapi_next_page_url_never_truncated),    /* regression */

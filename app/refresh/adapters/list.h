@@ -3,8 +3,10 @@
  *
  *   app/refresh/adapters.c     the registry (externs and adapters[]), by
  *                              including this file with ADAPTER defined
- *   CMakeLists.txt             a check that each line has its file and
- *                              each adapter its line
+ *   CMakeLists.txt             the OpenAPI enum of Feed.adapter served at
+ *                              /v1/openapi.json ("@FIGURES_ADAPTERS@" in
+ *                              app/api/openapi.json), and a check that each
+ *                              line has its file and each adapter its line
  *
  * The library compiles every .c file in app/refresh/adapters/, adapters and the
  * helpers they share (json_page.c), so no source list names an adapter.
@@ -15,7 +17,7 @@
  *      with every function of struct adapter (adapter.h);
  *   2. add `ADAPTER(<name>)` below: the order is --help's and the enum's;
  *   3. add its fixtures (tests/fixtures/<name>/) and tests.
- * Nothing else: not CMakeLists.txt.
+ * Nothing else: not CMakeLists.txt, not openapi.json.
  *
  * Each line is exactly `ADAPTER(<name>)` at the start of a line (CMake reads
  * this file with a regular expression); <name> is lower case letters, digits
