@@ -91,9 +91,10 @@ adapters_registry_is_the_list_in_order(void **state)
 		/* ADAPTER(x) registers adapter_x, whose .name must be "x" too */
 		assert_string_equal(a->name, listed[n]);
 		assert_ptr_equal(adapter_find(a->name), a);   /* so: no two share a name */
-		if (a->description == NULL || a->begin == NULL || a->write == NULL ||
-		    a->end == NULL || a->next_page == NULL || a->free == NULL)
-			fail_msg("%s: a description and every function are required", a->name);
+		if (a->description == NULL || a->example_url == NULL || a->begin == NULL ||
+		    a->write == NULL || a->end == NULL || a->next_page == NULL || a->free == NULL)
+			fail_msg("%s: a description, an example_url and every function are required",
+			    a->name);
 	}
 	assert_int_equal(n, NLISTED);
 }
@@ -144,6 +145,26 @@ openapi_feed_adapter_enum_is_the_registry(void **state)
 	}
 	assert_null(adapters[n]);
 	cJSON_Delete(root);
+}
+
+/* What the fuzzer checks on any body, here on the empty one for every adapter. */
+static void
+adapters_all_say_why_an_empty_body_fails(void **state)
+{
+	(void)state;
+	for (size_t i = 0; adapters[i] != NULL; i++) {
+		const struct adapter *a = adapters[i];
+		struct got g = { 0 };
+		char err[ERR_MAX], next[URL_MAX];
+		enum status st, next_st;
+
+		st = run_page(a->name, a->example_url, "", 0, &g, err, &next_st, next, sizeof next);
+		if (st != ST_OK && err[0] == '\0')
+			fail_msg("%s: status %d on an empty body, and no reason", a->name, (int)st);
+		if (next_st == ST_OK && next[0] == '\0')
+			fail_msg("%s: an empty next page URL", a->name);
+		got_free(&g);
+	}
 }
 
 static void
@@ -855,6 +876,7 @@ main(void)
 		cmocka_unit_test(adapters_registry_is_the_list_in_order),
 		cmocka_unit_test(adapters_known_by_name_only),
 		cmocka_unit_test(openapi_feed_adapter_enum_is_the_registry),
+		cmocka_unit_test(adapters_all_say_why_an_empty_body_fails),
 		cmocka_unit_test(json_adapters_accept_application_json),
 		cmocka_unit_test(hapi_app_identifier_comes_from_environment),
 		cmocka_unit_test(hapi_next_page_url_never_truncated),    /* regression */
