@@ -11,6 +11,10 @@
  *
  * Paged upstreams: after end, next_page writes the URL of the next page, or
  * returns ST_NOT_FOUND when this page was the last.
+ *
+ * An adapter is its file, adapters/<name>.c, and its line in adapters/list.h,
+ * which says how to add one; the registry, the build, the fuzz targets and
+ * the OpenAPI enum of adapter names all come from that list.
  */
 #ifndef FIGURES_ADAPTER_H
 #define FIGURES_ADAPTER_H
@@ -34,6 +38,13 @@ struct adapter {
 	const char *content_types;
 	/* A request header whose value comes from an environment variable, if set. */
 	const char *auth_header, *auth_env;
+	/*
+	 * A URL of the shape this adapter reads, never fetched: what the fuzzer
+	 * (tests/fuzz/fuzz_adapter.c) and registry-wide tests say a body came
+	 * from. Where the upstream pages by a size, the size is small, so a
+	 * short body also reaches next_page.
+	 */
+	const char *example_url;
 
 	/* Starts one body. Returns the adapter's state, or NULL (err says why). */
 	void *(*begin)(const struct adapter_ctx *ctx, char *err);
@@ -50,7 +61,10 @@ struct adapter {
 /* The adapter named name, or NULL. */
 const struct adapter *adapter_find(const char *name);
 
-/* The registered adapters, NULL-terminated (for --help and validation). */
+/*
+ * The registered adapters, NULL-terminated (for --help and validation), in
+ * the order of adapters/list.h, the one list of them.
+ */
 extern const struct adapter *const adapters[];
 
 /* Convenience for tests and --import: runs one whole body through an adapter. */

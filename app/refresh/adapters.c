@@ -1,20 +1,19 @@
 /*
- * adapters.c: the registry. A new upstream is one file in adapters/ and one
- * line here.
+ * adapters.c: the registry, made from adapters/list.h. A new upstream is one
+ * file in adapters/ and one line in adapters/list.h (which says how).
  */
 #include "adapter.h"
 
 #include <string.h>
 
-extern const struct adapter adapter_hxl, adapter_hapi, adapter_unhcr, adapter_reliefweb,
-    adapter_dtm;
+#define ADAPTER(name) extern const struct adapter adapter_##name;
+#include "adapters/list.h"
+#undef ADAPTER
 
 const struct adapter *const adapters[] = {
-	&adapter_hapi,
-	&adapter_unhcr,
-	&adapter_reliefweb,
-	&adapter_dtm,
-	&adapter_hxl,
+#define ADAPTER(name) &adapter_##name,
+#include "adapters/list.h"
+#undef ADAPTER
 	NULL,
 };
 

@@ -2,10 +2,11 @@
  * fuzz.h: what the libFuzzer targets in tests/fuzz share (fuzz_util.c).
  *
  * Every target is one file, fuzz_<name>.c, defining LLVMFuzzerTestOneInput
- * over one parser of outside input. Beyond "does not crash", a target
- * checks what the parser's header promises (a valid cursor re-encodes to
- * itself, a slug has no leading '-', …) with FUZZ_CHECK, which aborts, so a
- * broken promise is a crash libFuzzer keeps like any other.
+ * over one parser of outside input; the adapters' targets (fuzz_hapi, ...)
+ * are one file, fuzz_adapter.c, compiled once per adapter. Beyond "does not
+ * crash", a target checks what the parser's header promises (a valid cursor
+ * re-encodes to itself, a slug has no leading '-', …) with FUZZ_CHECK, which
+ * aborts, so a broken promise is a crash libFuzzer keeps like any other.
  *
  * Targets are deterministic (no clock, no randomness, no environment) and
  * free everything they allocate: the fuzzer runs with -detect_leaks=1.
@@ -35,14 +36,5 @@ char *fuzz_cstr(const uint8_t *data, size_t size, size_t cap);
 
 /* malloc that aborts instead of returning NULL. */
 void *fuzz_malloc(size_t n);
-
-/*
- * Runs one body through the refresher adapter named name, as if fetched from
- * url, the way fetch.c does: begin, write in two chunks, end, next_page,
- * free. data[0] chooses where the body data[1..size) is split, so the
- * fuzzer also explores chunk boundaries. The sink reads every text field of
- * each claim and every rejection's reason, and checks the row numbers.
- */
-void fuzz_adapter(const char *name, const char *url, const uint8_t *data, size_t size);
 
 #endif

@@ -4,6 +4,8 @@
  * tests/fixtures/, through the registry (adapter_find) and
  * adapter_parse_all, or begin/write/end/next_page for paging. The sink copies
  * what it gets (sink_helper.c). The HXL adapter has its own file (test_hxl.c).
+ * The registry itself is tested here for every adapter: it is the list in
+ * refresh/adapters/list.h, and so is the OpenAPI enum of adapter names.
  *
  * Most cases are rows of one table (adapter_cases) run by one function
  * (run_case), each registered as its own cmocka test under its own name, so
@@ -18,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "refresh/adapter.h"
 #include "refresh/fetch.h"   /* URL_MAX: the size of every URL the refresher handles */
@@ -66,11 +70,39 @@ hapi_page(int n)
 
 /* ---- the registry ---------------------------------------------------------- */
 
+/* The names in adapters/list.h, read here as the registry reads them. */
+static const char *const listed[] = {
+#define ADAPTER(name) #name,
+#include "refresh/adapters/list.h"
+#undef ADAPTER
+};
+#define NLISTED (sizeof listed / sizeof listed[0])
+
 static void
-adapters_all_registered_by_name(void **state)
+adapters_registry_is_the_list_in_order(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	for (; adapters[n] != NULL; n++) {
+		const struct adapter *a = adapters[n];
+
+		assert_true(n < NLISTED);
+		/* ADAPTER(x) registers adapter_x, whose .name must be "x" too */
+		assert_string_equal(a->name, listed[n]);
+		assert_ptr_equal(adapter_find(a->name), a);   /* so: no two share a name */
+		if (a->description == NULL || a->example_url == NULL || a->begin == NULL ||
+		    a->write == NULL || a->end == NULL || a->next_page == NULL || a->free == NULL)
+			fail_msg("%s: a description, an example_url and every function are required",
+			    a->name);
+	}
+	assert_int_equal(n, NLISTED);
+}
+
+static void
+adapters_known_by_name_only(void **state)
 {
 	static const char *const names[] = { "hapi", "unhcr", "reliefweb", "dtm", "hxl" };
-	size_t n = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -78,17 +110,61 @@ adapters_all_registered_by_name(void **state)
 
 		assert_non_null(a);
 		assert_string_equal(a->name, names[i]);
-		assert_non_null(a->begin);
-		assert_non_null(a->write);
-		assert_non_null(a->end);
-		assert_non_null(a->next_page);
-		assert_non_null(a->free);
 	}
-	while (adapters[n] != NULL)
-		n++;
-	assert_int_equal(n, 5);
 	assert_null(adapter_find("HAPI"));
 	assert_null(adapter_find(""));
+	assert_null(adapter_find("json_page"));   /* a helper in adapters/, not an adapter */
+}
+
+/* The OpenAPI description compiled into the library (CMakeLists.txt). */
+extern const char openapi_json[];
+extern const size_t openapi_json_len;
+
+static void
+openapi_feed_adapter_enum_is_the_registry(void **state)
+{
+	cJSON *root = cJSON_ParseWithLength(openapi_json, openapi_json_len);
+	const cJSON *e = root, *name;
+	static const char *const path[] = { "components", "schemas", "Feed", "properties",
+		"adapter", "enum" };
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(root);
+	for (size_t i = 0; i < sizeof path / sizeof path[0]; i++) {
+		e = cJSON_GetObjectItemCaseSensitive(e, path[i]);
+		if (e == NULL)
+			fail_msg("openapi.json: no %s on the way to Feed.adapter's enum", path[i]);
+	}
+	assert_true(cJSON_IsArray(e));
+	cJSON_ArrayForEach(name, e) {
+		assert_non_null(adapters[n]);
+		assert_true(cJSON_IsString(name));
+		assert_string_equal(name->valuestring, adapters[n]->name);
+		n++;
+	}
+	assert_null(adapters[n]);
+	cJSON_Delete(root);
+}
+
+/* What the fuzzer checks on any body, here on the empty one for every adapter. */
+static void
+adapters_all_say_why_an_empty_body_fails(void **state)
+{
+	(void)state;
+	for (size_t i = 0; adapters[i] != NULL; i++) {
+		const struct adapter *a = adapters[i];
+		struct got g = { 0 };
+		char err[ERR_MAX], next[URL_MAX];
+		enum status st, next_st;
+
+		st = run_page(a->name, a->example_url, "", 0, &g, err, &next_st, next, sizeof next);
+		if (st != ST_OK && err[0] == '\0')
+			fail_msg("%s: status %d on an empty body, and no reason", a->name, (int)st);
+		if (next_st == ST_OK && next[0] == '\0')
+			fail_msg("%s: an empty next page URL", a->name);
+		got_free(&g);
+	}
 }
 
 static void
@@ -797,7 +873,10 @@ int
 main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(adapters_all_registered_by_name),
+		cmocka_unit_test(adapters_registry_is_the_list_in_order),
+		cmocka_unit_test(adapters_known_by_name_only),
+		cmocka_unit_test(openapi_feed_adapter_enum_is_the_registry),
+		cmocka_unit_test(adapters_all_say_why_an_empty_body_fails),
 		cmocka_unit_test(json_adapters_accept_application_json),
 		cmocka_unit_test(hapi_app_identifier_comes_from_environment),
 		cmocka_unit_test(hapi_next_page_url_never_truncated),    /* regression */

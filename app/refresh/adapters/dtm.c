@@ -85,6 +85,7 @@ const struct adapter adapter_dtm = {
 	.content_types = JSON_TYPES,
 	.auth_header = "Ocp-Apim-Subscription-Key",
 	.auth_env = "DTM_SUBSCRIPTION_KEY",
+	.example_url = "https://dtmapi.iom.int/api/IdpAdmin2Data/GetAdmin2Datav2?Admin0Pcode=AFG",
 	.begin = dtm_begin,
 	.write = json_page_write,
 	.end = json_page_end,

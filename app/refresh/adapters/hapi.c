@@ -255,6 +255,7 @@ const struct adapter adapter_hapi = {
 	.content_types = JSON_TYPES,
 	.auth_header = "X-HDX-HAPI-APP-IDENTIFIER",
 	.auth_env = "HAPI_APP_IDENTIFIER",
+	.example_url = "https://hapi.humdata.org/api/v2/affected-people/refugees?limit=3&offset=0",
 	.begin = hapi_begin,
 	.write = json_page_write,
 	.end = json_page_end,

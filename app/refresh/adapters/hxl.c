@@ -385,6 +385,7 @@ const struct adapter adapter_hxl = {
 	.description = "HXL-tagged CSV (one claim per #affected+<metric> cell)",
 	.content_types = "text/csv text/plain application/csv application/octet-stream "
 	    "application/vnd.ms-excel",
+	.example_url = "https://example.org/data/figures.csv",
 	.begin = hxl_begin,
 	.write = hxl_write,
 	.end = hxl_end,

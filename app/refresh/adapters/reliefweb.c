@@ -181,6 +181,8 @@ const struct adapter adapter_reliefweb = {
 	.name = "reliefweb",
 	.description = "ReliefWeb crisis key figures (crisis-app-data figures.json)",
 	.content_types = JSON_TYPES,
+	.example_url = "https://raw.githubusercontent.com/reliefweb/crisis-app-data/v2/edition/world/"
+	    "countries/SYR/figures.json",
 	.begin = reliefweb_begin,
 	.write = json_page_write,
 	.end = json_page_end,

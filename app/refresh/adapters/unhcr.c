@@ -168,6 +168,7 @@ const struct adapter adapter_unhcr = {
 	.name = "unhcr",
 	.description = "UNHCR population statistics API (refugees, returnees, IDPs)",
 	.content_types = JSON_TYPES,
+	.example_url = "https://api.unhcr.org/population/v1/population/?page=1",
 	.begin = unhcr_begin,
 	.write = json_page_write,
 	.end = json_page_end,
