@@ -171,6 +171,25 @@ class RefreshThroughTheApi(unittest.TestCase):
         self.assertFalse(feed["stale"])
         self.assertIsNone(feed["last_error"])
 
+    def test_a_payload_with_no_usable_row_withdraws_nothing(self):
+        """An upstream that renames a field makes every row fail: that is a broken feed,
+        not ten withdrawn claims. Nor is an empty payload a reason to hide them all."""
+        tags = HEAD[2]
+        for metric in ("displaced", "refugees", "detained", "escaped", "killed"):
+            tags = tags.replace("#affected+" + metric, "#affected+" + metric + "_v2")
+        renamed = [HEAD[0], HEAD[1], tags] + ROWS
+        for name, lines in [("renamed", renamed), ("empty", HEAD)]:
+            with self.subTest(name):
+                path = write(os.path.join(self.tmp, name + ".csv"), lines)
+                p = refresh(self.svc.db, "--import", path, "--feed", "ain-issa-report", check=False)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn("failed, its last good data kept", p.stderr)
+                self.assertIn("no usable row", p.stderr)
+                self.assertEqual(self.svc.get("/v1/figures").json()["meta"]["total"], 10)
+                feed = self.svc.get("/v1/feeds").json()["data"][0]
+                self.assertTrue(feed["stale"])
+                self.assertIn("no usable row", feed["last_error"])
+
     def test_feed_state_and_figures_have_their_own_etags(self):
         figures = self.svc.get("/v1/figures").header("etag")
         feeds = self.svc.get("/v1/feeds").header("etag")
