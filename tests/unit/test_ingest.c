@@ -470,6 +470,73 @@ ingest_explicit_key_used(void **state)
 }
 
 /*
+ * The identity of a row without a key of its own, as databases already store
+ * it: "source|metric|location id|group|as of|period start|period end", the
+ * source being its code, or "#<id>" for the feed's default source, and the
+ * location id the database's own (decimal). A refresh that derived any other
+ * text would withdraw and re-add every such figure: this format may not change
+ * without a migration rewriting the stored keys.
+ */
+struct key_case {
+	const char *what;
+	struct mod  mods[4];
+	size_t      nmods;
+	int         default_source;   /* the claim names no source; the feed's default is #7 */
+	const char *key;
+};
+
+static const struct key_case key_cases[] = {
+	{ "a named source at country level", { { 0, NULL } }, 0, 0,
+	    "unhcr|idps|42|families|2024-01-01||" },
+	{ "no group", { { F(group), NULL } }, 1, 0, "unhcr|idps|42||2024-01-01||" },
+	{ "the deepest place of a chain", { { F(adm1_name), "Aleppo" },
+	    { F(loc_code), "camp-9" } }, 2, 0, "unhcr|idps|44|families|2024-01-01||" },
+	{ "a period", { { F(as_of), NULL }, { F(period_start), "2024-01-01" },
+	    { F(period_end), "2024-01-31T10:00:00Z" } }, 3, 0,
+	    "unhcr|idps|42|families||2024-01-01|2024-01-31" },
+	{ "a one-day period, stored as its day", { { F(as_of), NULL },
+	    { F(period_start), "2024-03-05" }, { F(period_end), "2024-03-05" } }, 3, 0,
+	    "unhcr|idps|42|families|2024-03-05||" },
+	{ "a source code as given, metric as given", { { F(source_code), "Src.A_1" },
+	    { F(metric), "killed" } }, 2, 0, "Src.A_1|killed|42|families|2024-01-01||" },
+	{ "no date at all", { { F(as_of), NULL }, { F(reported_on), "2024-05-06" } }, 2, 0,
+	    "unhcr|idps|42|families|||" },
+	{ "the feed's default source", { { F(source_name), NULL }, { F(source_type), NULL } }, 2,
+	    1, "#7|idps|42|families|2024-01-01||" },
+};
+
+static void
+ingest_derived_key_format_pinned(void **state)
+{
+	struct fx *f = *state;
+	struct feed_row feed = f->feed;
+
+	for (size_t i = 0; i < sizeof key_cases / sizeof key_cases[0]; i++) {
+		const struct key_case *kc = &key_cases[i];
+		struct claim c = valid_claim();
+		char why[ERR_MAX] = "", err[ERR_MAX] = "", key[256];
+		enum status st;
+
+		/* an empty database whose next location id is 42, with a source #7 */
+		writer_rollback(f->w);
+		assert_int_equal(writer_begin(f->w, err), ST_OK);
+		assert_int_equal(sqlite3_exec(f->db, "INSERT INTO location (id, code, name, country, "
+		    "type) VALUES (41, 'ZZZ', 'ZZZ', 'ZZZ', 'country'); INSERT INTO source (id, code, "
+		    "name, organisation, type) VALUES (7, 'default-org', 'D', 'D', 'ngo')",
+		    NULL, NULL, NULL), SQLITE_OK);
+		feed.default_source_id = kc->default_source ? 7 : 0;
+		ingest_init(&f->in, f->w, &feed, NOW1);
+		for (size_t k = 0; k < kc->nmods; k++)
+			apply(&c, &kc->mods[k]);
+		if ((st = ingest_claim(&f->in, &c, why)) != ST_OK)
+			fail_msg("%s: status %d: %s", kc->what, (int)st, why);
+		q_text(f->db, "SELECT key FROM figure", key, sizeof key);
+		if (strcmp(key, kc->key) != 0)
+			fail_msg("%s: key \"%s\", want \"%s\"", kc->what, key, kc->key);
+	}
+}
+
+/*
  * Regression (fixed; was: app/refresh/ingest.c, ingest_source): a source code may be
  * 64 bytes (text_ok allows 64 and code_valid accepts 64), but it is copied
  * into `char slug[64]` with snprintf, so its last byte is silently cut: the
@@ -552,6 +619,7 @@ main(void)
 		T(ingest_grouped_value_and_lower_case_country),
 		T(ingest_location_chain_built),
 		T(ingest_explicit_key_used),
+		T(ingest_derived_key_format_pinned),
 		T(ingest_source_code_of_64_chars_kept_whole),   /* regression */
 		T(ingest_feed_default_source_used),
 		T(ingest_sink_counts_rejects_and_goes_on),
