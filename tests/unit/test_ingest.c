@@ -222,6 +222,116 @@ ingest_rejects_bad_claims(void **state)
 	assert_int_equal(q_int(f->db, "SELECT count(*) FROM revision"), 0);
 }
 
+/* ---- a rejected row leaves nothing behind ---- */
+
+/*
+ * What a claim could leave in the database: every location (code, name,
+ * country), the tree, every source (with its homepage), figures and
+ * revisions. Equal before and after a rejected claim, or it left something.
+ */
+static void
+db_contents(sqlite3 *db, char *out, size_t size)
+{
+	q_text(db, "SELECT 'locations: ' || "
+	    "coalesce((SELECT group_concat(code || '=' || name || '@' || country, ' ') "
+	    "FROM (SELECT * FROM location ORDER BY id)), '') || "
+	    "'; tree rows: ' || (SELECT count(*) FROM location_tree) || "
+	    "'; sources: ' || coalesce((SELECT group_concat(code || '=' || coalesce(url, ''), ' ') "
+	    "FROM (SELECT * FROM source ORDER BY id)), '') || "
+	    "'; figures: ' || (SELECT count(*) FROM figure) || "
+	    "'; revisions: ' || (SELECT count(*) FROM revision)", out, size);
+}
+
+struct late_case {
+	const char *what;
+	int         first;        /* 1: an accepted claim (modified by before) comes first */
+	struct mod  before[2];
+	size_t      nbefore;
+	struct mod  mods[4];      /* the rejected claim: valid_claim() modified by mods */
+	size_t      nmods;
+	const char *why;          /* a substring the reason must contain */
+};
+
+/*
+ * Rows rejected only after ingest had looked at their location or source:
+ * each reason a row can fail for once its place is known. The rejected rows
+ * name a new country (IRQ) and new places in it, so anything written shows.
+ */
+static const struct late_case late_cases[] = {
+	{ "unknown source type", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(adm2_name), "Mosul" },
+	      { F(source_type), "militia" } }, 4, "source type 'militia'" },
+	{ "invalid source code", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(source_code), "x'--" } }, 3,
+	    "source code" },
+	{ "source name without a usable code", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(source_name), "---" } }, 2, "gives no usable code" },
+	{ "no source and no default", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(source_name), NULL } }, 3,
+	    "no source" },
+	{ "bad location code at adm2 after a valid country", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(adm2_code), "-mosul" } }, 3,
+	    "location code '-mosul'" },
+	{ "site name without a usable code after a valid country", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(loc_name), "!!!" } }, 3,
+	    "gives no usable code" },
+	{ "adm2 code of a place in another country", 1, { { F(adm1_code), "ALP" } }, 1,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(adm2_code), "ALP" } }, 3,
+	    "belongs to country SYR, not IRQ" },
+	{ "explicit key twice in the payload", 1, { { F(key), "k1" } }, 1,
+	    { { F(key), "k1" }, { F(country), "IRQ" }, { F(adm1_name), "Nineveh" },
+	      { F(source_name), "IOM" } }, 4, "twice" },
+	{ "derived key twice, the second naming the source's homepage", 1, { { 0, NULL } }, 0,
+	    { { F(source_url), "https://www.unhcr.org/" } }, 1, "twice" },
+	{ "derived key twice, the second naming a place given only by code", 1,
+	    { { F(loc_code), "camp-1" } }, 1,
+	    { { F(loc_code), "camp-1" }, { F(loc_name), "Camp One" } }, 2, "twice" },
+};
+
+static void
+ingest_rejected_row_writes_nothing(void **state)
+{
+	struct fx *f = *state;
+	size_t left = 0;
+
+	for (size_t i = 0; i < sizeof late_cases / sizeof late_cases[0]; i++) {
+		const struct late_case *lc = &late_cases[i];
+		struct claim c = valid_claim();
+		char why[ERR_MAX] = "", err[ERR_MAX] = "", before[4096], after[4096];
+		enum status st;
+
+		/* each case starts from the empty, migrated database */
+		writer_rollback(f->w);
+		assert_int_equal(writer_begin(f->w, err), ST_OK);
+		ingest_init(&f->in, f->w, &f->feed, NOW1);
+		if (lc->first) {
+			for (size_t k = 0; k < lc->nbefore; k++)
+				apply(&c, &lc->before[k]);
+			if ((st = ingest_claim(&f->in, &c, why)) != ST_OK)
+				fail_msg("%s: the first claim: status %d: %s", lc->what, (int)st, why);
+		}
+		db_contents(f->db, before, sizeof before);
+		c = valid_claim();
+		for (size_t k = 0; k < lc->nmods; k++)
+			apply(&c, &lc->mods[k]);
+		st = ingest_claim(&f->in, &c, why);
+		if (st != ST_INVALID)
+			fail_msg("%s: status %d, want ST_INVALID", lc->what, (int)st);
+		if (strstr(why, lc->why) == NULL)
+			fail_msg("%s: reason \"%s\" lacks \"%s\"", lc->what, why, lc->why);
+		db_contents(f->db, after, sizeof after);
+		if (strcmp(before, after) != 0) {
+			print_error("%s: the rejected claim left something behind:\n  before: %s\n"
+			    "  after:  %s\n", lc->what, before, after);
+			left++;
+		}
+	}
+	/* every case is tried and reported before failing */
+	if (left > 0)
+		fail_msg("%zu of %zu rejected claims left something behind", left,
+		    sizeof late_cases / sizeof late_cases[0]);
+}
+
 static void
 ingest_rejects_overlong_quote(void **state)
 {
@@ -606,6 +716,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(ingest_rejects_bad_claims),
 		T(ingest_rejects_overlong_quote),
+		T(ingest_rejected_row_writes_nothing),
 		T(ingest_valid_claim_added),
 		T(ingest_same_claim_next_payload_unchanged),
 		T(ingest_changed_value_updates_and_revises),
