@@ -107,7 +107,8 @@ dates_ok(const struct resolve_env *env, const struct claim *c, struct resolved *
 	    !date_ok(c->reported_on, r->reported_on, "reported date", why))
 		return 0;
 	if (*r->period_start && *r->period_end && strcmp(r->period_start, r->period_end) > 0) {
-		err_set(why, "period starts (%s) after it ends (%s)", r->period_start, r->period_end);
+		err_set(why, "period starts (%s) after it ends (%s)", r->period_start,
+		    r->period_end);
 		return 0;
 	}
 	if (!*r->as_of && *r->period_start && *r->period_end &&
@@ -282,5 +283,5 @@ resolve_key(const struct resolved *r, long long location_id, char out[RESOLVE_KE
 		    r->source.default_id > 0 ? src : r->source.code, r->metric, location_id,
 		    given(r->group) ? r->group : "", r->as_of, r->period_start, r->period_end);
 	}
-	return n < 0 ? 0 : (size_t)n < RESOLVE_KEY_MAX ? (size_t)n : RESOLVE_KEY_MAX - 1;
+	return n < 0 ? 0 : (size_t)n;
 }

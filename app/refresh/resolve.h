@@ -102,10 +102,10 @@ enum status resolve_claim(const struct resolve_env *env, const struct claim *c,
  * location_id, the database id of places[nplaces - 1], in decimal. Databases
  * store these keys: changing this text makes the next refresh withdraw and
  * re-add every figure (tests/unit/test_ingest.c pins it). location_id is
- * ignored for a claim's own key. Returns the length written.
- *
- * Bounds: a claim's own key is at most 500 bytes, and a derived one at most
- * 64 + 64 + 20 + 500 + 3 × 10 + 6 bytes, so RESOLVE_KEY_MAX is never reached.
+ * ignored for a claim's own key. Returns the key's length, which is always
+ * less than RESOLVE_KEY_MAX: a claim's own key is at most 500 bytes, and a
+ * derived one at most 64 + 64 + 20 + 500 + 3 × 10 + 6 (resolve_claim's
+ * bounds; the fuzzer checks it).
  */
 size_t resolve_key(const struct resolved *r, long long location_id,
     char out[RESOLVE_KEY_MAX]);
