@@ -1,6 +1,7 @@
 /*
  * test_ingest.c: claim validation and writing (refresh/ingest.h) against a
- * real, temporary SQLite database created and migrated by each test.
+ * real, temporary SQLite database created and migrated by each test; the
+ * pure check (refresh/resolve.h) also on its own, with no database.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "refresh/ingest.h"
+#include "refresh/resolve.h"
 #include "store/db.h"
 #include "store/write.h"
 
@@ -146,6 +148,94 @@ valid_claim(void)
 		.country = "SYR", .as_of = "2024-01-01", .source_name = "UNHCR",
 		.source_type = "un", .via = "a report", .quote = "some 100 families",
 	};
+}
+
+/* ---- the pure check (refresh/resolve.h), no database ---- */
+
+static int
+two_metrics(const void *ctx, const char *code, long long *id)
+{
+	(void)ctx;
+	if (strcmp(code, "idps") == 0)
+		*id = 2;
+	else if (strcmp(code, "killed") == 0)
+		*id = 8;
+	else
+		return 0;
+	return 1;
+}
+
+static const struct resolve_env pure_env = { .feed_code = "t",
+    .retrieved_at = NOW1, .metric = two_metrics };
+
+static void
+resolve_chain_and_source_without_database(void **state)
+{
+	struct claim c = valid_claim();
+	struct resolved r;
+	char why[ERR_MAX] = "", key[RESOLVE_KEY_MAX];
+
+	(void)state;
+	c.country = "syr";
+	c.country_name = "Syria";
+	c.adm1_name = "Ar-Raqqa";
+	c.adm2_code = "SY0201";
+	c.loc_name = "Ain Issa camp";
+	c.loc_type = "camp";
+	c.source_name = "Syrian Democratic Forces";
+	c.source_type = NULL;
+	c.qualifier = "nearly";
+	assert_int_equal(resolve_claim(&pure_env, &c, &r, why), ST_OK);
+	assert_int_equal(r.metric_id, 2);
+	assert_string_equal(r.qualifier, "almost");
+	assert_string_equal(r.country, "SYR");
+	assert_int_equal(r.nplaces, 4);
+	const struct { const char *code, *name, *type; int level; } want[] = {
+		{ "SYR", "Syria", "country", 0 },
+		{ "SYR-ar-raqqa", "Ar-Raqqa", "admin1", 1 },
+		{ "SY0201", "SY0201", "admin2", 2 },
+		{ "SYR-ain-issa-camp", "Ain Issa camp", "camp", -1 },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(r.places[i].code, want[i].code);
+		assert_string_equal(r.places[i].name, want[i].name);
+		assert_string_equal(r.places[i].type, want[i].type);
+		assert_int_equal(r.places[i].level, want[i].level);
+	}
+	assert_int_equal(r.source.default_id, 0);
+	assert_string_equal(r.source.code, "syrian-democratic-forces");
+	assert_string_equal(r.source.name, "Syrian Democratic Forces");
+	assert_string_equal(r.source.organisation, "Syrian Democratic Forces");
+	assert_string_equal(r.source.type, "other");
+	assert_null(r.key);
+	resolve_key(&r, 42, key);
+	assert_string_equal(key, "syrian-democratic-forces|idps|42|families|2024-01-01||");
+}
+
+static void
+resolve_default_source_without_database(void **state)
+{
+	struct resolve_env env = pure_env;
+	struct claim c = valid_claim();
+	struct resolved r;
+	char why[ERR_MAX] = "", key[RESOLVE_KEY_MAX];
+
+	(void)state;
+	c.source_name = NULL;
+	c.as_of = NULL;
+	assert_int_equal(resolve_claim(&env, &c, &r, why), ST_INVALID);
+	assert_non_null(strstr(why, "feed t has no default source"));
+	env.default_source_id = 7;
+	assert_int_equal(resolve_claim(&env, &c, &r, why), ST_OK);
+	assert_int_equal(r.source.default_id, 7);
+	assert_null(r.source.code);
+	assert_string_equal(r.sort_date, "2026-01-02");
+	resolve_key(&r, 3, key);
+	assert_string_equal(key, "#7|idps|3|families|||");
+	c.key = "row-9";
+	assert_int_equal(resolve_claim(&env, &c, &r, why), ST_OK);
+	resolve_key(&r, 3, key);
+	assert_string_equal(key, "row-9");
 }
 
 /* ---- rejections ---- */
@@ -714,6 +804,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(resolve_chain_and_source_without_database),
+		cmocka_unit_test(resolve_default_source_without_database),
 		T(ingest_rejects_bad_claims),
 		T(ingest_rejects_overlong_quote),
 		T(ingest_rejected_row_writes_nothing),
