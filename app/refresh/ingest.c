@@ -40,31 +40,66 @@ place_in(const struct resolved *r, size_t i, long long parent)
 	    .admin_level = r->places[i].level, .parent_id = parent };
 }
 
+static int
+given(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+/*
+ * What ingest_check found in the database, for ingest_write: the ids of the
+ * places and the source that are there and need nothing written (0: write).
+ */
+struct found {
+	long long place[RESOLVE_PLACES];
+	long long source;
+};
+
 /*
  * What only the database can refuse, checked before anything is written: a
  * place code that belongs to another country, a figure the payload already
- * held. Fills key when it is known already (a claim's own key, or a derived
- * one whose place exists); "" when it is not.
+ * held. Fills found, and key when it is known already (a claim's own key, or
+ * a derived one whose place exists); "" when it is not.
  */
 static enum status
-ingest_check(struct ingest *in, const struct resolved *r, char key[RESOLVE_KEY_MAX],
-    char *why)
+ingest_check(struct ingest *in, const struct resolved *r, struct found *found,
+    char key[RESOLVE_KEY_MAX], char *why)
 {
 	long long id = 0;
 	enum status rs;
-	int seen;
+	int unnamed, has_url, pending = 0, seen;
 
 	for (size_t i = 0; i < r->nplaces; i++) {
 		struct location_in loc = place_in(r, i, 0);
 
-		if ((rs = writer_location_find(in->w, &loc, &id, why)) == ST_NOT_FOUND)
-			id = 0;
-		else if (rs != ST_OK)
+		id = unnamed = 0;
+		rs = writer_location_find(in->w, &loc, &id, &unnamed, why);
+		if (rs != ST_OK && rs != ST_NOT_FOUND)
 			return rs;
+		/* writer_location would add it, or name it (see write.h) */
+		found->place[i] = (rs == ST_OK && !(unnamed && strcmp(loc.name, loc.code) != 0)) ?
+		    id : 0;
+		pending |= found->place[i] == 0;
 	}
-	/* a derived key names its place's id: a new place cannot have been seen */
+	found->source = r->source.default_id;
+	if (found->source == 0) {
+		rs = writer_source_find(in->w, r->source.code, &found->source, &has_url, why);
+		if (rs != ST_OK && rs != ST_NOT_FOUND)
+			return rs;
+		/* writer_source would add it, or give it its homepage */
+		if (rs != ST_OK || (!has_url && given(r->source.url)))
+			found->source = 0;
+		pending |= found->source == 0;
+	}
+
+	/*
+	 * A figure the payload held already is refused by writer_figure, which
+	 * then writes nothing; but places and a source come first, so when any
+	 * would be written, look now. A derived key names its place's id: a new
+	 * place cannot have been seen.
+	 */
 	key[0] = '\0';
-	if (r->key == NULL && id == 0)
+	if (!pending || (r->key == NULL && id == 0))
 		return ST_OK;
 	resolve_key(r, id, key);
 	if ((rs = writer_figure_seen(in->w, in->feed->id, key, &seen, why)) != ST_OK)
@@ -81,24 +116,24 @@ ingest_check(struct ingest *in, const struct resolved *r, char key[RESOLVE_KEY_M
  * first, the source, then the figure; counts what became of it.
  */
 static enum status
-ingest_write(struct ingest *in, const struct resolved *r, char key[RESOLVE_KEY_MAX],
-    char *why)
+ingest_write(struct ingest *in, const struct resolved *r, const struct found *found,
+    char key[RESOLVE_KEY_MAX], char *why)
 {
 	struct figure_in fig;
 	struct source_in src;
-	long long location_id = 0, source_id;
+	long long location_id = 0, source_id = found->source;
 	enum figure_outcome outcome;
 	enum status rs;
 
 	for (size_t i = 0; i < r->nplaces; i++) {
 		struct location_in loc = place_in(r, i, location_id);
 
-		if ((rs = writer_location(in->w, &loc, &location_id, why)) != ST_OK)
+		if (found->place[i] > 0)
+			location_id = found->place[i];
+		else if ((rs = writer_location(in->w, &loc, &location_id, why)) != ST_OK)
 			return rs;
 	}
-	if (r->source.default_id > 0)
-		source_id = r->source.default_id;
-	else {
+	if (source_id == 0) {
 		src = (struct source_in){ .code = r->source.code, .name = r->source.name,
 		    .organisation = r->source.organisation, .type = r->source.type,
 		    .url = r->source.url, .licence = r->source.licence };
@@ -123,7 +158,7 @@ ingest_write(struct ingest *in, const struct resolved *r, char key[RESOLVE_KEY_M
 	case FIG_ADDED:     in->added++; break;
 	case FIG_CHANGED:   in->changed++; break;
 	case FIG_UNCHANGED: in->unchanged++; break;
-	case FIG_DUPLICATE:   /* ingest_check looked: only a broken writer gets here */
+	case FIG_DUPLICATE:   /* nothing was written before it (ingest_check) */
 		err_set(why, "the payload holds this figure twice (same key %s)", key);
 		return ST_INVALID;
 	}
@@ -134,13 +169,14 @@ enum status
 ingest_claim(struct ingest *in, const struct claim *c, char *why)
 {
 	struct resolved r;
+	struct found found;
 	char key[RESOLVE_KEY_MAX];
 	enum status rs;
 
 	if ((rs = resolve_claim(&in->env, c, &r, why)) != ST_OK)
 		return rs;
-	if ((rs = ingest_check(in, &r, key, why)) == ST_OK)
-		rs = ingest_write(in, &r, key, why);
+	if ((rs = ingest_check(in, &r, &found, key, why)) == ST_OK)
+		rs = ingest_write(in, &r, &found, key, why);
 	if (rs != ST_OK && rs != ST_INVALID) {
 		/* a database error stops the feed */
 		in->fatal = rs;

@@ -311,16 +311,34 @@ writer_metrics(const struct writer *w, size_t *n)
 }
 
 enum status
-writer_source(struct writer *w, const struct source_in *in, long long *id, char *err)
+writer_source_find(struct writer *w, const char *code, long long *id, int *has_url, char *err)
 {
 	sqlite3_stmt *st = stmt(w, W_SOURCE_GET);
+	enum status rs = ST_OK;
+	int rc;
+
+	bind_text(st, 1, code);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*has_url = sqlite3_column_type(st, 1) != SQLITE_NULL;
+	} else if (rc == SQLITE_DONE)
+		rs = ST_NOT_FOUND;
+	else {
+		err_set(err, "store: reading source %s: %s", code, sqlite3_errmsg(w->db));
+		rs = rc == SQLITE_BUSY ? ST_BUSY : ST_DB;
+	}
+	sqlite3_reset(st);
+	return rs;
+}
+
+enum status
+writer_source(struct writer *w, const struct source_in *in, long long *id, char *err)
+{
+	sqlite3_stmt *st;
+	enum status rs;
 	int has_url;
 
-	bind_text(st, 1, in->code);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		has_url = sqlite3_column_type(st, 1) != SQLITE_NULL;
-		sqlite3_reset(st);
+	if ((rs = writer_source_find(w, in->code, id, &has_url, err)) == ST_OK) {
 		if (has_url || in->url == NULL || *in->url == '\0')
 			return ST_OK;
 		st = stmt(w, W_SOURCE_SET_URL);
@@ -328,7 +346,8 @@ writer_source(struct writer *w, const struct source_in *in, long long *id, char 
 		bind_text(st, 2, in->url);
 		return run(w, st, "setting a source's homepage", err);
 	}
-	sqlite3_reset(st);
+	if (rs != ST_NOT_FOUND)
+		return rs;
 	st = stmt(w, W_SOURCE_INS);
 	bind_text(st, 1, in->code);
 	bind_text(st, 2, in->name);
@@ -371,11 +390,10 @@ location_get(struct writer *w, const struct location_in *in, long long *id, int 
 }
 
 enum status
-writer_location_find(struct writer *w, const struct location_in *in, long long *id, char *err)
+writer_location_find(struct writer *w, const struct location_in *in, long long *id,
+    int *unnamed, char *err)
 {
-	int placeholder;
-
-	return location_get(w, in, id, &placeholder, err);
+	return location_get(w, in, id, unnamed, err);
 }
 
 enum status

@@ -86,6 +86,13 @@ struct metric_row {
  */
 const struct metric_row *writer_metrics(const struct writer *w, size_t *n);
 
+/*
+ * Looks the source up by code without writing anything: ST_OK with its id and
+ * *has_url (1: it has a homepage), or ST_NOT_FOUND.
+ */
+enum status writer_source_find(struct writer *w, const char *code, long long *id,
+    int *has_url, char *err);
+
 /* Finds the source by code or creates it; fills a missing homepage. */
 enum status writer_source(struct writer *w, const struct source_in *in, long long *id,
     char *err);
@@ -99,12 +106,13 @@ enum status writer_location(struct writer *w, const struct location_in *in, long
     char *err);
 
 /*
- * Looks the location up by code without writing anything: ST_OK with its id,
- * ST_NOT_FOUND, or ST_INVALID (err says why) when the code belongs to another
- * country, which writer_location would refuse too.
+ * Looks the location up by code without writing anything: ST_OK with its id
+ * and *unnamed (1: its name is only its code, which writer_location would
+ * replace), ST_NOT_FOUND, or ST_INVALID (err says why) when the code belongs
+ * to another country, which writer_location would refuse too.
  */
 enum status writer_location_find(struct writer *w, const struct location_in *in,
-    long long *id, char *err);
+    long long *id, int *unnamed, char *err);
 
 /* Creates the feed, or updates the fields given; fills *out. */
 enum status writer_feed_put(struct writer *w, const struct feed_in *in, struct feed_row *out,
