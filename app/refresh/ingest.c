@@ -1,73 +1,21 @@
 #include "ingest.h"
 #include "../core/log.h"
-#include "../core/strutil.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
-#define TEXT_MAX   500     /* bytes in a name, URL, group or via */
-#define QUOTE_MAX  4000    /* bytes in a verbatim quote */
-
-/* Copies at most 40 bytes of s for a log line, replacing what is not printable. */
-static const char *
-shown(const char *s, char out[48])
-{
-	size_t n = 0;
-
-	for (; s != NULL && *s != '\0' && n < 40; s++)
-		out[n++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
-	if (s != NULL && *s != '\0')
-		out[n - 1] = '~';
-	out[n] = '\0';
-	return out;
-}
-
+/* The metric vocabulary resolve_claim checks against: the list the writer read. */
 static int
-given(const char *s)
+known_metric(const void *ctx, const char *code, long long *id)
 {
-	return s != NULL && *s != '\0';
-}
+	const struct ingest *in = ctx;
 
-/* Checks a text field: valid UTF-8, no control bytes but tab/newline, bounded. */
-static int
-text_ok(const char *s, size_t max, const char *field, char *why)
-{
-	size_t n;
-
-	if (!given(s))
-		return 1;
-	n = strlen(s);
-	if (n > max) {
-		err_set(why, "%s is %zu bytes long, more than %zu", field, n, max);
-		return 0;
-	}
-	if (!utf8_valid(s, n)) {
-		err_set(why, "%s is not valid UTF-8", field);
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') {
-			err_set(why, "%s contains a control character", field);
-			return 0;
+	for (size_t i = 0; i < in->nmetrics; i++)
+		if (strcmp(in->metrics[i].code, code) == 0) {
+			*id = in->metrics[i].id;
+			return 1;
 		}
-	return 1;
-}
-
-/* Normalises an optional date field into out ("" when not given). */
-static int
-date_ok(const char *s, char out[11], const char *field, char *why)
-{
-	char tmp[48];
-
-	out[0] = '\0';
-	if (!given(s))
-		return 1;
-	if (!date_from_timestamp(s, out)) {
-		err_set(why, "%s '%s' is not a real date (YYYY-MM-DD)", field, shown(s, tmp));
-		return 0;
-	}
-	return 1;
+	return 0;
 }
 
 void
@@ -77,223 +25,164 @@ ingest_init(struct ingest *in, struct writer *w, const struct feed_row *feed, co
 	in->w = w;
 	in->feed = feed;
 	snprintf(in->retrieved_at, sizeof in->retrieved_at, "%s", now);
+	in->metrics = writer_metrics(w, &in->nmetrics);
+	in->env = (struct resolve_env){ .feed_code = feed->code,
+	    .default_source_id = feed->default_source_id, .retrieved_at = in->retrieved_at,
+	    .metric = known_metric, .metric_ctx = in };
 }
 
-/* Resolves the chain country > adm1 > adm2 > site; writes the deepest id. */
-static enum status
-ingest_location(struct ingest *in, const struct claim *c, char country[4], long long *id,
-    char *why)
+/* Place i of r's chain as the writer takes it, under parent. */
+static struct location_in
+place_in(const struct resolved *r, size_t i, long long parent)
 {
-	struct location_in loc;
-	char code[80], slug[256], tmp[48];
-	long long parent;
+	return (struct location_in){ .code = r->places[i].code, .name = r->places[i].name,
+	    .country = r->country, .type = r->places[i].type,
+	    .admin_level = r->places[i].level, .parent_id = parent };
+}
+
+static int
+given(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+/*
+ * What ingest_check found in the database, for ingest_write: the ids of the
+ * places and the source that are there and need nothing written (0: write).
+ */
+struct found {
+	long long place[RESOLVE_PLACES];
+	long long source;
+};
+
+/*
+ * What only the database can refuse, checked before anything is written: a
+ * place code that belongs to another country, a figure the payload already
+ * held. Fills found, and key when it is known already (a claim's own key, or
+ * a derived one whose place exists); "" when it is not.
+ */
+static enum status
+ingest_check(struct ingest *in, const struct resolved *r, struct found *found,
+    char key[RESOLVE_KEY_MAX], char *why)
+{
+	long long id = 0;
 	enum status rs;
+	int unnamed, has_url, pending = 0, seen;
 
-	if (!given(c->country)) {
-		err_set(why, "missing location: the row gives no country code");
-		return ST_INVALID;
-	}
-	if (strlen(c->country) != 3 || !isalpha((unsigned char)c->country[0]) ||
-	    !isalpha((unsigned char)c->country[1]) || !isalpha((unsigned char)c->country[2])) {
-		err_set(why, "country code '%s' is not ISO 3166-1 alpha-3", shown(c->country, tmp));
-		return ST_INVALID;
-	}
-	for (int i = 0; i < 3; i++)
-		country[i] = (char)toupper((unsigned char)c->country[i]);
-	country[3] = '\0';
+	for (size_t i = 0; i < r->nplaces; i++) {
+		struct location_in loc = place_in(r, i, 0);
 
-	loc = (struct location_in){ .code = country, .country = country, .type = "country",
-	    .admin_level = 0, .name = given(c->country_name) ? c->country_name : country };
-	if ((rs = writer_location(in->w, &loc, id, why)) != ST_OK)
-		return rs;
-
-	/* Each level: the code given, else "<ISO3>-<slug of the name>". */
-	const struct { const char *code, *name, *type; int level; } levels[] = {
-		{ c->adm1_code, c->adm1_name, "admin1", 1 },
-		{ c->adm2_code, c->adm2_name, "admin2", 2 },
-		{ c->loc_code, c->loc_name, given(c->loc_type) ? c->loc_type : "site", -1 },
-	};
-	for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
-		const char *name = levels[i].name;
-
-		if (!given(levels[i].code) && !given(name))
-			continue;
-		if (given(levels[i].code))
-			snprintf(code, sizeof code, "%s", levels[i].code);
-		else if (slugify(name, slug, sizeof slug) == 0) {
-			err_set(why, "location name '%s' gives no usable code: add a code column",
-			    shown(name, tmp));
-			return ST_INVALID;
-		} else {
-			slug_shorten(slug, 64 - 4);   /* room for "SYR-" */
-			snprintf(code, sizeof code, "%s-%.60s", country, slug);
-		}
-		if (!code_valid(code)) {
-			err_set(why, "location code '%s' is not 1-64 letters, digits, '.', '_' or '-'",
-			    shown(code, tmp));
-			return ST_INVALID;
-		}
-		parent = *id;
-		loc = (struct location_in){ .code = code, .country = country,
-		    .name = given(name) ? name : code, .type = levels[i].type,
-		    .admin_level = levels[i].level, .parent_id = parent };
-		if ((rs = writer_location(in->w, &loc, id, why)) != ST_OK)
+		id = unnamed = 0;
+		rs = writer_location_find(in->w, &loc, &id, &unnamed, why);
+		if (rs != ST_OK && rs != ST_NOT_FOUND)
 			return rs;
+		/* writer_location would add it, or name it (see write.h) */
+		found->place[i] = (rs == ST_OK && !(unnamed && strcmp(loc.name, loc.code) != 0)) ?
+		    id : 0;
+		pending |= found->place[i] == 0;
+	}
+	found->source = r->source.default_id;
+	if (found->source == 0) {
+		rs = writer_source_find(in->w, r->source.code, &found->source, &has_url, why);
+		if (rs != ST_OK && rs != ST_NOT_FOUND)
+			return rs;
+		/* writer_source would add it, or give it its homepage */
+		if (rs != ST_OK || (!has_url && given(r->source.url)))
+			found->source = 0;
+		pending |= found->source == 0;
+	}
+
+	/*
+	 * A figure the payload held already is refused by writer_figure, which
+	 * then writes nothing; but places and a source come first, so when any
+	 * would be written, look now. A derived key names its place's id: a new
+	 * place cannot have been seen.
+	 */
+	key[0] = '\0';
+	if (!pending || (r->key == NULL && id == 0))
+		return ST_OK;
+	resolve_key(r, id, key);
+	if ((rs = writer_figure_seen(in->w, in->feed->id, key, &seen, why)) != ST_OK)
+		return rs;
+	if (seen) {
+		err_set(why, "the payload holds this figure twice (same key %s)", key);
+		return ST_INVALID;
 	}
 	return ST_OK;
 }
 
+/*
+ * Writes a resolved claim once ingest_check passed: the places, outermost
+ * first, the source, then the figure; counts what became of it.
+ */
 static enum status
-ingest_source(struct ingest *in, const struct claim *c, long long *id, char *code_out,
-    size_t code_size, char *why)
+ingest_write(struct ingest *in, const struct resolved *r, const struct found *found,
+    char key[RESOLVE_KEY_MAX], char *why)
 {
+	struct figure_in fig;
 	struct source_in src;
-	char slug[256], tmp[48];
-	const char *type = given(c->source_type) ? c->source_type : "other";
+	long long location_id = 0, source_id = found->source;
+	enum figure_outcome outcome;
+	enum status rs;
 
-	if (!given(c->source_name) && !given(c->source_code)) {
-		if (in->feed->default_source_id > 0) {
-			*id = in->feed->default_source_id;
-			snprintf(code_out, code_size, "#%lld", *id);
-			return ST_OK;
-		}
-		err_set(why, "no source: the row names none and feed %s has no default source "
-		    "(set one with --organisation)", in->feed->code);
+	for (size_t i = 0; i < r->nplaces; i++) {
+		struct location_in loc = place_in(r, i, location_id);
+
+		if (found->place[i] > 0)
+			location_id = found->place[i];
+		else if ((rs = writer_location(in->w, &loc, &location_id, why)) != ST_OK)
+			return rs;
+	}
+	if (source_id == 0) {
+		src = (struct source_in){ .code = r->source.code, .name = r->source.name,
+		    .organisation = r->source.organisation, .type = r->source.type,
+		    .url = r->source.url, .licence = r->source.licence };
+		if ((rs = writer_source(in->w, &src, &source_id, why)) != ST_OK)
+			return rs;
+	}
+	if (key[0] == '\0')
+		resolve_key(r, location_id, key);
+
+	fig = (struct figure_in){
+		.feed_id = in->feed->id, .metric_id = r->metric_id, .location_id = location_id,
+		.source_id = source_id, .value = r->value, .key = key, .country = r->country,
+		.group = r->group, .qualifier = r->qualifier, .as_of = r->as_of,
+		.period_start = r->period_start, .period_end = r->period_end,
+		.sort_date = r->sort_date, .reported_on = r->reported_on,
+		.retrieved_at = in->retrieved_at, .via = r->via, .url = r->url, .quote = r->quote,
+		.licence = r->licence,
+	};
+	if ((rs = writer_figure(in->w, &fig, &outcome, why)) != ST_OK)
+		return rs;
+	switch (outcome) {
+	case FIG_ADDED:     in->added++; break;
+	case FIG_CHANGED:   in->changed++; break;
+	case FIG_UNCHANGED: in->unchanged++; break;
+	case FIG_DUPLICATE:   /* nothing was written before it (ingest_check) */
+		err_set(why, "the payload holds this figure twice (same key %s)", key);
 		return ST_INVALID;
 	}
-	if (given(c->source_code))
-		snprintf(slug, sizeof slug, "%s", c->source_code);
-	else if (slugify(c->source_name, slug, sizeof slug) == 0) {
-		err_set(why, "source name '%s' gives no usable code: add #meta+source+code",
-		    shown(c->source_name, tmp));
-		return ST_INVALID;
-	} else
-		slug_shorten(slug, 64);
-	if (!code_valid(slug)) {
-		err_set(why, "source code '%s' is not 1-64 letters, digits, '.', '_' or '-'",
-		    shown(slug, tmp));
-		return ST_INVALID;
-	}
-	if (!source_type_valid(type)) {
-		err_set(why, "source type '%s' is not one of un, ngo, government, monitor, media, "
-		    "armed_group, other", shown(type, tmp));
-		return ST_INVALID;
-	}
-	src = (struct source_in){ .code = slug,
-	    .name = given(c->source_name) ? c->source_name : slug,
-	    .organisation = given(c->source_org) ? c->source_org :
-	        given(c->source_name) ? c->source_name : slug,
-	    .type = type, .url = c->source_url, .licence = c->licence };
-	snprintf(code_out, code_size, "%.64s", slug);
-	return writer_source(in->w, &src, id, why);
+	return ST_OK;
 }
 
 enum status
 ingest_claim(struct ingest *in, const struct claim *c, char *why)
 {
-	struct figure_in fig;
-	char as_of[11], start[11], end[11], reported[11], country[4];
-	char src_code[72], key[1024], tmp[48], today[11];
-	const char *qualifier, *sort_date;
-	long long metric_id, value, location_id, source_id;
-	enum figure_outcome outcome;
+	struct resolved r;
+	struct found found;
+	char key[RESOLVE_KEY_MAX];
 	enum status rs;
 
-	/* Text first: nothing below may look at invalid bytes. */
-	const struct { const char *v; size_t max; const char *name; } texts[] = {
-		{ c->key, TEXT_MAX, "key" }, { c->metric, 64, "metric" },
-		{ c->value, 64, "value" }, { c->qualifier, 64, "qualifier" },
-		{ c->group, TEXT_MAX, "group" }, { c->country, 64, "country" },
-		{ c->country_name, TEXT_MAX, "country name" },
-		{ c->adm1_code, 64, "adm1 code" }, { c->adm1_name, TEXT_MAX, "adm1 name" },
-		{ c->adm2_code, 64, "adm2 code" }, { c->adm2_name, TEXT_MAX, "adm2 name" },
-		{ c->loc_code, 64, "location code" }, { c->loc_name, TEXT_MAX, "location name" },
-		{ c->loc_type, 64, "location type" }, { c->source_code, 64, "source code" },
-		{ c->source_name, TEXT_MAX, "source" }, { c->source_org, TEXT_MAX, "organisation" },
-		{ c->source_type, 64, "source type" }, { c->source_url, TEXT_MAX, "source URL" },
-		{ c->licence, TEXT_MAX, "licence" }, { c->via, TEXT_MAX, "via" },
-		{ c->url, TEXT_MAX, "URL" }, { c->quote, QUOTE_MAX, "quote" },
-	};
-	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-		if (!text_ok(texts[i].v, texts[i].max, texts[i].name, why))
-			return ST_INVALID;
-
-	if (!given(c->metric)) {
-		err_set(why, "no metric");
-		return ST_INVALID;
-	}
-	if (writer_metric(in->w, c->metric, &metric_id) != ST_OK) {
-		err_set(why, "unknown metric '%s' (see /v1/metrics)", shown(c->metric, tmp));
-		return ST_INVALID;
-	}
-	if (!parse_count(c->value, &value)) {
-		err_set(why, "value '%s' is not a whole number of people from 0 to 10^12",
-		    shown(c->value, tmp));
-		return ST_INVALID;
-	}
-	if ((qualifier = qualifier_parse(c->qualifier)) == NULL) {
-		err_set(why, "qualifier '%s' is not one of exact, about, almost, at least, "
-		    "more than, up to", shown(c->qualifier, tmp));
-		return ST_INVALID;
-	}
-	if (!date_ok(c->as_of, as_of, "as-of date", why) ||
-	    !date_ok(c->period_start, start, "period start", why) ||
-	    !date_ok(c->period_end, end, "period end", why) ||
-	    !date_ok(c->reported_on, reported, "reported date", why))
-		return ST_INVALID;
-	if (*start && *end && strcmp(start, end) > 0) {
-		err_set(why, "period starts (%s) after it ends (%s)", start, end);
-		return ST_INVALID;
-	}
-	/* A period of one day is a point in time. */
-	if (!*as_of && *start && *end && strcmp(start, end) == 0) {
-		memcpy(as_of, start, sizeof as_of);
-		start[0] = end[0] = '\0';
-	}
-	sort_date = *as_of ? as_of : *end ? end : *start ? start : *reported ? reported : NULL;
-	if (sort_date == NULL) {
-		/* No date at all: order it by when we learnt it, and say nothing else. */
-		strlcpy_n(today, sizeof today, in->retrieved_at, 10);
-		sort_date = today;
-	}
-
-	if ((rs = ingest_location(in, c, country, &location_id, why)) != ST_OK ||
-	    (rs = ingest_source(in, c, &source_id, src_code, sizeof src_code, why)) != ST_OK)
+	if ((rs = resolve_claim(&in->env, c, &r, why)) != ST_OK)
 		return rs;
-
-	if (given(c->key))
-		snprintf(key, sizeof key, "%s", c->key);
-	else {
-		/* HXL's identity: source, metric, location, group and date. */
-		char loc_code[80];
-
-		snprintf(loc_code, sizeof loc_code, "%lld", location_id);
-		snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|%s", src_code, c->metric, loc_code,
-		    given(c->group) ? c->group : "", as_of, start, end);
-	}
-
-	fig = (struct figure_in){
-		.feed_id = in->feed->id, .metric_id = metric_id, .location_id = location_id,
-		.source_id = source_id, .value = value, .key = key, .country = country,
-		.group = c->group, .qualifier = qualifier, .as_of = as_of, .period_start = start,
-		.period_end = end, .sort_date = sort_date, .reported_on = reported,
-		.retrieved_at = in->retrieved_at, .via = c->via, .url = c->url, .quote = c->quote,
-		.licence = c->licence,
-	};
-	if ((rs = writer_figure(in->w, &fig, &outcome, why)) != ST_OK) {
+	if ((rs = ingest_check(in, &r, &found, key, why)) == ST_OK)
+		rs = ingest_write(in, &r, &found, key, why);
+	if (rs != ST_OK && rs != ST_INVALID) {
+		/* a database error stops the feed */
 		in->fatal = rs;
 		snprintf(in->fatal_err, sizeof in->fatal_err, "%s", why);
-		return rs;
 	}
-	switch (outcome) {
-	case FIG_ADDED:     in->added++; break;
-	case FIG_CHANGED:   in->changed++; break;
-	case FIG_UNCHANGED: in->unchanged++; break;
-	case FIG_DUPLICATE:
-		err_set(why, "the payload holds this figure twice (same key %s)", key);
-		return ST_INVALID;
-	}
-	return ST_OK;
+	return rs;
 }
 
 static void

@@ -1,18 +1,26 @@
 /*
- * ingest.h: validates claims and writes them as figures of one feed.
+ * ingest.h: checks claims, then writes them as figures of one feed.
  *
  * This is the sink every adapter writes into (struct sink), for fetched feeds
- * and for --import alike. Each claim is checked (metric known, value a whole
- * number 0 … 10^12, dates real, location given, source named or defaulted,
- * text valid UTF-8 within bounds); a bad one is counted, logged with its row
- * and reason, and skipped. Good ones go to the writer. The caller owns the
- * transaction (writer_begin … writer_commit).
+ * and for --import alike. Each claim goes through two steps:
+ *
+ *   check   resolve_claim (resolve.h), pure: metric known, value a whole
+ *           number 0 … 10^12, dates real, location given, source named or
+ *           defaulted, text valid UTF-8 within bounds; then, reading the
+ *           database but writing nothing, what only it knows: a place code
+ *           taken by another country, a figure the payload already held.
+ *   write   only for a claim that passed: its places, its source, the figure.
+ *
+ * A bad claim is counted, logged with its row and reason, and skipped, and
+ * leaves nothing behind. The caller owns the transaction (writer_begin …
+ * writer_commit).
  */
 #ifndef FIGURES_INGEST_H
 #define FIGURES_INGEST_H
 
 #include "../core/figure.h"
 #include "../store/write.h"
+#include "resolve.h"
 
 #define INGEST_LOGGED_REJECTS 20   /* rejected rows logged one by one, per feed */
 
@@ -23,9 +31,15 @@ struct ingest {
 	long long              added, changed, unchanged, rejected, withdrawn;
 	enum status            fatal;              /* a database error stops the feed */
 	char                   fatal_err[ERR_MAX];
+	const struct metric_code *metrics;          /* the writer's vocabulary */
+	size_t                 nmetrics;
+	struct resolve_env     env;                /* points into this struct */
 };
 
-/* Prepares counters for one payload of feed, retrieved at now (ISO 8601). */
+/*
+ * Prepares counters for one payload of feed, retrieved at now (ISO 8601).
+ * in keeps pointers to w, feed and to itself: it is not copied by value.
+ */
 void ingest_init(struct ingest *in, struct writer *w, const struct feed_row *feed,
     const char *now);
 
@@ -42,9 +56,9 @@ enum status ingest_finish(struct ingest *in, char *err);
 int ingest_changed(const struct ingest *in);
 
 /*
- * Checks one claim and fills out (pointing into claim and into scratch
- * storage inside in). Returns ST_OK, or ST_INVALID with the reason in why.
- * Exposed for unit tests.
+ * Checks one claim, then writes it (both steps above). Returns ST_OK;
+ * ST_INVALID with the reason in why, nothing written; or the database's
+ * error, also kept in in->fatal. The sink calls it; exposed for unit tests.
  */
 enum status ingest_claim(struct ingest *in, const struct claim *c, char *why);
 

@@ -6,12 +6,12 @@
 
 enum wstmt {
 	W_BEGIN, W_COMMIT, W_ROLLBACK, W_SEEN_CLEAR,
-	W_METRIC_GET,
+	W_METRIC_LIST,
 	W_SOURCE_GET, W_SOURCE_INS, W_SOURCE_SET_URL,
 	W_LOC_GET, W_LOC_INS, W_LOC_SET_NAME, W_TREE_SELF, W_TREE_ANCESTORS,
 	W_FEED_GET, W_FEED_INS, W_FEED_UPD, W_FEED_COUNT, W_FEED_LIST, W_FEED_ENABLE,
 	W_FEED_NOT_MODIFIED,
-	W_FIG_GET, W_FIG_INS, W_FIG_UPD, W_REV_INS, W_REV_SUPERSEDE,
+	W_FIG_GET, W_FIG_SEEN, W_FIG_INS, W_FIG_UPD, W_REV_INS, W_REV_SUPERSEDE,
 	W_SEEN_INS, W_WITHDRAW, W_STATE_BUMP,
 	W_FEED_OK, W_FEED_FAIL,
 	W_TOTALS_CLEAR, W_TOTALS_ALL, W_TOTALS_METRIC, W_TOTALS_CATEGORY, W_TOTALS_COUNTRY,
@@ -33,7 +33,7 @@ static const char *const wsql[W__COUNT] = {
 	[W_COMMIT] = "COMMIT",
 	[W_ROLLBACK] = "ROLLBACK",
 	[W_SEEN_CLEAR] = "DELETE FROM temp.seen",
-	[W_METRIC_GET] = "SELECT id FROM metric WHERE code = ?1",
+	[W_METRIC_LIST] = "SELECT id, code FROM metric ORDER BY code",
 	[W_SOURCE_GET] = "SELECT id, url FROM source WHERE code = ?1",
 	[W_SOURCE_INS] =
 	    "INSERT INTO source (code, name, organisation, type, url, licence) "
@@ -74,6 +74,9 @@ static const char *const wsql[W__COUNT] = {
 	    "SELECT id, metric_id, location_id, source_id, grp, value, qualifier, as_of, "
 	    "period_start, period_end, reported_on, via, url, quote, licence, withdrawn "
 	    "FROM figure WHERE feed_id = ?1 AND key = ?2",
+	[W_FIG_SEEN] =
+	    "SELECT 1 FROM figure AS f JOIN temp.seen AS s ON s.id = f.id "
+	    "WHERE f.feed_id = ?1 AND f.key = ?2",
 	[W_FIG_INS] =
 	    "INSERT INTO figure (feed_id, key, metric_id, location_id, country, source_id, grp, "
 	    "value, qualifier, as_of, period_start, period_end, sort_date, reported_on, "
@@ -135,9 +138,51 @@ static const char *const wsql[W__COUNT] = {
 };
 
 struct writer {
-	sqlite3      *db;
-	sqlite3_stmt *st[W__COUNT];
+	sqlite3           *db;
+	sqlite3_stmt      *st[W__COUNT];
+	struct metric_code *metrics;    /* the vocabulary, read once (see writer_metrics) */
+	size_t             nmetrics;
 };
+
+static void
+copy_col(char *out, size_t size, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+
+	snprintf(out, size, "%s", s != NULL ? s : "");
+}
+
+/* Reads the metric vocabulary: metrics change only with a migration. */
+static enum status
+load_metrics(struct writer *w, char *err)
+{
+	sqlite3_stmt *st = w->st[W_METRIC_LIST];
+	struct metric_code *more;
+	size_t cap = 0;
+	int rc;
+
+	sqlite3_reset(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (w->nmetrics == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((more = realloc(w->metrics, cap * sizeof *more)) == NULL) {
+				sqlite3_reset(st);
+				err_set(err, "writer: out of memory reading the metrics");
+				return ST_NOMEM;
+			}
+			w->metrics = more;
+		}
+		w->metrics[w->nmetrics].id = sqlite3_column_int64(st, 0);
+		copy_col(w->metrics[w->nmetrics].code, sizeof w->metrics[w->nmetrics].code, st, 1);
+		w->nmetrics++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		err_set(err, "writer: reading the metrics: %s", sqlite3_errmsg(w->db));
+		return ST_DB;
+	}
+	return ST_OK;
+}
 
 struct writer *
 writer_new(sqlite3 *db, char *err)
@@ -162,6 +207,8 @@ writer_new(sqlite3 *db, char *err)
 			    "run --migrate)", i, sqlite3_errmsg(db));
 			goto fail;
 		}
+	if (load_metrics(w, err) != ST_OK)
+		goto fail;
 	return w;
 fail:
 	writer_free(w);
@@ -175,6 +222,7 @@ writer_free(struct writer *w)
 		return;
 	for (int i = 0; i < W__COUNT; i++)
 		sqlite3_finalize(w->st[i]);
+	free(w->metrics);
 	free(w);
 }
 
@@ -255,16 +303,29 @@ writer_rollback(struct writer *w)
 		run(w, stmt(w, W_ROLLBACK), "ROLLBACK", NULL);
 }
 
-enum status
-writer_metric(struct writer *w, const char *code, long long *id)
+const struct metric_code *
+writer_metrics(const struct writer *w, size_t *n)
 {
-	sqlite3_stmt *st = stmt(w, W_METRIC_GET);
-	enum status rs = ST_NOT_FOUND;
+	*n = w->nmetrics;
+	return w->metrics;
+}
+
+enum status
+writer_source_find(struct writer *w, const char *code, long long *id, int *has_url, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_SOURCE_GET);
+	enum status rs = ST_OK;
+	int rc;
 
 	bind_text(st, 1, code);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
-		rs = ST_OK;
+		*has_url = sqlite3_column_type(st, 1) != SQLITE_NULL;
+	} else if (rc == SQLITE_DONE)
+		rs = ST_NOT_FOUND;
+	else {
+		err_set(err, "store: reading source %s: %s", code, sqlite3_errmsg(w->db));
+		rs = rc == SQLITE_BUSY ? ST_BUSY : ST_DB;
 	}
 	sqlite3_reset(st);
 	return rs;
@@ -273,14 +334,11 @@ writer_metric(struct writer *w, const char *code, long long *id)
 enum status
 writer_source(struct writer *w, const struct source_in *in, long long *id, char *err)
 {
-	sqlite3_stmt *st = stmt(w, W_SOURCE_GET);
+	sqlite3_stmt *st;
+	enum status rs;
 	int has_url;
 
-	bind_text(st, 1, in->code);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		has_url = sqlite3_column_type(st, 1) != SQLITE_NULL;
-		sqlite3_reset(st);
+	if ((rs = writer_source_find(w, in->code, id, &has_url, err)) == ST_OK) {
 		if (has_url || in->url == NULL || *in->url == '\0')
 			return ST_OK;
 		st = stmt(w, W_SOURCE_SET_URL);
@@ -288,7 +346,8 @@ writer_source(struct writer *w, const struct source_in *in, long long *id, char 
 		bind_text(st, 2, in->url);
 		return run(w, st, "setting a source's homepage", err);
 	}
-	sqlite3_reset(st);
+	if (rs != ST_NOT_FOUND)
+		return rs;
 	st = stmt(w, W_SOURCE_INS);
 	bind_text(st, 1, in->code);
 	bind_text(st, 2, in->name);
@@ -302,24 +361,49 @@ writer_source(struct writer *w, const struct source_in *in, long long *id, char 
 	return ST_OK;
 }
 
-enum status
-writer_location(struct writer *w, const struct location_in *in, long long *id, char *err)
+/* Looks a location up by code; *placeholder: its name is only its code. */
+static enum status
+location_get(struct writer *w, const struct location_in *in, long long *id, int *placeholder,
+    char *err)
 {
 	sqlite3_stmt *st = stmt(w, W_LOC_GET);
-	enum status rs;
+	enum status rs = ST_OK;
+	int rc;
 
 	bind_text(st, 1, in->code);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		int placeholder = sqlite3_column_int(st, 2);
-
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
+		*placeholder = sqlite3_column_int(st, 2);
 		if (strcmp((const char *)sqlite3_column_text(st, 1), in->country) != 0) {
 			err_set(err, "location %s belongs to country %s, not %s", in->code,
 			    (const char *)sqlite3_column_text(st, 1), in->country);
-			sqlite3_reset(st);
-			return ST_INVALID;
+			rs = ST_INVALID;
 		}
-		sqlite3_reset(st);
+	} else if (rc == SQLITE_DONE)
+		rs = ST_NOT_FOUND;
+	else {
+		err_set(err, "store: reading location %s: %s", in->code, sqlite3_errmsg(w->db));
+		rs = rc == SQLITE_BUSY ? ST_BUSY : ST_DB;
+	}
+	sqlite3_reset(st);
+	return rs;
+}
+
+enum status
+writer_location_find(struct writer *w, const struct location_in *in, long long *id,
+    int *unnamed, char *err)
+{
+	return location_get(w, in, id, unnamed, err);
+}
+
+enum status
+writer_location(struct writer *w, const struct location_in *in, long long *id, char *err)
+{
+	sqlite3_stmt *st;
+	enum status rs;
+	int placeholder;
+
+	if ((rs = location_get(w, in, id, &placeholder, err)) == ST_OK) {
 		if (placeholder && strcmp(in->name, in->code) != 0) {
 			st = stmt(w, W_LOC_SET_NAME);
 			sqlite3_bind_int64(st, 1, *id);
@@ -328,7 +412,8 @@ writer_location(struct writer *w, const struct location_in *in, long long *id, c
 		}
 		return ST_OK;
 	}
-	sqlite3_reset(st);
+	if (rs != ST_NOT_FOUND)
+		return rs;
 	st = stmt(w, W_LOC_INS);
 	bind_text(st, 1, in->code);
 	bind_text(st, 2, in->name);
@@ -352,14 +437,6 @@ writer_location(struct writer *w, const struct location_in *in, long long *id, c
 		rs = run(w, st, "inserting a location's ancestors", err);
 	}
 	return rs;
-}
-
-static void
-copy_col(char *out, size_t size, sqlite3_stmt *st, int col)
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-
-	snprintf(out, size, "%s", s != NULL ? s : "");
 }
 
 static void
@@ -562,6 +639,24 @@ add_revision(struct writer *w, long long figure_id, const struct figure_in *in, 
 	bind_text(st, 9, in->quote);
 	bind_text(st, 10, in->retrieved_at);
 	return run(w, st, "inserting a revision", err);
+}
+
+enum status
+writer_figure_seen(struct writer *w, long long feed_id, const char *key, int *seen, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_FIG_SEEN);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, feed_id);
+	bind_text(st, 2, key);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		err_set(err, "store: reading figure %s: %s", key, sqlite3_errmsg(w->db));
+		return rc == SQLITE_BUSY ? ST_BUSY : ST_DB;
+	}
+	*seen = rc == SQLITE_ROW;
+	return ST_OK;
 }
 
 enum status

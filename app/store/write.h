@@ -74,8 +74,24 @@ enum status writer_recount(struct writer *w, char *err);
 enum status writer_commit(struct writer *w, int changed, char *err);
 void writer_rollback(struct writer *w);
 
-/* The metric's id, or ST_NOT_FOUND. */
-enum status writer_metric(struct writer *w, const char *code, long long *id);
+/* A metric of the vocabulary (sql/migrations: only a migration adds one). */
+struct metric_code {
+	long long id;
+	char      code[65];
+};
+
+/*
+ * The metric vocabulary, read once by writer_new: *n rows, ordered by code,
+ * owned by the writer (valid until writer_free).
+ */
+const struct metric_code *writer_metrics(const struct writer *w, size_t *n);
+
+/*
+ * Looks the source up by code without writing anything: ST_OK with its id and
+ * *has_url (1: it has a homepage), or ST_NOT_FOUND.
+ */
+enum status writer_source_find(struct writer *w, const char *code, long long *id,
+    int *has_url, char *err);
 
 /* Finds the source by code or creates it; fills a missing homepage. */
 enum status writer_source(struct writer *w, const struct source_in *in, long long *id,
@@ -88,6 +104,15 @@ enum status writer_source(struct writer *w, const struct source_in *in, long lon
  */
 enum status writer_location(struct writer *w, const struct location_in *in, long long *id,
     char *err);
+
+/*
+ * Looks the location up by code without writing anything: ST_OK with its id
+ * and *unnamed (1: its name is only its code, which writer_location would
+ * replace), ST_NOT_FOUND, or ST_INVALID (err says why) when the code belongs
+ * to another country, which writer_location would refuse too.
+ */
+enum status writer_location_find(struct writer *w, const struct location_in *in,
+    long long *id, int *unnamed, char *err);
 
 /* Creates the feed, or updates the fields given; fills *out. */
 enum status writer_feed_put(struct writer *w, const struct feed_in *in, struct feed_row *out,
@@ -115,6 +140,13 @@ enum status writer_feed_get(struct writer *w, const char *code, struct feed_row 
  */
 enum status writer_figure(struct writer *w, const struct figure_in *in,
     enum figure_outcome *out, char *err);
+
+/*
+ * Sets *seen to 1 if this transaction already wrote the feed's figure key
+ * (writer_figure would call it FIG_DUPLICATE), else 0. Writes nothing.
+ */
+enum status writer_figure_seen(struct writer *w, long long feed_id, const char *key,
+    int *seen, char *err);
 
 /* Marks the feed's figures not written in this transaction as withdrawn at when. */
 enum status writer_withdraw_unseen(struct writer *w, long long feed_id, const char *when,

@@ -1,6 +1,7 @@
 /*
  * test_ingest.c: claim validation and writing (refresh/ingest.h) against a
- * real, temporary SQLite database created and migrated by each test.
+ * real, temporary SQLite database created and migrated by each test; the
+ * pure check (refresh/resolve.h) also on its own, with no database.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "refresh/ingest.h"
+#include "refresh/resolve.h"
 #include "store/db.h"
 #include "store/write.h"
 
@@ -148,6 +150,94 @@ valid_claim(void)
 	};
 }
 
+/* ---- the pure check (refresh/resolve.h), no database ---- */
+
+static int
+two_metrics(const void *ctx, const char *code, long long *id)
+{
+	(void)ctx;
+	if (strcmp(code, "idps") == 0)
+		*id = 2;
+	else if (strcmp(code, "killed") == 0)
+		*id = 8;
+	else
+		return 0;
+	return 1;
+}
+
+static const struct resolve_env pure_env = { .feed_code = "t",
+    .retrieved_at = NOW1, .metric = two_metrics };
+
+static void
+resolve_chain_and_source_without_database(void **state)
+{
+	struct claim c = valid_claim();
+	struct resolved r;
+	char why[ERR_MAX] = "", key[RESOLVE_KEY_MAX];
+
+	(void)state;
+	c.country = "syr";
+	c.country_name = "Syria";
+	c.adm1_name = "Ar-Raqqa";
+	c.adm2_code = "SY0201";
+	c.loc_name = "Ain Issa camp";
+	c.loc_type = "camp";
+	c.source_name = "Syrian Democratic Forces";
+	c.source_type = NULL;
+	c.qualifier = "nearly";
+	assert_int_equal(resolve_claim(&pure_env, &c, &r, why), ST_OK);
+	assert_int_equal(r.metric_id, 2);
+	assert_string_equal(r.qualifier, "almost");
+	assert_string_equal(r.country, "SYR");
+	assert_int_equal(r.nplaces, 4);
+	const struct { const char *code, *name, *type; int level; } want[] = {
+		{ "SYR", "Syria", "country", 0 },
+		{ "SYR-ar-raqqa", "Ar-Raqqa", "admin1", 1 },
+		{ "SY0201", "SY0201", "admin2", 2 },
+		{ "SYR-ain-issa-camp", "Ain Issa camp", "camp", -1 },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(r.places[i].code, want[i].code);
+		assert_string_equal(r.places[i].name, want[i].name);
+		assert_string_equal(r.places[i].type, want[i].type);
+		assert_int_equal(r.places[i].level, want[i].level);
+	}
+	assert_int_equal(r.source.default_id, 0);
+	assert_string_equal(r.source.code, "syrian-democratic-forces");
+	assert_string_equal(r.source.name, "Syrian Democratic Forces");
+	assert_string_equal(r.source.organisation, "Syrian Democratic Forces");
+	assert_string_equal(r.source.type, "other");
+	assert_null(r.key);
+	resolve_key(&r, 42, key);
+	assert_string_equal(key, "syrian-democratic-forces|idps|42|families|2024-01-01||");
+}
+
+static void
+resolve_default_source_without_database(void **state)
+{
+	struct resolve_env env = pure_env;
+	struct claim c = valid_claim();
+	struct resolved r;
+	char why[ERR_MAX] = "", key[RESOLVE_KEY_MAX];
+
+	(void)state;
+	c.source_name = NULL;
+	c.as_of = NULL;
+	assert_int_equal(resolve_claim(&env, &c, &r, why), ST_INVALID);
+	assert_non_null(strstr(why, "feed t has no default source"));
+	env.default_source_id = 7;
+	assert_int_equal(resolve_claim(&env, &c, &r, why), ST_OK);
+	assert_int_equal(r.source.default_id, 7);
+	assert_null(r.source.code);
+	assert_string_equal(r.sort_date, "2026-01-02");
+	resolve_key(&r, 3, key);
+	assert_string_equal(key, "#7|idps|3|families|||");
+	c.key = "row-9";
+	assert_int_equal(resolve_claim(&env, &c, &r, why), ST_OK);
+	resolve_key(&r, 3, key);
+	assert_string_equal(key, "row-9");
+}
+
 /* ---- rejections ---- */
 
 struct mod {
@@ -220,6 +310,116 @@ ingest_rejects_bad_claims(void **state)
 	assert_int_equal(f->in.added, 0);
 	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure"), 0);
 	assert_int_equal(q_int(f->db, "SELECT count(*) FROM revision"), 0);
+}
+
+/* ---- a rejected row leaves nothing behind ---- */
+
+/*
+ * What a claim could leave in the database: every location (code, name,
+ * country), the tree, every source (with its homepage), figures and
+ * revisions. Equal before and after a rejected claim, or it left something.
+ */
+static void
+db_contents(sqlite3 *db, char *out, size_t size)
+{
+	q_text(db, "SELECT 'locations: ' || "
+	    "coalesce((SELECT group_concat(code || '=' || name || '@' || country, ' ') "
+	    "FROM (SELECT * FROM location ORDER BY id)), '') || "
+	    "'; tree rows: ' || (SELECT count(*) FROM location_tree) || "
+	    "'; sources: ' || coalesce((SELECT group_concat(code || '=' || coalesce(url, ''), ' ') "
+	    "FROM (SELECT * FROM source ORDER BY id)), '') || "
+	    "'; figures: ' || (SELECT count(*) FROM figure) || "
+	    "'; revisions: ' || (SELECT count(*) FROM revision)", out, size);
+}
+
+struct late_case {
+	const char *what;
+	int         first;        /* 1: an accepted claim (modified by before) comes first */
+	struct mod  before[2];
+	size_t      nbefore;
+	struct mod  mods[4];      /* the rejected claim: valid_claim() modified by mods */
+	size_t      nmods;
+	const char *why;          /* a substring the reason must contain */
+};
+
+/*
+ * Rows rejected only after ingest had looked at their location or source:
+ * each reason a row can fail for once its place is known. The rejected rows
+ * name a new country (IRQ) and new places in it, so anything written shows.
+ */
+static const struct late_case late_cases[] = {
+	{ "unknown source type", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(adm2_name), "Mosul" },
+	      { F(source_type), "militia" } }, 4, "source type 'militia'" },
+	{ "invalid source code", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(source_code), "x'--" } }, 3,
+	    "source code" },
+	{ "source name without a usable code", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(source_name), "---" } }, 2, "gives no usable code" },
+	{ "no source and no default", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(source_name), NULL } }, 3,
+	    "no source" },
+	{ "bad location code at adm2 after a valid country", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(adm2_code), "-mosul" } }, 3,
+	    "location code '-mosul'" },
+	{ "site name without a usable code after a valid country", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(loc_name), "!!!" } }, 3,
+	    "gives no usable code" },
+	{ "adm2 code of a place in another country", 1, { { F(adm1_code), "ALP" } }, 1,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(adm2_code), "ALP" } }, 3,
+	    "belongs to country SYR, not IRQ" },
+	{ "explicit key twice in the payload", 1, { { F(key), "k1" } }, 1,
+	    { { F(key), "k1" }, { F(country), "IRQ" }, { F(adm1_name), "Nineveh" },
+	      { F(source_name), "IOM" } }, 4, "twice" },
+	{ "derived key twice, the second naming the source's homepage", 1, { { 0, NULL } }, 0,
+	    { { F(source_url), "https://www.unhcr.org/" } }, 1, "twice" },
+	{ "derived key twice, the second naming a place given only by code", 1,
+	    { { F(loc_code), "camp-1" } }, 1,
+	    { { F(loc_code), "camp-1" }, { F(loc_name), "Camp One" } }, 2, "twice" },
+};
+
+static void
+ingest_rejected_row_writes_nothing(void **state)
+{
+	struct fx *f = *state;
+	size_t left = 0;
+
+	for (size_t i = 0; i < sizeof late_cases / sizeof late_cases[0]; i++) {
+		const struct late_case *lc = &late_cases[i];
+		struct claim c = valid_claim();
+		char why[ERR_MAX] = "", err[ERR_MAX] = "", before[4096], after[4096];
+		enum status st;
+
+		/* each case starts from the empty, migrated database */
+		writer_rollback(f->w);
+		assert_int_equal(writer_begin(f->w, err), ST_OK);
+		ingest_init(&f->in, f->w, &f->feed, NOW1);
+		if (lc->first) {
+			for (size_t k = 0; k < lc->nbefore; k++)
+				apply(&c, &lc->before[k]);
+			if ((st = ingest_claim(&f->in, &c, why)) != ST_OK)
+				fail_msg("%s: the first claim: status %d: %s", lc->what, (int)st, why);
+		}
+		db_contents(f->db, before, sizeof before);
+		c = valid_claim();
+		for (size_t k = 0; k < lc->nmods; k++)
+			apply(&c, &lc->mods[k]);
+		st = ingest_claim(&f->in, &c, why);
+		if (st != ST_INVALID)
+			fail_msg("%s: status %d, want ST_INVALID", lc->what, (int)st);
+		if (strstr(why, lc->why) == NULL)
+			fail_msg("%s: reason \"%s\" lacks \"%s\"", lc->what, why, lc->why);
+		db_contents(f->db, after, sizeof after);
+		if (strcmp(before, after) != 0) {
+			print_error("%s: the rejected claim left something behind:\n  before: %s\n"
+			    "  after:  %s\n", lc->what, before, after);
+			left++;
+		}
+	}
+	/* every case is tried and reported before failing */
+	if (left > 0)
+		fail_msg("%zu of %zu rejected claims left something behind", left,
+		    sizeof late_cases / sizeof late_cases[0]);
 }
 
 static void
@@ -470,6 +670,73 @@ ingest_explicit_key_used(void **state)
 }
 
 /*
+ * The identity of a row without a key of its own, as databases already store
+ * it: "source|metric|location id|group|as of|period start|period end", the
+ * source being its code, or "#<id>" for the feed's default source, and the
+ * location id the database's own (decimal). A refresh that derived any other
+ * text would withdraw and re-add every such figure: this format may not change
+ * without a migration rewriting the stored keys.
+ */
+struct key_case {
+	const char *what;
+	struct mod  mods[4];
+	size_t      nmods;
+	int         default_source;   /* the claim names no source; the feed's default is #7 */
+	const char *key;
+};
+
+static const struct key_case key_cases[] = {
+	{ "a named source at country level", { { 0, NULL } }, 0, 0,
+	    "unhcr|idps|42|families|2024-01-01||" },
+	{ "no group", { { F(group), NULL } }, 1, 0, "unhcr|idps|42||2024-01-01||" },
+	{ "the deepest place of a chain", { { F(adm1_name), "Aleppo" },
+	    { F(loc_code), "camp-9" } }, 2, 0, "unhcr|idps|44|families|2024-01-01||" },
+	{ "a period", { { F(as_of), NULL }, { F(period_start), "2024-01-01" },
+	    { F(period_end), "2024-01-31T10:00:00Z" } }, 3, 0,
+	    "unhcr|idps|42|families||2024-01-01|2024-01-31" },
+	{ "a one-day period, stored as its day", { { F(as_of), NULL },
+	    { F(period_start), "2024-03-05" }, { F(period_end), "2024-03-05" } }, 3, 0,
+	    "unhcr|idps|42|families|2024-03-05||" },
+	{ "a source code as given, metric as given", { { F(source_code), "Src.A_1" },
+	    { F(metric), "killed" } }, 2, 0, "Src.A_1|killed|42|families|2024-01-01||" },
+	{ "no date at all", { { F(as_of), NULL }, { F(reported_on), "2024-05-06" } }, 2, 0,
+	    "unhcr|idps|42|families|||" },
+	{ "the feed's default source", { { F(source_name), NULL }, { F(source_type), NULL } }, 2,
+	    1, "#7|idps|42|families|2024-01-01||" },
+};
+
+static void
+ingest_derived_key_format_pinned(void **state)
+{
+	struct fx *f = *state;
+	struct feed_row feed = f->feed;
+
+	for (size_t i = 0; i < sizeof key_cases / sizeof key_cases[0]; i++) {
+		const struct key_case *kc = &key_cases[i];
+		struct claim c = valid_claim();
+		char why[ERR_MAX] = "", err[ERR_MAX] = "", key[256];
+		enum status st;
+
+		/* an empty database whose next location id is 42, with a source #7 */
+		writer_rollback(f->w);
+		assert_int_equal(writer_begin(f->w, err), ST_OK);
+		assert_int_equal(sqlite3_exec(f->db, "INSERT INTO location (id, code, name, country, "
+		    "type) VALUES (41, 'ZZZ', 'ZZZ', 'ZZZ', 'country'); INSERT INTO source (id, code, "
+		    "name, organisation, type) VALUES (7, 'default-org', 'D', 'D', 'ngo')",
+		    NULL, NULL, NULL), SQLITE_OK);
+		feed.default_source_id = kc->default_source ? 7 : 0;
+		ingest_init(&f->in, f->w, &feed, NOW1);
+		for (size_t k = 0; k < kc->nmods; k++)
+			apply(&c, &kc->mods[k]);
+		if ((st = ingest_claim(&f->in, &c, why)) != ST_OK)
+			fail_msg("%s: status %d: %s", kc->what, (int)st, why);
+		q_text(f->db, "SELECT key FROM figure", key, sizeof key);
+		if (strcmp(key, kc->key) != 0)
+			fail_msg("%s: key \"%s\", want \"%s\"", kc->what, key, kc->key);
+	}
+}
+
+/*
  * Regression (fixed; was: app/refresh/ingest.c, ingest_source): a source code may be
  * 64 bytes (text_ok allows 64 and code_valid accepts 64), but it is copied
  * into `char slug[64]` with snprintf, so its last byte is silently cut: the
@@ -537,8 +804,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(resolve_chain_and_source_without_database),
+		cmocka_unit_test(resolve_default_source_without_database),
 		T(ingest_rejects_bad_claims),
 		T(ingest_rejects_overlong_quote),
+		T(ingest_rejected_row_writes_nothing),
 		T(ingest_valid_claim_added),
 		T(ingest_same_claim_next_payload_unchanged),
 		T(ingest_changed_value_updates_and_revises),
@@ -552,6 +822,7 @@ main(void)
 		T(ingest_grouped_value_and_lower_case_country),
 		T(ingest_location_chain_built),
 		T(ingest_explicit_key_used),
+		T(ingest_derived_key_format_pinned),
 		T(ingest_source_code_of_64_chars_kept_whole),   /* regression */
 		T(ingest_feed_default_source_used),
 		T(ingest_sink_counts_rejects_and_goes_on),
