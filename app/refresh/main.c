@@ -544,7 +544,7 @@ run_refresh(struct writer *w, const struct options *o)
 	time_t now = time(NULL);
 	int rc;
 
-	if (writer_feed_list(w, &all, &n, err) != ST_OK) {
+	if (writer_read_feeds(w, &all, &n, err) != ST_OK) {
 		log_error("%s", err);
 		return EXIT_USAGE;
 	}
@@ -603,7 +603,7 @@ run_add_feed(struct writer *w, const struct options *o)
 	char err[ERR_MAX];
 	enum status st;
 
-	st = writer_feed_get(w, o->feed, &feed, NULL);
+	st = writer_read_feed(w, o->feed, &feed, NULL);
 	if (st == ST_NOT_FOUND && (o->adapter == NULL || o->url == NULL)) {
 		log_error("a new feed needs --adapter NAME and --url URL");
 		return EXIT_USAGE;
@@ -646,7 +646,7 @@ run_list(struct writer *w)
 	char err[ERR_MAX];
 	time_t now = time(NULL);
 
-	if (writer_feed_list(w, &all, &n, err) != ST_OK) {
+	if (writer_read_feeds(w, &all, &n, err) != ST_OK) {
 		log_error("%s", err);
 		return EXIT_USAGE;
 	}
@@ -698,7 +698,7 @@ run_import(struct writer *w, const struct options *o)
 		return EXIT_USAGE;
 	}
 	snprintf(url, sizeof url, "file://%s", real);
-	st = writer_feed_get(w, o->feed, &feed, err);
+	st = writer_read_feed(w, o->feed, &feed, err);
 	if (st == ST_NOT_FOUND) {
 		struct feed_in in = { .code = o->feed, .name = o->name, .url = url,
 		    .adapter = o->adapter != NULL ? o->adapter : "hxl", .enabled = -1 };

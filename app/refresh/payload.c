@@ -51,7 +51,7 @@ enum status
 payload_commit(struct payload *p, int dry_run, const char *etag, const char *last_modified,
     const char *hash, char *err)
 {
-	struct fetch_result r;
+	struct feed_success r;
 	enum status st;
 	char now[21];
 
@@ -74,7 +74,7 @@ payload_commit(struct payload *p, int dry_run, const char *etag, const char *las
 		p->open = 0;
 		return ST_OK;
 	}
-	r = (struct fetch_result){ .added = p->ingest.added, .changed = p->ingest.changed,
+	r = (struct feed_success){ .added = p->ingest.added, .changed = p->ingest.changed,
 	    .unchanged = p->ingest.unchanged, .rejected = p->ingest.rejected,
 	    .etag = etag, .last_modified = last_modified,
 	    /* rejected rows may pass with the next build: only a clean payload is skipped */

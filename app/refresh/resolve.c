@@ -1,7 +1,6 @@
 #include "resolve.h"
 #include "../core/strutil.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -136,14 +135,10 @@ places_ok(const struct claim *c, struct resolved *r, char *why)
 		err_set(why, "missing location: the row gives no country code");
 		return 0;
 	}
-	if (strlen(c->country) != 3 || !isalpha((unsigned char)c->country[0]) ||
-	    !isalpha((unsigned char)c->country[1]) || !isalpha((unsigned char)c->country[2])) {
+	if (!country_code(c->country, strlen(c->country), r->country)) {
 		err_set(why, "country code '%s' is not ISO 3166-1 alpha-3", shown(c->country, tmp));
 		return 0;
 	}
-	for (int i = 0; i < 3; i++)
-		r->country[i] = (char)toupper((unsigned char)c->country[i]);
-	r->country[3] = '\0';
 	r->places[0] = (struct resolved_place){ .code = r->country, .type = "country",
 	    .level = 0, .name = given(c->country_name) ? c->country_name : r->country };
 	r->nplaces = 1;

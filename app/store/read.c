@@ -1,5 +1,6 @@
 #include "read.h"
 #include "db.h"
+#include "stmt.h"
 
 #include <sqlite3.h>
 
@@ -263,13 +264,10 @@ store_open(const char *path, struct store **out, char *err)
 		free(s);
 		return rs;
 	}
-	for (int i = 0; i < R__COUNT; i++)
-		if (sqlite3_prepare_v3(s->db, rsql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i],
-		    NULL) != SQLITE_OK) {
-			err_set(err, "store: preparing statement %d: %s", i, sqlite3_errmsg(s->db));
-			store_close(s);
-			return ST_UNAVAILABLE;
-		}
+	if ((rs = stmts_prepare(s->db, rsql, R__COUNT, s->st, "store", NULL, err)) != ST_OK) {
+		store_close(s);
+		return rs;
+	}
 	*out = s;
 	return ST_OK;
 }
@@ -279,8 +277,7 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	for (int i = 0; i < R__COUNT; i++)
-		sqlite3_finalize(s->st[i]);
+	stmts_finalize(s->st, R__COUNT);
 	sqlite3_close_v2(s->db);
 	free(s);
 }
@@ -291,20 +288,10 @@ store_errmsg(struct store *s)
 	return sqlite3_errmsg(s->db);
 }
 
-static void
-store_done(sqlite3_stmt *st)
-{
-	if (st != NULL) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-	}
-}
-
 static sqlite3_stmt *
 stmt(struct store *s, int i)
 {
-	store_done(s->st[i]);
-	return s->st[i];
+	return stmt_fresh(s->st[i]);
 }
 
 /* The cursor over statement i, bound and ready to step. */
@@ -339,7 +326,7 @@ store_cursor_close(struct cursor *c)
 	if (c == NULL)
 		return ST_OK;
 	rs = c->rc == SQLITE_OK || c->rc == SQLITE_ROW || c->rc == SQLITE_DONE ? ST_OK : ST_DB;
-	store_done(c->st);
+	stmt_fresh(c->st);
 	return rs;
 }
 
@@ -497,7 +484,7 @@ store_begin(struct store *s, struct data_state *state, char *err)
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		err_set(err, "store: reading the data state: %s", sqlite3_errmsg(s->db));
-		store_done(st);
+		stmt_fresh(st);
 		store_end(s);
 		return ST_UNAVAILABLE;
 	}
@@ -509,7 +496,7 @@ store_begin(struct store *s, struct data_state *state, char *err)
 	snprintf(state->feeds_changed_at, sizeof state->feeds_changed_at, "%s",
 	    (const char *)sqlite3_column_text(st, 3));
 	state->schema_version = db_latest_version();
-	store_done(st);
+	stmt_fresh(st);
 	return ST_OK;
 }
 
@@ -518,7 +505,7 @@ store_end(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_step(stmt(s, R_COMMIT));
-	store_done(s->st[R_COMMIT]);
+	stmt_fresh(s->st[R_COMMIT]);
 }
 
 enum status
@@ -536,7 +523,7 @@ store_lookup(struct store *s, enum lookup what, const char *code, long long *id)
 		*id = sqlite3_column_int64(st, 0);
 		rs = ST_OK;
 	}
-	store_done(st);
+	stmt_fresh(st);
 	return rs;
 }
 
@@ -548,7 +535,7 @@ known(struct store *s, int i, const char *value)
 
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
-	store_done(st);
+	stmt_fresh(st);
 	return found;
 }
 
@@ -562,24 +549,6 @@ int
 store_group_known(struct store *s, const char *group)
 {
 	return known(s, R_GROUP_KNOWN, group);
-}
-
-static void
-bind_id(sqlite3_stmt *st, const char *name, long long v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-
-	if (i > 0 && v > 0)
-		sqlite3_bind_int64(st, i, v);
-}
-
-static void
-bind_str(sqlite3_stmt *st, const char *name, const char *v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-
-	if (i > 0 && v != NULL)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
 static enum drive
@@ -617,24 +586,24 @@ bind_filter(sqlite3_stmt *st, const struct figure_filter *f, int with_cursor)
 	if (with_cursor && f->cursor_date != NULL && strcmp(f->cursor_date, until) < 0)
 		until = f->cursor_date;
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":withdrawn"), f->withdrawn);
-	bind_id(st, ":metric", f->metric);
-	bind_str(st, ":category", f->category);
-	bind_id(st, ":location", f->location);
-	bind_id(st, ":subtree", f->subtree);
-	bind_str(st, ":country", f->country);
-	bind_id(st, ":source", f->source);
-	bind_id(st, ":feed", f->feed);
-	bind_str(st, ":grp", f->group);
-	bind_str(st, ":known", f->known);
+	stmt_bind_id(st, ":metric", f->metric);
+	stmt_bind_str(st, ":category", f->category);
+	stmt_bind_id(st, ":location", f->location);
+	stmt_bind_id(st, ":subtree", f->subtree);
+	stmt_bind_str(st, ":country", f->country);
+	stmt_bind_id(st, ":source", f->source);
+	stmt_bind_id(st, ":feed", f->feed);
+	stmt_bind_str(st, ":grp", f->group);
+	stmt_bind_str(st, ":known", f->known);
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":since"),
 	    f->since != NULL ? f->since : "0000-00-00", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":until"), until, -1,
 	    SQLITE_TRANSIENT);
 	if (with_cursor && f->cursor_date != NULL) {
-		bind_str(st, ":cursor_date", f->cursor_date);
-		bind_id(st, ":cursor_id", f->cursor_id);
+		stmt_bind_str(st, ":cursor_date", f->cursor_date);
+		stmt_bind_id(st, ":cursor_id", f->cursor_id);
 	}
-	bind_id(st, ":limit", f->limit);
+	stmt_bind_id(st, ":limit", f->limit);
 	return st;
 }
 
@@ -667,7 +636,7 @@ count(struct store *s, sqlite3_stmt *st, long long *total, char *err)
 		err_set(err, "store: counting: %s", sqlite3_errmsg(s->db));
 		rs = ST_DB;
 	}
-	store_done(st);
+	stmt_fresh(st);
 	return rs;
 }
 
@@ -688,11 +657,11 @@ store_groups(struct store *s, const struct figure_filter *f, const struct group_
 	sqlite3_stmt *st = bind_filter(stmt(s, i), f, 0);
 
 	if (after != NULL) {
-		bind_id(st, ":after_m", after->metric_id);
-		bind_id(st, ":after_l", after->location_id);
-		bind_str(st, ":after_g", after->group);
+		stmt_bind_id(st, ":after_m", after->metric_id);
+		stmt_bind_id(st, ":after_l", after->location_id);
+		stmt_bind_str(st, ":after_g", after->group);
 	}
-	bind_id(st, ":limit", f->limit);
+	stmt_bind_id(st, ":limit", f->limit);
 	return cursor(s, i, ROW_GROUP);
 }
 
@@ -756,7 +725,7 @@ known_total(struct store *s, const struct figure_filter *f, int groups, long lon
 		*total = sqlite3_column_int64(st, 0);
 		rs = ST_OK;
 	}
-	store_done(st);
+	stmt_fresh(st);
 	return rs;
 }
 
@@ -773,7 +742,7 @@ store_page_claims(struct store *s, const struct figure_filter *f, const char *ke
 {
 	sqlite3_stmt *st = bind_filter(stmt(s, R_PAGE_CLAIMS), f, 0);
 
-	bind_str(st, ":keys", keys);
+	stmt_bind_str(st, ":keys", keys);
 	return cursor(s, R_PAGE_CLAIMS, ROW_FIGURE);
 }
 
@@ -785,10 +754,10 @@ code_of(struct store *s, int i, long long id, char *out, size_t size)
 
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		stmt_copy_text(out, size, st, 0);
 		rs = ST_OK;
 	}
-	store_done(st);
+	stmt_fresh(st);
 	return rs;
 }
 
@@ -825,13 +794,13 @@ bind_list(struct store *s, int i, const struct list_filter *f)
 {
 	sqlite3_stmt *st = stmt(s, i);
 
-	bind_str(st, ":country", f->country);
-	bind_str(st, ":type", f->type);
-	bind_id(st, ":parent", f->parent);
+	stmt_bind_str(st, ":country", f->country);
+	stmt_bind_str(st, ":type", f->type);
+	stmt_bind_id(st, ":parent", f->parent);
 	if (f->level >= 0)
 		sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":level"), f->level);
-	bind_str(st, ":cursor", f->cursor);
-	bind_id(st, ":limit", f->limit);
+	stmt_bind_str(st, ":cursor", f->cursor);
+	stmt_bind_id(st, ":limit", f->limit);
 	return st;
 }
 

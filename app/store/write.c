@@ -1,4 +1,5 @@
 #include "write.h"
+#include "stmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,14 +145,6 @@ struct writer {
 	size_t             nmetrics;
 };
 
-static void
-copy_col(char *out, size_t size, sqlite3_stmt *st, int col)
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-
-	snprintf(out, size, "%s", s != NULL ? s : "");
-}
-
 /* Reads the metric vocabulary: metrics change only with a migration. */
 static enum status
 load_metrics(struct writer *w, char *err)
@@ -173,7 +166,7 @@ load_metrics(struct writer *w, char *err)
 			w->metrics = more;
 		}
 		w->metrics[w->nmetrics].id = sqlite3_column_int64(st, 0);
-		copy_col(w->metrics[w->nmetrics].code, sizeof w->metrics[w->nmetrics].code, st, 1);
+		stmt_copy_text(w->metrics[w->nmetrics].code, sizeof w->metrics[w->nmetrics].code, st, 1);
 		w->nmetrics++;
 	}
 	sqlite3_reset(st);
@@ -200,13 +193,9 @@ writer_new(sqlite3 *db, char *err)
 		err_set(err, "writer: cannot create temp table: %s", sqlite3_errmsg(db));
 		goto fail;
 	}
-	for (int i = 0; i < W__COUNT; i++)
-		if (sqlite3_prepare_v3(db, wsql[i], -1, SQLITE_PREPARE_PERSISTENT, &w->st[i],
-		    NULL) != SQLITE_OK) {
-			err_set(err, "writer: preparing statement %d: %s (is the schema current? "
-			    "run --migrate)", i, sqlite3_errmsg(db));
-			goto fail;
-		}
+	if (stmts_prepare(db, wsql, W__COUNT, w->st, "writer",
+	    " (is the schema current? run --migrate)", err) != ST_OK)
+		goto fail;
 	if (load_metrics(w, err) != ST_OK)
 		goto fail;
 	return w;
@@ -220,42 +209,15 @@ writer_free(struct writer *w)
 {
 	if (w == NULL)
 		return;
-	for (int i = 0; i < W__COUNT; i++)
-		sqlite3_finalize(w->st[i]);
+	stmts_finalize(w->st, W__COUNT);
 	free(w->metrics);
 	free(w);
-}
-
-/* Binds text, or NULL when s is NULL or empty. */
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL || *s == '\0')
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
 static sqlite3_stmt *
 stmt(struct writer *w, enum wstmt i)
 {
-	sqlite3_reset(w->st[i]);
-	sqlite3_clear_bindings(w->st[i]);
-	return w->st[i];
-}
-
-/* Steps a statement that returns no rows; resets it. */
-static enum status
-run(struct writer *w, sqlite3_stmt *st, const char *what, char *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		err_set(err, "store: %s: %s", what, sqlite3_errmsg(w->db));
-		return rc == SQLITE_BUSY ? ST_BUSY : ST_DB;
-	}
-	return ST_OK;
+	return stmt_fresh(w->st[i]);
 }
 
 enum status
@@ -263,9 +225,9 @@ writer_begin(struct writer *w, char *err)
 {
 	enum status st;
 
-	if ((st = run(w, stmt(w, W_BEGIN), "BEGIN IMMEDIATE", err)) != ST_OK)
+	if ((st = stmt_run(stmt(w, W_BEGIN), "BEGIN IMMEDIATE", err)) != ST_OK)
 		return st;
-	if ((st = run(w, stmt(w, W_SEEN_CLEAR), "clearing seen keys", err)) != ST_OK)
+	if ((st = stmt_run(stmt(w, W_SEEN_CLEAR), "clearing seen keys", err)) != ST_OK)
 		writer_rollback(w);
 	return st;
 }
@@ -276,7 +238,7 @@ writer_recount(struct writer *w, char *err)
 	enum status st = ST_OK;
 
 	for (int i = W_TOTALS_CLEAR; i <= W_TOTALS_COUNTRY_METRIC && st == ST_OK; i++)
-		st = run(w, stmt(w, i), "recounting totals", err);
+		st = stmt_run(stmt(w, i), "recounting totals", err);
 	return st;
 }
 
@@ -287,11 +249,11 @@ writer_commit(struct writer *w, int changed, char *err)
 
 	/* the totals change with the data, in the same transaction: readers see both or neither */
 	if (changed && ((st = writer_recount(w, err)) != ST_OK ||
-	    (st = run(w, stmt(w, W_STATE_BUMP), "bumping data version", err)) != ST_OK)) {
+	    (st = stmt_run(stmt(w, W_STATE_BUMP), "bumping data version", err)) != ST_OK)) {
 		writer_rollback(w);
 		return st;
 	}
-	if ((st = run(w, stmt(w, W_COMMIT), "COMMIT", err)) != ST_OK)
+	if ((st = stmt_run(stmt(w, W_COMMIT), "COMMIT", err)) != ST_OK)
 		writer_rollback(w);
 	return st;
 }
@@ -300,7 +262,7 @@ void
 writer_rollback(struct writer *w)
 {
 	if (!sqlite3_get_autocommit(w->db))
-		run(w, stmt(w, W_ROLLBACK), "ROLLBACK", NULL);
+		stmt_run(stmt(w, W_ROLLBACK), "ROLLBACK", NULL);
 }
 
 const struct metric_code *
@@ -317,7 +279,7 @@ writer_source_find(struct writer *w, const char *code, long long *id, int *has_u
 	enum status rs = ST_OK;
 	int rc;
 
-	bind_text(st, 1, code);
+	stmt_bind_text_or_null(st, 1, code);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		*has_url = sqlite3_column_type(st, 1) != SQLITE_NULL;
@@ -343,19 +305,19 @@ writer_source(struct writer *w, const struct source_in *in, long long *id, char 
 			return ST_OK;
 		st = stmt(w, W_SOURCE_SET_URL);
 		sqlite3_bind_int64(st, 1, *id);
-		bind_text(st, 2, in->url);
-		return run(w, st, "setting a source's homepage", err);
+		stmt_bind_text_or_null(st, 2, in->url);
+		return stmt_run(st, "setting a source's homepage", err);
 	}
 	if (rs != ST_NOT_FOUND)
 		return rs;
 	st = stmt(w, W_SOURCE_INS);
-	bind_text(st, 1, in->code);
-	bind_text(st, 2, in->name);
-	bind_text(st, 3, in->organisation);
-	bind_text(st, 4, in->type);
-	bind_text(st, 5, in->url);
-	bind_text(st, 6, in->licence);
-	if (run(w, st, "inserting a source", err) != ST_OK)
+	stmt_bind_text_or_null(st, 1, in->code);
+	stmt_bind_text_or_null(st, 2, in->name);
+	stmt_bind_text_or_null(st, 3, in->organisation);
+	stmt_bind_text_or_null(st, 4, in->type);
+	stmt_bind_text_or_null(st, 5, in->url);
+	stmt_bind_text_or_null(st, 6, in->licence);
+	if (stmt_run(st, "inserting a source", err) != ST_OK)
 		return ST_DB;
 	*id = sqlite3_last_insert_rowid(w->db);
 	return ST_OK;
@@ -370,7 +332,7 @@ location_get(struct writer *w, const struct location_in *in, long long *id, int 
 	enum status rs = ST_OK;
 	int rc;
 
-	bind_text(st, 1, in->code);
+	stmt_bind_text_or_null(st, 1, in->code);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		*placeholder = sqlite3_column_int(st, 2);
@@ -407,34 +369,34 @@ writer_location(struct writer *w, const struct location_in *in, long long *id, c
 		if (placeholder && strcmp(in->name, in->code) != 0) {
 			st = stmt(w, W_LOC_SET_NAME);
 			sqlite3_bind_int64(st, 1, *id);
-			bind_text(st, 2, in->name);
-			return run(w, st, "naming a location", err);
+			stmt_bind_text_or_null(st, 2, in->name);
+			return stmt_run(st, "naming a location", err);
 		}
 		return ST_OK;
 	}
 	if (rs != ST_NOT_FOUND)
 		return rs;
 	st = stmt(w, W_LOC_INS);
-	bind_text(st, 1, in->code);
-	bind_text(st, 2, in->name);
-	bind_text(st, 3, in->country);
+	stmt_bind_text_or_null(st, 1, in->code);
+	stmt_bind_text_or_null(st, 2, in->name);
+	stmt_bind_text_or_null(st, 3, in->country);
 	if (in->admin_level >= 0)
 		sqlite3_bind_int(st, 4, in->admin_level);
-	bind_text(st, 5, in->type);
+	stmt_bind_text_or_null(st, 5, in->type);
 	if (in->parent_id > 0)
 		sqlite3_bind_int64(st, 6, in->parent_id);
-	if ((rs = run(w, st, "inserting a location", err)) != ST_OK)
+	if ((rs = stmt_run(st, "inserting a location", err)) != ST_OK)
 		return rs;
 	*id = sqlite3_last_insert_rowid(w->db);
 	st = stmt(w, W_TREE_SELF);
 	sqlite3_bind_int64(st, 1, *id);
-	if ((rs = run(w, st, "inserting a location's tree row", err)) != ST_OK)
+	if ((rs = stmt_run(st, "inserting a location's tree row", err)) != ST_OK)
 		return rs;
 	if (in->parent_id > 0) {
 		st = stmt(w, W_TREE_ANCESTORS);
 		sqlite3_bind_int64(st, 1, *id);
 		sqlite3_bind_int64(st, 2, in->parent_id);
-		rs = run(w, st, "inserting a location's ancestors", err);
+		rs = stmt_run(st, "inserting a location's ancestors", err);
 	}
 	return rs;
 }
@@ -446,31 +408,31 @@ feed_from_row(sqlite3_stmt *st, struct feed_row *out)
 	out->default_source_id = sqlite3_column_int64(st, 1);
 	out->interval = sqlite3_column_int64(st, 2);
 	out->enabled = sqlite3_column_int(st, 3);
-	copy_col(out->code, sizeof out->code, st, 4);
-	copy_col(out->adapter, sizeof out->adapter, st, 5);
-	copy_col(out->url, sizeof out->url, st, 6);
-	copy_col(out->etag, sizeof out->etag, st, 7);
-	copy_col(out->last_modified, sizeof out->last_modified, st, 8);
-	copy_col(out->name, sizeof out->name, st, 9);
-	copy_col(out->last_attempt, sizeof out->last_attempt, st, 10);
-	copy_col(out->last_success, sizeof out->last_success, st, 11);
-	copy_col(out->last_error, sizeof out->last_error, st, 12);
+	stmt_copy_text(out->code, sizeof out->code, st, 4);
+	stmt_copy_text(out->adapter, sizeof out->adapter, st, 5);
+	stmt_copy_text(out->url, sizeof out->url, st, 6);
+	stmt_copy_text(out->etag, sizeof out->etag, st, 7);
+	stmt_copy_text(out->last_modified, sizeof out->last_modified, st, 8);
+	stmt_copy_text(out->name, sizeof out->name, st, 9);
+	stmt_copy_text(out->last_attempt, sizeof out->last_attempt, st, 10);
+	stmt_copy_text(out->last_success, sizeof out->last_success, st, 11);
+	stmt_copy_text(out->last_error, sizeof out->last_error, st, 12);
 	out->consecutive_failures = sqlite3_column_int64(st, 13);
 	out->rows_added = sqlite3_column_int64(st, 14);
 	out->rows_changed = sqlite3_column_int64(st, 15);
 	out->rows_unchanged = sqlite3_column_int64(st, 16);
 	out->rows_rejected = sqlite3_column_int64(st, 17);
-	copy_col(out->default_source, sizeof out->default_source, st, 18);
-	copy_col(out->payload_hash, sizeof out->payload_hash, st, 19);
+	stmt_copy_text(out->default_source, sizeof out->default_source, st, 18);
+	stmt_copy_text(out->payload_hash, sizeof out->payload_hash, st, 19);
 }
 
 enum status
-writer_feed_get(struct writer *w, const char *code, struct feed_row *out, char *err)
+writer_read_feed(struct writer *w, const char *code, struct feed_row *out, char *err)
 {
 	sqlite3_stmt *st = stmt(w, W_FEED_GET);
 	int rc;
 
-	bind_text(st, 1, code);
+	stmt_bind_text_or_null(st, 1, code);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		feed_from_row(st, out);
@@ -486,7 +448,7 @@ writer_feed_get(struct writer *w, const char *code, struct feed_row *out, char *
 }
 
 enum status
-writer_feed_list(struct writer *w, struct feed_row **out, size_t *n, char *err)
+writer_read_feeds(struct writer *w, struct feed_row **out, size_t *n, char *err)
 {
 	sqlite3_stmt *st = stmt(w, W_FEED_LIST);
 	struct feed_row *rows = NULL, *more;
@@ -523,9 +485,9 @@ writer_feed_enable(struct writer *w, const char *code, int enabled, char *err)
 	sqlite3_stmt *st = stmt(w, W_FEED_ENABLE);
 	enum status rs;
 
-	bind_text(st, 1, code);
+	stmt_bind_text_or_null(st, 1, code);
 	sqlite3_bind_int(st, 2, enabled);
-	if ((rs = run(w, st, "enabling a feed", err)) != ST_OK)
+	if ((rs = stmt_run(st, "enabling a feed", err)) != ST_OK)
 		return rs;
 	if (sqlite3_changes(w->db) == 0) {
 		err_set(err, "no feed %s: see --list-feeds", code);
@@ -541,10 +503,10 @@ writer_feed_not_modified(struct writer *w, long long feed_id, const char *when,
 	sqlite3_stmt *st = stmt(w, W_FEED_NOT_MODIFIED);
 
 	sqlite3_bind_int64(st, 1, feed_id);
-	bind_text(st, 2, when);
-	bind_text(st, 3, etag);
-	bind_text(st, 4, last_modified);
-	return run(w, st, "recording an unchanged feed", err);
+	stmt_bind_text_or_null(st, 2, when);
+	stmt_bind_text_or_null(st, 3, etag);
+	stmt_bind_text_or_null(st, 4, last_modified);
+	return stmt_run(st, "recording an unchanged feed", err);
 }
 
 long long
@@ -566,26 +528,26 @@ writer_feed_put(struct writer *w, const struct feed_in *in, struct feed_row *out
 	sqlite3_stmt *st;
 	int exists;
 
-	rs = writer_feed_get(w, in->code, out, NULL);
+	rs = writer_read_feed(w, in->code, out, NULL);
 	if (rs != ST_OK && rs != ST_NOT_FOUND) {
 		err_set(err, "store: reading feed %s: %s", in->code, sqlite3_errmsg(w->db));
 		return rs;
 	}
 	exists = rs == ST_OK;
 	st = stmt(w, exists ? W_FEED_UPD : W_FEED_INS);
-	bind_text(st, 1, in->code);
-	bind_text(st, 2, exists || (in->name != NULL && *in->name) ? in->name : in->code);
-	bind_text(st, 3, in->url);
-	bind_text(st, 4, in->adapter);
+	stmt_bind_text_or_null(st, 1, in->code);
+	stmt_bind_text_or_null(st, 2, exists || (in->name != NULL && *in->name) ? in->name : in->code);
+	stmt_bind_text_or_null(st, 3, in->url);
+	stmt_bind_text_or_null(st, 4, in->adapter);
 	if (in->interval > 0)
 		sqlite3_bind_int64(st, 5, in->interval);
 	if (in->enabled >= 0)
 		sqlite3_bind_int(st, 6, in->enabled);
 	if (in->default_source_id > 0)
 		sqlite3_bind_int64(st, 7, in->default_source_id);
-	if ((rs = run(w, st, exists ? "updating a feed" : "inserting a feed", err)) != ST_OK)
+	if ((rs = stmt_run(st, exists ? "updating a feed" : "inserting a feed", err)) != ST_OK)
 		return rs;
-	return writer_feed_get(w, in->code, out, err);
+	return writer_read_feed(w, in->code, out, err);
 }
 
 /* 1 if column col of st holds the text s (NULL and "" both mean absent). */
@@ -603,24 +565,24 @@ static void
 bind_figure(sqlite3_stmt *st, const struct figure_in *in)
 {
 	sqlite3_bind_int64(st, 1, in->feed_id);
-	bind_text(st, 2, in->key);
+	stmt_bind_text_or_null(st, 2, in->key);
 	sqlite3_bind_int64(st, 3, in->metric_id);
 	sqlite3_bind_int64(st, 4, in->location_id);
-	bind_text(st, 5, in->country);
+	stmt_bind_text_or_null(st, 5, in->country);
 	sqlite3_bind_int64(st, 6, in->source_id);
-	bind_text(st, 7, in->group);
+	stmt_bind_text_or_null(st, 7, in->group);
 	sqlite3_bind_int64(st, 8, in->value);
-	bind_text(st, 9, in->qualifier);
-	bind_text(st, 10, in->as_of);
-	bind_text(st, 11, in->period_start);
-	bind_text(st, 12, in->period_end);
-	bind_text(st, 13, in->sort_date);
-	bind_text(st, 14, in->reported_on);
-	bind_text(st, 15, in->retrieved_at);
-	bind_text(st, 16, in->via);
-	bind_text(st, 17, in->url);
-	bind_text(st, 18, in->quote);
-	bind_text(st, 19, in->licence);
+	stmt_bind_text_or_null(st, 9, in->qualifier);
+	stmt_bind_text_or_null(st, 10, in->as_of);
+	stmt_bind_text_or_null(st, 11, in->period_start);
+	stmt_bind_text_or_null(st, 12, in->period_end);
+	stmt_bind_text_or_null(st, 13, in->sort_date);
+	stmt_bind_text_or_null(st, 14, in->reported_on);
+	stmt_bind_text_or_null(st, 15, in->retrieved_at);
+	stmt_bind_text_or_null(st, 16, in->via);
+	stmt_bind_text_or_null(st, 17, in->url);
+	stmt_bind_text_or_null(st, 18, in->quote);
+	stmt_bind_text_or_null(st, 19, in->licence);
 }
 
 static enum status
@@ -630,15 +592,15 @@ add_revision(struct writer *w, long long figure_id, const struct figure_in *in, 
 
 	sqlite3_bind_int64(st, 1, figure_id);
 	sqlite3_bind_int64(st, 2, in->value);
-	bind_text(st, 3, in->qualifier);
-	bind_text(st, 4, in->as_of);
-	bind_text(st, 5, in->period_start);
-	bind_text(st, 6, in->period_end);
-	bind_text(st, 7, in->reported_on);
-	bind_text(st, 8, in->url);
-	bind_text(st, 9, in->quote);
-	bind_text(st, 10, in->retrieved_at);
-	return run(w, st, "inserting a revision", err);
+	stmt_bind_text_or_null(st, 3, in->qualifier);
+	stmt_bind_text_or_null(st, 4, in->as_of);
+	stmt_bind_text_or_null(st, 5, in->period_start);
+	stmt_bind_text_or_null(st, 6, in->period_end);
+	stmt_bind_text_or_null(st, 7, in->reported_on);
+	stmt_bind_text_or_null(st, 8, in->url);
+	stmt_bind_text_or_null(st, 9, in->quote);
+	stmt_bind_text_or_null(st, 10, in->retrieved_at);
+	return stmt_run(st, "inserting a revision", err);
 }
 
 enum status
@@ -648,7 +610,7 @@ writer_figure_seen(struct writer *w, long long feed_id, const char *key, int *se
 	int rc;
 
 	sqlite3_bind_int64(st, 1, feed_id);
-	bind_text(st, 2, key);
+	stmt_bind_text_or_null(st, 2, key);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -669,7 +631,7 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 	enum status rs;
 
 	sqlite3_bind_int64(st, 1, in->feed_id);
-	bind_text(st, 2, in->key);
+	stmt_bind_text_or_null(st, 2, in->key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -692,7 +654,7 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 		}
 		st = stmt(w, W_FIG_INS);
 		bind_figure(st, in);
-		if ((rs = run(w, st, "inserting a figure", err)) != ST_OK)
+		if ((rs = stmt_run(st, "inserting a figure", err)) != ST_OK)
 			return rs;
 		id = sqlite3_last_insert_rowid(w->db);
 		if ((rs = add_revision(w, id, in, err)) != ST_OK)
@@ -704,7 +666,7 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 	/* An existing key: first check it was not already written by this payload. */
 	st = stmt(w, W_SEEN_INS);
 	sqlite3_bind_int64(st, 1, id);
-	if ((rs = run(w, st, "recording a seen key", err)) != ST_OK)
+	if ((rs = stmt_run(st, "recording a seen key", err)) != ST_OK)
 		return rs;
 	if (sqlite3_changes(w->db) == 0) {
 		*out = FIG_DUPLICATE;
@@ -716,12 +678,12 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 	}
 	st = stmt(w, W_FIG_UPD);
 	bind_figure(st, in);
-	if ((rs = run(w, st, "updating a figure", err)) != ST_OK)
+	if ((rs = stmt_run(st, "updating a figure", err)) != ST_OK)
 		return rs;
 	st = stmt(w, W_REV_SUPERSEDE);
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, in->retrieved_at);
-	if ((rs = run(w, st, "superseding a revision", err)) != ST_OK)
+	stmt_bind_text_or_null(st, 2, in->retrieved_at);
+	if ((rs = stmt_run(st, "superseding a revision", err)) != ST_OK)
 		return rs;
 	if ((rs = add_revision(w, id, in, err)) != ST_OK)
 		return rs;
@@ -730,7 +692,7 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 seen:
 	st = stmt(w, W_SEEN_INS);
 	sqlite3_bind_int64(st, 1, id);
-	return run(w, st, "recording a seen key", err);
+	return stmt_run(st, "recording a seen key", err);
 }
 
 enum status
@@ -741,8 +703,8 @@ writer_withdraw_unseen(struct writer *w, long long feed_id, const char *when, lo
 	enum status rs;
 
 	sqlite3_bind_int64(st, 1, feed_id);
-	bind_text(st, 2, when);
-	if ((rs = run(w, st, "withdrawing figures missing from the payload", err)) != ST_OK)
+	stmt_bind_text_or_null(st, 2, when);
+	if ((rs = stmt_run(st, "withdrawing figures missing from the payload", err)) != ST_OK)
 		return rs;
 	*count = sqlite3_changes(w->db);
 	return ST_OK;
@@ -750,20 +712,20 @@ writer_withdraw_unseen(struct writer *w, long long feed_id, const char *when, lo
 
 enum status
 writer_feed_success(struct writer *w, long long feed_id, const char *when,
-    const struct fetch_result *r, char *err)
+    const struct feed_success *r, char *err)
 {
 	sqlite3_stmt *st = stmt(w, W_FEED_OK);
 
 	sqlite3_bind_int64(st, 1, feed_id);
-	bind_text(st, 2, when);
+	stmt_bind_text_or_null(st, 2, when);
 	sqlite3_bind_int64(st, 3, r->added);
 	sqlite3_bind_int64(st, 4, r->changed);
 	sqlite3_bind_int64(st, 5, r->unchanged);
 	sqlite3_bind_int64(st, 6, r->rejected);
-	bind_text(st, 7, r->etag);
-	bind_text(st, 8, r->last_modified);
-	bind_text(st, 9, r->payload_hash);
-	return run(w, st, "recording a feed's success", err);
+	stmt_bind_text_or_null(st, 7, r->etag);
+	stmt_bind_text_or_null(st, 8, r->last_modified);
+	stmt_bind_text_or_null(st, 9, r->payload_hash);
+	return stmt_run(st, "recording a feed's success", err);
 }
 
 enum status
@@ -773,7 +735,7 @@ writer_feed_failure(struct writer *w, long long feed_id, const char *when, const
 	sqlite3_stmt *st = stmt(w, W_FEED_FAIL);
 
 	sqlite3_bind_int64(st, 1, feed_id);
-	bind_text(st, 2, when);
-	bind_text(st, 3, error);
-	return run(w, st, "recording a feed's failure", err);
+	stmt_bind_text_or_null(st, 2, when);
+	stmt_bind_text_or_null(st, 3, error);
+	return stmt_run(st, "recording a feed's failure", err);
 }

@@ -54,7 +54,8 @@ struct figure_in {
 
 enum figure_outcome { FIG_ADDED, FIG_CHANGED, FIG_UNCHANGED, FIG_DUPLICATE };
 
-struct fetch_result {
+/* What a successful refresh of a feed records (writer_feed_success). */
+struct feed_success {
 	long long   added, changed, unchanged, rejected;
 	const char *etag, *last_modified;  /* validators to send next time, or NULL */
 	const char *payload_hash;          /* the payload's fingerprint, or NULL */
@@ -120,7 +121,7 @@ enum status writer_feed_put(struct writer *w, const struct feed_in *in, struct f
 /*
  * Every feed, ordered by code, into a new array (*out, free() it) of *n rows.
  */
-enum status writer_feed_list(struct writer *w, struct feed_row **out, size_t *n, char *err);
+enum status writer_read_feeds(struct writer *w, struct feed_row **out, size_t *n, char *err);
 /* Enables or disables a feed; ST_NOT_FOUND if there is none. */
 enum status writer_feed_enable(struct writer *w, const char *code, int enabled, char *err);
 /* Records a fetch that found the feed unchanged (HTTP 304): fresh, nothing written. */
@@ -130,7 +131,7 @@ enum status writer_feed_not_modified(struct writer *w, long long feed_id, const 
 /* How many feeds are registered, or -1 on error. */
 long long writer_feed_count(struct writer *w);
 /* Reads a feed by code; ST_NOT_FOUND if there is none. */
-enum status writer_feed_get(struct writer *w, const char *code, struct feed_row *out,
+enum status writer_read_feed(struct writer *w, const char *code, struct feed_row *out,
     char *err);
 
 /*
@@ -154,7 +155,7 @@ enum status writer_withdraw_unseen(struct writer *w, long long feed_id, const ch
 
 /* Records a successful fetch (inside or outside a transaction). */
 enum status writer_feed_success(struct writer *w, long long feed_id, const char *when,
-    const struct fetch_result *r, char *err);
+    const struct feed_success *r, char *err);
 /* Records a failed fetch: last_error, one more consecutive failure. */
 enum status writer_feed_failure(struct writer *w, long long feed_id, const char *when,
     const char *error, char *err);

@@ -16,6 +16,7 @@
  * with the name; the group is the name; who said it is the figure's source.
  */
 #include "json_page.h"
+#include "../../core/strutil.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -81,13 +82,7 @@ country_of(const char *url, char out[4])
 	if (p == NULL)
 		return 0;
 	p += strlen("/countries/");
-	for (int i = 0; i < 3; i++) {
-		if (!isalpha((unsigned char)p[i]))
-			return 0;
-		out[i] = (char)toupper((unsigned char)p[i]);
-	}
-	out[3] = '\0';
-	return p[3] == '/' || p[3] == '\0';
+	return strnlen(p, 3) == 3 && country_code(p, 3, out) && (p[3] == '/' || p[3] == '\0');
 }
 
 static int
