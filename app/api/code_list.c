@@ -6,6 +6,29 @@
 #include <string.h>
 
 int
+list_all(struct hctx *cx, struct response *r, struct cursor *c, row_to_json *next,
+    const char *what)
+{
+	cJSON *root = cJSON_CreateObject(), *data, *meta, *item;
+	const char *code;
+	long long n = 0;
+
+	data = cJSON_AddArrayToObject(root, "data");
+	while (next(c, &item, &code)) {
+		cJSON_AddItemToArray(data, item);
+		n++;
+	}
+	if (store_cursor_close(c) != ST_OK) {
+		cJSON_Delete(root);
+		return respond_db_failed(cx, r, what);
+	}
+	meta = respond_meta(root, cx);
+	json_add_int(meta, "total", n);
+	cJSON_AddNullToObject(meta, "next_cursor");
+	return respond_json(r, 200, root);
+}
+
+int
 list_by_code(struct hctx *cx, struct response *r, const struct code_list *l,
     struct list_filter *f, int limit_param, int cursor_param)
 {

@@ -1,29 +1,23 @@
 /* h_feeds.c: GET /v1/feeds, how figures reach us and how fresh each feed is. */
-#include "api.h"
+#include "code_list.h"
 #include "../render/json.h"
+
+static int
+next_feed(struct cursor *c, cJSON **item, const char **code)
+{
+	struct feed_status_row row;
+
+	if (!store_feeds_next(c, &row))
+		return 0;
+	*item = json_feed(&row);
+	*code = row.code;
+	return 1;
+}
 
 static int
 h_feeds(struct hctx *cx, struct response *r)
 {
-	cJSON *root = cJSON_CreateObject(), *data, *meta;
-	struct feed_status_row row;
-	struct cursor *c;
-	long long n = 0;
-
-	data = cJSON_AddArrayToObject(root, "data");
-	c = store_feeds(cx->store, cx->now);
-	while (store_feeds_next(c, &row)) {
-		cJSON_AddItemToArray(data, json_feed(&row));
-		n++;
-	}
-	if (store_cursor_close(c) != ST_OK) {
-		cJSON_Delete(root);
-		return respond_db_failed(cx, r, "listing feeds");
-	}
-	meta = respond_meta(root, cx);
-	json_add_int(meta, "total", n);
-	cJSON_AddNullToObject(meta, "next_cursor");
-	return respond_json(r, 200, root);
+	return list_all(cx, r, store_feeds(cx->store, cx->now), next_feed, "listing feeds");
 }
 
 const struct route route_feeds = { "/v1/feeds", 0, NULL, 0, h_feeds,

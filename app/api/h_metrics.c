@@ -1,5 +1,5 @@
 /* h_metrics.c: GET /v1/metrics, the controlled vocabulary of what is counted. */
-#include "api.h"
+#include "code_list.h"
 #include "../core/figure.h"
 #include "../render/json.h"
 
@@ -10,27 +10,22 @@ static const struct pspec metrics_params[] = {
 };
 
 static int
+next_metric(struct cursor *c, cJSON **item, const char **code)
+{
+	struct metric_row row;
+
+	if (!store_metrics_next(c, &row))
+		return 0;
+	*item = json_metric(&row);
+	*code = row.code;
+	return 1;
+}
+
+static int
 h_metrics(struct hctx *cx, struct response *r)
 {
-	cJSON *root = cJSON_CreateObject(), *data, *meta;
-	struct metric_row row;
-	struct cursor *c;
-	long long n = 0;
-
-	data = cJSON_AddArrayToObject(root, "data");
-	c = store_metrics(cx->store, cx->p[MP_CATEGORY].s);
-	while (store_metrics_next(c, &row)) {
-		cJSON_AddItemToArray(data, json_metric(&row));
-		n++;
-	}
-	if (store_cursor_close(c) != ST_OK) {
-		cJSON_Delete(root);
-		return respond_db_failed(cx, r, "listing metrics");
-	}
-	meta = respond_meta(root, cx);
-	json_add_int(meta, "total", n);
-	cJSON_AddNullToObject(meta, "next_cursor");
-	return respond_json(r, 200, root);
+	return list_all(cx, r, store_metrics(cx->store, cx->p[MP_CATEGORY].s), next_metric,
+	    "listing metrics");
 }
 
 const struct route route_metrics = { "/v1/metrics", 0, ROUTE_PARAMS(metrics_params),
