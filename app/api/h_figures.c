@@ -72,7 +72,10 @@ h_figures(struct hctx *cx, struct response *r)
 		else
 			cJSON_AddItemToArray(data, json_figure(&row));
 		last_id = row.id;
-		snprintf(last_date, sizeof last_date, "%.10s", row.sort_date);
+		/* sort_date is always YYYY-MM-DD (NOT NULL, written by ingest); per row,
+		 * so no snprintf: a 500-row page spent 1% of its time there */
+		memcpy(last_date, row.sort_date, 10);
+		last_date[10] = '\0';
 	}
 	if (store_cursor_close(c) != ST_OK && ts == ST_OK) {
 		cJSON_Delete(root);
