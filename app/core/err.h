@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#define ERR_MAX 256
+#define ERR_MAX 512
 
 enum status {
 	ST_OK = 0,

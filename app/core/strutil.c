@@ -327,6 +327,22 @@ fnv1a_128(uint64_t h[2], const void *data, size_t n)
 	}
 }
 
+size_t
+utf8_copy(char *out, size_t size, const char *s)
+{
+	size_t n;
+
+	if (size == 0)
+		return 0;
+	n = strnlen(s, size - 1);
+	if (s[n] != '\0')   /* cut: step back over continuation bytes to a lead byte */
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return n;
+}
+
 void
 strlcpy_n(char *out, size_t outsz, const char *s, size_t n)
 {

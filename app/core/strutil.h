@@ -80,6 +80,13 @@ void fnv1a_128(uint64_t h[2], const void *data, size_t n);
 #define INT_TEXT_MAX 21   /* "-9223372036854775808" and its NUL */
 size_t int_text(long long v, char out[INT_TEXT_MAX]);
 
+/*
+ * Copies s into out[0..size) NUL-terminated, cut if it must be at the end of a
+ * UTF-8 character, never inside one (a cut character would make the text, and
+ * any JSON it goes into, invalid). Returns the bytes copied.
+ */
+size_t utf8_copy(char *out, size_t size, const char *s);
+
 /* Copies at most outsz-1 bytes of s[0..n) into out, NUL-terminated. */
 void strlcpy_n(char *out, size_t outsz, const char *s, size_t n);
 

@@ -1,5 +1,6 @@
 #include "ingest.h"
 #include "../core/log.h"
+#include "../core/strutil.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -185,12 +186,59 @@ ingest_claim(struct ingest *in, const struct claim *c, char *why)
 	return rs;
 }
 
+/* reason with each quoted value ('…') elided: rows refused for one cause share it. */
+static void
+reason_kind(const char *reason, char *out, size_t size)
+{
+	char all[ERR_MAX * 2];
+	size_t o = 0;
+	int quoted = 0;
+
+	for (const char *p = reason; *p != '\0' && o + 6 < sizeof all; p++) {
+		if (*p == '\'') {
+			if (!quoted) {
+				memcpy(all + o, "'\xe2\x80\xa6'", 5);   /* '…' */
+				o += 5;
+			}
+			quoted = !quoted;
+		} else if (!quoted)
+			all[o++] = *p;
+	}
+	all[o] = '\0';
+	utf8_copy(out, size, all);
+}
+
+static void
+count_reason(struct ingest *in, long row, const char *reason)
+{
+	char kind[sizeof in->reasons[0].kind];
+	struct reject_reason *r;
+	size_t i;
+
+	reason_kind(reason, kind, sizeof kind);
+	for (i = 0; i < in->nreasons; i++)
+		if (strcmp(in->reasons[i].kind, kind) == 0)
+			break;
+	if (i == in->nreasons) {
+		if (in->nreasons == INGEST_REASONS) {
+			in->other_reasons++;
+			return;
+		}
+		r = &in->reasons[in->nreasons++];
+		utf8_copy(r->kind, sizeof r->kind, kind);
+		utf8_copy(r->example, sizeof r->example, reason);
+		r->row = row;
+	}
+	in->reasons[i].count++;
+}
+
 static void
 ingest_reject(void *ctx, long row, const char *reason)
 {
 	struct ingest *in = ctx;
 
 	in->rejected++;
+	count_reason(in, row, reason);
 	if (in->rejected <= INGEST_LOGGED_REJECTS)
 		log_warn("feed %s: row %ld rejected: %s", in->feed->code, row, reason);
 	else if (in->rejected == INGEST_LOGGED_REJECTS + 1)
@@ -223,6 +271,53 @@ enum status
 ingest_finish(struct ingest *in, char *err)
 {
 	return writer_withdraw_unseen(in->w, in->feed->id, in->retrieved_at, &in->withdrawn, err);
+}
+
+/* Appends "; N × row R: reason" for each kind, commonest first, while err has room. */
+static void
+append_reasons(const struct ingest *in, char *err)
+{
+	int done[INGEST_REASONS] = { 0 };
+	char one[sizeof in->reasons[0].example + 64];
+
+	for (size_t k = 0; k < in->nreasons; k++) {
+		size_t best = INGEST_REASONS, len = strlen(err);
+
+		for (size_t i = 0; i < in->nreasons; i++)
+			if (!done[i] && (best == INGEST_REASONS ||
+			    in->reasons[i].count > in->reasons[best].count))
+				best = i;
+		done[best] = 1;
+		if (len + 32 >= ERR_MAX)
+			return;   /* no room for one more: the log has every row's reason */
+		snprintf(one, sizeof one, "%s %lld × row %ld: %s", k == 0 ? ":" : ";",
+		    in->reasons[best].count, in->reasons[best].row, in->reasons[best].example);
+		utf8_copy(err + len, ERR_MAX - len, one);
+	}
+}
+
+enum status
+ingest_verdict(const struct ingest *in, char *err)
+{
+	long long valid = in->added + in->changed + in->unchanged;
+	long long total = valid + in->rejected;
+	int share = in->feed->max_rejected;
+
+	if (valid == 0 && (in->rejected > 0 || in->withdrawn > 0)) {
+		err_set(err, "the payload holds no usable row (%lld rejected; %lld figures would "
+		    "have been withdrawn): check the upstream's format against the adapter",
+		    in->rejected, in->withdrawn);
+		append_reasons(in, err);
+		return ST_INVALID;
+	}
+	if (in->rejected * 100 > (long long)share * total) {
+		err_set(err, "%lld of %lld rows rejected, more than the feed's %d%% (see the "
+		    "reasons; --add-feed %s --max-rejected PERCENT allows more)", in->rejected,
+		    total, share, in->feed->code);
+		append_reasons(in, err);
+		return ST_INVALID;
+	}
+	return ST_OK;
 }
 
 int

@@ -23,6 +23,15 @@
 #include "resolve.h"
 
 #define INGEST_LOGGED_REJECTS 20   /* rejected rows logged one by one, per feed */
+#define INGEST_REASONS        8    /* kinds of rejection counted apart, per payload */
+
+/* One kind of rejection: its reason with quoted values elided, how often, a first example. */
+struct reject_reason {
+	char      kind[96];
+	char      example[160];   /* the first such row's reason, whole (cut to fit) */
+	long      row;            /* that row */
+	long long count;
+};
 
 struct ingest {
 	struct writer         *w;
@@ -34,6 +43,9 @@ struct ingest {
 	const struct metric_code *metrics;          /* the writer's vocabulary */
 	size_t                 nmetrics;
 	struct resolve_env     env;                /* points into this struct */
+	struct reject_reason   reasons[INGEST_REASONS];
+	size_t                 nreasons;
+	long long              other_reasons;      /* rejections of kinds past the table */
 };
 
 /*
@@ -51,6 +63,15 @@ struct sink ingest_sink(struct ingest *in);
  * marked withdrawn (never deleted).
  */
 enum status ingest_finish(struct ingest *in, char *err);
+
+/*
+ * The verdict on a whole payload, after ingest_finish: ST_OK, or ST_INVALID
+ * with err saying why it must not be committed: no usable row while rows were
+ * refused or figures would be withdrawn (an upstream that renamed a field, or
+ * an empty answer), or more rows refused than the feed's max_rejected percent;
+ * then the commonest reasons, each with a row, commonest first.
+ */
+enum status ingest_verdict(const struct ingest *in, char *err);
 
 /* 1 if the payload changed anything readers see. */
 int ingest_changed(const struct ingest *in);

@@ -48,6 +48,7 @@ struct options {
 	const char       *adapter, *url, *name, *organisation, *type;
 	long long         interval;
 	int               disabled;
+	int               max_rejected, max_rejected_set;   /* --max-rejected PERCENT */
 	int               force, dry_run, quiet, if_empty;
 	struct fetch_opts fetch;
 };
@@ -60,9 +61,11 @@ usage(FILE *out)
 	    "       figures-refresh --db FILE --migrate\n"
 	    "       figures-refresh --db FILE --add-feed ID --adapter NAME --url URL [--name TEXT]\n"
 	    "                       [--organisation TEXT] [--type TYPE] [--interval SECONDS] [--disabled]\n"
+	    "                       [--max-rejected PERCENT]\n"
 	    "       figures-refresh --db FILE --enable ID | --disable ID | --list-feeds | --recount\n"
 	    "       figures-refresh --db FILE --import FILE --feed ID [--adapter NAME]\n"
-	    "                       [--organisation TEXT] [--type TYPE] [--if-empty]\n"
+	    "                       [--organisation TEXT] [--type TYPE] [--max-rejected PERCENT]\n"
+	    "                       [--if-empty]\n"
 	    "\n"
 	    "Creates, upgrades and fills the figures database; the only program that writes it.\n"
 	    "Without a command, refreshes every enabled feed that is due, all in parallel.\n"
@@ -86,6 +89,9 @@ usage(FILE *out)
 	    "    --interval SECONDS how often it is due (60 to 31536000; default 86400)\n"
 	    "    --disabled         register a new feed disabled (--enable ID later); an\n"
 	    "                       existing feed keeps its state\n"
+	    "    --max-rejected PERCENT  the share of a payload's rows the feed may reject\n"
+	    "                       (0 to 100; default 50): past it, or with no usable row,\n"
+	    "                       the payload fails and the last good data is kept\n"
 	    "  --enable ID, --disable ID   switch a feed on or off\n"
 	    "  --list-feeds         print every feed and its fetch state\n"
 	    "  --recount            recount the totals the API reports (after writing the\n"
@@ -140,6 +146,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "type", required_argument, NULL, 't' },
 		{ "interval", required_argument, NULL, 'I' },
 		{ "disabled", no_argument, NULL, 'D' },
+		{ "max-rejected", required_argument, NULL, 'j' },
 		{ "enable", required_argument, NULL, 'e' },
 		{ "disable", required_argument, NULL, 'x' },
 		{ "list-feeds", no_argument, NULL, 'L' },
@@ -182,6 +189,12 @@ parse_options(int argc, char **argv, struct options *o)
 				return -1;
 			break;
 		case 'D': o->disabled = 1; break;
+		case 'j':
+			if (number_arg("--max-rejected", optarg, 0, 100, &v) != 0)
+				return -1;
+			o->max_rejected = (int)v;
+			o->max_rejected_set = 1;
+			break;
 		case 'e': set_mode(o, MODE_ENABLE); o->feed = optarg; break;
 		case 'x': set_mode(o, MODE_DISABLE); o->feed = optarg; break;
 		case 'L': set_mode(o, MODE_LIST); break;
@@ -598,7 +611,8 @@ static int
 run_add_feed(struct writer *w, const struct options *o)
 {
 	struct feed_in in = { .code = o->feed, .name = o->name, .url = o->url,
-	    .adapter = o->adapter, .interval = o->interval, .enabled = o->disabled ? 0 : -1 };
+	    .adapter = o->adapter, .interval = o->interval, .enabled = o->disabled ? 0 : -1,
+	    .max_rejected = o->max_rejected_set ? &o->max_rejected : NULL };
 	struct feed_row feed;
 	char err[ERR_MAX];
 	enum status st;
@@ -618,9 +632,9 @@ run_add_feed(struct writer *w, const struct options *o)
 		return EXIT_USAGE;
 	}
 	if (!o->quiet)
-		log_info("feed %s: %s (%s, %s, every %lld s, %s)", feed.code,
+		log_info("feed %s: %s (%s, %s, every %lld s, %s, rejects at most %d%%)", feed.code,
 		    st == ST_NOT_FOUND ? "registered" : "updated", feed.adapter, feed.url,
-		    feed.interval, feed.enabled ? "enabled" : "disabled");
+		    feed.interval, feed.enabled ? "enabled" : "disabled", feed.max_rejected);
 	return 0;
 }
 
@@ -660,6 +674,7 @@ run_list(struct writer *w)
 		    "never", f->consecutive_failures, !f->enabled ? "off" :
 		    f->consecutive_failures > 0 ? "failing" : feed_due(f, now) ? "due" : "fresh");
 		printf("    %s\n", f->url);
+		printf("    rejects at most %d%% of a payload's rows\n", f->max_rejected);
 		if (f->default_source[0])
 			printf("    default source: %s\n", f->default_source);
 		if (f->last_success[0])
@@ -699,9 +714,18 @@ run_import(struct writer *w, const struct options *o)
 	}
 	snprintf(url, sizeof url, "file://%s", real);
 	st = writer_read_feed(w, o->feed, &feed, err);
-	if (st == ST_NOT_FOUND) {
+	if (st == ST_OK && o->max_rejected_set) {
+		struct feed_in in = { .code = o->feed, .enabled = -1,
+		    .max_rejected = &o->max_rejected };
+
+		if (writer_feed_put(w, &in, &feed, err) != ST_OK) {
+			log_error("updating feed %s: %s", o->feed, err);
+			return EXIT_USAGE;
+		}
+	} else if (st == ST_NOT_FOUND) {
 		struct feed_in in = { .code = o->feed, .name = o->name, .url = url,
-		    .adapter = o->adapter != NULL ? o->adapter : "hxl", .enabled = -1 };
+		    .adapter = o->adapter != NULL ? o->adapter : "hxl", .enabled = -1,
+		    .max_rejected = o->max_rejected_set ? &o->max_rejected : NULL };
 
 		if (default_source(w, o, &in.default_source_id) != 0)
 			return EXIT_USAGE;

@@ -57,18 +57,8 @@ payload_commit(struct payload *p, int dry_run, const char *etag, const char *las
 
 	if ((st = ingest_finish(&p->ingest, err)) != ST_OK)
 		return st;
-	/*
-	 * No usable row while the feed had rows to lose (or rows were refused): an
-	 * upstream that renamed a field, or an empty answer, not the end of every
-	 * claim. The transaction is rolled back: nothing is withdrawn.
-	 */
-	if (p->ingest.added + p->ingest.changed + p->ingest.unchanged == 0 &&
-	    (p->ingest.rejected > 0 || p->ingest.withdrawn > 0)) {
-		err_set(err, "the payload holds no usable row (%lld rejected; %lld figures would "
-		    "have been withdrawn): check the upstream's format against the adapter",
-		    p->ingest.rejected, p->ingest.withdrawn);
-		return ST_INVALID;
-	}
+	if ((st = ingest_verdict(&p->ingest, err)) != ST_OK)
+		return st;   /* rolled back by payload_free: nothing withdrawn */
 	if (dry_run) {
 		writer_rollback(p->w);
 		p->open = 0;

@@ -5,8 +5,9 @@
  *   payload_sink      the ingest sink: validate, then add / revise / keep
  *   payload_commit    withdraw keys the payload lacked, record the feed's
  *                     success, COMMIT (or ROLLBACK on a dry run); a payload
- *                     with no usable row that would refuse rows or withdraw
- *                     figures fails instead (ST_INVALID), writing nothing
+ *                     that ingest_verdict refuses (no usable row, or more
+ *                     rows rejected than the feed allows) fails instead
+ *                     (ST_INVALID), writing nothing
  *   payload_free      ROLLBACK if not committed
  *
  * Any failure leaves the database as it was before payload_begin.

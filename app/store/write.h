@@ -30,6 +30,7 @@ struct feed_in {
 	long long   interval;      /* seconds; 0: keep (or the default for a new feed) */
 	int         enabled;       /* -1: keep (or enabled for a new feed) */
 	long long   default_source_id;  /* 0: keep */
+	const int  *max_rejected;  /* percent of a payload's rows it may reject; NULL: keep (50) */
 };
 
 struct feed_row {
@@ -43,6 +44,7 @@ struct feed_row {
 	long long rows_added, rows_changed, rows_unchanged, rows_rejected;
 	char      default_source[72];      /* the default source's code, or "" */
 	char      payload_hash[40];        /* of the last payload written, or "" */
+	int       max_rejected;            /* percent of a payload's rows it may reject */
 };
 
 struct figure_in {

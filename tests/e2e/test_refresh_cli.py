@@ -111,13 +111,48 @@ class Cli(unittest.TestCase):
             good.replace(",exact,", ",roughly,"),                     # unknown qualifier
         ]
         path = write(os.path.join(self.dir, "bad.csv"), HEAD + [good] + bad)
-        p = refresh(self.db, "--import", path, "--feed", "mixed")
+        p = refresh(self.db, "--import", path, "--feed", "mixed", "--max-rejected", "100")
         self.assertEqual(p.returncode, 0)
         self.assertIn("1 added, 0 changed, 0 unchanged, 6 rejected", p.stderr)
         for needle in ["row 5 rejected: value 'fled'", "row 6 rejected: value '-5'",
                        "row 7 rejected: value '3.5'", "row 8 rejected: as-of date '2019-02-30'",
                        "row 9 rejected: missing location", "row 10 rejected: qualifier 'roughly'"]:
             self.assertIn(needle, p.stderr)
+
+    def test_more_rejected_rows_than_the_feeds_share_fail_it_naming_the_commonest_reasons(self):
+        """Default: half. Over it, the feed fails (exit 1), nothing is written, and
+        last_error says how many, the share, and the commonest reasons with a row."""
+        refresh(self.db, "--migrate")
+        refresh(self.db, "--import", SEED, "--feed", "s")
+        bad = ["2019-02-30" + r[len("2019-10-13"):] for r in ROWS[:5]] + \
+              [ROWS[5].replace(",SYR,Syria,", ",,Syria,")]
+        self.assertTrue(all(r.startswith("2019-10-13,") for r in ROWS[:5]))
+        path = write(os.path.join(self.dir, "six.csv"), HEAD + bad + ROWS[6:])
+        p = refresh(self.db, "--import", path, "--feed", "s", check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("failed, its last good data kept", p.stderr)
+        with sqlite3.connect(self.db) as c:
+            error, = c.execute("SELECT last_error FROM feed WHERE code = 's'").fetchone()
+            self.assertEqual(c.execute("SELECT count(*) FROM figure WHERE NOT withdrawn")
+                             .fetchone()[0], 10, "nothing withdrawn")
+        self.assertIn("6 of 10 rows rejected", error)
+        self.assertIn("50%", error)
+        self.assertIn("5 × row 4: reported date '2019-02-30' is not a real date", error)
+        self.assertIn("1 × row 9: missing location", error)
+        self.assertLess(error.index("5 ×"), error.index("1 ×"), "commonest first")
+        # the operator may allow more for this feed; the setting is kept
+        refresh(self.db, "--add-feed", "s", "--max-rejected", "60")
+        p = refresh(self.db, "--import", path, "--feed", "s")
+        self.assertIn("4 unchanged, 6 rejected, 6 withdrawn", p.stderr)
+        self.assertIn("rejects at most 60%", refresh(self.db, "--list-feeds").stdout)
+        # at most the share is fine: four of ten
+        refresh(self.db, "--add-feed", "s", "--max-rejected", "50")
+        path = write(os.path.join(self.dir, "four.csv"), HEAD + bad[:4] + ROWS[4:])
+        self.assertIn("4 rejected", refresh(self.db, "--import", path, "--feed", "s").stderr)
+        for arg in ("101", "-1", "half"):
+            p = refresh(self.db, "--add-feed", "s", "--max-rejected", arg, check=False)
+            self.assertEqual(p.returncode, 2, arg)
+            self.assertIn("--max-rejected", p.stderr)
 
     def test_if_empty_imports_only_into_an_empty_database(self):
         refresh(self.db, "--migrate")

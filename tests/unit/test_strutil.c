@@ -503,6 +503,27 @@ fnv1a_known_vectors(void **state)
 	assert_true(h[1] != h[0]);
 }
 
+/* A cut never splits a character: 250 × "ع" (2 bytes each) into odd and even sizes. */
+static void
+utf8_copy_cuts_between_characters(void **state)
+{
+	char in[501], out[8];
+
+	(void)state;
+	for (int i = 0; i < 250; i++)
+		memcpy(in + 2 * i, "\xd8\xb9", 2);
+	in[500] = '\0';
+	assert_int_equal(utf8_copy(out, 8, in), 6);   /* 7 bytes of room: 3 whole letters */
+	assert_true(utf8_valid(out, strlen(out)));
+	assert_int_equal(utf8_copy(out, 7, in), 6);
+	assert_int_equal(utf8_copy(out, 2, in), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(utf8_copy(out, 8, "abc"), 3);
+	assert_string_equal(out, "abc");
+	assert_int_equal(utf8_copy(out, 4, "a\xe2\x80\xa6"), 1);   /* "a…" into 3 bytes */
+	assert_string_equal(out, "a");
+}
+
 int
 main(void)
 {
@@ -526,6 +547,7 @@ main(void)
 		cmocka_unit_test(iso_time_reads_what_time_now_iso_writes),
 		cmocka_unit_test(country_code_three_ascii_letters_upper_cased),
 		cmocka_unit_test(fnv1a_known_vectors),
+		cmocka_unit_test(utf8_copy_cuts_between_characters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
