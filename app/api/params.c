@@ -129,8 +129,8 @@ validate(const struct pspec *sp, char *s, struct pval *v, struct perror *e)
 		return 0;
 	case P_DATE:
 		if (!date_valid(s))
-			return fail(e, 400, sp->name, "%s must be a real date written YYYY-MM-DD",
-			    sp->name);
+			return fail(e, 400, sp->name, "%s must be a real date written YYYY-MM-DD, "
+			    "from 1900 to 2200", sp->name);
 		return 0;
 	case P_INT:
 		if (!parse_int64(s, sp->min, sp->max, &v->n))

@@ -24,7 +24,10 @@ int parse_count(const char *s, long long *out);
 
 #define COUNT_MAX 1000000000000LL
 
-/* 1 if s is exactly YYYY-MM-DD and names a real day (leap years included). */
+/*
+ * 1 if s is exactly YYYY-MM-DD and names a real day (leap years included)
+ * from 1900 to 2200: no figure we serve is older, and a later year is a typo.
+ */
 int date_valid(const char *s);
 
 /*

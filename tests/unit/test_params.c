@@ -384,6 +384,16 @@ params_all_types_together(void **state)
 	assert_int_equal(out[LIMIT].n, 50);
 }
 
+/* A real date out of the range we serve says the range, not "not a real date". */
+static void
+params_date_out_of_range_names_the_range(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("since=2999-01-01"), -1);
+	assert_string_equal(e.param, "since");
+	assert_non_null(strstr(e.message, "from 1900 to 2200"));
+}
+
 /* A required parameter left out is a 400 naming it, however the query looks. */
 static void
 params_required_parameter_left_out_is_named(void **state)
@@ -434,6 +444,7 @@ main(void)
 		cmocka_unit_test(params_text_of_max_length_accepted),
 		cmocka_unit_test(params_all_types_together),
 		cmocka_unit_test(params_required_parameter_left_out_is_named),
+		cmocka_unit_test(params_date_out_of_range_names_the_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
