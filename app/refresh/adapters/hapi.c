@@ -19,7 +19,8 @@
  *     population, reference_period_start/_end
  *   - conflict-event rows: the same admin fields, event_type
  *     (civilian_targeting, demonstration, political_violence: not mutually
- *     exclusive), events, fatalities (either may be null)
+ *     exclusive), events, fatalities (either may be null; a demonstration's
+ *     null fatalities is no claim, any other's a rejected row)
  * The app identifier goes in the X-HDX-HAPI-APP-IDENTIFIER header, from
  * $HAPI_APP_IDENTIFIER, so it is in no URL, log or database.
  *
@@ -165,6 +166,8 @@ conflict_row(const struct sink *sink, const cJSON *r, long row, struct row *s)
 
 	admin(&c, r);
 	c.value = jcount(r, "fatalities", s->value, sizeof s->value);
+	if (c.value == NULL && type != NULL && strcmp(type, "demonstration") == 0)
+		return ST_OK;   /* ACLED counts no deaths at demonstrations: nobody claimed any */
 	if (c.value == NULL) {
 		sink->reject(sink->ctx, row, "the row gives no fatalities count (null)");
 		return ST_OK;
