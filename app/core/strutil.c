@@ -344,6 +344,24 @@ utf8_copy(char *out, size_t size, const char *s)
 }
 
 void
+utf8_scrub(char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+		    (c & 0xf8) == 0xf0 ? 4 : 0;
+
+		if (len == 0 || i + len > n || !utf8_valid(s + i, len)) {
+			s[i++] = '?';
+			continue;
+		}
+		i += len;
+	}
+}
+
+void
 strlcpy_n(char *out, size_t outsz, const char *s, size_t n)
 {
 	if (outsz == 0)

@@ -71,8 +71,13 @@ int country_code(const char *s, size_t n, char out[4]);
  * validators and fingerprints, never for security.
  */
 #define FNV1A_OFFSET 0xcbf29ce484222325ULL
+#define FNV1A_OFFSET_LANE2 0x84222325cbf29ce4ULL   /* fnv1a_128's second lane starts here */
 uint64_t fnv1a(uint64_t h, const void *data, size_t n);
-/* Two lanes (the second over each byte xored with 0x5a): 128 bits, for payload fingerprints. */
+/*
+ * Two lanes (the second over each byte xored with 0x5a): 128 bits, for payload
+ * fingerprints; start from { FNV1A_OFFSET, FNV1A_OFFSET_LANE2 }. Databases store
+ * these: changing a lane makes every feed's next payload look changed.
+ */
 void fnv1a_128(uint64_t h[2], const void *data, size_t n);
 
 /*
@@ -89,6 +94,9 @@ size_t int_text(long long v, char out[INT_TEXT_MAX]);
  * any JSON it goes into, invalid). Returns the bytes copied.
  */
 size_t utf8_copy(char *out, size_t size, const char *s);
+
+/* Replaces each byte of s that is not part of well-formed UTF-8 with '?', in place. */
+void utf8_scrub(char *s);
 
 /* Copies at most outsz-1 bytes of s[0..n) into out, NUL-terminated. */
 void strlcpy_n(char *out, size_t outsz, const char *s, size_t n);

@@ -285,8 +285,8 @@ setup_job(struct fetch_job *job, const struct fetch_opts *o)
 	}
 	st->sink = spool_sink(job->spool);
 	snprintf(st->page_url, sizeof st->page_url, "%s", job->url);
-	st->hash[0] = FNV1A_OFFSET;   /* two offsets: the lanes differ from the start */
-	st->hash[1] = 0x84222325cbf29ce4ULL;
+	st->hash[0] = FNV1A_OFFSET;
+	st->hash[1] = FNV1A_OFFSET_LANE2;
 	fnv1a_128(st->hash, FIGURES_VERSION, strlen(FIGURES_VERSION));
 	fnv1a_128(st->hash, job->adapter->name, strlen(job->adapter->name) + 1);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, job);

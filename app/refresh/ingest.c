@@ -227,6 +227,9 @@ count_reason(struct ingest *in, long row, const char *reason)
 		r = &in->reasons[in->nreasons++];
 		utf8_copy(r->kind, sizeof r->kind, kind);
 		utf8_copy(r->example, sizeof r->example, reason);
+		/* adapters cut upstream text by bytes inside their reasons: last_error is JSON */
+		utf8_scrub(r->kind);
+		utf8_scrub(r->example);
 		r->row = row;
 	}
 	in->reasons[i].count++;
