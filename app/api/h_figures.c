@@ -9,6 +9,7 @@
 #include "../render/json.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { XP_LIMIT = FP__FILTERS, XP_CURSOR, XP_FORMAT, XP_AS_OF_DATE };
@@ -79,8 +80,10 @@ h_figures(struct hctx *cx, struct response *r)
 	}
 	if (store_cursor_close(c) != ST_OK && ts == ST_OK) {
 		cJSON_Delete(root);
-		if (table)
-			return respond_table_end(cx, r, &t, ST_DB, NULL, -1);
+		if (table) {
+			buf_free(&t.b);
+			free(t.metrics);
+		}
 		return respond_db_failed(cx, r, "listing figures");
 	}
 	if (n > limit)
@@ -103,16 +106,19 @@ h_figure(struct hctx *cx, struct response *r)
 	struct revision_row rev;
 	cJSON *root, *fig = NULL, *revs;
 	struct cursor *c;
+	int found;
 
 	c = store_figure(cx->store, cx->id);
-	if (store_figures_next(c, &row))
+	if ((found = store_figures_next(c, &row)))
 		fig = json_figure(&row);
 	if (store_cursor_close(c) != ST_OK) {
 		cJSON_Delete(fig);
 		return respond_db_failed(cx, r, "reading a figure");
 	}
-	if (fig == NULL)
+	if (!found)
 		return respond_error(r, 404, "not_found", "id", "no figure has id %lld", cx->id);
+	if (fig == NULL)
+		return respond_overloaded(r, "out of memory");
 	revs = cJSON_AddArrayToObject(fig, "revisions");
 	c = store_revisions(cx->store, cx->id);
 	while (store_revisions_next(c, &rev))

@@ -269,9 +269,9 @@ respond_table_end(struct hctx *cx, struct response *r, struct table_out *t, enum
 
 	free(t->metrics);
 	t->metrics = NULL;
-	if (rs == ST_DB) {
+	if (rs == ST_DB) {   /* only respond_table_begin's read can say so */
 		buf_free(&t->b);
-		return respond_db_failed(cx, r, "reading the metrics");
+		return respond_db_failed(cx, r, "reading the metrics for HXL's columns");
 	}
 	if (rs != ST_OK) {
 		buf_free(&t->b);
