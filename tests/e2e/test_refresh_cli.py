@@ -71,6 +71,8 @@ class Cli(unittest.TestCase):
         with sqlite3.connect(self.db) as c:
             self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], LATEST)
             self.assertEqual(c.execute("SELECT code FROM feed").fetchall(), [("old",)])
+            self.assertEqual(c.execute("SELECT max_rejected FROM feed").fetchone()[0], 100,
+                             "a feed registered before shares existed keeps taking any share")
             before = c.execute("SELECT feeds_version FROM state").fetchone()[0]
         refresh(self.db, "--disable", "old")
         with sqlite3.connect(self.db) as c:
