@@ -1,4 +1,5 @@
 #include "ingest.h"
+#include "gazetteer.h"
 #include "../core/log.h"
 #include "../core/strutil.h"
 
@@ -19,6 +20,13 @@ known_metric(const void *ctx, const char *code, long long *id)
 	return 0;
 }
 
+/* Countries by any ISO 3166 code or name: Debian's iso-codes (NULL if not installed). */
+static int
+known_country(const void *ctx, const char *s, char out[4])
+{
+	return ctx != NULL && gazetteer_country(ctx, s, out);
+}
+
 void
 ingest_init(struct ingest *in, struct writer *w, const struct feed_row *feed, const char *now)
 {
@@ -29,7 +37,8 @@ ingest_init(struct ingest *in, struct writer *w, const struct feed_row *feed, co
 	in->metrics = writer_metrics(w, &in->nmetrics);
 	in->env = (struct resolve_env){ .feed_code = feed->code,
 	    .default_source_id = feed->default_source_id, .retrieved_at = in->retrieved_at,
-	    .metric = known_metric, .metric_ctx = in };
+	    .metric = known_metric, .metric_ctx = in,
+	    .country = known_country, .country_ctx = gazetteer_system(NULL) };
 }
 
 /* Place i of r's chain as the writer takes it, under parent. */

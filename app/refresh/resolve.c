@@ -127,16 +127,34 @@ dates_ok(const struct resolve_env *env, const struct claim *c, struct resolved *
 
 /* The chain country > adm1 > adm2 > site, each level given by code or name. */
 static int
-places_ok(const struct claim *c, struct resolved *r, char *why)
+places_ok(const struct resolve_env *env, const struct claim *c, struct resolved *r,
+    char *why)
 {
 	char slug[256], tmp[48];
 
-	if (!given(c->country)) {
+	/*
+	 * Three letters are a code as given (UNHCR's and HDX's own, such as XKX,
+	 * included); anything else must name one country by ISO 3166 (a two-letter
+	 * or numeric code, or a name in a language iso-codes knows).
+	 */
+	if (given(c->country) && country_code(c->country, strlen(c->country), r->country))
+		;
+	else if (given(c->country)) {
+		if (env->country == NULL || !env->country(env->country_ctx, c->country, r->country)) {
+			err_set(why, "country '%s' is neither an ISO 3166-1 alpha-3 code nor a "
+			    "code or name ISO 3166 gives one country", shown(c->country, tmp));
+			return 0;
+		}
+	} else if (given(c->country_name)) {
+		if (env->country == NULL ||
+		    !env->country(env->country_ctx, c->country_name, r->country)) {
+			err_set(why, "missing location: the row gives no country code, and its country "
+			    "name '%s' is not one ISO 3166 gives one country: add a code column",
+			    shown(c->country_name, tmp));
+			return 0;
+		}
+	} else {
 		err_set(why, "missing location: the row gives no country code");
-		return 0;
-	}
-	if (!country_code(c->country, strlen(c->country), r->country)) {
-		err_set(why, "country code '%s' is not ISO 3166-1 alpha-3", shown(c->country, tmp));
 		return 0;
 	}
 	r->places[0] = (struct resolved_place){ .code = r->country, .type = "country",
@@ -251,7 +269,7 @@ resolve_claim(const struct resolve_env *env, const struct claim *c, struct resol
 		    "more than, up to", shown(c->qualifier, tmp));
 		return ST_INVALID;
 	}
-	if (!dates_ok(env, c, r, why) || !places_ok(c, r, why) || !source_ok(env, c, r, why))
+	if (!dates_ok(env, c, r, why) || !places_ok(env, c, r, why) || !source_ok(env, c, r, why))
 		return ST_INVALID;
 	r->group = c->group;
 	r->key = given(c->key) ? c->key : NULL;

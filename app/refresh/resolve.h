@@ -36,6 +36,12 @@ struct resolve_env {
 	/* 1 and the metric's id in *id if code names a metric, else 0 */
 	int (*metric)(const void *ctx, const char *code, long long *id);
 	const void *metric_ctx;
+	/*
+	 * 1 and the ISO 3166-1 alpha-3 code in out if s names a country (a code of
+	 * another form, or a name); NULL: only alpha-3 codes are understood.
+	 */
+	int (*country)(const void *ctx, const char *s, char out[4]);
+	const void *country_ctx;
 };
 
 /* One place of the chain. */

@@ -109,7 +109,7 @@ class Cli(unittest.TestCase):
             good.replace(",,100,,exact,", ",,-5,,exact,"),            # negative
             good.replace(",,100,,exact,", ",,3.5,,exact,"),           # not whole
             good.replace("2019-10-13,2019-10-13", "2019-10-13,2019-02-30"),  # impossible date
-            good.replace(",SYR,Syria,", ",,Syria,"),                  # no country
+            good.replace(",SYR,Syria,", ",,,"),                  # no country
             good.replace(",exact,", ",roughly,"),                     # unknown qualifier
         ]
         path = write(os.path.join(self.dir, "bad.csv"), HEAD + [good] + bad)
@@ -127,7 +127,7 @@ class Cli(unittest.TestCase):
         refresh(self.db, "--migrate")
         refresh(self.db, "--import", SEED, "--feed", "s")
         bad = ["2019-02-30" + r[len("2019-10-13"):] for r in ROWS[:5]] + \
-              [ROWS[5].replace(",SYR,Syria,", ",,Syria,")]
+              [ROWS[5].replace(",SYR,Syria,", ",,,")]
         self.assertTrue(all(r.startswith("2019-10-13,") for r in ROWS[:5]))
         path = write(os.path.join(self.dir, "six.csv"), HEAD + bad + ROWS[6:])
         p = refresh(self.db, "--import", path, "--feed", "s", check=False)

@@ -265,7 +265,10 @@ static const struct reject_case reject_cases[] = {
 	{ "impossible reported date", { { F(reported_on), "2019-13-01" } }, 1, "reported date" },
 	{ "missing country", { { F(country), NULL } }, 1, "missing location" },
 	{ "empty country", { { F(country), "" } }, 1, "missing location" },
-	{ "two-letter country", { { F(country), "SY" } }, 1, "alpha-3" },
+	{ "two letters of no country", { { F(country), "XX" } }, 1, "alpha-3" },
+	{ "a name of no country", { { F(country), "Syrian Arab Rep." } }, 1, "alpha-3" },
+	{ "no code, a name of no country",
+	    { { F(country), NULL }, { F(country_name), "Atlantis" } }, 2, "'Atlantis'" },
 	{ "digits as country", { { F(country), "S1R" } }, 1, "alpha-3" },
 	{ "invalid UTF-8 in quote", { { F(quote), "bad \xC3\x28 byte" } }, 1,
 	    "quote is not valid UTF-8" },
@@ -634,6 +637,32 @@ ingest_grouped_value_and_lower_case_country(void **state)
 	assert_query_text(f->db, "SELECT country FROM figure", "SYR");
 }
 
+/* Any ISO 3166 code or name (Debian's iso-codes) gives the country; the name given stays. */
+static void
+ingest_country_by_any_iso_code_or_name(void **state)
+{
+	struct fx *f = *state;
+	static const struct { const char *country, *name; } forms[] = {
+		{ "SY", NULL }, { "760", "Syria" }, { NULL, "Syrian Arab Republic" },
+		{ NULL, "República árabe de Siria" }, { "syrian arab republic", NULL },
+	};
+	char why[ERR_MAX] = "";
+
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		struct claim c = valid_claim();
+		char key[32];
+
+		snprintf(key, sizeof key, "k%zu", i);
+		c.key = key;
+		c.country = forms[i].country;
+		c.country_name = forms[i].name;
+		if (ingest_claim(&f->in, &c, why) != ST_OK)
+			fail_msg("form %zu: %s", i, why);
+	}
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure WHERE country = 'SYR'"), 5);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM location WHERE admin_level = 0"), 1);
+}
+
 static void
 ingest_location_chain_built(void **state)
 {
@@ -820,6 +849,7 @@ main(void)
 		T(ingest_period_kept_when_longer_than_a_day),
 		T(ingest_no_date_sorts_by_retrieval_day),
 		T(ingest_grouped_value_and_lower_case_country),
+		T(ingest_country_by_any_iso_code_or_name),
 		T(ingest_location_chain_built),
 		T(ingest_explicit_key_used),
 		T(ingest_derived_key_format_pinned),

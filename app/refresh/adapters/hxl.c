@@ -15,7 +15,8 @@
  *                                    any other attribute (+f, +children, +hh)
  *                                    makes it a breakdown, not a total: ignored
  *   #date+occurred (as of), #date+start, #date+end, #date+reported
- *   #country+code, #country+name, #adm1+code, #adm1+name, #adm2+code,
+ *   #country+code, #country+name (bare #country: a name, or a code, which
+ *   ingest resolves through ISO 3166), #adm1+code, #adm1+name, #adm2+code,
  *   #adm2+name, #loc+code, #loc+name, #loc+type
  *   #meta+source, #meta+source+code, #meta+source+type, #meta+source+org,
  *   #meta+source+url, #meta+via, #meta+url, #meta+qualifier, #meta+licence
@@ -54,6 +55,7 @@ static const struct { const char *spec; enum hxl_col col; } hxl_columns[] = {
 	{ "#date+end",           COL_END },
 	{ "#country+code",       COL_COUNTRY },
 	{ "#country+name",       COL_COUNTRY_NAME },
+	{ "#country",            COL_COUNTRY_NAME },   /* libhxl's samples: a name (or a code) */
 	{ "#adm1+code",          COL_ADM1_CODE },
 	{ "#adm1+name",          COL_ADM1_NAME },
 	{ "#adm2+code",          COL_ADM2_CODE },
