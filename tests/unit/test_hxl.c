@@ -175,6 +175,75 @@ hxl_breakdown_column_ignored(void **state)
 	got_free(&g);
 }
 
+/*
+ * IOM DTM's real HXL export: every row is one cause's (and where known one area
+ * of origin's) part of a country's IDPs. figures stores no cause or origin yet,
+ * so each is refused with its reason, never stored as the country's total.
+ */
+static void
+hxl_real_dtm_export_parts_are_refused_not_stored_as_totals(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+	size_t len;
+	char *data = read_source_file("tests/fixtures/real/hxl/dtm-data_for_quickcharts.csv", &len);
+
+	(void)state;
+	assert_int_equal(run_n(data, len, &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 0);
+	assert_int_equal(g.nrejects, 33);
+	for (size_t i = 0; i < g.nrejects; i++)
+		if (strstr(g.reject[i].reason, "split by #cause+type") == NULL)
+			fail_msg("row %ld: %s", g.reject[i].row, g.reject[i].reason);
+	assert_int_equal(g.reject[0].row, 3);
+	assert_non_null(strstr(g.reject[0].reason, "('Conflict')"));
+	free(data);
+	got_free(&g);
+}
+
+/* "Not available", "nan" or nothing in an origin column is no split. */
+static void
+hxl_origin_not_available_is_no_split(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps,#adm1+code+origin,#date+reported\n"
+	    "AFG,10,Not available,2019-12-31\n"
+	    "AFG,11,nan,2020-12-31\n"
+	    "AFG,12,AF09,2021-12-31\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 2);
+	assert_int_equal(g.nrejects, 1);
+	assert_non_null(strstr(g.reject[0].reason, "#adm1+code+origin ('AF09')"));
+	got_free(&g);
+}
+
+/* A sheet dated only by #date+reported is dated by it: each round its own figure. */
+static void
+hxl_reported_date_alone_is_the_as_of_date(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("#country+code,#affected+idps,#date+reported\n"
+	    "AFG,10,2019-12-31T00:00:00\n"
+	    "AFG,11,2020-12-31T00:00:00\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 2);
+	assert_string_equal(g.claim[0].c.as_of, "2019-12-31T00:00:00");
+	assert_string_equal(g.claim[0].c.reported_on, "2019-12-31T00:00:00");
+	assert_string_equal(g.claim[1].c.as_of, "2020-12-31T00:00:00");
+	got_free(&g);
+	/* with an as-of column, the reported date stays only the reported date */
+	g = (struct got){ .answer = ST_OK };
+	assert_int_equal(run("#country+code,#affected+idps,#date+reported,#date+occurred\n"
+	    "AFG,10,2020-01-05,\n", &g, err), ST_OK);
+	assert_true(g.claim[0].c.as_of == NULL || g.claim[0].c.as_of[0] == '\0');
+	assert_string_equal(g.claim[0].c.reported_on, "2020-01-05");
+	got_free(&g);
+}
+
 static void
 hxl_breakdown_only_row_is_rejected(void **state)
 {
@@ -450,6 +519,9 @@ main(void)
 		cmocka_unit_test(hxl_attribute_order_applies_to_other_columns),
 		cmocka_unit_test(hxl_breakdown_column_ignored),
 		cmocka_unit_test(hxl_breakdown_only_row_is_rejected),
+		cmocka_unit_test(hxl_real_dtm_export_parts_are_refused_not_stored_as_totals),
+		cmocka_unit_test(hxl_origin_not_available_is_no_split),
+		cmocka_unit_test(hxl_reported_date_alone_is_the_as_of_date),
 		cmocka_unit_test(hxl_duplicate_tag_first_wins),
 		cmocka_unit_test(hxl_duplicate_metric_column_first_wins),
 		cmocka_unit_test(hxl_untagged_column_ignored),

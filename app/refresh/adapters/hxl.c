@@ -21,7 +21,11 @@
  *   #meta+source, #meta+source+code, #meta+source+type, #meta+source+org,
  *   #meta+source+url, #meta+via, #meta+url, #meta+qualifier, #meta+licence
  *   #description+group, #description+quote
- * A row's identity is left to ingest: source, metric, location, group, date.
+ *   #cause…, …+origin: a count split by cause or origin is refused (figures
+ *   does not store those yet), so a part is never stored as a total
+ * A file with no as-of or period column (IOM DTM's export) is dated by
+ * #date+reported. A row's identity is left to ingest: source, metric,
+ * location, group, date.
  */
 #include "../adapter.h"
 #include "../csv.h"
@@ -29,7 +33,9 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define HXL_SCAN_ROWS   25
 #define HXL_MAX_COLS    256
@@ -85,6 +91,7 @@ struct hxl {
 	enum hxl_col       cols[HXL_MAX_COLS];
 	char              *metric[HXL_MAX_COLS]; /* for COL_METRIC columns */
 	int                have[COL__COUNT];     /* a column already fills this field */
+	char              *split[HXL_MAX_COLS];  /* the spec of a cause or origin column */
 	char               err[ERR_MAX];
 };
 
@@ -188,6 +195,27 @@ hxl_is_tag_row(char **fields, size_t n)
 	return tags > 0;
 }
 
+/*
+ * 1 if a column of this spec splits a count by what figures does not store
+ * yet: its cause (#cause) or where its people came from (+origin).
+ */
+static int
+hxl_splits(const char *spec)
+{
+	const char *origin = strstr(spec, "+origin");
+
+	return strncmp(spec, "#cause", 6) == 0 && (spec[6] == '\0' || spec[6] == '+') ? 1 :
+	    origin != NULL && (origin[7] == '\0' || origin[7] == '+');
+}
+
+/* 1 if a split column's cell says nothing ("", "nan", "Not available"). */
+static int
+no_value(const char *s)
+{
+	return *s == '\0' || strcasecmp(s, "nan") == 0 || strcasecmp(s, "not available") == 0 ||
+	    strcasecmp(s, "n/a") == 0;
+}
+
 static void
 hxl_map_columns(struct hxl *h, char **fields, size_t n)
 {
@@ -208,6 +236,10 @@ hxl_map_columns(struct hxl *h, char **fields, size_t n)
 				}
 			if (h->metric[i] != NULL)
 				h->cols[i] = COL_METRIC;
+			continue;
+		}
+		if (hxl_splits(spec)) {
+			h->split[i] = strdup(spec);   /* NULL if out of memory: then not checked */
 			continue;
 		}
 		for (size_t k = 0; k < sizeof hxl_columns / sizeof hxl_columns[0]; k++) {
@@ -266,10 +298,29 @@ hxl_row(void *arg, long row, char **fields, size_t n)
 	if (nonempty == 0)
 		return ST_OK;
 
+	/*
+	 * A count split by cause or origin is a part, not the place's total, and
+	 * figures cannot say which part yet: refused, never stored as the total.
+	 */
+	for (size_t i = 0; i < n && i < h->ncols; i++)
+		if (h->split[i] != NULL && !no_value(fields[i])) {
+			char why[ERR_MAX], value[64];
+
+			utf8_copy(value, sizeof value, fields[i]);
+			snprintf(why, sizeof why, "the row's counts are split by %s ('%s'), which "
+			    "figures does not store yet: refused rather than stored as the place's "
+			    "total", h->split[i], value);
+			h->ctx.sink->reject(h->ctx.sink->ctx, row, why);
+			return ST_OK;
+		}
+
 	memset(&c, 0, sizeof c);
 	c.row = row;
 	c.reported_on = cell[COL_REPORTED];
 	c.as_of = cell[COL_AS_OF];
+	/* IOM DTM's export dates each round only by #date+reported: that is its date */
+	if (!h->have[COL_AS_OF] && !h->have[COL_START] && !h->have[COL_END])
+		c.as_of = cell[COL_REPORTED];
 	c.period_start = cell[COL_START];
 	c.period_end = cell[COL_END];
 	c.country = cell[COL_COUNTRY];
@@ -377,8 +428,10 @@ hxl_free(void *state)
 	if (h == NULL)
 		return;
 	csv_free(h->csv);
-	for (size_t i = 0; i < HXL_MAX_COLS; i++)
+	for (size_t i = 0; i < HXL_MAX_COLS; i++) {
 		free(h->metric[i]);
+		free(h->split[i]);
+	}
 	free(h);
 }
 
