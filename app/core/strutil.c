@@ -2,8 +2,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 int
@@ -135,13 +137,65 @@ date_valid(const char *s)
 	return s != NULL && strlen(s) == 10 && date_part_valid(s);
 }
 
+/* 1..12 for an English month name or its three-letter abbreviation (any case) of s[0..n). */
+static int
+month_of(const char *s, size_t n)
+{
+	static const char *const months[] = { "january", "february", "march", "april", "may",
+	    "june", "july", "august", "september", "october", "november", "december" };
+
+	for (int m = 0; m < 12; m++)
+		if ((n == 3 || n == strlen(months[m])) && strncasecmp(s, months[m], n) == 0)
+			return m + 1;
+	return 0;
+}
+
+/*
+ * "1 March 2015", "13 Oct 2019", "March 1, 2015", "Oct 13 2019": the written
+ * dates HXL tools read (libhxl's samples hold them). Only forms that cannot be
+ * read two ways: no all-number D/M/Y.
+ */
+static int
+date_from_words(const char *s, char out[11])
+{
+	char a[16], b[16], c[16], date[11];
+	int day, month, year, n = 0;
+	char *end;
+	long v;
+
+	if (strlen(s) > 40 || sscanf(s, "%15s %15s %15s%n", a, b, c, &n) != 3 || s[n] != '\0')
+		return 0;
+	if (b[strlen(b) - 1] == ',')
+		b[strlen(b) - 1] = '\0';
+	if ((month = month_of(b, strlen(b))) != 0) {          /* 1 March 2015 */
+		v = strtol(a, &end, 10);
+	} else if ((month = month_of(a, strlen(a))) != 0) {   /* March 1, 2015 */
+		v = strtol(b, &end, 10);
+	} else
+		return 0;
+	if (*end != '\0' || v < 1 || v > 31)
+		return 0;
+	day = (int)v;
+	v = strtol(c, &end, 10);
+	if (*end != '\0' || strlen(c) != 4 || v < 1000)
+		return 0;
+	year = (int)v;
+	snprintf(date, sizeof date, "%04d-%02d-%02d", year, month, day);
+	if (!date_valid(date))
+		return 0;
+	memcpy(out, date, 11);
+	return 1;
+}
+
 int
 date_from_timestamp(const char *s, char out[11])
 {
 	const char *p;
 	int h, mi, sec;
 
-	if (s == NULL || strlen(s) < 10 || !date_part_valid(s))
+	if (s != NULL && (strlen(s) < 10 || !date_part_valid(s)))
+		return date_from_words(s, out);
+	if (s == NULL)
 		return 0;
 	p = s + 10;
 	if (*p == 'T' || *p == ' ') {

@@ -32,8 +32,10 @@ int date_valid(const char *s);
 
 /*
  * 1 if s is a date, optionally followed by a time ("T" or " ", hh:mm[:ss[.fff]])
- * and a zone ("Z" or ±hh:mm), every part in range. Writes the date part
- * (YYYY-MM-DD and a NUL) to out. Used for upstream timestamps.
+ * and a zone ("Z" or ±hh:mm), every part in range; or a date written in
+ * English words that cannot be read two ways ("1 March 2015", "March 1,
+ * 2015", "13 Oct 2019"). Writes the date (YYYY-MM-DD and a NUL) to out.
+ * Used for upstream timestamps.
  */
 int date_from_timestamp(const char *s, char out[11]);
 

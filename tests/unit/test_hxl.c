@@ -219,6 +219,25 @@ hxl_origin_not_available_is_no_split(void **state)
 	got_free(&g);
 }
 
+/* libhxl's sample: bare #country and #adm1 are names, "1 March 2015" a date. */
+static void
+hxl_bare_country_and_adm1_are_names(void **state)
+{
+	struct got g = { .answer = ST_OK };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run("Date,Org,Pa\xc3\xads,Provincia,Afectados\n"
+	    "#date+reported,#org,#country,#adm1,#affected+idps\n"
+	    "1 March 2015,ACNUR,Panam\xc3\xa1,Los Santos,100\n", &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_null(g.claim[0].c.country);
+	assert_string_equal(g.claim[0].c.country_name, "Panam\xc3\xa1");
+	assert_string_equal(g.claim[0].c.adm1_name, "Los Santos");
+	assert_string_equal(g.claim[0].c.as_of, "1 March 2015");
+	got_free(&g);
+}
+
 /* A sheet dated only by #date+reported is dated by it: each round its own figure. */
 static void
 hxl_reported_date_alone_is_the_as_of_date(void **state)
@@ -522,6 +541,7 @@ main(void)
 		cmocka_unit_test(hxl_real_dtm_export_parts_are_refused_not_stored_as_totals),
 		cmocka_unit_test(hxl_origin_not_available_is_no_split),
 		cmocka_unit_test(hxl_reported_date_alone_is_the_as_of_date),
+		cmocka_unit_test(hxl_bare_country_and_adm1_are_names),
 		cmocka_unit_test(hxl_duplicate_tag_first_wins),
 		cmocka_unit_test(hxl_duplicate_metric_column_first_wins),
 		cmocka_unit_test(hxl_untagged_column_ignored),

@@ -269,6 +269,20 @@ static const struct ts_case ts_cases[] = {
 	{ "2024-06-30T1",              NULL },
 	{ "2024-06",                   NULL },
 	{ "",                          NULL },
+	/* written in words, as libhxl's samples do ("1 March 2015") */
+	{ "1 March 2015",              "2015-03-01" },
+	{ "13 Oct 2019",               "2019-10-13" },
+	{ "March 1, 2015",             "2015-03-01" },
+	{ "october 13 2019",           "2019-10-13" },
+	{ "29 February 2023",          NULL },
+	{ "31 April 2015",             NULL },
+	{ "1 Marchh 2015",             NULL },
+	{ "1 March 15",                NULL },
+	{ "1 March 2015 noon",         NULL },
+	{ "March 2015",                NULL },
+	{ "0 March 2015",              NULL },
+	{ "03-18-14",                  NULL },   /* all numbers: not read either way */
+	{ "1.5 March 2015",            NULL },
 };
 
 static void

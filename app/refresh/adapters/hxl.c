@@ -64,8 +64,10 @@ static const struct { const char *spec; enum hxl_col col; } hxl_columns[] = {
 	{ "#country",            COL_COUNTRY_NAME },   /* libhxl's samples: a name (or a code) */
 	{ "#adm1+code",          COL_ADM1_CODE },
 	{ "#adm1+name",          COL_ADM1_NAME },
+	{ "#adm1",               COL_ADM1_NAME },      /* bare: a name, as libhxl's samples */
 	{ "#adm2+code",          COL_ADM2_CODE },
 	{ "#adm2+name",          COL_ADM2_NAME },
+	{ "#adm2",               COL_ADM2_NAME },
 	{ "#loc+code",           COL_LOC_CODE },
 	{ "#loc+name",           COL_LOC_NAME },
 	{ "#loc",                COL_LOC_NAME },
