@@ -7,8 +7,11 @@
 #define FIELD(f) { #f, offsetof(struct claim, f) }
 const struct claim_field claim_fields[] = {
 	FIELD(key), FIELD(metric), FIELD(value), FIELD(qualifier), FIELD(group),
+	FIELD(unit), FIELD(cause), FIELD(males), FIELD(females),
 	FIELD(country), FIELD(country_name), FIELD(adm1_code), FIELD(adm1_name),
 	FIELD(adm2_code), FIELD(adm2_name), FIELD(loc_code), FIELD(loc_name), FIELD(loc_type),
+	FIELD(origin_country), FIELD(origin_country_name), FIELD(origin_adm1_code),
+	FIELD(origin_adm1_name), FIELD(origin_adm2_code), FIELD(origin_adm2_name),
 	FIELD(as_of), FIELD(period_start), FIELD(period_end), FIELD(reported_on),
 	FIELD(source_code), FIELD(source_name), FIELD(source_org), FIELD(source_type),
 	FIELD(source_url), FIELD(licence), FIELD(via), FIELD(url), FIELD(quote),

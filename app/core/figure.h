@@ -22,12 +22,22 @@ struct claim {
 	const char *qualifier;    /* "exact", "about", "at least", … (see qualifier_parse) */
 	const char *group;        /* population group: "foreign nationals" */
 
+	/* what it counts, beyond the metric (see docs/DESIGN.md, "What a figure counts") */
+	const char *unit;         /* "people" (also "", "individuals", "ind") or "households" ("hh") */
+	const char *cause;        /* one or more of conflict, violence, disaster, other, joined by '+' */
+	const char *males, *females;   /* the count's breakdown by sex, where the source gives it */
+
 	/* where: the most specific location given wins; the others are its parents */
 	const char *country;      /* ISO 3166-1 alpha-3 */
 	const char *country_name;
 	const char *adm1_code, *adm1_name;
 	const char *adm2_code, *adm2_name;
 	const char *loc_code, *loc_name, *loc_type;   /* a site: camp, prison, region, road */
+
+	/* where the people come from: a place resolved like the figure's own */
+	const char *origin_country, *origin_country_name;
+	const char *origin_adm1_code, *origin_adm1_name;
+	const char *origin_adm2_code, *origin_adm2_name;
 
 	/* when */
 	const char *as_of;        /* the date the figure describes */
@@ -68,7 +78,7 @@ struct claim_field {
  * Every text field of struct claim, in declaration order (not row): what the
  * spool writes and reads back, and what tests and fuzzers read in full.
  */
-#define CLAIM_NFIELDS 27
+#define CLAIM_NFIELDS 37
 extern const struct claim_field claim_fields[CLAIM_NFIELDS];
 
 /* The text field i of c (NULL stays NULL). */

@@ -25,6 +25,11 @@
 struct adapter_ctx {
 	const struct sink *sink;   /* where claims and row rejections go */
 	const char        *url;    /* the URL the bytes came from */
+	/*
+	 * The feed's country setting (`--country`, ISO 3166-1 alpha-3), for an
+	 * upstream whose rows do not say their country; NULL when not set.
+	 */
+	const char        *country;
 };
 
 struct adapter {
