@@ -32,6 +32,9 @@ struct claim {
 	const char *country_name;
 	const char *adm1_code, *adm1_name;
 	const char *adm2_code, *adm2_name;
+	const char *adm3_code, *adm3_name;   /* admin levels 3 to 5, where the source goes so deep */
+	const char *adm4_code, *adm4_name;
+	const char *adm5_code, *adm5_name;
 	const char *loc_code, *loc_name, *loc_type;   /* a site: camp, prison, region, road */
 
 	/* where the people come from: a place resolved like the figure's own */
@@ -78,7 +81,7 @@ struct claim_field {
  * Every text field of struct claim, in declaration order (not row): what the
  * spool writes and reads back, and what tests and fuzzers read in full.
  */
-#define CLAIM_NFIELDS 37
+#define CLAIM_NFIELDS 43
 extern const struct claim_field claim_fields[CLAIM_NFIELDS];
 
 /* The text field i of c (NULL stays NULL). */
