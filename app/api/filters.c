@@ -3,6 +3,7 @@
 #include <string.h>
 
 const char *const filter_includes[] = { "sublocations", "withdrawn", NULL };
+const char *const filter_units[] = { "people", "households", NULL };
 #define INCLUDE_SUBLOCATIONS (1u << 0)
 #define INCLUDE_WITHDRAWN    (1u << 1)
 
@@ -25,7 +26,8 @@ resolve(struct hctx *cx, struct response *r, enum lookup what, int param, const 
 }
 
 int
-filters_parse(struct hctx *cx, struct response *r, struct figure_filter *f)
+filters_parse(struct hctx *cx, struct response *r, struct figure_filter *f,
+    struct filter_text *text)
 {
 	const struct pval *p = cx->p;
 	long long loc = 0;
@@ -35,8 +37,18 @@ filters_parse(struct hctx *cx, struct response *r, struct figure_filter *f)
 	if ((rc = resolve(cx, r, LOOKUP_METRIC, FP_METRIC, "metric", "/v1/metrics", &f->metric)) ||
 	    (rc = resolve(cx, r, LOOKUP_LOCATION, FP_LOCATION, "location", "/v1/locations", &loc)) ||
 	    (rc = resolve(cx, r, LOOKUP_SOURCE, FP_SOURCE, "source", "/v1/sources", &f->source)) ||
-	    (rc = resolve(cx, r, LOOKUP_FEED, FP_FEED, "feed", "/v1/feeds", &f->feed)))
+	    (rc = resolve(cx, r, LOOKUP_FEED, FP_FEED, "feed", "/v1/feeds", &f->feed)) ||
+	    (rc = resolve(cx, r, LOOKUP_LOCATION, FP_ORIGIN, "origin", "/v1/locations",
+	        &f->origin)))
 		return rc;
+	f->unit = p[FP_UNIT].s;
+	if (p[FP_CAUSE].set) {
+		if (!cause_parse(p[FP_CAUSE].s, text->cause))
+			return respond_error(r, 400, "invalid_parameter", "cause", "cause must be one or "
+			    "more of conflict, violence, disaster, other, joined by '+' (a figure's "
+			    "cause as it is written, e.g. conflict+disaster)");
+		f->cause = text->cause;
+	}
 	if (p[FP_INCLUDE].bits & INCLUDE_SUBLOCATIONS) {
 		if (!p[FP_LOCATION].set)
 			return respond_error(r, 400, "invalid_parameter", "include",

@@ -99,23 +99,26 @@ h_embed_summary(struct hctx *cx, struct response *r)
 	struct card_opts o = { .dark = cx->p[ES_THEME].set && strcmp(cx->p[ES_THEME].s, "dark") == 0,
 	    .lang = cx->p[ES_LANG].s, .data_as_of = cx->state->changed_at };
 	struct figure_filter f;
+	struct filter_text ftext;
 	struct group_row g[2], row;
 	struct summary_page page;
-	char data_url[QUERY_MAX + 32], group[512];
+	char data_url[QUERY_MAX + 32], group[512], facet[128];
 	struct cursor *c;
 	struct buf b;
 	enum status rs;
 	int n = 0, rc;
 
-	if ((rc = filters_parse(cx, r, &f)) != 0)
+	if ((rc = filters_parse(cx, r, &f, &ftext)) != 0)
 		return rc;
 	/* A card shows one group: the filters must name exactly one. */
 	f.limit = 2;
 	c = store_groups(cx->store, &f, NULL);
 	while (n < 2 && store_groups_next(c, &row)) {
 		g[n] = row;
-		if (n == 0)
+		if (n == 0) {
 			snprintf(group, sizeof group, "%s", row.group);
+			snprintf(facet, sizeof facet, "%s", row.facet != NULL ? row.facet : "");
+		}
 		n++;
 	}
 	if (store_cursor_close(c) != ST_OK)
@@ -124,9 +127,11 @@ h_embed_summary(struct hctx *cx, struct response *r)
 		return respond_error(r, 404, "not_found", NULL, "no claim matches these filters");
 	if (n > 1)
 		return respond_error(r, 400, "invalid_parameter", NULL, "these filters select "
-		    "more than one metric, location and group; a card shows one: add metric, "
-		    "location and group (see /v1/summary for the groups)");
+		    "more than one metric, location and group (or unit, cause, origin); a card shows "
+		    "one: add metric, location and group, and unit, cause or origin where the "
+		    "summary lists several (see /v1/summary for the groups)");
 	g[0].group = group;
+	g[0].facet = facet;
 	if ((rs = summary_read(cx->store, &f, &g[0], 1, &page)) != ST_OK || page.n != 1) {
 		summary_page_free(&page);
 		if (rs == ST_NOMEM)

@@ -29,6 +29,7 @@ h_figures(struct hctx *cx, struct response *r)
 {
 	const struct pval *p = cx->p;
 	struct figure_filter f;
+	struct filter_text ftext;
 	struct figure_row row;
 	struct table_out t;
 	char cursor_date[11], next[CURSOR_MAX + 1], last_date[11] = "", known[21];
@@ -38,7 +39,7 @@ h_figures(struct hctx *cx, struct response *r)
 	enum status ts = ST_OK;
 	int limit, n = 0, rc, table = cx->format != OUT_JSON;
 
-	if ((rc = filters_parse(cx, r, &f)) != 0)
+	if ((rc = filters_parse(cx, r, &f, &ftext)) != 0)
 		return rc;
 	if (p[XP_AS_OF_DATE].set) {
 		/* what we knew at the end of that day, UTC */

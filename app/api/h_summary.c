@@ -29,31 +29,44 @@ static const struct pspec summary_params[] = {
 	[SP_FORMAT] = { "format", P_ENUM, 0, 0, formats },
 };
 
-/* The summary's cursor: the last group of the page, "g1|metric|location|group". */
+/*
+ * The summary's cursor: the last group of the page,
+ * "g1|metric|location|facet|group", the facet's own '|' written as ':' (a
+ * facet is "unit|cause|origin id": no ':' of its own).
+ */
 static int
-decode_group(const char *token, struct group_row *g, char *group, size_t size)
+decode_group(const char *token, struct group_row *g, char *group, char *facet, size_t size)
 {
 	char text[CURSOR_MAX];
-	char *a, *b;
+	char *a, *b, *c;
 
 	if (!cursor_decode_text(token, 'g', text, sizeof text))
 		return 0;
-	if ((a = strchr(text, '|')) == NULL || (b = strchr(a + 1, '|')) == NULL)
+	if ((a = strchr(text, '|')) == NULL || (b = strchr(a + 1, '|')) == NULL ||
+	    (c = strchr(b + 1, '|')) == NULL)
 		return 0;
-	*a = *b = '\0';
+	*a = *b = *c = '\0';
 	if (!parse_int64(text, 1, 1LL << 40, &g->metric_id) ||
-	    !parse_int64(a + 1, 1, 1LL << 40, &g->location_id) || strlen(b + 1) >= size)
+	    !parse_int64(a + 1, 1, 1LL << 40, &g->location_id) || strlen(c + 1) >= size ||
+	    strlen(b + 1) >= size)
 		return 0;
-	snprintf(group, size, "%s", b + 1);
+	snprintf(group, size, "%s", c + 1);
+	snprintf(facet, size, "%s", b + 1);
+	for (char *p = facet; *p != '\0'; p++)
+		if (*p == ':')
+			*p = '|';
 	g->group = group;
+	g->facet = facet;
 	return 1;
 }
 
 static void
 free_keys(struct group_row *keys, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free((char *)keys[i].group);
+		free((char *)keys[i].facet);
+	}
 	free(keys);
 }
 
@@ -88,9 +101,11 @@ static int
 h_summary(struct hctx *cx, struct response *r)
 {
 	struct figure_filter f;
+	struct filter_text ftext;
 	struct group_row after, row, *keys = NULL;
 	struct summary_page page;
-	char after_group[CURSOR_MAX], text[CURSOR_MAX], next[CURSOR_MAX + 1];
+	char after_group[CURSOR_MAX], after_facet[CURSOR_MAX], text[CURSOR_MAX];
+	char next[CURSOR_MAX + 1], facet[CURSOR_MAX];
 	const char *next_cursor = NULL;
 	struct cursor *c;
 	long long total;
@@ -98,10 +113,10 @@ h_summary(struct hctx *cx, struct response *r)
 	size_t n = 0;
 	enum status rs;
 
-	if ((rc = filters_parse(cx, r, &f)) != 0)
+	if ((rc = filters_parse(cx, r, &f, &ftext)) != 0)
 		return rc;
 	if (cx->p[SP_CURSOR].set && !decode_group(cx->p[SP_CURSOR].s, &after, after_group,
-	    sizeof after_group))
+	    after_facet, sizeof after_group))
 		return respond_error(r, 400, "invalid_parameter", "cursor", "cursor is not one this "
 		    "API issued for /v1/summary: pass meta.next_cursor back unchanged");
 	limit = cx->p[SP_LIMIT].set ? (int)cx->p[SP_LIMIT].n : SUMMARY_PAGE_DEFAULT;
@@ -115,9 +130,13 @@ h_summary(struct hctx *cx, struct response *r)
 	rs = ST_OK;
 	while (rs == ST_OK && n < (size_t)limit + 1 && store_groups_next(c, &row)) {
 		keys[n] = row;
-		if ((keys[n].group = strdup(row.group != NULL ? row.group : "")) == NULL)
+		keys[n].group = strdup(row.group != NULL ? row.group : "");
+		keys[n].facet = strdup(row.facet != NULL ? row.facet : "");
+		if (keys[n].group == NULL || keys[n].facet == NULL) {
+			free((char *)keys[n].group);
+			free((char *)keys[n].facet);
 			rs = ST_NOMEM;
-		else
+		} else
 			n++;
 	}
 	if (store_cursor_close(c) != ST_OK && rs == ST_OK)
@@ -133,9 +152,15 @@ h_summary(struct hctx *cx, struct response *r)
 	if (n > (size_t)limit) {
 		const struct group_row *last = &keys[limit - 1];
 
-		snprintf(text, sizeof text, "%lld|%lld|%s", last->metric_id, last->location_id,
-		    last->group);
-		if (cursor_encode_text('g', text, next, sizeof next))
+		snprintf(facet, sizeof facet, "%s", last->facet);
+		for (char *p = facet; *p != '\0'; p++)
+			if (*p == '|')
+				*p = ':';
+		int len = snprintf(text, sizeof text, "%lld|%lld|%s|%s", last->metric_id,
+		    last->location_id, facet, last->group);
+
+		if (len > 0 && (size_t)len < sizeof text &&
+		    cursor_encode_text('g', text, next, sizeof next))
 			next_cursor = next;
 	}
 	free_keys(keys, n);

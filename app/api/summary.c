@@ -76,7 +76,8 @@ static int
 same_group(const struct figure_row *row, const struct group_row *g)
 {
 	return row->metric_id == g->metric_id && row->location_id == g->location_id &&
-	    row->group != NULL && strcmp(row->group, g->group) == 0;
+	    row->group != NULL && strcmp(row->group, g->group) == 0 &&
+	    row->facet != NULL && strcmp(row->facet, g->facet != NULL ? g->facet : "") == 0;
 }
 
 /* The groups' keys as the JSON array store_page_claims takes; NULL if out of memory. */
@@ -93,6 +94,7 @@ keys_json(const struct group_row *g, size_t n)
 		cJSON_AddItemToArray(key, json_int(g[k].metric_id));
 		cJSON_AddItemToArray(key, json_int(g[k].location_id));
 		cJSON_AddItemToArray(key, cJSON_CreateString(g[k].group));
+		cJSON_AddItemToArray(key, cJSON_CreateString(g[k].facet != NULL ? g[k].facet : ""));
 	}
 	json = keys != NULL ? cJSON_PrintUnformatted(keys) : NULL;
 	cJSON_Delete(keys);

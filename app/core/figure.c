@@ -1,6 +1,7 @@
 #include "figure.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -51,6 +52,39 @@ qualifier_parse(const char *s)
 		if (strcasecmp(s, words[i].word) == 0)
 			return words[i].canonical;
 	return NULL;
+}
+
+int
+cause_parse(const char *s, char out[CAUSE_MAX])
+{
+	static const char *const words[] = { "conflict", "violence", "disaster", "other" };
+	unsigned seen = 0;
+	size_t n = 0;
+
+	while (*s != '\0') {
+		size_t len, i;
+
+		while (*s == ' ' || *s == '+' || *s == ';' || *s == ',')
+			s++;
+		if (*s == '\0')
+			break;
+		for (len = 0; s[len] != '\0' && strchr(" +;,", s[len]) == NULL; len++)
+			;
+		for (i = 0; i < 4; i++)
+			if (strlen(words[i]) == len && strncasecmp(s, words[i], len) == 0)
+				break;
+		if (i == 4)
+			return 0;
+		seen |= 1u << i;
+		s += len;
+	}
+	if (seen == 0)
+		return 0;
+	for (size_t i = 0; i < 4; i++)
+		if (seen & (1u << i))
+			n += (size_t)snprintf(out + n, CAUSE_MAX - n, "%s%s", n ? "+" : "",
+			    words[i]);
+	return 1;
 }
 
 const char *const source_types[] = {

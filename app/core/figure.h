@@ -98,6 +98,16 @@ void claim_set_text(struct claim *c, size_t i, const char *v);
  */
 const char *qualifier_parse(const char *s);
 
+/*
+ * A cause as canonical text: one or more of conflict, violence, disaster and
+ * other, separated by '+' (or ';' or ','; spaces and case ignored), written
+ * into out in that order, each once ("conflict+disaster"). Returns 0 for ""
+ * or a word not among them (out then unspecified). Adapters map their
+ * source's words onto these.
+ */
+#define CAUSE_MAX 32     /* "conflict+violence+disaster+other" and its NUL */
+int cause_parse(const char *s, char out[CAUSE_MAX]);
+
 /* The vocabularies the schema allows (sql/migrations), NULL-terminated. */
 extern const char *const source_types[];
 extern const char *const metric_categories[];

@@ -15,6 +15,9 @@ static const size_t figure_strings[] = {
 	F(source.code), F(source.name), F(source.organisation), F(source.type), F(source.url),
 	F(source.licence),
 	F(via), F(url), F(quote), F(reported_on), F(retrieved_at), F(licence), F(feed),
+	F(unit), F(cause),
+	F(origin.code), F(origin.name), F(origin.country), F(origin.type), F(origin.parent),
+	F(facet),
 };
 #undef F
 #define NSTRINGS (sizeof figure_strings / sizeof figure_strings[0])

@@ -39,7 +39,14 @@ struct figure_row {
 	const char         *via, *url, *quote, *reported_on, *retrieved_at, *licence;
 	const char         *feed;         /* the feed's code */
 	int                 withdrawn;
+	/* what it counts (docs/DESIGN.md): */
+	const char         *unit;         /* "people" or "households" */
+	const char         *cause;        /* canonical; NULL when the source did not say */
+	long long           males, females;   /* meaningless unless has_males, has_females */
+	int                 has_males, has_females;
+	struct location_row origin;       /* origin.code NULL: no origin given */
 	long long           metric_id, location_id;   /* internal ids; 0 if not read */
+	const char         *facet;        /* the summary's grouping text; only in its claims */
 };
 
 /* An earlier (or the current) value of a figure. */
@@ -47,6 +54,8 @@ struct revision_row {
 	long long   id, value;
 	const char *qualifier, *as_of, *period_start, *period_end, *reported_on, *url, *quote;
 	const char *retrieved_at, *superseded_at;
+	long long   males, females;       /* meaningless unless has_males, has_females */
+	int         has_males, has_females;
 };
 
 /* A registered feed and how fresh it is (/v1/feeds). */
@@ -61,12 +70,16 @@ struct feed_status_row {
 /* A metric of the vocabulary (/v1/metrics). */
 struct metric_row {
 	const char *code, *category, *hxl, *label, *description;
+	const char *kind;                 /* "stock" (a count at a date) or "flow" (over a period) */
 };
 
-/* A summary group's key: one metric, one location, one population group. */
+/*
+ * A summary group's key: one metric, one location, one population group,
+ * one facet (unit, cause and origin: figure.facet in sql/migrations/0013).
+ */
 struct group_row {
 	long long   metric_id, location_id;
-	const char *group;
+	const char *group, *facet;
 };
 
 /*

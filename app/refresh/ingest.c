@@ -41,13 +41,13 @@ ingest_init(struct ingest *in, struct writer *w, const struct feed_row *feed, co
 	    .country = known_country, .country_ctx = gazetteer_system(NULL) };
 }
 
-/* Place i of r's chain as the writer takes it, under parent. */
+/* Place i of chain ch as the writer takes it, under parent. */
 static struct location_in
-place_in(const struct resolved *r, size_t i, long long parent)
+place_in(const struct resolved_chain *ch, size_t i, long long parent)
 {
-	return (struct location_in){ .code = r->places[i].code, .name = r->places[i].name,
-	    .country = r->country, .type = r->places[i].type,
-	    .admin_level = r->places[i].level, .parent_id = parent };
+	return (struct location_in){ .code = ch->places[i].code, .name = ch->places[i].name,
+	    .country = ch->country, .type = ch->places[i].type,
+	    .admin_level = ch->places[i].level, .parent_id = parent };
 }
 
 static int
@@ -61,9 +61,55 @@ given(const char *s)
  * places and the source that are there and need nothing written (0: write).
  */
 struct found {
-	long long place[RESOLVE_PLACES];
+	long long place[RESOLVE_PLACES], origin[RESOLVE_PLACES];
 	long long source;
 };
+
+/*
+ * Looks up chain ch's places: ids[i] the id of place i if it is there and
+ * needs nothing written, else 0. *last is the id of the chain's own place if
+ * it exists (0: new); *pending set if anything is to be written.
+ */
+static enum status
+chain_check(struct ingest *in, const struct resolved_chain *ch, long long ids[],
+    long long *last, int *pending, char *why)
+{
+	enum status rs;
+	int unnamed;
+
+	*last = 0;
+	for (size_t i = 0; i < ch->n; i++) {
+		struct location_in loc = place_in(ch, i, 0);
+
+		*last = unnamed = 0;
+		rs = writer_location_find(in->w, &loc, last, &unnamed, why);
+		if (rs != ST_OK && rs != ST_NOT_FOUND)
+			return rs;
+		/* writer_location would add it, or name it (see write.h) */
+		ids[i] = (rs == ST_OK && !(unnamed && strcmp(loc.name, loc.code) != 0)) ? *last : 0;
+		*pending |= ids[i] == 0;
+	}
+	return ST_OK;
+}
+
+/* Writes chain ch's places that need it, outermost first; *id: the chain's own place. */
+static enum status
+chain_write(struct ingest *in, const struct resolved_chain *ch, const long long found[],
+    long long *id, char *why)
+{
+	enum status rs;
+
+	*id = 0;
+	for (size_t i = 0; i < ch->n; i++) {
+		struct location_in loc = place_in(ch, i, *id);
+
+		if (found[i] > 0)
+			*id = found[i];
+		else if ((rs = writer_location(in->w, &loc, id, why)) != ST_OK)
+			return rs;
+	}
+	return ST_OK;
+}
 
 /*
  * What only the database can refuse, checked before anything is written: a
@@ -75,22 +121,13 @@ static enum status
 ingest_check(struct ingest *in, const struct resolved *r, struct found *found,
     char key[RESOLVE_KEY_MAX], char *why)
 {
-	long long id = 0;
+	long long id = 0, origin = 0;
 	enum status rs;
-	int unnamed, has_url, pending = 0, seen;
+	int has_url, pending = 0, seen;
 
-	for (size_t i = 0; i < r->nplaces; i++) {
-		struct location_in loc = place_in(r, i, 0);
-
-		id = unnamed = 0;
-		rs = writer_location_find(in->w, &loc, &id, &unnamed, why);
-		if (rs != ST_OK && rs != ST_NOT_FOUND)
-			return rs;
-		/* writer_location would add it, or name it (see write.h) */
-		found->place[i] = (rs == ST_OK && !(unnamed && strcmp(loc.name, loc.code) != 0)) ?
-		    id : 0;
-		pending |= found->place[i] == 0;
-	}
+	if ((rs = chain_check(in, &r->where, found->place, &id, &pending, why)) != ST_OK ||
+	    (rs = chain_check(in, &r->origin, found->origin, &origin, &pending, why)) != ST_OK)
+		return rs;
 	found->source = r->source.default_id;
 	if (found->source == 0) {
 		rs = writer_source_find(in->w, r->source.code, &found->source, &has_url, why);
@@ -109,9 +146,9 @@ ingest_check(struct ingest *in, const struct resolved *r, struct found *found,
 	 * place cannot have been seen.
 	 */
 	key[0] = '\0';
-	if (!pending || (r->key == NULL && id == 0))
+	if (!pending || (r->key == NULL && (id == 0 || (r->origin.n > 0 && origin == 0))))
 		return ST_OK;
-	resolve_key(r, id, key);
+	resolve_key(r, id, origin, key);
 	if ((rs = writer_figure_seen(in->w, in->feed->id, key, &seen, why)) != ST_OK)
 		return rs;
 	if (seen) {
@@ -131,18 +168,13 @@ ingest_write(struct ingest *in, const struct resolved *r, const struct found *fo
 {
 	struct figure_in fig;
 	struct source_in src;
-	long long location_id = 0, source_id = found->source;
+	long long location_id, origin_id, source_id = found->source;
 	enum figure_outcome outcome;
 	enum status rs;
 
-	for (size_t i = 0; i < r->nplaces; i++) {
-		struct location_in loc = place_in(r, i, location_id);
-
-		if (found->place[i] > 0)
-			location_id = found->place[i];
-		else if ((rs = writer_location(in->w, &loc, &location_id, why)) != ST_OK)
-			return rs;
-	}
+	if ((rs = chain_write(in, &r->where, found->place, &location_id, why)) != ST_OK ||
+	    (rs = chain_write(in, &r->origin, found->origin, &origin_id, why)) != ST_OK)
+		return rs;
 	if (source_id == 0) {
 		src = (struct source_in){ .code = r->source.code, .name = r->source.name,
 		    .organisation = r->source.organisation, .type = r->source.type,
@@ -151,12 +183,14 @@ ingest_write(struct ingest *in, const struct resolved *r, const struct found *fo
 			return rs;
 	}
 	if (key[0] == '\0')
-		resolve_key(r, location_id, key);
+		resolve_key(r, location_id, origin_id, key);
 
 	fig = (struct figure_in){
 		.feed_id = in->feed->id, .metric_id = r->metric_id, .location_id = location_id,
-		.source_id = source_id, .value = r->value, .key = key, .country = r->country,
+		.source_id = source_id, .value = r->value, .key = key, .country = r->where.country,
 		.group = r->group, .qualifier = r->qualifier, .as_of = r->as_of,
+		.origin_id = origin_id, .unit = r->unit, .cause = r->cause,
+		.males = r->males, .females = r->females,
 		.period_start = r->period_start, .period_end = r->period_end,
 		.sort_date = r->sort_date, .reported_on = r->reported_on,
 		.retrieved_at = in->retrieved_at, .via = r->via, .url = r->url, .quote = r->quote,

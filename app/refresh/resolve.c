@@ -1,8 +1,10 @@
 #include "resolve.h"
 #include "../core/strutil.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define TEXT_MAX   500     /* bytes in a name, URL, group or via */
 #define QUOTE_MAX  4000    /* bytes in a verbatim quote */
@@ -79,6 +81,17 @@ texts_ok(const struct claim *c, char *why)
 		{ c->country_name, TEXT_MAX, "country name" },
 		{ c->adm1_code, 64, "adm1 code" }, { c->adm1_name, TEXT_MAX, "adm1 name" },
 		{ c->adm2_code, 64, "adm2 code" }, { c->adm2_name, TEXT_MAX, "adm2 name" },
+		{ c->adm3_code, 64, "adm3 code" }, { c->adm3_name, TEXT_MAX, "adm3 name" },
+		{ c->adm4_code, 64, "adm4 code" }, { c->adm4_name, TEXT_MAX, "adm4 name" },
+		{ c->adm5_code, 64, "adm5 code" }, { c->adm5_name, TEXT_MAX, "adm5 name" },
+		{ c->unit, 64, "unit" }, { c->cause, 200, "cause" },
+		{ c->males, 64, "males" }, { c->females, 64, "females" },
+		{ c->origin_country, 64, "origin country" },
+		{ c->origin_country_name, TEXT_MAX, "origin country name" },
+		{ c->origin_adm1_code, 64, "origin adm1 code" },
+		{ c->origin_adm1_name, TEXT_MAX, "origin adm1 name" },
+		{ c->origin_adm2_code, 64, "origin adm2 code" },
+		{ c->origin_adm2_name, TEXT_MAX, "origin adm2 name" },
 		{ c->loc_code, 64, "location code" }, { c->loc_name, TEXT_MAX, "location name" },
 		{ c->loc_type, 64, "location type" }, { c->source_code, 64, "source code" },
 		{ c->source_name, TEXT_MAX, "source" }, { c->source_org, TEXT_MAX, "organisation" },
@@ -125,75 +138,180 @@ dates_ok(const struct resolve_env *env, const struct claim *c, struct resolved *
 	return 1;
 }
 
-/* The chain country > adm1 > adm2 > site, each level given by code or name. */
-static int
-places_ok(const struct resolve_env *env, const struct claim *c, struct resolved *r,
-    char *why)
+int
+place_code_derive(const char *country, const char *parent, const char *name,
+    char out[RESOLVE_CODE_MAX])
 {
-	char slug[256], tmp[48];
+	char slug[256];
+	size_t plen = strlen(parent), n = slugify(name, slug, sizeof slug);
+	uint64_t h;
+
+	if (strlen(country) != 3)
+		return 0;
+	if (n > 0 && plen + 1 + n <= 64) {
+		memcpy(out, parent, plen);
+		out[plen] = '-';
+		memcpy(out + plen + 1, slug, n + 1);
+		return 1;
+	}
+	/* too long, or nothing Latin to read: the country, what fits, and a hash */
+	h = fnv1a(FNV1A_OFFSET, parent, plen + 1);   /* its NUL separates it from the name */
+	h = fnv1a(h, name, strlen(name));
+	n = slug_shorten(slug, 64 - 4 - 13);
+	snprintf(out, RESOLVE_CODE_MAX, "%.3s-%.47s%s%012llx", country, slug, n ? "-" : "",
+	    (unsigned long long)(h & 0xffffffffffffULL));
+	return 1;
+}
+
+/* The levels below a country a chain may name, outermost first. */
+struct level {
+	const char *code, *name, *type;
+	int         level;
+};
+
+/*
+ * Fills chain from a country (code, else name) and the levels below it, each
+ * given by code or name; what names the chain in messages ("location",
+ * "origin").
+ */
+static int
+chain_ok(const struct resolve_env *env, const char *what, const char *country,
+    const char *country_name, const struct level *levels, size_t nlevels,
+    struct resolved_chain *ch, char *why)
+{
+	const char *pre = strcmp(what, "origin") == 0 ? "origin " : "";
+	char tmp[48];
 
 	/*
 	 * Three letters are a code as given (UNHCR's and HDX's own, such as XKX,
 	 * included); anything else must name one country by ISO 3166 (a two-letter
 	 * or numeric code, or a name in a language iso-codes knows).
 	 */
-	if (given(c->country) && country_code(c->country, strlen(c->country), r->country))
+	if (given(country) && country_code(country, strlen(country), ch->country))
 		;
-	else if (given(c->country)) {
-		if (env->country == NULL || !env->country(env->country_ctx, c->country, r->country)) {
-			err_set(why, "country '%s' is neither an ISO 3166-1 alpha-3 code nor a "
-			    "code or name ISO 3166 gives one country", shown(c->country, tmp));
+	else if (given(country)) {
+		if (env->country == NULL || !env->country(env->country_ctx, country, ch->country)) {
+			err_set(why, "%scountry '%s' is neither an ISO 3166-1 alpha-3 code nor a "
+			    "code or name ISO 3166 gives one country", pre, shown(country, tmp));
 			return 0;
 		}
-	} else if (given(c->country_name)) {
+	} else if (given(country_name)) {
 		if (env->country == NULL ||
-		    !env->country(env->country_ctx, c->country_name, r->country)) {
-			err_set(why, "missing location: the row gives no country code, and its country "
+		    !env->country(env->country_ctx, country_name, ch->country)) {
+			err_set(why, "missing %s: the row gives no country code, and its country "
 			    "name '%s' is not one ISO 3166 gives one country: add a code column",
-			    shown(c->country_name, tmp));
+			    what, shown(country_name, tmp));
 			return 0;
 		}
 	} else {
-		err_set(why, "missing location: the row gives no country code");
+		err_set(why, "missing %s: the row gives no country code", what);
 		return 0;
 	}
-	r->places[0] = (struct resolved_place){ .code = r->country, .type = "country",
-	    .level = 0, .name = given(c->country_name) ? c->country_name : r->country };
-	r->nplaces = 1;
+	ch->places[0] = (struct resolved_place){ .code = ch->country, .type = "country",
+	    .level = 0, .name = given(country_name) ? country_name : ch->country };
+	ch->n = 1;
 
-	/* Each level: the code given, else "<ISO3>-<slug of the name>". */
-	const struct { const char *code, *name, *type; int level; } levels[] = {
-		{ c->adm1_code, c->adm1_name, "admin1", 1 },
-		{ c->adm2_code, c->adm2_name, "admin2", 2 },
-		{ c->loc_code, c->loc_name, given(c->loc_type) ? c->loc_type : "site", -1 },
-	};
-	for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+	for (size_t i = 0; i < nlevels; i++) {
 		const char *name = levels[i].name;
-		char *code = r->place_code[r->nplaces];
+		char *code = ch->code[ch->n];
 
 		if (!given(levels[i].code) && !given(name))
 			continue;
 		if (given(levels[i].code))
 			snprintf(code, RESOLVE_CODE_MAX, "%s", levels[i].code);
-		else if (slugify(name, slug, sizeof slug) == 0) {
-			err_set(why, "location name '%s' gives no usable code: add a code column",
-			    shown(name, tmp));
-			return 0;
-		} else {
-			slug_shorten(slug, 64 - 4);   /* room for "SYR-" */
-			snprintf(code, RESOLVE_CODE_MAX, "%s-%.60s", r->country, slug);
-		}
+		else
+			place_code_derive(ch->country, ch->places[ch->n - 1].code, name, code);
 		if (!code_valid(code)) {
-			err_set(why, "location code '%s' is not 1-64 letters, digits, '.', '_' or '-'",
-			    shown(code, tmp));
+			err_set(why, "%s code '%s' is not 1-64 letters, digits, '.', '_' or '-'",
+			    what, shown(code, tmp));
 			return 0;
 		}
-		r->places[r->nplaces++] = (struct resolved_place){ .code = code,
+		ch->places[ch->n++] = (struct resolved_place){ .code = code,
 		    .name = given(name) ? name : code, .type = levels[i].type,
 		    .level = levels[i].level };
 	}
 	return 1;
 }
+
+/* The figure's place: country > adm1 … adm5 > site. */
+static int
+where_ok(const struct resolve_env *env, const struct claim *c, struct resolved *r,
+    char *why)
+{
+	const struct level levels[] = {
+		{ c->adm1_code, c->adm1_name, "admin1", 1 },
+		{ c->adm2_code, c->adm2_name, "admin2", 2 },
+		{ c->adm3_code, c->adm3_name, "admin3", 3 },
+		{ c->adm4_code, c->adm4_name, "admin4", 4 },
+		{ c->adm5_code, c->adm5_name, "admin5", 5 },
+		{ c->loc_code, c->loc_name, given(c->loc_type) ? c->loc_type : "site", -1 },
+	};
+
+	return chain_ok(env, "location", c->country, c->country_name, levels,
+	    sizeof levels / sizeof levels[0], &r->where, why);
+}
+
+/*
+ * Where the people come from, if the row says: a country, or an area in one.
+ * An area given without its country is in the figure's own country (people
+ * displaced within it, as DTM and HXL's +origin columns give them).
+ */
+static int
+origin_ok(const struct resolve_env *env, const struct claim *c, struct resolved *r,
+    char *why)
+{
+	const struct level levels[] = {
+		{ c->origin_adm1_code, c->origin_adm1_name, "admin1", 1 },
+		{ c->origin_adm2_code, c->origin_adm2_name, "admin2", 2 },
+	};
+	int area = given(c->origin_adm1_code) || given(c->origin_adm1_name) ||
+	    given(c->origin_adm2_code) || given(c->origin_adm2_name);
+
+	r->origin.n = 0;
+	if (!given(c->origin_country) && !given(c->origin_country_name) && !area)
+		return 1;
+	if (!given(c->origin_country) && !given(c->origin_country_name))
+		return chain_ok(env, "origin", r->where.country, NULL, levels, 2, &r->origin, why);
+	return chain_ok(env, "origin", c->origin_country, c->origin_country_name, levels, 2,
+	    &r->origin, why);
+}
+
+/* Unit, cause and the breakdown by sex. */
+static int
+counts_ok(const struct claim *c, struct resolved *r, char *why)
+{
+	char tmp[48];
+
+	if (!given(c->unit) || strcasecmp(c->unit, "people") == 0 ||
+	    strcasecmp(c->unit, "individuals") == 0 || strcasecmp(c->unit, "ind") == 0)
+		r->unit = "people";
+	else if (strcasecmp(c->unit, "households") == 0 || strcasecmp(c->unit, "hh") == 0)
+		r->unit = "households";
+	else {
+		err_set(why, "unit '%s' is neither people nor households", shown(c->unit, tmp));
+		return 0;
+	}
+	r->cause[0] = '\0';
+	if (given(c->cause) && !cause_parse(c->cause, r->cause)) {
+		err_set(why, "cause '%s' is not one or more of conflict, violence, disaster, other",
+		    shown(c->cause, tmp));
+		return 0;
+	}
+	r->males = r->females = -1;
+	if ((given(c->males) && !parse_count(c->males, &r->males)) ||
+	    (given(c->females) && !parse_count(c->females, &r->females))) {
+		err_set(why, "breakdown by sex '%s' is not a whole number of people from 0 to 10^12",
+		    shown(given(c->males) && r->males < 0 ? c->males : c->females, tmp));
+		return 0;
+	}
+	if ((r->males > 0 ? r->males : 0) + (r->females > 0 ? r->females : 0) > r->value) {
+		err_set(why, "breakdown by sex (%lld males, %lld females) exceeds the count %lld",
+		    r->males > 0 ? r->males : 0, r->females > 0 ? r->females : 0, r->value);
+		return 0;
+	}
+	return 1;
+}
+
 
 /* Who said it: the source named (by code, else by a slug of its name) or the default. */
 static int
@@ -269,7 +387,8 @@ resolve_claim(const struct resolve_env *env, const struct claim *c, struct resol
 		    "more than, up to", shown(c->qualifier, tmp));
 		return ST_INVALID;
 	}
-	if (!dates_ok(env, c, r, why) || !places_ok(env, c, r, why) || !source_ok(env, c, r, why))
+	if (!counts_ok(c, r, why) || !dates_ok(env, c, r, why) || !where_ok(env, c, r, why) ||
+	    !origin_ok(env, c, r, why) || !source_ok(env, c, r, why))
 		return ST_INVALID;
 	r->group = c->group;
 	r->key = given(c->key) ? c->key : NULL;
@@ -281,10 +400,11 @@ resolve_claim(const struct resolve_env *env, const struct claim *c, struct resol
 }
 
 size_t
-resolve_key(const struct resolved *r, long long location_id, char out[RESOLVE_KEY_MAX])
+resolve_key(const struct resolved *r, long long location_id, long long origin_id,
+    char out[RESOLVE_KEY_MAX])
 {
 	char src[INT_TEXT_MAX + 1];
-	int n;
+	int n, m = 0;
 
 	if (r->key != NULL)
 		n = snprintf(out, RESOLVE_KEY_MAX, "%s", r->key);
@@ -295,6 +415,10 @@ resolve_key(const struct resolved *r, long long location_id, char out[RESOLVE_KE
 		n = snprintf(out, RESOLVE_KEY_MAX, "%s|%s|%lld|%s|%s|%s|%s",
 		    r->source.default_id > 0 ? src : r->source.code, r->metric, location_id,
 		    given(r->group) ? r->group : "", r->as_of, r->period_start, r->period_end);
+		/* what a figure counts, only when it says: older keys stay as they were */
+		if (n > 0 && (strcmp(r->unit, "people") != 0 || *r->cause || r->origin.n > 0))
+			m = snprintf(out + n, RESOLVE_KEY_MAX - (size_t)n, "|%s|%s|%lld", r->unit,
+			    r->cause, r->origin.n > 0 ? origin_id : 0);
 	}
-	return n < 0 ? 0 : (size_t)n;
+	return n < 0 || m < 0 ? 0 : (size_t)n + (size_t)m;
 }

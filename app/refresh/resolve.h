@@ -20,9 +20,10 @@
 
 #include <stddef.h>
 
-#define RESOLVE_PLACES    4      /* country > admin1 > admin2 > site */
-#define RESOLVE_CODE_MAX  80     /* a derived place code: "SYR-" and a 60-byte slug */
+#define RESOLVE_PLACES    7      /* country > admin1 > … > admin5 > site */
+#define RESOLVE_CODE_MAX  80     /* a place code: at most 64 bytes (code_valid) */
 #define RESOLVE_KEY_MAX   1024   /* every key resolve_key writes fits (bounds below) */
+#define RESOLVE_CAUSE_MAX CAUSE_MAX
 
 /*
  * What a claim is checked against. The metric vocabulary is a lookup the
@@ -44,12 +45,26 @@ struct resolve_env {
 	const void *country_ctx;
 };
 
-/* One place of the chain. */
+/* One place of a chain. */
 struct resolved_place {
 	const char *code;     /* 1-64 of [A-Za-z0-9._-] (code_valid) */
 	const char *name;     /* the name given, else the code */
-	const char *type;     /* "country", "admin1", "admin2", or the site's type */
-	int         level;    /* admin level 0, 1, 2; -1 for a site */
+	const char *type;     /* "country", "admin1" … "admin5", or the site's type */
+	int         level;    /* admin level 0 … 5; -1 for a site */
+};
+
+/*
+ * A place with its parents, outermost first: places[0] is the country,
+ * places[n - 1] the place itself. A place's code is the one the source gave
+ * (an ISO code, a P-code), else derived from its name within its parent
+ * (place_code_derive): never from the name alone, so Afrin in Aleppo and
+ * Afrin in Idleb are two places. n == 0: no place (an origin not given).
+ */
+struct resolved_chain {
+	char                  country[4];   /* ISO 3166-1 alpha-3, upper case */
+	struct resolved_place places[RESOLVE_PLACES];
+	size_t                n;
+	char                  code[RESOLVE_PLACES][RESOLVE_CODE_MAX];   /* scratch */
 };
 
 /*
@@ -76,19 +91,19 @@ struct resolved {
 	long long   value;         /* 0 … COUNT_MAX */
 	const char *qualifier;     /* canonical (qualifier_parse), static */
 	const char *group;         /* NULL or "": none */
+	const char *unit;          /* "people" or "households", static */
+	char        cause[RESOLVE_CAUSE_MAX];   /* canonical (cause_parse), "" when not said */
+	long long   males, females;             /* -1 when not given */
 	/* YYYY-MM-DD, or "" when not given; a one-day period is moved to as_of */
 	char        as_of[11], period_start[11], period_end[11], reported_on[11];
 	char        sort_date[11]; /* as_of, else end, start, reported, retrieved day */
-	char        country[4];    /* ISO 3166-1 alpha-3, upper case */
-	/* outermost first: places[0] is the country, places[nplaces - 1] the figure's */
-	struct resolved_place  places[RESOLVE_PLACES];
-	size_t                 nplaces;
+	struct resolved_chain  where;    /* the figure's place: never empty */
+	struct resolved_chain  origin;   /* where the people come from: n == 0 if not said */
 	struct resolved_source source;
 	const char *key;           /* the claim's own key, or NULL: see resolve_key */
 	const char *via, *url, *quote, *licence;   /* NULL or "": not given */
 
-	/* scratch: derived codes the pointers above may point into */
-	char        place_code[RESOLVE_PLACES][RESOLVE_CODE_MAX];
+	/* scratch the pointers above may point into */
 	char        source_code[65];
 };
 
@@ -105,15 +120,28 @@ enum status resolve_claim(const struct resolve_env *env, const struct claim *c,
  * Writes the figure's identity within its feed into out: the claim's own key,
  * else "source|metric|location|group|as of|period start|period end", where
  * source is the source's code or "#<default source id>" and location is
- * location_id, the database id of places[nplaces - 1], in decimal. Databases
- * store these keys: changing this text makes the next refresh withdraw and
- * re-add every figure (tests/unit/test_ingest.c pins it). location_id is
- * ignored for a claim's own key. Returns the key's length, which is always
- * less than RESOLVE_KEY_MAX: a claim's own key is at most 500 bytes, and a
- * derived one at most 64 + 64 + 20 + 500 + 3 × 10 + 6 (resolve_claim's
- * bounds; the fuzzer checks it).
+ * location_id, the database id of where.places[where.n - 1], in decimal;
+ * followed, only for a figure that says them, by "|unit|cause|origin"
+ * (origin_id: the database id of origin.places[origin.n - 1], or 0).
+ * Databases store these keys: changing this text makes the next refresh
+ * withdraw and re-add every figure (tests/unit/test_ingest.c pins it). The
+ * ids are ignored for a claim's own key. Returns the key's length, which is
+ * always less than RESOLVE_KEY_MAX: a claim's own key is at most 500 bytes,
+ * and a derived one at most 64 + 64 + 20 + 500 + 3 × 10 + 6 + 10 + 32 + 20 + 3
+ * (resolve_claim's bounds; the fuzzer checks it).
  */
-size_t resolve_key(const struct resolved *r, long long location_id,
+size_t resolve_key(const struct resolved *r, long long location_id, long long origin_id,
     char out[RESOLVE_KEY_MAX]);
+
+/*
+ * The code of a place the source named but gave no code for: "<parent>-<slug
+ * of name>" ("SYR-aleppo", "SY02-afrin"); when the name has no Latin letter
+ * or digit (a name in Arabic, Cyrillic…) or the code would exceed 64 bytes,
+ * "<country>-<slug cut short>-<12 hex digits of a hash of parent and name>".
+ * Deterministic, URL-safe (code_valid). Returns 0 if it cannot (a country
+ * that is not three letters).
+ */
+int place_code_derive(const char *country, const char *parent, const char *name,
+    char out[RESOLVE_CODE_MAX]);
 
 #endif

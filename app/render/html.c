@@ -11,29 +11,37 @@ struct words {
 	const char *source, *as_of, *no_date, *via, *document, *data, *retrieved;
 	const char *agree, *disagree, *range, *sources, *one_source;
 	const char *qualifier[6];   /* exact about almost at_least more_than up_to */
-	const char *metric[10];     /* in the order of metrics below */
+	const char *metric[14];     /* in the order of metrics below */
+	const char *households, *from;
+	const char *cause[4];       /* in the order of causes below */
 };
 
 static const char *const qualifiers[6] = {
 	"exact", "about", "almost", "at_least", "more_than", "up_to",
 };
-static const char *const metrics[10] = {
+static const char *const metrics[14] = {
 	"displaced", "idps", "refugees", "returnees", "detained", "escaped", "released",
-	"killed", "injured", "missing",
+	"killed", "injured", "missing", "idp_returnees", "refugee_returnees", "asylum_seekers",
+	"killed_injured",
 };
+static const char *const causes[4] = { "conflict", "violence", "disaster", "other" };
 
 static const struct words words[] = {
 	{ "en", "ltr", "Source", "as of", "date not given", "via", "Source document", "Data",
 	    "retrieved", "Sources agree", "Sources disagree", "range", "sources", "one source",
 	    { "", "about", "almost", "at least", "more than", "up to" },
 	    { "displaced", "internally displaced", "refugees", "returnees", "detained",
-	      "escaped", "released", "killed", "injured", "missing" } },
+	      "escaped", "released", "killed", "injured", "missing", "IDP returnees",
+	      "refugee returnees", "asylum seekers", "killed or injured" },
+	    "households", "from", { "conflict", "violence", "disaster", "other causes" } },
 	{ "ar", "rtl", "المصدر", "حتى تاريخ", "التاريخ غير مذكور", "عبر", "الوثيقة المصدر",
 	    "البيانات", "جُمعت في", "المصادر متفقة", "المصادر مختلفة", "النطاق", "مصادر",
 	    "مصدر واحد",
 	    { "", "حوالي", "قرابة", "على الأقل", "أكثر من", "حتى" },
 	    { "نازحون", "نازحون داخليًا", "لاجئون", "عائدون", "محتجزون", "فارّون",
-	      "مُفرج عنهم", "قتلى", "جرحى", "مفقودون" } },
+	      "مُفرج عنهم", "قتلى", "جرحى", "مفقودون", "نازحون داخليًا عائدون", "لاجئون عائدون",
+	      "طالبو لجوء", "قتلى وجرحى" },
+	    "أسر", "من", { "نزاع", "عنف", "كوارث", "أسباب أخرى" } },
 };
 
 static const struct words *
@@ -222,7 +230,32 @@ footer(struct buf *b, const struct words *w, const struct card_opts *o,
 	return buf_puts(b, "</footer>\n</article>\n</body>\n</html>\n");
 }
 
-/* "escaped · <group>" and "<place> (SYR)": what a figure or a group counts, and where. */
+/* A canonical cause ("conflict+disaster") in words: "conflict, disaster". */
+static enum status
+cause_words(struct buf *b, const struct words *w, const char *cause)
+{
+	enum status st;
+	int first = 1;
+
+	while (*cause != '\0') {
+		size_t len = strcspn(cause, "+");
+		char word[16];
+
+		snprintf(word, sizeof word, "%.*s", (int)(len < 15 ? len : 15), cause);
+		if (!first)
+			CHECK(buf_puts(b, ", "));
+		CHECK(html_escape(b, word_of(word, causes, w->cause, 4)));
+		first = 0;
+		cause += len + (cause[len] == '+');
+	}
+	return ST_OK;
+}
+
+/*
+ * "escaped · <group>" (with "households", the origin and the cause when the
+ * figure says them) and "<place> (SYR)": what a figure or a group counts,
+ * and where.
+ */
 static enum status
 what_where(struct buf *b, const struct words *w, const struct figure_row *obj)
 {
@@ -231,15 +264,35 @@ what_where(struct buf *b, const struct words *w, const struct figure_row *obj)
 	enum status st;
 
 	CHECK(buf_puts(b, "<p class=\"what\">"));
-	CHECK(html_escape(b, word_of(obj->metric, metrics, w->metric, 10)));
+	CHECK(html_escape(b, word_of(obj->metric, metrics, w->metric, 14)));
+	if (obj->unit != NULL && strcmp(obj->unit, "households") == 0) {
+		CHECK(buf_puts(b, " ("));
+		CHECK(html_escape(b, w->households));
+		CHECK(buf_puts(b, ")"));
+	}
 	if (group != NULL && *group != '\0') {
 		CHECK(buf_puts(b, " · "));
 		CHECK(bdi(b, group));
+	}
+	if (obj->origin.code != NULL) {
+		CHECK(buf_printf(b, " · %s ", w->from));
+		CHECK(bdi(b, obj->origin.name != NULL ? obj->origin.name : obj->origin.code));
+	}
+	if (obj->cause != NULL && *obj->cause != '\0') {
+		CHECK(buf_puts(b, " · "));
+		CHECK(cause_words(b, w, obj->cause));
 	}
 	CHECK(buf_puts(b, "</p>\n<p class=\"where\">"));
 	CHECK(bdi(b, loc->name));
 	return buf_printf(b, " <span class=\"meta\">(%.3s)</span></p>\n", loc->country ?
 	    loc->country : "");
+}
+
+/* " (households)" after a title's metric for a household count, else "". */
+static const char *
+households(const struct figure_row *fig)
+{
+	return fig->unit != NULL && strcmp(fig->unit, "households") == 0 ? " (households)" : "";
 }
 
 void
@@ -250,9 +303,10 @@ card_title_figure(char *out, size_t size, const struct figure_row *fig)
 	char n[40];
 
 	grouped(fig->value, n, sizeof n);
-	snprintf(out, size, "%s%s%s %s: %s", q ? q : "", q && *q ? " " : "", n,
-	    word_of(fig->metric, metrics, w->metric, 10),
-	    fig->location.name ? fig->location.name : "");
+	snprintf(out, size, "%s%s%s %s%s: %s%s%s", q ? q : "", q && *q ? " " : "", n,
+	    word_of(fig->metric, metrics, w->metric, 14), households(fig),
+	    fig->location.name ? fig->location.name : "", fig->origin.name ? ", from " : "",
+	    fig->origin.name ? fig->origin.name : "");
 }
 
 void
@@ -265,9 +319,10 @@ card_title_summary(char *out, size_t size, const struct summary_item *item)
 		snprintf(out, size, "figures");
 		return;
 	}
-	snprintf(out, size, "%s: %s%s%s", word_of(first->metric, metrics, w->metric, 10),
-	    first->location.name ? first->location.name : "",
-	    first->group && *first->group ? ", " : "", first->group ? first->group : "");
+	snprintf(out, size, "%s%s: %s%s%s%s%s", word_of(first->metric, metrics, w->metric, 14),
+	    households(first), first->location.name ? first->location.name : "",
+	    first->group && *first->group ? ", " : "", first->group ? first->group : "",
+	    first->origin.name ? ", from " : "", first->origin.name ? first->origin.name : "");
 }
 
 enum status

@@ -53,6 +53,39 @@ add_location_fields(cJSON *obj, const struct location_row *l)
 	json_add_text(obj, "type", l->type);
 }
 
+/* "by_sex": {"males", "females"} (either null), or null when neither was given. */
+static void
+json_add_by_sex(cJSON *obj, long long males, int has_males, long long females, int has_females)
+{
+	cJSON *sex;
+
+	if (!has_males && !has_females) {
+		cJSON_AddNullToObject(obj, "by_sex");
+		return;
+	}
+	sex = cJSON_AddObjectToObject(obj, "by_sex");
+	if (has_males)
+		json_add_int(sex, "males", males);
+	else
+		cJSON_AddNullToObject(sex, "males");
+	if (has_females)
+		json_add_int(sex, "females", females);
+	else
+		cJSON_AddNullToObject(sex, "females");
+}
+
+/* What a figure counts beyond metric and group: unit, cause, origin (docs/DESIGN.md). */
+static void
+json_add_counts(cJSON *obj, const struct figure_row *row)
+{
+	json_add_text(obj, "unit", row->unit != NULL ? row->unit : "people");
+	json_add_text(obj, "cause", row->cause);
+	if (row->origin.code == NULL)
+		cJSON_AddNullToObject(obj, "origin");
+	else
+		add_location_fields(cJSON_AddObjectToObject(obj, "origin"), &row->origin);
+}
+
 cJSON *
 json_location_of_figure(const struct figure_row *f)
 {
@@ -92,6 +125,8 @@ json_figure(const struct figure_row *row)
 	json_add_int(f, "value", row->value);
 	json_add_text(f, "qualifier", row->qualifier);
 	json_add_text(f, "group", row->group);
+	json_add_counts(f, row);
+	json_add_by_sex(f, row->males, row->has_males, row->females, row->has_females);
 	cJSON_AddItemToObject(f, "location", json_location_of_figure(row));
 	/* as_of is null when the source gave no date; a period says so itself. */
 	json_add_text(f, "as_of", row->as_of);
@@ -117,6 +152,7 @@ json_revision(const struct revision_row *row)
 		return NULL;
 	json_add_int(r, "value", row->value);
 	json_add_text(r, "qualifier", row->qualifier);
+	json_add_by_sex(r, row->males, row->has_males, row->females, row->has_females);
 	json_add_text(r, "as_of", row->as_of);
 	json_add_period(r, row->period_start, row->period_end);
 	json_add_text(r, "reported_on", row->reported_on);
@@ -177,6 +213,7 @@ json_metric(const struct metric_row *row)
 	json_add_text(m, "hxl", row->hxl);
 	json_add_text(m, "label", row->label);
 	json_add_text(m, "description", row->description);
+	json_add_text(m, "kind", row->kind);
 	return m;
 }
 
@@ -192,6 +229,7 @@ json_summary_item(const struct summary_item *item)
 	json_add_text(obj, "category", first->category);
 	cJSON_AddItemToObject(obj, "location", json_location_of_figure(first));
 	json_add_text(obj, "group", first->group);
+	json_add_counts(obj, first);
 	claims = cJSON_AddArrayToObject(obj, "claims");
 	for (size_t i = 0; i < item->n; i++)
 		cJSON_AddItemToArray(claims, json_figure(&item->claims[i]));

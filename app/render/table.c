@@ -40,11 +40,12 @@ table_cell(struct buf *b, const char *s)
  * A column: its CSV name, its HXL hashtag, and where a row holds it (a field
  * of struct figure_row, or of struct summary_item for a summary's columns).
  */
-enum cell_kind { CELL_TEXT, CELL_INT, CELL_BOOL, CELL_SIZE, CELL_CHARS };
+enum cell_kind { CELL_TEXT, CELL_INT, CELL_BOOL, CELL_SIZE, CELL_CHARS, CELL_COUNT };
 struct column {
 	const char    *name, *hxl;
 	enum cell_kind kind;
 	size_t         off;
+	size_t         has;   /* CELL_COUNT: the int saying the count was given */
 };
 
 #define FIG(kind, field) kind, offsetof(struct figure_row, field)
@@ -59,6 +60,14 @@ static const struct column figure_cols[] = {
 	[COL_VALUE] = { "value", "#indicator+num", FIG(CELL_INT, value) },
 	{ "qualifier", "#meta+qualifier", FIG(CELL_TEXT, qualifier) },
 	{ "group", "#description+group", FIG(CELL_TEXT, group) },
+	{ "unit", "#meta+unit", FIG(CELL_TEXT, unit) },
+	{ "cause", "#cause", FIG(CELL_TEXT, cause) },
+	{ "origin_country", "#country+code+origin", FIG(CELL_TEXT, origin.country) },
+	{ "origin_code", "#loc+code+origin", FIG(CELL_TEXT, origin.code) },
+	{ "origin_name", "#loc+name+origin", FIG(CELL_TEXT, origin.name) },
+	{ "males", "#meta+males", FIG(CELL_COUNT, males), offsetof(struct figure_row, has_males) },
+	{ "females", "#meta+females", FIG(CELL_COUNT, females),
+	  offsetof(struct figure_row, has_females) },
 	{ "location_code", "#loc+code", FIG(CELL_TEXT, location.code) },
 	{ "location_name", "#loc+name", FIG(CELL_TEXT, location.name) },
 	{ "location_type", "#loc+type", FIG(CELL_TEXT, location.type) },
@@ -110,6 +119,11 @@ cell(const void *row, const struct column *c, char num[INT_TEXT_MAX])
 		return *(const int *)(const void *)p ? "true" : "false";
 	case CELL_CHARS:
 		return p;
+	case CELL_COUNT:
+		if (!*(const int *)(const void *)((const char *)row + c->has))
+			return NULL;
+		int_text(*(const long long *)(const void *)p, num);
+		return num;
 	}
 	return NULL;
 }

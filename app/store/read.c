@@ -15,8 +15,9 @@ enum figure_col {
 	FC_AS_OF, FC_PERIOD_START, FC_PERIOD_END, FC_SORT_DATE,
 	FC_SRC_CODE, FC_SRC_NAME, FC_SRC_ORG, FC_SRC_TYPE, FC_SRC_URL, FC_SRC_LICENCE,
 	FC_VIA, FC_URL, FC_QUOTE, FC_REPORTED_ON, FC_RETRIEVED_AT, FC_LICENCE, FC_FEED,
-	FC_WITHDRAWN,
-	FC_METRIC_ID, FC_LOCATION_ID,   /* R_PAGE_CLAIMS only */
+	FC_WITHDRAWN, FC_UNIT, FC_CAUSE, FC_MALES, FC_FEMALES,
+	FC_ORIG_CODE, FC_ORIG_NAME, FC_ORIG_COUNTRY, FC_ORIG_LEVEL, FC_ORIG_TYPE,
+	FC_METRIC_ID, FC_LOCATION_ID, FC_FACET,   /* R_PAGE_CLAIMS only */
 };
 
 #define FIGURE_COLS \
@@ -24,7 +25,13 @@ enum figure_col {
 	"l.code, l.name, l.country, l.admin_level, l.type, " \
 	"f.as_of, f.period_start, f.period_end, f.sort_date, " \
 	"s.code, s.name, s.organisation, s.type, s.url, s.licence, " \
-	"f.via, f.url, f.quote, f.reported_on, f.retrieved_at, f.licence, fd.code, f.withdrawn "
+	"f.via, f.url, f.quote, f.reported_on, f.retrieved_at, f.licence, fd.code, f.withdrawn, " \
+	WHAT_IT_COUNTS("f")
+
+/* Unit, cause, the breakdown by sex (of figure or revision rev), and the origin. */
+#define WHAT_IT_COUNTS(rev) \
+	"f.unit, f.cause, " rev ".males, " rev ".females, " \
+	"o.code, o.name, o.country, o.admin_level, o.type "
 
 /* What was known at :known: each figure's revision current then. */
 #define HISTORY_COLS \
@@ -33,7 +40,8 @@ enum figure_col {
 	"r.as_of, r.period_start, r.period_end, f.sort_date, " \
 	"s.code, s.name, s.organisation, s.type, s.url, s.licence, " \
 	"f.via, r.url, r.quote, r.reported_on, r.retrieved_at, f.licence, fd.code, " \
-	"(f.withdrawn = 1 AND f.withdrawn_at <= :known) "
+	"(f.withdrawn = 1 AND f.withdrawn_at <= :known), " \
+	WHAT_IT_COUNTS("r")
 
 #define REVISION_AT \
 	"CROSS JOIN revision AS r ON r.figure_id = f.id AND r.retrieved_at <= :known " \
@@ -43,7 +51,8 @@ enum figure_col {
 	"CROSS JOIN metric AS m ON m.id = f.metric_id " \
 	"CROSS JOIN location AS l ON l.id = f.location_id " \
 	"CROSS JOIN source AS s ON s.id = f.source_id " \
-	"CROSS JOIN feed AS fd ON fd.id = f.feed_id "
+	"CROSS JOIN feed AS fd ON fd.id = f.feed_id " \
+	"LEFT JOIN location AS o ON o.id = f.origin_id "
 
 #define FIGURE_FROM  "FROM figure AS f " FIGURE_JOINS
 #define HISTORY_FROM "FROM figure AS f " REVISION_AT FIGURE_JOINS
@@ -74,6 +83,10 @@ enum figure_col {
 	"AND (:country IS NULL OR f.country = :country) " \
 	FILTER_SOURCE_FEED \
 	"AND (:grp IS NULL OR f.grp = :grp) " \
+	"AND (:origin IS NULL OR f.origin_id IN " \
+	"     (SELECT location_id FROM location_tree WHERE ancestor_id = :origin)) " \
+	"AND (:unit IS NULL OR f.unit = :unit) " \
+	"AND (:cause IS NULL OR f.cause = :cause) " \
 	FILTER_DATES(plus) \
 	"AND (:cursor_id IS NULL OR f.sort_date < :cursor_date OR f.id < :cursor_id) "
 
@@ -97,7 +110,8 @@ enum figure_col {
 
 /* The summary's groups, paged by (metric, location, group). */
 #define GROUP_KEYSET \
-	"AND (:after_m IS NULL OR (f.metric_id, f.location_id, f.grp) > (:after_m, :after_l, :after_g)) "
+	"AND (:after_m IS NULL OR (f.metric_id, f.location_id, f.grp, f.facet) > " \
+	"(:after_m, :after_l, :after_g, :after_f)) "
 
 #define DRIVE_LOCATION "f.location_id = :location AND "
 #define DRIVE_LOCATION_METRIC "f.location_id = :location AND f.metric_id = :metric AND "
@@ -110,6 +124,8 @@ enum figure_col {
 #define DRIVE_CATEGORY "f.metric_id IN (SELECT id FROM metric WHERE category = :category) AND "
 #define DRIVE_FEED     "f.feed_id = :feed AND "
 #define DRIVE_GROUP    "f.grp = :grp AND "
+#define DRIVE_ORIGIN \
+	"f.origin_id IN (SELECT location_id FROM location_tree WHERE ancestor_id = :origin) AND "
 #define DRIVE_ALL      ""
 
 #define LIST_SQL(drive)          FIGURE_COLS FIGURE_FROM "WHERE " drive FIGURE_FILTERS FIGURE_ORDER
@@ -118,15 +134,17 @@ enum figure_col {
 #define HISTORY_COUNT_SQL(drive) \
 	"SELECT count(*) FROM figure AS f " REVISION_AT "WHERE " drive FIGURE_FILTERS
 #define GROUPS_SQL(drive) \
-	"SELECT DISTINCT f.metric_id, f.location_id, f.grp FROM figure AS f WHERE " drive \
-	GROUP_FILTERS GROUP_KEYSET "ORDER BY f.metric_id, f.location_id, f.grp LIMIT :limit"
+	"SELECT DISTINCT f.metric_id, f.location_id, f.grp, f.facet FROM figure AS f WHERE " drive \
+	GROUP_FILTERS GROUP_KEYSET "ORDER BY f.metric_id, f.location_id, f.grp, f.facet LIMIT :limit"
 #define GROUPS_COUNT_SQL(drive) \
-	"SELECT count(*) FROM (SELECT DISTINCT f.metric_id, f.location_id, f.grp FROM figure AS f " \
+	"SELECT count(*) FROM (SELECT DISTINCT f.metric_id, f.location_id, f.grp, f.facet " \
+	"FROM figure AS f " \
 	"WHERE " drive GROUP_FILTERS ")"
 
 /* The variants, most selective first: the first whose filter is set drives. */
 enum drive {
-	DRIVE_BY_LOCATION_METRIC, DRIVE_BY_LOCATION, DRIVE_BY_SUBTREE, DRIVE_BY_SOURCE, DRIVE_BY_COUNTRY_METRIC,
+	DRIVE_BY_LOCATION_METRIC, DRIVE_BY_LOCATION, DRIVE_BY_SUBTREE, DRIVE_BY_SOURCE,
+	DRIVE_BY_ORIGIN, DRIVE_BY_COUNTRY_METRIC,
 	DRIVE_BY_COUNTRY, DRIVE_BY_METRIC, DRIVE_BY_CATEGORY, DRIVE_BY_FEED, DRIVE_BY_GROUP, DRIVE_BY_DATE,
 	DRIVE__COUNT
 };
@@ -148,6 +166,7 @@ enum rstmt {
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_LOCATION] = sql(DRIVE_LOCATION), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_SUBTREE] = sql(DRIVE_SUBTREE), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_SOURCE] = sql(DRIVE_SOURCE), \
+	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_ORIGIN] = sql(DRIVE_ORIGIN), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_COUNTRY_METRIC] = sql(DRIVE_COUNTRY_METRIC), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_COUNTRY] = sql(DRIVE_COUNTRY), \
 	[R_FIGURES + (q) * DRIVE__COUNT + DRIVE_BY_METRIC] = sql(DRIVE_METRIC), \
@@ -185,11 +204,12 @@ static const char *const rsql[R__COUNT] = {
 	 * ending statements than reading rows; a row-value IN over the keys made
 	 * SQLite seek the cross product of their metrics and locations.)
 	 */
-	[R_PAGE_CLAIMS] = FIGURE_COLS ", f.metric_id, f.location_id FROM ("
+	[R_PAGE_CLAIMS] = FIGURE_COLS ", f.metric_id, f.location_id, f.facet FROM ("
 	    "SELECT f.id AS fid, json_each.key AS pos, row_number() OVER (PARTITION BY "
 	    "json_each.key, f.source_id ORDER BY f.sort_date DESC, f.id DESC) AS latest "
 	    "FROM json_each(:keys) CROSS JOIN figure AS f ON f.metric_id = json_each.value ->> 0 "
 	    "AND f.location_id = json_each.value ->> 1 AND f.grp = json_each.value ->> 2 "
+	    "AND f.facet = json_each.value ->> 3 "
 	    "WHERE " CLAIM_FILTERS ") AS claim CROSS JOIN figure AS f ON f.id = claim.fid "
 	    FIGURE_JOINS "WHERE claim.latest = 1 ORDER BY claim.pos, f.value, s.code",
 	[R_METRIC_BY_ID] = "SELECT code FROM metric WHERE id = ?1",
@@ -199,7 +219,7 @@ static const char *const rsql[R__COUNT] = {
 	[R_LOCATION_BY_ID] = "SELECT code FROM location WHERE id = ?1",
 	[R_REVISIONS] =
 	    "SELECT id, value, qualifier, as_of, period_start, period_end, reported_on, url, "
-	    "quote, retrieved_at, superseded_at FROM revision WHERE figure_id = ?1 "
+	    "quote, retrieved_at, superseded_at, males, females FROM revision WHERE figure_id = ?1 "
 	    "ORDER BY id DESC",
 	[R_LOCATIONS] =
 	    "SELECT l.code, l.name, l.country, l.admin_level, l.type, p.code "
@@ -223,7 +243,7 @@ static const char *const rsql[R__COUNT] = {
 	    "  unixepoch(?1) - unixepoch(last_success) > 2 * interval) "
 	    "FROM feed ORDER BY code",
 	[R_METRICS] =
-	    "SELECT code, category, hxl, label, description FROM metric "
+	    "SELECT code, category, hxl, label, description, kind FROM metric "
 	    "WHERE (?1 IS NULL OR category = ?1) ORDER BY id",
 	VARIANTS(Q_LIST, LIST_SQL),
 	VARIANTS(Q_COUNT, COUNT_SQL),
@@ -366,10 +386,22 @@ store_figures_next(struct cursor *c, struct figure_row *r)
 		.reported_on = text(st, FC_REPORTED_ON), .retrieved_at = text(st, FC_RETRIEVED_AT),
 		.licence = text(st, FC_LICENCE), .feed = text(st, FC_FEED),
 		.withdrawn = sqlite3_column_int(st, FC_WITHDRAWN),
+		.unit = text(st, FC_UNIT), .cause = text(st, FC_CAUSE),
+		.males = sqlite3_column_int64(st, FC_MALES),
+		.has_males = sqlite3_column_type(st, FC_MALES) != SQLITE_NULL,
+		.females = sqlite3_column_int64(st, FC_FEMALES),
+		.has_females = sqlite3_column_type(st, FC_FEMALES) != SQLITE_NULL,
+		.origin = {
+			.code = text(st, FC_ORIG_CODE), .name = text(st, FC_ORIG_NAME),
+			.country = text(st, FC_ORIG_COUNTRY), .type = text(st, FC_ORIG_TYPE),
+			.admin_level = sqlite3_column_int64(st, FC_ORIG_LEVEL),
+			.has_level = sqlite3_column_type(st, FC_ORIG_LEVEL) != SQLITE_NULL,
+		},
 	};
-	if (sqlite3_column_count(st) > FC_LOCATION_ID) {
+	if (sqlite3_column_count(st) > FC_FACET) {
 		r->metric_id = sqlite3_column_int64(st, FC_METRIC_ID);
 		r->location_id = sqlite3_column_int64(st, FC_LOCATION_ID);
+		r->facet = text(st, FC_FACET);
 	}
 	return 1;
 }
@@ -387,6 +419,10 @@ store_revisions_next(struct cursor *c, struct revision_row *r)
 		.qualifier = text(st, 2), .as_of = text(st, 3), .period_start = text(st, 4),
 		.period_end = text(st, 5), .reported_on = text(st, 6), .url = text(st, 7),
 		.quote = text(st, 8), .retrieved_at = text(st, 9), .superseded_at = text(st, 10),
+		.males = sqlite3_column_int64(st, 11),
+		.has_males = sqlite3_column_type(st, 11) != SQLITE_NULL,
+		.females = sqlite3_column_int64(st, 12),
+		.has_females = sqlite3_column_type(st, 12) != SQLITE_NULL,
 	};
 	return 1;
 }
@@ -453,7 +489,7 @@ store_metrics_next(struct cursor *c, struct metric_row *r)
 	st = c->st;
 	*r = (struct metric_row){
 		.code = text(st, 0), .category = text(st, 1), .hxl = text(st, 2),
-		.label = text(st, 3), .description = text(st, 4),
+		.label = text(st, 3), .description = text(st, 4), .kind = text(st, 5),
 	};
 	return 1;
 }
@@ -466,6 +502,7 @@ store_groups_next(struct cursor *c, struct group_row *r)
 	*r = (struct group_row){
 		.metric_id = sqlite3_column_int64(c->st, 0),
 		.location_id = sqlite3_column_int64(c->st, 1), .group = text(c->st, 2),
+		.facet = text(c->st, 3),
 	};
 	return 1;
 }
@@ -562,6 +599,8 @@ figure_drive(const struct figure_filter *f)
 		return DRIVE_BY_SUBTREE;
 	if (f->source)
 		return DRIVE_BY_SOURCE;
+	if (f->origin)
+		return DRIVE_BY_ORIGIN;
 	if (f->country && f->metric)
 		return DRIVE_BY_COUNTRY_METRIC;
 	if (f->country)
@@ -594,6 +633,9 @@ bind_filter(sqlite3_stmt *st, const struct figure_filter *f, int with_cursor)
 	stmt_bind_id(st, ":source", f->source);
 	stmt_bind_id(st, ":feed", f->feed);
 	stmt_bind_str(st, ":grp", f->group);
+	stmt_bind_id(st, ":origin", f->origin);
+	stmt_bind_str(st, ":unit", f->unit);
+	stmt_bind_str(st, ":cause", f->cause);
 	stmt_bind_str(st, ":known", f->known);
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":since"),
 	    f->since != NULL ? f->since : "0000-00-00", -1, SQLITE_STATIC);
@@ -660,6 +702,7 @@ store_groups(struct store *s, const struct figure_filter *f, const struct group_
 		stmt_bind_id(st, ":after_m", after->metric_id);
 		stmt_bind_id(st, ":after_l", after->location_id);
 		stmt_bind_str(st, ":after_g", after->group);
+		stmt_bind_str(st, ":after_f", after->facet != NULL ? after->facet : "");
 	}
 	stmt_bind_id(st, ":limit", f->limit);
 	return cursor(s, i, ROW_GROUP);
@@ -681,7 +724,8 @@ known_total(struct store *s, const struct figure_filter *f, int groups, long lon
 	enum status rs = ST_NOT_FOUND;
 
 	if (f->known != NULL || f->withdrawn || f->since != NULL || f->until != NULL ||
-	    f->group != NULL || f->subtree > 0 || n > 2)
+	    f->group != NULL || f->subtree > 0 || f->origin > 0 || f->unit != NULL || f->cause != NULL ||
+	    n > 2)
 		return ST_NOT_FOUND;
 	if (n == 2) {
 		if (groups || f->country == NULL || f->metric <= 0)

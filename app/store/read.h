@@ -41,7 +41,10 @@ struct data_state {
 /* What a figures list may be filtered by; 0 / NULL means "not filtered". */
 struct figure_filter {
 	long long   metric, location, subtree, source, feed;   /* internal ids */
+	long long   origin;          /* a place: figures whose origin is it or in it */
 	const char *category, *country, *group;
+	const char *unit;            /* "people" or "households" */
+	const char *cause;           /* canonical (cause_parse): figures with exactly that cause */
 	const char *since, *until;   /* inclusive YYYY-MM-DD bounds on the figure's date */
 	int         withdrawn;       /* 1: include withdrawn figures */
 	const char *cursor_date;     /* keyset: rows strictly after (cursor_date, cursor_id) */

@@ -76,7 +76,8 @@ static const char *const wsql[W__COUNT] = {
 	[W_FEED_COUNT] = "SELECT count(*) FROM feed",
 	[W_FIG_GET] =
 	    "SELECT id, metric_id, location_id, source_id, grp, value, qualifier, as_of, "
-	    "period_start, period_end, reported_on, via, url, quote, licence, withdrawn "
+	    "period_start, period_end, reported_on, via, url, quote, licence, withdrawn, "
+	    "coalesce(origin_id, 0), unit, cause, coalesce(males, -1), coalesce(females, -1) "
 	    "FROM figure WHERE feed_id = ?1 AND key = ?2",
 	[W_FIG_SEEN] =
 	    "SELECT 1 FROM figure AS f JOIN temp.seen AS s ON s.id = f.id "
@@ -84,19 +85,20 @@ static const char *const wsql[W__COUNT] = {
 	[W_FIG_INS] =
 	    "INSERT INTO figure (feed_id, key, metric_id, location_id, country, source_id, grp, "
 	    "value, qualifier, as_of, period_start, period_end, sort_date, reported_on, "
-	    "retrieved_at, via, url, quote, licence) "
+	    "retrieved_at, via, url, quote, licence, origin_id, unit, cause, males, females, facet) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, ''), ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16, ?17, ?18, ?19)",
+	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
 	[W_FIG_UPD] =
 	    "UPDATE figure SET metric_id = ?3, location_id = ?4, country = ?5, source_id = ?6, "
 	    "grp = coalesce(?7, ''), value = ?8, qualifier = ?9, as_of = ?10, period_start = ?11, "
 	    "period_end = ?12, sort_date = ?13, reported_on = ?14, retrieved_at = ?15, via = ?16, "
-	    "url = ?17, quote = ?18, licence = ?19, withdrawn = 0, withdrawn_at = NULL "
+	    "url = ?17, quote = ?18, licence = ?19, origin_id = ?20, unit = ?21, cause = ?22, "
+	    "males = ?23, females = ?24, facet = ?25, withdrawn = 0, withdrawn_at = NULL "
 	    "WHERE feed_id = ?1 AND key = ?2",
 	[W_REV_INS] =
 	    "INSERT INTO revision (figure_id, value, qualifier, as_of, period_start, period_end, "
-	    "reported_on, url, quote, retrieved_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "reported_on, url, quote, retrieved_at, males, females) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[W_REV_SUPERSEDE] =
 	    "UPDATE revision SET superseded_at = ?2 WHERE figure_id = ?1 AND superseded_at IS NULL",
 	[W_SEEN_INS] = "INSERT OR IGNORE INTO temp.seen (id) VALUES (?1)",
@@ -128,9 +130,9 @@ static const char *const wsql[W__COUNT] = {
 	[W_TOTALS_LOCATION] = "INSERT INTO figure_total SELECT 'location', location_id, count(*) "
 	    "FROM figure WHERE withdrawn = 0 GROUP BY location_id",
 	[W_TOTALS_GROUPS] = "INSERT INTO figure_total SELECT 'groups', '', count(*) FROM "
-	    "(SELECT DISTINCT metric_id, location_id, grp FROM figure WHERE withdrawn = 0)",
+	    "(SELECT DISTINCT metric_id, location_id, grp, facet FROM figure WHERE withdrawn = 0)",
 	[W_TOTALS_GROUPS_COUNTRY] = "INSERT INTO figure_total SELECT 'groups_country', country, "
-	    "count(*) FROM (SELECT DISTINCT country, metric_id, location_id, grp FROM figure "
+	    "count(*) FROM (SELECT DISTINCT country, metric_id, location_id, grp, facet FROM figure "
 	    "WHERE withdrawn = 0) GROUP BY country",
 	/* key "country|metric_id": one metric in one country, the most asked pair (0010) */
 	[W_TOTALS_COUNTRY_METRIC] = "INSERT INTO figure_total SELECT 'country_metric', "
@@ -567,9 +569,44 @@ same_text(sqlite3_stmt *st, int col, const char *s)
 	return s != NULL && strcmp(v, s) == 0;
 }
 
+/* A count that may be missing (< 0): bound as NULL then. */
+static void
+bind_count(sqlite3_stmt *st, int i, long long v)
+{
+	if (v < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+static const char *
+unit_of(const struct figure_in *in)
+{
+	return in->unit != NULL ? in->unit : "people";
+}
+
+/*
+ * The figure's facet (sql/migrations/0013): what keeps its claims apart from
+ * others of the same metric, location and group; "" for people of no stated
+ * origin or cause.
+ */
+static void
+facet(const struct figure_in *in, char out[128])
+{
+	const char *cause = in->cause != NULL ? in->cause : "";
+
+	if (strcmp(unit_of(in), "people") == 0 && *cause == '\0' && in->origin_id <= 0)
+		out[0] = '\0';
+	else
+		snprintf(out, 128, "%s|%s|%lld", unit_of(in), cause,
+		    in->origin_id > 0 ? in->origin_id : 0);
+}
+
 static void
 bind_figure(sqlite3_stmt *st, const struct figure_in *in)
 {
+	char f[128];
+
 	sqlite3_bind_int64(st, 1, in->feed_id);
 	stmt_bind_text_or_null(st, 2, in->key);
 	sqlite3_bind_int64(st, 3, in->metric_id);
@@ -589,6 +626,13 @@ bind_figure(sqlite3_stmt *st, const struct figure_in *in)
 	stmt_bind_text_or_null(st, 17, in->url);
 	stmt_bind_text_or_null(st, 18, in->quote);
 	stmt_bind_text_or_null(st, 19, in->licence);
+	bind_count(st, 20, in->origin_id > 0 ? in->origin_id : -1);
+	stmt_bind_text_or_null(st, 21, unit_of(in));
+	stmt_bind_text_or_null(st, 22, in->cause != NULL && *in->cause ? in->cause : NULL);
+	bind_count(st, 23, in->males);
+	bind_count(st, 24, in->females);
+	facet(in, f);
+	sqlite3_bind_text(st, 25, f, -1, SQLITE_TRANSIENT);
 }
 
 static enum status
@@ -606,6 +650,8 @@ add_revision(struct writer *w, long long figure_id, const struct figure_in *in, 
 	stmt_bind_text_or_null(st, 8, in->url);
 	stmt_bind_text_or_null(st, 9, in->quote);
 	stmt_bind_text_or_null(st, 10, in->retrieved_at);
+	bind_count(st, 11, in->males);
+	bind_count(st, 12, in->females);
 	return stmt_run(st, "inserting a revision", err);
 }
 
@@ -650,7 +696,11 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 		    same_text(st, 8, in->period_start) && same_text(st, 9, in->period_end) &&
 		    same_text(st, 10, in->reported_on) && same_text(st, 11, in->via) &&
 		    same_text(st, 12, in->url) && same_text(st, 13, in->quote) &&
-		    same_text(st, 14, in->licence) && sqlite3_column_int(st, 15) == 0;
+		    same_text(st, 14, in->licence) && sqlite3_column_int(st, 15) == 0 &&
+		    sqlite3_column_int64(st, 16) == (in->origin_id > 0 ? in->origin_id : 0) &&
+		    same_text(st, 17, unit_of(in)) && same_text(st, 18, in->cause) &&
+		    sqlite3_column_int64(st, 19) == (in->males >= 0 ? in->males : -1) &&
+		    sqlite3_column_int64(st, 20) == (in->females >= 0 ? in->females : -1);
 		sqlite3_reset(st);
 	} else {
 		sqlite3_reset(st);

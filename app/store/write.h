@@ -52,6 +52,11 @@ struct figure_in {
 	const char *key, *country, *group, *qualifier;
 	const char *as_of, *period_start, *period_end, *sort_date, *reported_on;
 	const char *retrieved_at, *via, *url, *quote, *licence;
+	/* what it counts (docs/DESIGN.md): */
+	long long   origin_id;          /* the people's origin; 0: not said */
+	const char *unit;               /* "people" or "households"; NULL: people */
+	const char *cause;              /* canonical; NULL or "": not said */
+	long long   males, females;     /* breakdown by sex; -1: not given */
 };
 
 enum figure_outcome { FIG_ADDED, FIG_CHANGED, FIG_UNCHANGED, FIG_DUPLICATE };

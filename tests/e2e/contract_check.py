@@ -26,8 +26,11 @@ TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 QUALIFIERS = {"exact", "about", "almost", "at_least", "more_than", "up_to"}
 SOURCE_TYPES = {"un", "ngo", "government", "monitor", "media", "armed_group", "other"}
 CATEGORIES = {"displacement", "detention", "casualties"}
-METRICS = {"displaced", "idps", "refugees", "returnees", "detained", "escaped", "released",
-           "killed", "injured", "missing"}
+METRICS = {"displaced", "idps", "refugees", "asylum_seekers", "returnees", "idp_returnees",
+           "refugee_returnees", "detained", "escaped", "released", "killed", "injured",
+           "killed_injured", "missing"}
+UNITS = {"people", "households"}
+CAUSE = re.compile(r"^(conflict|violence|disaster|other)(\+(violence|disaster|other))*$")
 ADAPTERS = {"hapi", "unhcr", "reliefweb", "dtm", "hxl"}
 
 
@@ -77,6 +80,10 @@ def array(v):
     return isinstance(v, list)
 
 
+def cause(v):
+    return isinstance(v, str) and CAUSE.match(v) is not None
+
+
 # -- shapes: field -> what its value may be (docs/DESIGN.md, "Shapes") -----------------------
 
 FIGURE_LOCATION = {"code": text, "name": text, "country": text, "admin_level": maybe(count),
@@ -88,15 +95,20 @@ FIGURE = {"id": is_int, "metric": one_of(METRICS), "category": one_of(CATEGORIES
           "value": count, "qualifier": one_of(QUALIFIERS), "group": string,
           "location": obj, "as_of": maybe(date), "source": obj, "via": maybe(string),
           "url": maybe(string), "quote": maybe(string), "reported_on": maybe(date),
-          "retrieved_at": time_, "licence": maybe(string), "feed": text, "withdrawn": boolean}
-REVISION = {"value": count, "qualifier": one_of(QUALIFIERS), "as_of": maybe(date),
+          "retrieved_at": time_, "licence": maybe(string), "feed": text, "withdrawn": boolean,
+          "unit": one_of(UNITS), "cause": maybe(cause), "origin": maybe(obj),
+          "by_sex": maybe(obj)}
+BY_SEX = {"males": maybe(count), "females": maybe(count)}
+REVISION = {"value": count, "qualifier": one_of(QUALIFIERS), "by_sex": maybe(obj),
+            "as_of": maybe(date),
             "reported_on": maybe(date), "url": maybe(string), "quote": maybe(string),
             "retrieved_at": time_, "superseded_at": maybe(time_)}
 SUMMARY = {"metric": one_of(METRICS), "category": one_of(CATEGORIES), "location": obj,
            "group": string, "claims": array, "range": obj, "sources": count,
-           "agree": boolean, "latest_as_of": maybe(date)}
+           "agree": boolean, "latest_as_of": maybe(date), "unit": one_of(UNITS),
+           "cause": maybe(cause), "origin": maybe(obj)}
 METRIC = {"id": one_of(METRICS), "category": one_of(CATEGORIES), "hxl": text, "label": text,
-          "description": text}
+          "description": text, "kind": one_of({"stock", "flow"})}
 FEED = {"id": text, "name": text, "url": text, "adapter": one_of(ADAPTERS), "interval": count,
         "enabled": boolean, "last_attempt": maybe(time_), "last_success": maybe(time_),
         "last_error": maybe(string), "consecutive_failures": count, "stale": boolean,
@@ -137,6 +149,10 @@ class Checker:
             return
         self.shape(f["location"], FIGURE_LOCATION, where + ".location")
         self.shape(f["source"], SOURCE, where + ".source")
+        if f["origin"] is not None:
+            self.shape(f["origin"], FIGURE_LOCATION, where + ".origin")
+        if f["by_sex"] is not None:
+            self.shape(f["by_sex"], BY_SEX, where + ".by_sex")
         if "period" in f:
             self.shape(f["period"], {"start": maybe(date), "end": maybe(date)},
                        where + ".period")

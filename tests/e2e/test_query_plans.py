@@ -97,21 +97,22 @@ class QueryPlans(unittest.TestCase):
                      and "WHERE f.country = :country AND f.metric_id = :metric AND" in sql]
             self.assertEqual([chosen[sql] for sql in pages], ["figure_by_country_metric"],
                              "a country's page of one metric (a CSV export) reads that metric's entries only")
-            self.assertEqual(index_of("SELECT DISTINCT f.metric_id, f.location_id, f.grp " + country_metric),
+            self.assertEqual(index_of("SELECT DISTINCT f.metric_id, f.location_id, f.grp, f.facet " + country_metric),
                              "figure_by_country_group", "a summary reads its groups in order")
-            self.assertEqual(index_of("SELECT DISTINCT f.metric_id, f.location_id, f.grp "
+            self.assertEqual(index_of("SELECT DISTINCT f.metric_id, f.location_id, f.grp, f.facet "
                                       "FROM figure AS f WHERE f.country = :country AND (:withdrawn"),
                              "figure_by_country_group")
             # A page driven by one equality (a place, a country, a metric, a source, ...
             # or none: dates) is read from its index in the page's order, sort_date then
             # id: no temporary b-tree holding every matching row to order a date's ties.
-            # Only the drives by a set (a subtree's places, a category's metrics) sort.
+            # Only the drives by a set (a subtree's places, a category's metrics, an origin's
+            # places) sort.
             plans = dict((body.split("\n", 1)[0], body.split("\n", 1)[1]) for body in statements[2::2])
             ordered = [sql for sql in plans if "ORDER BY f.sort_date DESC, f.id DESC" in sql
                        and "json_each" not in sql]
             self.assertGreaterEqual(len(ordered), 2 * 11, "every list and history variant")
             sorting = [sql[sql.index("WHERE"):][:60] for sql in ordered if "TEMP B-TREE" in plans[sql]
-                       and not re.search(r"WHERE f\.(location_id|metric_id) IN \(SELECT", sql)]
+                       and not re.search(r"WHERE f\.(location_id|metric_id|origin_id) IN \(SELECT", sql)]
             self.assertEqual(sorting, [], "pages sorted outside their index")
             claims = [sql for sql in chosen if "json_each(:keys)" in sql]
             self.assertEqual([chosen[sql] for sql in claims], ["figure_by_claim_group"],

@@ -57,7 +57,7 @@ class Cli(unittest.TestCase):
         self.assertIn("already current", refresh(self.db, "--migrate").stderr)
         with sqlite3.connect(self.db) as c:
             self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], LATEST)
-            self.assertEqual(c.execute("SELECT count(*) FROM metric").fetchone()[0], 10)
+            self.assertEqual(c.execute("SELECT count(*) FROM metric").fetchone()[0], 14)
 
     def test_an_older_database_is_upgraded_keeping_its_data(self):
         with open(os.path.join(harness.ROOT, "sql", "migrations", "0001_init.sql")) as f:

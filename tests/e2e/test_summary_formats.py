@@ -99,6 +99,9 @@ class Summary(unittest.TestCase):
             period = f.get("period") or {}
             return [text(v) for v in (
                 f["id"], f["metric"], f["category"], f["value"], f["qualifier"], f["group"],
+                f["unit"], f["cause"], (f["origin"] or {}).get("country"),
+                (f["origin"] or {}).get("code"), (f["origin"] or {}).get("name"),
+                (f["by_sex"] or {}).get("males"), (f["by_sex"] or {}).get("females"),
                 f["location"]["code"], f["location"]["name"], f["location"]["type"],
                 f["location"]["country"], f["as_of"], period.get("start"), period.get("end"),
                 f["reported_on"], f["retrieved_at"], f["source"]["id"], f["source"]["name"],
@@ -433,6 +436,20 @@ class Totals(unittest.TestCase):
                 c.execute("DELETE FROM figure_total WHERE kind = 'country_metric'")
                 # back to schema 9 as it was: later migrations run again on --migrate
                 c.execute("ALTER TABLE feed DROP COLUMN max_rejected")   # 0012
+                for index in ("figure_by_claim_group", "figure_by_country_group",
+                              "figure_by_origin"):                    # 0013
+                    c.execute("DROP INDEX %s" % index)
+                for table, columns in (("metric", ("kind",)), ("feed", ("country",)),
+                                       ("revision", ("males", "females")),
+                                       ("figure", ("origin_id", "unit", "cause", "males",
+                                                   "females", "facet"))):
+                    for column in columns:
+                        c.execute("ALTER TABLE %s DROP COLUMN %s" % (table, column))
+                c.execute("DELETE FROM metric WHERE id > 10")
+                c.execute("CREATE INDEX figure_by_claim_group ON figure (metric_id, location_id, "
+                          "grp, source_id, sort_date, withdrawn)")
+                c.execute("CREATE INDEX figure_by_country_group ON figure (country, metric_id, "
+                          "location_id, grp, withdrawn, sort_date)")
                 c.execute("PRAGMA user_version = 9")
             self.assertIn("(upgraded)", refresh(svc.db, "--migrate").stderr)
             self.assertEqual(svc.get("/v1/figures?metric=detained&country=SYR").json()["meta"]["total"], want)

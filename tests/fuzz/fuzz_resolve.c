@@ -85,20 +85,20 @@ check_resolved(const struct resolve_env *env, const struct claim *c, const struc
 		FUZZ_CHECK(strcmp(r->period_start, r->period_end) < 0 ||
 		    (*r->as_of && strcmp(r->period_start, r->period_end) == 0));
 
-	FUZZ_CHECK(strlen(r->country) == 3 && isupper((unsigned char)r->country[0]) &&
-	    isupper((unsigned char)r->country[1]) && isupper((unsigned char)r->country[2]));
-	FUZZ_CHECK(r->nplaces >= 1 && r->nplaces <= RESOLVE_PLACES);
-	FUZZ_CHECK(strcmp(r->places[0].code, r->country) == 0);
-	FUZZ_CHECK(strcmp(r->places[0].type, "country") == 0 && r->places[0].level == 0);
-	for (size_t i = 0; i < r->nplaces; i++) {
-		const struct resolved_place *p = &r->places[i];
+	FUZZ_CHECK(strlen(r->where.country) == 3 && isupper((unsigned char)r->where.country[0]) &&
+	    isupper((unsigned char)r->where.country[1]) && isupper((unsigned char)r->where.country[2]));
+	FUZZ_CHECK(r->where.n >= 1 && r->where.n <= RESOLVE_PLACES);
+	FUZZ_CHECK(strcmp(r->where.places[0].code, r->where.country) == 0);
+	FUZZ_CHECK(strcmp(r->where.places[0].type, "country") == 0 && r->where.places[0].level == 0);
+	for (size_t i = 0; i < r->where.n; i++) {
+		const struct resolved_place *p = &r->where.places[i];
 
 		FUZZ_CHECK(code_valid(p->code));
 		FUZZ_CHECK(given(p->name) && given(p->type));
 		/* admin levels grow outwards in; a site, if any, is last */
 		if (i > 0)
-			FUZZ_CHECK(p->level == -1 ? i == r->nplaces - 1 :
-			    p->level > r->places[i - 1].level);
+			FUZZ_CHECK(p->level == -1 ? i == r->where.n - 1 :
+			    p->level > r->where.places[i - 1].level);
 	}
 
 	if (!given(c->source_name) && !given(c->source_code)) {
@@ -116,7 +116,7 @@ check_resolved(const struct resolve_env *env, const struct claim *c, const struc
 	FUZZ_CHECK(same(r->key, c->key) && same(r->group, c->group) && same(r->via, c->via) &&
 	    same(r->url, c->url) && same(r->quote, c->quote) && same(r->licence, c->licence));
 	/* the key: whole, within its bound, for any id the database could give */
-	n = resolve_key(r, 9223372036854775807LL, key);
+	n = resolve_key(r, 9223372036854775807LL, 9223372036854775807LL, key);
 	FUZZ_CHECK(n < RESOLVE_KEY_MAX && strlen(key) == n);
 	if (r->key != NULL)
 		FUZZ_CHECK(strcmp(key, r->key) == 0);

@@ -18,6 +18,7 @@
 
 #include "refresh/ingest.h"
 #include "refresh/resolve.h"
+#include "core/strutil.h"
 #include "store/db.h"
 #include "store/write.h"
 
@@ -188,19 +189,19 @@ resolve_chain_and_source_without_database(void **state)
 	assert_int_equal(resolve_claim(&pure_env, &c, &r, why), ST_OK);
 	assert_int_equal(r.metric_id, 2);
 	assert_string_equal(r.qualifier, "almost");
-	assert_string_equal(r.country, "SYR");
-	assert_int_equal(r.nplaces, 4);
+	assert_string_equal(r.where.country, "SYR");
+	assert_int_equal(r.where.n, 4);
 	const struct { const char *code, *name, *type; int level; } want[] = {
 		{ "SYR", "Syria", "country", 0 },
 		{ "SYR-ar-raqqa", "Ar-Raqqa", "admin1", 1 },
 		{ "SY0201", "SY0201", "admin2", 2 },
-		{ "SYR-ain-issa-camp", "Ain Issa camp", "camp", -1 },
+		{ "SY0201-ain-issa-camp", "Ain Issa camp", "camp", -1 },
 	};
 	for (size_t i = 0; i < 4; i++) {
-		assert_string_equal(r.places[i].code, want[i].code);
-		assert_string_equal(r.places[i].name, want[i].name);
-		assert_string_equal(r.places[i].type, want[i].type);
-		assert_int_equal(r.places[i].level, want[i].level);
+		assert_string_equal(r.where.places[i].code, want[i].code);
+		assert_string_equal(r.where.places[i].name, want[i].name);
+		assert_string_equal(r.where.places[i].type, want[i].type);
+		assert_int_equal(r.where.places[i].level, want[i].level);
 	}
 	assert_int_equal(r.source.default_id, 0);
 	assert_string_equal(r.source.code, "syrian-democratic-forces");
@@ -208,8 +209,128 @@ resolve_chain_and_source_without_database(void **state)
 	assert_string_equal(r.source.organisation, "Syrian Democratic Forces");
 	assert_string_equal(r.source.type, "other");
 	assert_null(r.key);
-	resolve_key(&r, 42, key);
+	resolve_key(&r, 42, 0, key);
 	assert_string_equal(key, "syrian-democratic-forces|idps|42|families|2024-01-01||");
+}
+
+/* What a figure counts: unit, cause, sex, origin; all in the derived key. */
+static void
+resolve_what_it_counts(void **state)
+{
+	struct claim c = valid_claim();
+	struct resolved r;
+	char why[ERR_MAX] = "", key[RESOLVE_KEY_MAX];
+
+	(void)state;
+	c.country = "HTI";
+	c.adm1_code = "HT01";
+	c.value = "1000";
+	c.unit = "HH";
+	c.cause = "disaster; Conflict + conflict";
+	c.males = "400";
+	c.females = "500";
+	c.origin_adm1_code = "HT04";
+	c.origin_adm1_name = "Artibonite";
+	assert_int_equal(resolve_claim(&pure_env, &c, &r, why), ST_OK);
+	assert_string_equal(r.unit, "households");
+	assert_string_equal(r.cause, "conflict+disaster");
+	assert_int_equal(r.males, 400);
+	assert_int_equal(r.females, 500);
+	/* an origin area with no country is in the figure's own */
+	assert_int_equal(r.origin.n, 2);
+	assert_string_equal(r.origin.country, "HTI");
+	assert_string_equal(r.origin.places[1].code, "HT04");
+	assert_string_equal(r.origin.places[1].name, "Artibonite");
+	resolve_key(&r, 42, 77, key);
+	assert_string_equal(key,
+	    "unhcr|idps|42|families|2024-01-01|||households|conflict+disaster|77");
+
+	/* a figure that says none of it keeps the key it always had */
+	c = valid_claim();
+	c.unit = "individuals";
+	assert_int_equal(resolve_claim(&pure_env, &c, &r, why), ST_OK);
+	assert_string_equal(r.unit, "people");
+	assert_int_equal(r.males, -1);
+	assert_int_equal(r.origin.n, 0);
+	resolve_key(&r, 42, 0, key);
+	assert_string_equal(key, "unhcr|idps|42|families|2024-01-01||");
+
+	/* an origin country by name; a cause alone changes the key */
+	c.origin_country_name = "Syrian Arab Republic";
+	c.origin_country = "SYR";
+	c.cause = "other";
+	assert_int_equal(resolve_claim(&pure_env, &c, &r, why), ST_OK);
+	assert_int_equal(r.origin.n, 1);
+	assert_string_equal(r.origin.places[0].code, "SYR");
+	resolve_key(&r, 42, 5, key);
+	assert_string_equal(key, "unhcr|idps|42|families|2024-01-01|||people|other|5");
+
+	const struct { const char *field, *value, *why; } bad[] = {
+		{ "cause", "floods", "cause 'floods' is not one or more of" },
+		{ "cause", "+;", "cause '+;'" },
+		{ "males", "many", "breakdown by sex 'many'" },
+		{ "females", "9000", "exceeds the count" },
+		{ "unit", "families", "unit 'families' is neither people nor households" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		c = valid_claim();
+		c.value = "1000";
+		for (size_t k = 0; k < CLAIM_NFIELDS; k++)
+			if (strcmp(claim_fields[k].name, bad[i].field) == 0)
+				claim_set_text(&c, k, bad[i].value);
+		assert_int_equal(resolve_claim(&pure_env, &c, &r, why), ST_INVALID);
+		if (strstr(why, bad[i].why) == NULL)
+			fail_msg("%s '%s': reason \"%s\" lacks \"%s\"", bad[i].field, bad[i].value,
+			    why, bad[i].why);
+	}
+}
+
+/*
+ * A place with no code is named within its parents, never by its name alone:
+ * the two Afrins are two places. A name in any script gives a URL-safe code.
+ */
+static void
+resolve_place_codes_by_parent_and_script(void **state)
+{
+	struct claim c = valid_claim();
+	struct resolved r;
+	char why[ERR_MAX] = "", idleb[RESOLVE_CODE_MAX], aleppo[RESOLVE_CODE_MAX];
+	char a[RESOLVE_CODE_MAX], b[RESOLVE_CODE_MAX];
+
+	(void)state;
+	c.country = "SYR";
+	c.adm1_name = "Idleb";
+	c.adm2_name = "Afrin";
+	assert_int_equal(resolve_claim(&pure_env, &c, &r, why), ST_OK);
+	snprintf(idleb, sizeof idleb, "%s", r.where.places[2].code);
+	c.adm1_name = "Aleppo";
+	assert_int_equal(resolve_claim(&pure_env, &c, &r, why), ST_OK);
+	snprintf(aleppo, sizeof aleppo, "%s", r.where.places[2].code);
+	assert_string_equal(idleb, "SYR-idleb-afrin");
+	assert_string_equal(aleppo, "SYR-aleppo-afrin");
+
+	/* Arabic: kept as given, coded by a hash; two names, two codes, the same each time */
+	c.adm1_name = "\u062d\u0644\u0628";            /* Aleppo */
+	c.adm2_name = "\u0639\u0641\u0631\u064a\u0646";   /* Afrin */
+	assert_int_equal(resolve_claim(&pure_env, &c, &r, why), ST_OK);
+	assert_string_equal(r.where.places[2].name, "\u0639\u0641\u0631\u064a\u0646");
+	snprintf(a, sizeof a, "%s", r.where.places[2].code);
+	assert_true(code_valid(a));
+	assert_int_equal(strncmp(a, "SYR-", 4), 0);
+	assert_string_not_equal(a, r.where.places[1].code);
+	assert_true(place_code_derive("SYR", "SYR", "\u0639\u0641\u0631\u064a\u0646", b));
+	assert_string_not_equal(a, b);   /* within Aleppo, not the country */
+	assert_true(place_code_derive("SYR", r.where.places[1].code,
+	    "\u0639\u0641\u0631\u064a\u0646", b));
+	assert_string_equal(a, b);
+
+	/* deep chains stay within 64 bytes and distinct */
+	assert_true(place_code_derive("SYR", "SYR-aleppo-afrin-jandairis-sub-district-village",
+	    "Camp of the twenty-seven families west", a));
+	assert_true(place_code_derive("SYR", "SYR-aleppo-afrin-jandairis-sub-district-village",
+	    "Camp of the twenty-seven families east", b));
+	assert_true(code_valid(a) && code_valid(b));
+	assert_string_not_equal(a, b);
 }
 
 static void
@@ -230,11 +351,11 @@ resolve_default_source_without_database(void **state)
 	assert_int_equal(r.source.default_id, 7);
 	assert_null(r.source.code);
 	assert_string_equal(r.sort_date, "2026-01-02");
-	resolve_key(&r, 3, key);
+	resolve_key(&r, 3, 0, key);
 	assert_string_equal(key, "#7|idps|3|families|||");
 	c.key = "row-9";
 	assert_int_equal(resolve_claim(&env, &c, &r, why), ST_OK);
-	resolve_key(&r, 3, key);
+	resolve_key(&r, 3, 0, key);
 	assert_string_equal(key, "row-9");
 }
 
@@ -365,9 +486,15 @@ static const struct late_case late_cases[] = {
 	{ "bad location code at adm2 after a valid country", 0, { { 0, NULL } }, 0,
 	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(adm2_code), "-mosul" } }, 3,
 	    "location code '-mosul'" },
-	{ "site name without a usable code after a valid country", 0, { { 0, NULL } }, 0,
-	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(loc_name), "!!!" } }, 3,
-	    "gives no usable code" },
+	{ "origin no country names, after a valid location", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(origin_country), "Atlantis" } },
+	    3, "origin country 'Atlantis'" },
+	{ "origin area of another country", 1, { { F(adm1_code), "ALP" } }, 1,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(origin_country), "IRQ" },
+	      { F(origin_adm1_code), "ALP" } }, 4, "belongs to country SYR, not IRQ" },
+	{ "unit neither people nor households", 0, { { 0, NULL } }, 0,
+	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(unit), "families" } }, 3,
+	    "unit 'families'" },
 	{ "adm2 code of a place in another country", 1, { { F(adm1_code), "ALP" } }, 1,
 	    { { F(country), "IRQ" }, { F(adm1_name), "Nineveh" }, { F(adm2_code), "ALP" } }, 3,
 	    "belongs to country SYR, not IRQ" },
@@ -465,6 +592,67 @@ ingest_valid_claim_added(void **state)
 	    "unhcr");
 	assert_int_equal(q_int(f->db, "SELECT count(*) FROM revision"), 1);
 	assert_int_equal(q_int(f->db, "SELECT withdrawn FROM figure"), 0);
+}
+
+/*
+ * What a figure counts is stored, and keeps rows apart: the same place and
+ * date split by cause, origin and unit are five figures, none merged.
+ */
+static void
+ingest_stores_what_it_counts(void **state)
+{
+	struct fx *f = *state;
+	const struct { const char *cause, *origin, *adm1, *unit, *males, *value; } rows[] = {
+		{ NULL, NULL, NULL, NULL, NULL, "100" },
+		{ "conflict", NULL, NULL, NULL, NULL, "200" },
+		{ "conflict; violence", NULL, NULL, NULL, NULL, "300" },
+		{ "conflict", "IRQ", NULL, NULL, "40", "400" },
+		{ "conflict", NULL, "SY02", "hh", NULL, "500" },
+	};
+	char why[ERR_MAX] = "";
+
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct claim c = valid_claim();
+
+		c.cause = rows[i].cause;
+		c.origin_country = rows[i].origin;
+		c.origin_adm1_code = rows[i].adm1;
+		c.unit = rows[i].unit;
+		c.males = rows[i].males;
+		c.value = rows[i].value;
+		if (ingest_claim(&f->in, &c, why) != ST_OK)
+			fail_msg("row %zu: %s", i, why);
+	}
+	assert_int_equal(f->in.added, 5);
+	assert_int_equal(q_int(f->db, "SELECT sum(value) FROM figure"), 1500);
+	assert_int_equal(q_int(f->db, "SELECT count(DISTINCT facet) FROM figure"), 5);
+	assert_query_text(f->db, "SELECT cause FROM figure WHERE value = 300", "conflict+violence");
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure WHERE cause IS NULL"), 1);
+	assert_query_text(f->db, "SELECT o.code FROM figure JOIN location o ON o.id = origin_id "
+	    "WHERE value = 400", "IRQ");
+	assert_int_equal(q_int(f->db, "SELECT males FROM figure WHERE value = 400"), 40);
+	assert_int_equal(q_int(f->db, "SELECT males FROM revision WHERE value = 400"), 40);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure WHERE females IS NULL"), 5);
+	/* an origin area with no country: in the figure's own (SYR) */
+	assert_query_text(f->db, "SELECT o.country || ' ' || o.code || ' ' || o.type FROM figure "
+	    "JOIN location o ON o.id = origin_id WHERE value = 500", "SYR SY02 admin1");
+	assert_query_text(f->db, "SELECT unit FROM figure WHERE value = 500", "households");
+	assert_query_text(f->db, "SELECT unit FROM figure WHERE value = 100", "people");
+	assert_query_text(f->db, "SELECT facet FROM figure WHERE value = 100", "");
+
+	/* the next payload: a changed breakdown by sex is a revision */
+	next_payload(f, NOW2);
+	for (size_t i = 3; i < 4; i++) {
+		struct claim c = valid_claim();
+
+		c.cause = rows[i].cause;
+		c.origin_country = rows[i].origin;
+		c.males = "45";
+		c.value = rows[i].value;
+		assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
+	}
+	assert_int_equal(f->in.changed, 1);
+	assert_int_equal(q_int(f->db, "SELECT count(*) FROM revision WHERE value = 400"), 2);
 }
 
 static void
@@ -834,11 +1022,14 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(resolve_chain_and_source_without_database),
+		cmocka_unit_test(resolve_what_it_counts),
+		cmocka_unit_test(resolve_place_codes_by_parent_and_script),
 		cmocka_unit_test(resolve_default_source_without_database),
 		T(ingest_rejects_bad_claims),
 		T(ingest_rejects_overlong_quote),
 		T(ingest_rejected_row_writes_nothing),
 		T(ingest_valid_claim_added),
+		T(ingest_stores_what_it_counts),
 		T(ingest_same_claim_next_payload_unchanged),
 		T(ingest_changed_value_updates_and_revises),
 		T(ingest_same_claim_twice_in_payload_rejected),

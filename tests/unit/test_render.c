@@ -35,7 +35,7 @@ static const struct figure_row kurdish = {
 	.via = "BBC News", .url = "https://www.bbc.com/news/world-middle-east-50032460",
 	.quote = "Kurdish authorities said 785 \"foreign affiliates\" escaped, almost 800",
 	.reported_on = "2019-10-13", .retrieved_at = "2019-10-14T08:00:00Z",
-	.licence = "quoted for reporting", .feed = "seed",
+	.licence = "quoted for reporting", .feed = "seed", .unit = "people",
 	.metric_id = 6, .location_id = 4,
 };
 
@@ -48,8 +48,27 @@ static const struct figure_row monitor = {
 	.source = { .code = "monitoring-group", .name = "=a monitoring group, unnamed",
 	    .organisation = "مرصد", .type = "monitor", .url = "javascript:alert(1)" },
 	.reported_on = "2019-10-13", .retrieved_at = "2019-10-14T08:00:00Z",
-	.feed = "seed", .withdrawn = 1,
+	.feed = "seed", .withdrawn = 1, .unit = "people",
 	.metric_id = 6, .location_id = 4,
+};
+
+/*
+ * What a figure counts beyond its metric: households of refugees from Syria
+ * in Türkiye, displaced by conflict and disaster, with a breakdown by sex of
+ * which only one half is known.
+ */
+static const struct figure_row hosted = {
+	.id = 7, .value = 40000, .metric = "refugees", .category = "displacement",
+	.qualifier = "about", .group = "",
+	.location = { .code = "TUR", .name = "Türkiye", .country = "TUR", .type = "country",
+	    .admin_level = 0, .has_level = 1 },
+	.as_of = "2024-12-31", .sort_date = "2024-12-31",
+	.source = { .code = "unhcr", .name = "UNHCR", .organisation = "UNHCR", .type = "un" },
+	.retrieved_at = "2025-06-01T00:00:00Z", .feed = "unhcr",
+	.unit = "households", .cause = "conflict+disaster", .females = 21000, .has_females = 1,
+	.origin = { .code = "SYR", .name = "سوريا", .country = "SYR", .type = "country",
+	    .admin_level = 0, .has_level = 1 },
+	.metric_id = 3, .location_id = 9,
 };
 
 static const struct table_metric hxl_metrics[] = {
@@ -99,6 +118,7 @@ figure_as_json(void **state)
 {
 	(void)state;
 	assert_golden_json("figure.json", json_figure(&kurdish));
+	assert_golden_json("figure-counts.json", json_figure(&hosted));
 }
 
 static void
@@ -123,6 +143,7 @@ static void
 other_rows_as_json(void **state)
 {
 	const struct revision_row rev = { .id = 9, .value = 780, .qualifier = "about",
+	    .males = 300, .has_males = 1,
 	    .as_of = "2019-10-12", .reported_on = "2019-10-12", .url = "https://example.org/a",
 	    .retrieved_at = "2019-10-12T09:00:00Z", .superseded_at = "2019-10-14T08:00:00Z" };
 	const struct location_row loc = { .code = "SY02", .name = "حلب", .country = "SYR",
@@ -134,7 +155,7 @@ other_rows_as_json(void **state)
 	    .added = 10, .changed = 2, .unchanged = 300, .rejected = 1, .stale = 1 };
 	const struct metric_row metric = { .code = "idps", .category = "displacement",
 	    .hxl = "#affected+idps", .label = "internally displaced people",
-	    .description = "people displaced within their own country" };
+	    .description = "people displaced within their own country", .kind = "stock" };
 	cJSON *all = cJSON_CreateArray();
 
 	(void)state;
@@ -175,6 +196,7 @@ figures_as_csv_and_hxl(void **state)
 	assert_int_equal(table_figures_head(&b, TABLE_CSV, NULL, 0), ST_OK);
 	assert_int_equal(table_figure_row(&b, &kurdish, TABLE_CSV, NULL, 0), ST_OK);
 	assert_int_equal(table_figure_row(&b, &monitor, TABLE_CSV, NULL, 0), ST_OK);
+	assert_int_equal(table_figure_row(&b, &hosted, TABLE_CSV, NULL, 0), ST_OK);
 	assert_golden("figures.csv", b.data, b.len);
 	buf_free(&b);
 
@@ -219,6 +241,11 @@ cards_as_html(void **state)
 	buf_free(&b);
 
 	buf_init(&b, 1 << 20);
+	assert_int_equal(html_figure_card(&b, &hosted, &en), ST_OK);
+	assert_golden("figure-card-counts.html", b.data, b.len);
+	buf_free(&b);
+
+	buf_init(&b, 1 << 20);
 	assert_int_equal(html_summary_card(&b, &item, &ar), ST_OK);
 	assert_golden("summary-card.ar.html", b.data, b.len);
 	buf_free(&b);
@@ -236,6 +263,8 @@ card_titles(void **state)
 	assert_string_equal(title, "almost 785 escaped: Ain Issa camp");
 	card_title_summary(title, sizeof title, &item);
 	assert_string_equal(title, "escaped: Ain Issa camp, foreign nationals");
+	card_title_figure(title, sizeof title, &hosted);
+	assert_string_equal(title, "about 40,000 refugees (households): Türkiye, from سوريا");
 }
 
 /* A copy outlives what it was copied from: the summary keeps rows past their cursor. */
