@@ -257,7 +257,8 @@ class Fetch(unittest.TestCase):
 
     def test_feeds_are_fetched_in_parallel_and_one_failure_spares_the_others(self):
         self.up.route("/a.csv", {"delay": 0.5, "body": GOOD, "type": CSV})
-        self.up.route("/b.json", {"delay": 0.5, "body": fixture("dtm/afg.json")})
+        self.up.route("/b.json", {"delay": 0.5,
+                                  "body": fixture("real/dtm/displacement-admin0-admin0pcode-hti.json")})
         self.up.route("/c.json", {"delay": 0.5, "status": 404, "body": b"{}"})
         self.add("a", "/a.csv")
         self.add("b", "/b.json", adapter="dtm", org="IOM DTM")
@@ -265,8 +266,8 @@ class Fetch(unittest.TestCase):
         p = self.run_refresh()
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertEqual(self.up.max_in_flight, 3, "all three feeds must be in flight at once")
-        self.assertEqual((self.total("a"), self.total("b"), self.total("c")), (10, 2, 0))
-        for line in ("feed a: ok: 10 added", "feed b: ok: 2 added", "feed c: failed"):
+        self.assertEqual((self.total("a"), self.total("b"), self.total("c")), (10, 114, 0))
+        for line in ("feed a: ok: 10 added", "feed b: ok: 114 added", "feed c: failed"):
             self.assertIn(line, p.stderr)
 
     def test_due_force_only_disabled_and_dry_run(self):

@@ -295,6 +295,8 @@ class Operations(unittest.TestCase):
                                       "unhcr-population-syr", "reliefweb-syr", "dtm-idps-syr"})
         self.assertEqual(set(feeds.values()), {0}, "feeds that need the network start disabled")
         self.assertIn("https://hapi.humdata.org/api/v2/", p.stdout)
+        self.assertIn("https://dtmapi.iom.int/v3/displacement/admin2?Admin0Pcode=SYR", p.stdout)
+        self.assertNotIn("GetAdmin2Datav2", p.stdout, "DTM's v2 API is retired")
         self.assertNotIn("app_identifier=", p.stdout, "no credential in a URL")
         refresh(self.db, "--enable", "unhcr-population-syr")
         subprocess.run([script, self.db, "SYR"], env=env, check=True, capture_output=True)

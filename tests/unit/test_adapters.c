@@ -36,7 +36,25 @@
 #define HAPI_REF_URL "https://hapi.humdata.org/api/v1/affected-people/refugees?" \
 	"origin_location_code=SYR&population_group=REF"
 #define UNHCR_URL "http://x/population/v1/population/?coo=SYR&page=1"
-#define DTM_URL "https://dtmapi.iom.int/api/IdpAdmin2Data/GetAdmin2Datav2?Admin0Pcode=AFG"
+#define DTM_URL "https://dtmapi.iom.int/v3/displacement/admin1?Admin0Pcode=AFG"
+
+/* IOM DTM's real v3 answers (tests/fixtures/real/README.md has their provenance). */
+#define DTM_REAL "real/dtm/displacement-"
+#define DTM_AFG_OP "Returns and displacement in Afghanistan"
+
+/*
+ * A hand-written DTM v3 row shaped like the real ones (reason and origin as
+ * JSON values), and an answer holding n such rows, for misbehaviour only.
+ */
+#define DTM_ROW(country, value, reason, origin_code, origin_name) \
+	"{\"operation\": \"Op\", \"admin0Name\": \"Afghanistan\", \"admin0Pcode\": " country \
+	", \"numPresentIdpInd\": " value ", \"reportingDate\": \"2022-12-31T00:00:00\", " \
+	"\"roundNumber\": 16, \"displacementReason\": " reason ", \"numberMales\": null, " \
+	"\"numberFemales\": null, \"idpOriginAdmin1Name\": " origin_name ", " \
+	"\"idpOriginAdmin1Pcode\": " origin_code ", \"assessmentType\": \"BA\"}"
+#define DTM_ANSWER(n, rows) "{\"result\": [" rows "], \"statusCode\": 200, " \
+	"\"isSuccess\": true, \"errorMessages\": [], \"totalRecordsCount\": " #n "}"
+#define NA "\"Not available\""
 
 /* 1 if the space-separated list has the word. */
 static int
@@ -543,27 +561,159 @@ static const struct adapter_case adapter_cases[] = {
 	  .fixture = "reliefweb/quota.html",
 	  .status = ST_INVALID, .nclaims = COUNT(0), .err = "malformed JSON" },
 
-	/* ---- IOM DTM ---- */
-	{ "dtm_rows_are_idps_by_round", .adapter = "dtm", .url = DTM_URL,
-	  .fixture = "dtm/afg.json", .nclaims = COUNT(2), .nrejects = COUNT(0),
+	/* ---- IOM DTM (v3) ---- */
+	{ "dtm_real_afg_admin0_each_row_its_claim_with_cause_and_origin", .adapter = "dtm",
+	  .url = DTM_URL, .fixture = DTM_REAL "admin0-admin0pcode-afg.json",
+	  .nclaims = COUNT(133), .nrejects = COUNT(0),
 	  .claim = {
-		{ 0, .last = 1, .field = {
-			FIELD(metric, "idps"), FIELD(country, "AFG"),
-			FIELD(country_name, "Afghanistan"),
-			FIELD(adm1_code, "AF15"), FIELD(adm1_name, "Kunar"),
-			FIELD(adm2_code, "AF1512"), FIELD(adm2_name, "Dangam"),
-			FIELD(group, "Returns and displacement in Afghanistan"),
-			FIELD(via, "IOM DTM API"), FIELD(source_name, NULL) } },
 		{ 0, .row = 1, .field = {
-			FIELD(value, "280"), FIELD(as_of, "2017-03-30T00:00:00"),
-			FIELD(key, "dtm|Returns and displacement in Afghanistan|AFG|AF15|"
-			    "AF1512|1|BA|2017-03-30T00:00:00") } },
-		{ 1, .row = 2, .field = {
-			FIELD(value, "315"), FIELD(as_of, "2017-06-30T00:00:00") } } },
+			FIELD(metric, "idps"), FIELD(unit, "people"), FIELD(value, "179956"),
+			FIELD(as_of, "2017-03-30T00:00:00"), FIELD(group, DTM_AFG_OP),
+			FIELD(country, "AFG"), FIELD(country_name, "Afghanistan"),
+			FIELD(adm1_code, NULL), FIELD(cause, "conflict"),
+			FIELD(origin_country, NULL), FIELD(origin_adm1_code, NULL),
+			FIELD(origin_adm1_name, NULL), FIELD(males, NULL), FIELD(females, NULL),
+			FIELD(key, "dtm|" DTM_AFG_OP "|AFG|||1|BA|2017-03-30T00:00:00|conflict|") } },
+		/* "No reason for displacement reported": no cause, a claim of its own */
+		{ 2, .row = 3, .field = {
+			FIELD(value, "66308"), FIELD(cause, NULL),
+			FIELD(key, "dtm|" DTM_AFG_OP "|AFG|||1|BA|2017-03-30T00:00:00||") } },
+		/* from Baghlan: the origin is an area of the row's own country */
+		{ 5, .row = 6, .field = {
+			FIELD(value, "41018"), FIELD(as_of, "2017-12-31T00:00:00"),
+			FIELD(cause, "conflict"), FIELD(origin_country, "AFG"),
+			FIELD(origin_country_name, "Afghanistan"), FIELD(origin_adm1_code, "AF09"),
+			FIELD(origin_adm1_name, "Baghlan"), FIELD(origin_adm2_code, NULL),
+			FIELD(key, "dtm|" DTM_AFG_OP "|AFG|||3|BA|2017-12-31T00:00:00|conflict|AF09") } },
+		{ 114, .row = 115, .field = {
+			FIELD(value, "338781"), FIELD(as_of, "2021-12-31T00:00:00"),
+			FIELD(cause, "conflict+violence+disaster"), FIELD(origin_adm1_code, NULL) } } },
 	  .distinct = { 0, 1 } },
+	/* round 14 writes one reason "conflict": the same cause as "Conflict" */
+	{ "dtm_real_afg_admin0_reason_read_whatever_its_case", .adapter = "dtm", .url = DTM_URL,
+	  .fixture = DTM_REAL "admin0-admin0pcode-afg.json", .nclaims = COUNT(133),
+	  .claim = { { 112, .row = 113, .field = {
+		FIELD(value, "1689642"), FIELD(cause, "conflict"),
+		FIELD(as_of, "2021-12-31T00:00:00") } } } },
+	{ "dtm_real_afg_admin1_places_causes_and_origins", .adapter = "dtm", .url = DTM_URL,
+	  .fixture = DTM_REAL "admin1-admin0pcode-afg.json",
+	  .nclaims = COUNT(675), .nrejects = COUNT(0),
+	  .claim = {
+		{ 23, .row = 24, .field = {
+			FIELD(value, "175807"), FIELD(adm1_code, "AF01"), FIELD(adm1_name, "Kabul"),
+			FIELD(adm2_code, NULL), FIELD(cause, "conflict"), FIELD(origin_country, "AFG"),
+			FIELD(origin_adm1_code, "AF01"), FIELD(origin_adm1_name, "Kabul"),
+			FIELD(key, "dtm|" DTM_AFG_OP "|AFG|AF01||3|BA|2017-12-31T00:00:00|conflict|"
+			    "AF01") } },
+		{ 323, .row = 324, .field = {
+			FIELD(value, "2501"), FIELD(adm1_code, "AF28"), FIELD(adm1_name, "Jawzjan"),
+			FIELD(as_of, "2022-04-30T00:00:00"), FIELD(cause, "conflict+disaster+other"),
+			FIELD(origin_country, NULL) } } } },
+	{ "dtm_real_hti_admin0_sex_breakdown_operations_and_assessments", .adapter = "dtm",
+	  .url = DTM_URL, .fixture = DTM_REAL "admin0-admin0pcode-hti.json",
+	  .nclaims = COUNT(114), .nrejects = COUNT(0),
+	  .claim = {
+		{ 0, .row = 1, .field = {
+			FIELD(value, "1068882"), FIELD(males, "509533"), FIELD(females, "559349"),
+			FIELD(group, "Haiti Earthquake"), FIELD(cause, "disaster"),
+			FIELD(as_of, "2010-11-30T00:00:00"), FIELD(country, "HTI"),
+			FIELD(key, "dtm|Haiti Earthquake|HTI|||1|SA|2010-11-30T00:00:00|disaster|") } },
+		{ 56, .row = 57, .field = {
+			FIELD(value, "122488"), FIELD(group, "Countrywide monitoring"),
+			FIELD(cause, "violence"), FIELD(origin_country, "HTI"),
+			FIELD(origin_adm1_code, "HT01"), FIELD(origin_adm1_name, "Ouest"),
+			FIELD(males, NULL), FIELD(females, NULL) } } } },
+	/* DTM's males and females need not add up to the total: kept as given */
+	{ "dtm_real_hti_admin1_sex_breakdown_kept_as_given", .adapter = "dtm", .url = DTM_URL,
+	  .fixture = DTM_REAL "admin1-admin0pcode-hti.json",
+	  .nclaims = COUNT(235), .nrejects = COUNT(0),
+	  .claim = { { 57, .row = 58, .field = {
+		FIELD(value, "932"), FIELD(males, "247"), FIELD(females, "280"),
+		FIELD(adm1_code, "HT08"), FIELD(adm1_name, "Grande Anse"),
+		FIELD(group, "Hurricane Matthew") } } } },
+	{ "dtm_real_tcd_admin2_places_and_origin", .adapter = "dtm", .url = DTM_URL,
+	  .fixture = DTM_REAL "admin2-admin0pcode-tcd.json",
+	  .nclaims = COUNT(145), .nrejects = COUNT(0),
+	  .claim = {
+		{ 0, .row = 1, .field = {
+			FIELD(value, "61828"), FIELD(country, "TCD"), FIELD(country_name, "Chad"),
+			FIELD(adm1_code, "TD07"), FIELD(adm1_name, "Lac"),
+			FIELD(adm2_code, "TD0704"), FIELD(adm2_name, "Fouli"),
+			FIELD(cause, "conflict"), FIELD(origin_adm1_code, NULL),
+			FIELD(key, "dtm|Lake Chad Basin Crisis|TCD|TD07|TD0704|1|SA|"
+			    "2017-09-30T00:00:00|conflict|") } },
+		{ 98, .row = 99, .field = {
+			FIELD(value, "26858"), FIELD(adm2_code, "TD0701"), FIELD(adm2_name, "Mamdi"),
+			FIELD(males, "12010"), FIELD(females, "14848"),
+			FIELD(origin_country, "TCD"), FIELD(origin_country_name, "Chad"),
+			FIELD(origin_adm1_code, "TD07"), FIELD(origin_adm1_name, "Lac") } } } },
+
+	/* misbehaviour, hand-written */
+	{ "dtm_v2_rows_refused_not_read_as_totals", .adapter = "dtm",
+	  .url = "https://dtmapi.iom.int/api/IdpAdmin2Data/GetAdmin2Datav2?Admin0Pcode=AFG",
+	  .fixture = "dtm/v2-retired.json", .nclaims = COUNT(0), .nrejects = COUNT(2),
+	  .reject = { 1, "no displacementReason field" } },
+	{ "dtm_row_without_origin_fields_refused", .adapter = "dtm", .url = DTM_URL,
+	  .body = "{\"result\": [{\"admin0Pcode\": \"AFG\", \"numPresentIdpInd\": 5, "
+	      "\"displacementReason\": \"Conflict\"}], \"isSuccess\": true}",
+	  .nclaims = COUNT(0), .nrejects = COUNT(1),
+	  .reject = { 1, "no idpOriginAdmin1Pcode field" } },
+	{ "dtm_unknown_reason_refused_naming_it", .adapter = "dtm", .url = DTM_URL,
+	  .body = DTM_ANSWER(3, DTM_ROW("\"AFG\"", "10", "\"Conflict; Flood\"", NA, NA) ", "
+	      DTM_ROW("\"AFG\"", "11", "\"Insecurity\"", NA, NA) ", "
+	      DTM_ROW("\"AFG\"", "12", "\"Conflict; No reason for displacement reported\"",
+	      NA, NA)),
+	  .nclaims = COUNT(1), .nrejects = COUNT(2), .reject = { 1, "'Flood'" },
+	  .claim = { { 0, .row = 2, .field = { FIELD(cause, "violence") } } } },
+	/* reasons in any order and case, spaced or not: one canonical cause */
+	{ "dtm_reasons_joined_in_canonical_order", .adapter = "dtm", .url = DTM_URL,
+	  .body = DTM_ANSWER(2,
+	      DTM_ROW("\"AFG\"", "10", "\"other reason;NATURAL DISASTER ; insecurity\"", NA, NA)
+	      ", " DTM_ROW("\"AFG\"", "11", "null", "null", "\"\"")),
+	  .nclaims = COUNT(2), .nrejects = COUNT(0),
+	  .claim = {
+		{ 0, .field = { FIELD(cause, "violence+disaster+other") } },
+		{ 1, .field = { FIELD(cause, NULL), FIELD(origin_country, NULL),
+			FIELD(origin_adm1_code, NULL), FIELD(origin_adm1_name, NULL) } } },
+	  .distinct = { 0, 1 } },
+	/* an origin named but not coded is still an origin */
+	{ "dtm_origin_by_name_alone", .adapter = "dtm", .url = DTM_URL,
+	  .body = DTM_ANSWER(1, DTM_ROW("\"AFG\"", "10", "\"Conflict\"", NA, "\"Kabul\"")),
+	  .nclaims = COUNT(1),
+	  .claim = { { 0, .field = { FIELD(origin_country, "AFG"), FIELD(origin_adm1_code, NULL),
+		FIELD(origin_adm1_name, "Kabul"),
+		FIELD(key, "dtm|Op|AFG|||16|BA|2022-12-31T00:00:00|conflict|Kabul") } } } },
+	/* a code as an ISO alpha-2 code is passed on as given: resolve reads it (SY: SYR) */
+	{ "dtm_alpha2_country_passed_to_resolve", .adapter = "dtm", .url = DTM_URL,
+	  .body = DTM_ANSWER(1, DTM_ROW("\"SY\"", "10", "\"Conflict\"", "\"SY01\"",
+	      "\"Damascus\"")),
+	  .nclaims = COUNT(1),
+	  .claim = { { 0, .field = { FIELD(country, "SY"), FIELD(origin_country, "SY"),
+		FIELD(origin_adm1_code, "SY01") } } } },
+	/* a number where a code belongs would move the count to the parent: refused */
+	{ "dtm_place_code_not_text_refused", .adapter = "dtm", .url = DTM_URL,
+	  .body = "{\"result\": [{\"admin0Pcode\": \"AFG\", \"admin1Pcode\": 15, "
+	      "\"numPresentIdpInd\": 5, \"displacementReason\": \"Conflict\", "
+	      "\"idpOriginAdmin1Pcode\": null}], \"isSuccess\": true}",
+	  .nclaims = COUNT(0), .nrejects = COUNT(1),
+	  .reject = { 1, "admin1Pcode is neither text nor null" } },
 	{ "dtm_failure_invalid_with_error_messages", .adapter = "dtm", .url = DTM_URL,
 	  .fixture = "dtm/failure.json", .status = ST_INVALID, .nclaims = COUNT(0),
 	  .err = "Admin0Pcode XYZ is not a valid country code." },
+	{ "dtm_error_messages_fail_even_with_success", .adapter = "dtm", .url = DTM_URL,
+	  .body = "{\"result\": [" DTM_ROW("\"AFG\"", "10", "\"Conflict\"", NA, NA) "], "
+	      "\"statusCode\": 200, \"isSuccess\": true, \"errorMessages\": "
+	      "[\"Data for this round is under review.\"], \"totalRecordsCount\": 1}",
+	  .status = ST_INVALID, .nclaims = COUNT(0),
+	  .err = "DTM says the request failed (isSuccess true, statusCode 200): Data for this "
+	      "round is under review." },
+	{ "dtm_answer_without_is_success_invalid", .adapter = "dtm", .url = DTM_URL,
+	  .body = "{\"result\": []}", .status = ST_INVALID, .nclaims = COUNT(0),
+	  .err = "no isSuccess" },
+	{ "dtm_fewer_rows_than_counted_invalid", .adapter = "dtm", .url = DTM_URL,
+	  .body = DTM_ANSWER(3, DTM_ROW("\"AFG\"", "10", "\"Conflict\"", NA, NA)),
+	  .status = ST_INVALID, .nclaims = COUNT(0),
+	  .err = "totalRecordsCount is 3 but its result holds 1 rows" },
 	{ "dtm_empty_result_is_ok_without_claims", .adapter = "dtm", .url = DTM_URL,
 	  .fixture = "dtm/empty.json", .nclaims = COUNT(0), .nrejects = COUNT(0) },
 };
@@ -839,6 +989,102 @@ json_adapters_reject_empty_and_html_bodies(void **state)
 	}
 }
 
+/* ---- IOM DTM's real answers, whole ------------------------------------------ */
+
+/*
+ * Each real v3 answer with its number of rows and the sum of its
+ * numPresentIdpInd, as counted by Python's json module when it was copied
+ * (tests/fixtures/real/README.md): the test counts them again itself.
+ */
+static const struct {
+	const char *file;
+	size_t      rows;
+	long long   sum;
+} dtm_real[] = {
+	{ DTM_REAL "admin0-admin0pcode-afg.json", 133, 59411923 },
+	{ DTM_REAL "admin1-admin0pcode-afg.json", 675, 24914988 },
+	{ DTM_REAL "admin0-admin0pcode-hti.json", 114, 13831385 },
+	{ DTM_REAL "admin1-admin0pcode-hti.json", 235, 13831385 },
+	{ DTM_REAL "admin2-admin0pcode-tcd.json", 145, 6117890 },
+};
+
+/* The answer's rows and the sum of their numPresentIdpInd, read with cJSON. */
+static long long
+dtm_payload_sum(const char *data, size_t n, size_t *rows)
+{
+	cJSON *root = cJSON_ParseWithLength(data, n);
+	const cJSON *r;
+	long long sum = 0;
+
+	assert_non_null(root);
+	*rows = 0;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(root, "result")) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "numPresentIdpInd");
+
+		assert_true(cJSON_IsNumber(v));
+		sum += (long long)v->valuedouble;
+		(*rows)++;
+	}
+	cJSON_Delete(root);
+	return sum;
+}
+
+static int
+compare_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * No row lost, none merged: every row of a real answer is a claim, the
+ * claims add up to the answer's own sum, and no two share a key (two rows of
+ * one key would be one figure: Afghanistan's admin 0 answer once stored 17.6
+ * million of its 59.4 million IDPs so).
+ */
+static void
+dtm_real_answers_lose_no_row_and_share_no_key(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof dtm_real / sizeof dtm_real[0]; i++) {
+		struct got g = { 0 };
+		char err[ERR_MAX] = "";
+		size_t n, rows;
+		char *data = read_fixture(dtm_real[i].file, &n);
+		long long sum = dtm_payload_sum(data, n, &rows), claimed = 0;
+		const char **keys;
+
+		print_message("%s\n", dtm_real[i].file);
+		assert_int_equal(rows, dtm_real[i].rows);
+		assert_int_equal(sum, dtm_real[i].sum);
+		assert_int_equal(run_adapter("dtm", DTM_URL, data, n, &g, err), ST_OK);
+		free(data);
+		assert_int_equal(g.nrejects, 0);
+		assert_int_equal(g.nclaims, rows);
+		keys = calloc(g.nclaims, sizeof *keys);
+		assert_non_null(keys);
+		for (size_t k = 0; k < g.nclaims; k++) {
+			const struct claim *c = &g.claim[k].c;
+
+			assert_int_equal(c->row, (long)k + 1);
+			assert_non_null(c->value);
+			claimed += strtoll(c->value, NULL, 10);
+			assert_non_null(c->key);
+			keys[k] = c->key;
+		}
+		assert_int_equal(claimed, sum);
+		qsort(keys, g.nclaims, sizeof *keys, compare_text);
+		for (size_t k = 1; k < g.nclaims; k++)
+			if (strcmp(keys[k - 1], keys[k]) == 0)
+				fail_msg("%s: two rows share the key %s", dtm_real[i].file, keys[k]);
+		free(keys);
+		for (size_t k = 0; k < g.nclaims; k++) {
+			assert_text(g.claim[k].c.metric, "idps");
+			assert_text(g.claim[k].c.unit, "people");
+		}
+		got_free(&g);
+	}
+}
+
 static void
 json_page_in_one_byte_chunks_same_as_whole(void **state)
 {
@@ -848,7 +1094,7 @@ json_page_in_one_byte_chunks_same_as_whole(void **state)
 	struct adapter_ctx ctx = { .sink = &sink, .url = DTM_URL };
 	char err[ERR_MAX] = "";
 	size_t n;
-	char *data = read_fixture("dtm/afg.json", &n);
+	char *data = read_fixture(DTM_REAL "admin0-admin0pcode-hti.json", &n);
 	void *st;
 
 	(void)state;
@@ -887,6 +1133,7 @@ main(void)
 		cmocka_unit_test(unhcr_next_page_url_never_truncated),   /* regression */
 		cmocka_unit_test(json_adapters_reject_empty_and_html_bodies),
 		cmocka_unit_test(json_page_in_one_byte_chunks_same_as_whole),
+		cmocka_unit_test(dtm_real_answers_lose_no_row_and_share_no_key),
 	};
 	/* sizes from sizeof: constants, so no VLA, and cmocka_run_group_tests counts them */
 	struct CMUnitTest tests[sizeof fixed / sizeof fixed[0] +
