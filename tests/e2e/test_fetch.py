@@ -87,7 +87,8 @@ class Fetch(unittest.TestCase):
         self.assertEqual(d["meta"]["total"], 5)
         f = d["data"][0]
         self.assertEqual(f["source"]["name"], "UNHCR")
-        self.assertEqual(f["period"], {"start": "2023-01-01", "end": "2023-12-31"})
+        # UNHCR's end-year stock, as HAPI carries it: as of the year's end
+        self.assertEqual(f["as_of"], "2023-12-31")
         self.assertIn("HDX HAPI, resource", f["via"])
         self.assertNotIn("dGVzdDp0", json.dumps(self.svc.get("/v1/feeds").json()),
                          "the app identifier must not leak into the API")
@@ -99,14 +100,14 @@ class Fetch(unittest.TestCase):
         self.add("unhcr", path + "?coo=SYR&cf_type=ISO&limit=100", adapter="unhcr", org="UNHCR")
         p = self.run_refresh()
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn("feed unhcr: ok: 6 added, 0 changed, 0 unchanged, 1 rejected, 0 withdrawn; "
+        self.assertIn("feed unhcr: ok: 9 added, 0 changed, 0 unchanged, 1 rejected, 0 withdrawn; "
                       "2 pages", p.stderr)
         self.assertEqual(len(self.up.seen(path)), 2)
         self.assertIn("page=2", self.up.seen(path)[1][0])
         d = self.svc.get("/v1/figures?feed=unhcr&country=DEU").json()
-        self.assertEqual([(f["metric"], f["value"], f["group"]) for f in d["data"]],
-                         [("refugees", 705782, "from Syrian Arab Rep.")])
-        self.assertEqual(d["data"][0]["period"], {"start": "2023-01-01", "end": "2023-12-31"})
+        self.assertEqual(sorted((f["metric"], f["value"], f["group"]) for f in d["data"]),
+                         [("asylum_seekers", 71630, ""), ("refugees", 705782, "")])
+        self.assertEqual(d["data"][0]["as_of"], "2023-12-31")
         self.assertEqual(d["data"][0]["source"]["name"], "UNHCR")
 
     def test_an_unchanged_paged_payload_is_recognised_and_a_changed_one_is_not(self):

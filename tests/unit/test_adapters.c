@@ -267,18 +267,27 @@ struct adapter_case {
 
 static const struct adapter_case adapter_cases[] = {
 	/* ---- HDX HAPI ---- */
-	{ "hapi_refugees_asylum_seekers_rejected", .adapter = "hapi", .url = HAPI_REF_URL,
-	  .fixture = "hapi/refugees.json",
-	  .nclaims = COUNT(2), .nrejects = COUNT(1), .reject = { 3, "'ASY'" } },
-	{ "hapi_refugees_total_fully_mapped", .adapter = "hapi", .url = HAPI_REF_URL,
-	  .fixture = "hapi/refugees.json",
+	{ "hapi_refugees_asylum_seekers_are_their_own_metric", .adapter = "hapi",
+	  .url = HAPI_REF_URL, .fixture = "hapi/refugees.json",
+	  .nclaims = COUNT(3), .nrejects = COUNT(0),
+	  .claim = { { 2, .row = 3, .field = {
+		FIELD(metric, "asylum_seekers"), FIELD(value, "2013"), FIELD(group, ""),
+		FIELD(country, "TUR"), FIELD(origin_country, "SYR"),
+		FIELD(as_of, "2023-12-31T23:59:59"), FIELD(period_start, NULL),
+		FIELD(key, "hapi:poc|ASY|SYR|TUR|all|all|2023-01-01T00:00:00|"
+		    "2023-12-31T23:59:59") } } },
+	  .distinct = { 0, 2 } },
+	{ "hapi_refugees_origin_is_the_origin_not_a_group", .adapter = "hapi",
+	  .url = HAPI_REF_URL, .fixture = "hapi/refugees.json",
 	  .claim = { { 0, .row = 1, .field = {
 		FIELD(metric, "refugees"), FIELD(value, "3214780"), FIELD(qualifier, NULL),
-		FIELD(group, "from Syrian Arab Republic"),
+		FIELD(group, ""),   /* the origin is no population group */
 		FIELD(country, "TUR"), FIELD(country_name, TURKIYE),
-		FIELD(adm1_code, NULL), FIELD(adm2_code, NULL), FIELD(as_of, NULL),
-		FIELD(period_start, "2023-01-01T00:00:00"),
-		FIELD(period_end, "2023-12-31T23:59:59"),
+		FIELD(origin_country, "SYR"), FIELD(origin_country_name, "Syrian Arab Republic"),
+		FIELD(adm1_code, NULL), FIELD(adm2_code, NULL),
+		/* UNHCR's end-year stock: as of the period's end, not over the year */
+		FIELD(as_of, "2023-12-31T23:59:59"), FIELD(period_start, NULL),
+		FIELD(period_end, NULL),
 		/* who said it is the feed's default source (UNHCR), not the row */
 		FIELD(source_name, NULL),
 		FIELD(via, "HDX HAPI, resource 17acb541-9431-409a-80a8-50eda7e8ebab"),
@@ -289,14 +298,40 @@ static const struct adapter_case adapter_cases[] = {
 		FIELD(key, "hapi:poc|REF|SYR|TUR|all|all|2023-01-01T00:00:00|"
 		    "2023-12-31T23:59:59") } } } },
 	{ "hapi_refugees_breakdown_named_in_group", .adapter = "hapi", .url = HAPI_REF_URL,
-	  .fixture = "hapi/refugees.json", .nclaims = COUNT(2),
+	  .fixture = "hapi/refugees.json", .nclaims = COUNT(3),
 	  .claim = { { 1, .row = 2, .field = {
 		FIELD(metric, "refugees"), FIELD(value, "61244"),
-		FIELD(group, "from Syrian Arab Republic, gender female, aged 12-17"),
+		FIELD(group, "gender female, aged 12-17"), FIELD(origin_country, "SYR"),
 		FIELD(country, "LBN"), FIELD(country_name, "Lebanon"),
-		FIELD(period_start, "2023-01-01T00:00:00"), FIELD(period_end, NULL),
+		/* no period end: no date for the stock but the period's start */
+		FIELD(as_of, NULL), FIELD(period_start, "2023-01-01T00:00:00"),
+		FIELD(period_end, NULL),
 		FIELD(key, "hapi:poc|REF|SYR|LBN|f|12-17|2023-01-01T00:00:00|") } } },
 	  .distinct = { 0, 1 } },
+	{ "hapi_returned_refugees_are_where_they_returned_over_the_year", .adapter = "hapi",
+	  .url = HAPI_REF_URL, .fixture = "hapi/refugees-syr-2024.json",
+	  .nclaims = COUNT(4), .nrejects = COUNT(0),
+	  .claim = { { 1, .row = 2, .field = {
+		FIELD(metric, "refugee_returnees"), FIELD(value, "159439"), FIELD(group, ""),
+		FIELD(country, "SYR"), FIELD(country_name, "Syrian Arab Republic"),
+		FIELD(origin_country, "TUR"), FIELD(origin_country_name, TURKIYE),
+		FIELD(as_of, NULL), FIELD(period_start, "2024-01-01T00:00:00"),
+		FIELD(period_end, "2024-12-31T23:59:59"),
+		FIELD(key, "hapi:poc|RET|SYR|TUR|all|all|2024-01-01T00:00:00|"
+		    "2024-12-31T23:59:59") } } } },
+	{ "hapi_population_group_without_metric_rejected_by_name", .adapter = "hapi",
+	  .url = HAPI_REF_URL,
+	  .body = "{\"data\": [{\"population_group\": \"STA\", \"gender\": \"all\", "
+	    "\"age_range\": \"all\", \"population\": 420, \"origin_location_code\": \"SYR\", "
+	    "\"asylum_location_code\": \"TUR\", \"reference_period_start\": "
+	    "\"2024-01-01T00:00:00\", \"reference_period_end\": \"2024-12-31T23:59:59\"}]}",
+	  .nclaims = COUNT(0), .nrejects = COUNT(1), .reject = { 1, "'STA' has no metric" } },
+	{ "hapi_refugees_null_population_is_no_claim_and_no_error", .adapter = "hapi",
+	  .url = HAPI_REF_URL,
+	  .body = "{\"data\": [{\"population_group\": \"REF\", \"gender\": \"all\", "
+	    "\"age_range\": \"all\", \"population\": null, \"origin_location_code\": \"SYR\", "
+	    "\"asylum_location_code\": \"TUR\"}]}",
+	  .nclaims = COUNT(0), .nrejects = COUNT(0) },
 	{ "hapi_idps_rounds_are_distinct_claims", .adapter = "hapi",
 	  .url = "https://hapi.humdata.org/api/v1/affected-people/idps?location_code=SDN&"
 	    "admin_level=2",
@@ -328,6 +363,35 @@ static const struct adapter_case adapter_cases[] = {
 		FIELD(adm2_code, NULL), FIELD(adm2_name, NULL),
 		FIELD(group, "Armed Clashes in Sudan") } } },
 	  .distinct = { 2, 1 } },   /* same round, national level */
+	/*
+	 * Two places the provider named that HAPI matched to no p-code (admin2
+	 * "unspecified": code and name null) in one admin1 and round: two counts,
+	 * each at its place by the provider's name, neither the admin1's total.
+	 */
+	{ "hapi_idps_unmatched_provider_places_stay_distinct", .adapter = "hapi",
+	  .url = "https://hapi.humdata.org/api/v1/affected-people/idps?location_code=SDN",
+	  .body = "{\"data\": ["
+	    "{\"location_code\": \"SDN\", \"admin1_code\": \"SD02\", \"admin1_name\": "
+	    "\"North Darfur\", \"provider_admin1_name\": \"North Darfur\", \"admin2_code\": null, "
+	    "\"admin2_name\": null, \"provider_admin2_name\": \"Tawila\", \"reporting_round\": 17, "
+	    "\"assessment_type\": \"BA\", \"operation\": \"Armed Clashes in Sudan\", "
+	    "\"population\": 500, \"reference_period_start\": \"2024-06-30T00:00:00\", "
+	    "\"reference_period_end\": \"2024-06-30T00:00:00\"},"
+	    "{\"location_code\": \"SDN\", \"admin1_code\": \"SD02\", \"admin1_name\": "
+	    "\"North Darfur\", \"provider_admin1_name\": \"North Darfur\", \"admin2_code\": null, "
+	    "\"admin2_name\": null, \"provider_admin2_name\": \"Kutum\", \"reporting_round\": 17, "
+	    "\"assessment_type\": \"BA\", \"operation\": \"Armed Clashes in Sudan\", "
+	    "\"population\": 700, \"reference_period_start\": \"2024-06-30T00:00:00\", "
+	    "\"reference_period_end\": \"2024-06-30T00:00:00\"}]}",
+	  .nclaims = COUNT(2), .nrejects = COUNT(0),
+	  .claim = {
+		{ 0, .field = {
+			FIELD(value, "500"), FIELD(adm1_code, "SD02"), FIELD(adm2_code, NULL),
+			FIELD(adm2_name, "Tawila"),
+			FIELD(key, "hapi:idps|SDN|SD02||Armed Clashes in Sudan|17|BA|"
+			    "2024-06-30T00:00:00|2024-06-30T00:00:00|p2=Tawila") } },
+		{ 1, .field = { FIELD(value, "700"), FIELD(adm2_name, "Kutum") } } },
+	  .distinct = { 0, 1 } },
 	{ "hapi_conflict_event_types_are_separate_claims", .adapter = "hapi",
 	  .url = "https://hapi.humdata.org/api/v1/coordination-context/conflict-event?"
 	    "location_code=SYR&admin_level=2",
@@ -395,22 +459,38 @@ static const struct adapter_case adapter_cases[] = {
 	/* ---- UNHCR population API ---- */
 	{ "unhcr_page1_refugees_where_they_are", .adapter = "unhcr", .url = UNHCR_URL,
 	  .fixture = "unhcr/population-page1.json",
-	  /* "0" and "-" (returned_refugees, idps, returned_idps) give no claims */
-	  .nclaims = COUNT(2), .nrejects = COUNT(0),
-	  .claim = { { 0, .row = 1, .field = {
-		FIELD(metric, "refugees"), FIELD(value, "3214780"),
-		FIELD(country, "TUR"), FIELD(country_name, TURKIYE),
-		FIELD(group, "from Syrian Arab Rep."), FIELD(as_of, NULL),
-		FIELD(period_start, "2023-01-01"), FIELD(period_end, "2023-12-31"),
-		FIELD(via, "UNHCR Refugee Population Statistics API"),
-		FIELD(source_name, NULL), FIELD(key, "unhcr|2023|SYR|TUR|refugees") } } } },
+	  /* refugees and asylum seekers of each row; "0" and "-" give no claims */
+	  .nclaims = COUNT(4), .nrejects = COUNT(0),
+	  .claim = {
+		{ 0, .row = 1, .field = {
+			FIELD(metric, "refugees"), FIELD(value, "3214780"),
+			FIELD(country, "TUR"), FIELD(country_name, TURKIYE),
+			FIELD(origin_country, "SYR"), FIELD(origin_country_name, "Syrian Arab Rep."),
+			FIELD(group, ""),
+			/* an end-year stock */
+			FIELD(as_of, "2023-12-31"), FIELD(period_start, NULL), FIELD(period_end, NULL),
+			FIELD(via, "UNHCR Refugee Population Statistics API"),
+			FIELD(source_name, NULL), FIELD(key, "unhcr|2023|SYR|TUR|refugees") } },
+		{ 1, .row = 1, .field = {
+			FIELD(metric, "asylum_seekers"), FIELD(value, "2013"),
+			FIELD(country, "TUR"), FIELD(origin_country, "SYR"), FIELD(group, ""),
+			FIELD(as_of, "2023-12-31"),
+			FIELD(key, "unhcr|2023|SYR|TUR|asylum_seekers") } } } },
 	{ "unhcr_iso_code_wins_over_unhcr_code", .adapter = "unhcr", .url = UNHCR_URL,
-	  .fixture = "unhcr/population-page1.json", .nclaims = COUNT(2),
-	  .claim = { { 1, .row = 2, .field = {
+	  .fixture = "unhcr/population-page1.json", .nclaims = COUNT(4),
+	  .claim = { { 2, .row = 2, .field = {
 		FIELD(metric, "refugees"),
 		FIELD(value, "705782"),   /* a string upstream */
 		FIELD(country, "DEU"),    /* coa_iso, not coa "GFR" */
 		FIELD(country_name, "Germany"), FIELD(key, "unhcr|2023|SYR|DEU|refugees") } } } },
+	{ "unhcr_unhcr_code_without_iso_is_never_read_as_iso", .adapter = "unhcr",
+	  .url = UNHCR_URL,
+	  /* UNHCR's AUS is Austria, ISO's AUS Australia */
+	  .body = "{\"page\": 1, \"items\": [{\"year\": 2024, \"coo\": \"SYR\", "
+	    "\"coo_iso\": \"SYR\", \"coo_name\": \"Syrian Arab Rep.\", \"coa\": \"AUS\", "
+	    "\"coa_iso\": \"\", \"coa_name\": \"Austria\", \"refugees\": 60000}]}",
+	  .nclaims = COUNT(0), .nrejects = COUNT(1),
+	  .reject = { 1, "coa 'AUS' (Austria) has no ISO 3166 code" } },
 	{ "unhcr_zero_and_dash_give_no_claims", .adapter = "unhcr", .url = UNHCR_URL,
 	  .body = "{\"page\": 1, \"maxPages\": 1, \"items\": [{\"year\": 2023, "
 	    "\"coo\": \"SYR\", \"coo_iso\": \"SYR\", \"coo_name\": \"Syrian Arab Rep.\", "
@@ -429,45 +509,45 @@ static const struct adapter_case adapter_cases[] = {
 	  .url = "http://x/population/v1/population/?coo=SYR&page=2",
 	  .fixture = "unhcr/population-page2.json", .paged = 1, .next_st = ST_NOT_FOUND },
 	{ "unhcr_aggregate_row_refugees_from_all_origins", .adapter = "unhcr", .url = UNHCR_URL,
-	  .fixture = "unhcr/population-page2.json", .nclaims = COUNT(4), .nrejects = COUNT(1),
+	  .fixture = "unhcr/population-page2.json", .nclaims = COUNT(5), .nrejects = COUNT(1),
 	  .claim = { { 0, .row = 1, .field = {
 		FIELD(metric, "refugees"), FIELD(value, "2940735"),
 		FIELD(country, "TUR"), FIELD(country_name, TURKIYE),
-		FIELD(group, "from all origins"),
-		FIELD(period_start, "2024-01-01"), FIELD(period_end, "2024-12-31"),
+		FIELD(group, ""), FIELD(origin_country, NULL),   /* all origins: no origin */
+		FIELD(as_of, "2024-12-31"),
 		FIELD(key, "unhcr|2024|-|TUR|refugees") } } },
 	  /*
 	   * The same row's returned_refugees (159439) returned from Türkiye to many
 	   * origins: they cannot be placed in TUR, so the row part is rejected.
 	   */
-	  .reject = { 1, "all-origins row cannot be placed" } },
-	{ "unhcr_origin_only_row_refugees_in_all_countries", .adapter = "unhcr", .url = UNHCR_URL,
+	  .reject = { 1, "returned_refugees of a row summing every origin" } },
+	{ "unhcr_origin_only_row_refugees_have_no_place", .adapter = "unhcr", .url = UNHCR_URL,
 	  .body = "{\"page\": 1, \"maxPages\": 1, \"items\": [{\"year\": 2023, "
 	    "\"coo\": \"SYR\", \"coo_iso\": \"SYR\", \"coo_name\": \"Syrian Arab Rep.\", "
 	    "\"coa\": \"-\", \"coa_iso\": \"-\", \"coa_name\": \"-\", \"refugees\": 6355800, "
 	    "\"returned_refugees\": \"0\", \"idps\": \"0\", \"returned_idps\": \"0\"}]}",
-	  .nclaims = COUNT(1),
-	  .claim = { { 0, .field = {
-		FIELD(metric, "refugees"), FIELD(value, "6355800"), FIELD(country, "SYR"),
-		FIELD(group, "from Syrian Arab Rep., in all countries of asylum"),
-		FIELD(key, "unhcr|2023|SYR|-|refugees") } } } },
+	  /* refugees from Syria in every country of asylum are in no one place */
+	  .nclaims = COUNT(0), .nrejects = COUNT(1),
+	  .reject = { 1, "refugees of a row summing every country of asylum" } },
 	{ "unhcr_home_country_row_gives_returnees_and_idps", .adapter = "unhcr",
-	  .url = UNHCR_URL, .fixture = "unhcr/population-page2.json", .nclaims = COUNT(4),
+	  .url = UNHCR_URL, .fixture = "unhcr/population-page2.json", .nclaims = COUNT(5),
 	  .claim = {
 		/* the SYR-SYR row: refugees "0" skipped; returnees, IDPs, returned IDPs */
-		{ 1, .last = 3, .row = 2, .field = {
+		{ 2, .last = 4, .row = 2, .field = {
 			FIELD(country, "SYR"), FIELD(country_name, "Syrian Arab Rep."),
-			FIELD(period_start, "2023-01-01"), FIELD(period_end, "2023-12-31") } },
-		{ 1, .field = {
-			FIELD(metric, "returnees"), FIELD(value, "38292"),
-			FIELD(group, "returned refugees"),
-			FIELD(key, "unhcr|2023|SYR|SYR|returned_refugees") } },
+			FIELD(origin_country, NULL), FIELD(group, "") } },
 		{ 2, .field = {
-			FIELD(metric, "idps"), FIELD(value, "7248723"), FIELD(group, ""),
-			FIELD(key, "unhcr|2023|SYR|SYR|idps") } },
+			FIELD(metric, "refugee_returnees"), FIELD(value, "38292"),
+			/* a flow: returned during the year */
+			FIELD(as_of, NULL), FIELD(period_start, "2023-01-01"),
+			FIELD(period_end, "2023-12-31"),
+			FIELD(key, "unhcr|2023|SYR|SYR|returned_refugees") } },
 		{ 3, .field = {
-			FIELD(metric, "returnees"), FIELD(value, "371212"),
-			FIELD(group, "returned IDPs"),
+			FIELD(metric, "idps"), FIELD(value, "7248723"), FIELD(as_of, "2023-12-31"),
+			FIELD(key, "unhcr|2023|SYR|SYR|idps") } },
+		{ 4, .field = {
+			FIELD(metric, "idp_returnees"), FIELD(value, "371212"),
+			FIELD(period_start, "2023-01-01"), FIELD(period_end, "2023-12-31"),
 			FIELD(key, "unhcr|2023|SYR|SYR|returned_idps") } } } },
 
 	/* ---- ReliefWeb key figures ---- */

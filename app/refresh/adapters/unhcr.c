@@ -3,21 +3,46 @@
  * (https://api.unhcr.org/docs/refugee-statistics.html), /population/v1/population/.
  *
  * Relies on: {"page", "maxPages", "items": [...]} (the content of "total" is
- * undocumented and ignored); paging by `page` up to `maxPages`; items with
- * year, coo/coa (UNHCR codes) and coo_iso/coa_iso (ISO 3166-1 alpha-3, "-"
- * in aggregate rows), coo_name/coa_name, and the populations refugees,
- * returned_refugees, idps, returned_idps as an integer, a string ("0"), or
- * "-" (not applicable). The data are end-of-year stocks per calendar year:
- * a figure's period is that year.
+ * undocumented and ignored; a recorded answer may hold "page" and "items"
+ * only); paging by `page` up to `maxPages`; items with year, coo/coa
+ * (UNHCR's own codes), coo_iso/coa_iso (ISO 3166-1 alpha-3), coo_name/coa_name,
+ * "-" in all four for a dimension the query summed (all origins, all
+ * countries of asylum), and the counts refugees, asylum_seekers,
+ * returned_refugees, idps, returned_idps, stateless, ooc, oip, hst, each an
+ * integer, a string ("0", "705782") or "-" (tests/fixtures/real/unhcr/).
  *
- * Mapped: refugees → refugees where they are (the country of asylum, group
- * "from <origin>"); returned_refugees → returnees in the origin they returned
- * to (an all-origins row cannot place them, and is rejected for it); idps →
- * idps; returned_idps → returnees. UNHCR writes 0 and "-" for populations
- * that do not apply to a row (an origin-asylum pair has no IDPs): both are
- * skipped, not stored as claims of zero. Asylum seekers, stateless people and
- * others of concern have no metric here. Who said it: the feed's default
- * source (register with --organisation UNHCR --type un).
+ * What a row says (UNHCR's methodology, "Data content and structure"):
+ * refugees, asylum seekers and IDPs are stocks at the end of the year: their
+ * claim is as of 31 December of `year`. Returns are flows over the year
+ * (people who returned during it): their claim's period is the year. For a
+ * return, the country of asylum is the country the people left, their origin
+ * the country they returned to.
+ *
+ * Mapped, one claim per count (group empty: the origin is the claim's
+ * origin_country, never a group):
+ *   refugees          -> refugees           at coa, origin coo
+ *   asylum_seekers    -> asylum_seekers     at coa, origin coo
+ *   returned_refugees -> refugee_returnees  at coo, origin coa (they came from it)
+ *   idps              -> idps               at coa (coo where coa is summed)
+ *   returned_idps     -> idp_returnees      at coa (coo where coa is summed)
+ * A summed origin ("-") is all origins: no origin. Not read, having no metric
+ * here: stateless (stateless people, most never displaced), ooc (others of
+ * concern: a mix UNHCR does not break down), oip (other people in need of
+ * international protection: neither refugees nor asylum seekers in UNHCR's
+ * own terms), hst (host communities: not displaced). A count of "-" (not
+ * applicable, or not collected, for that pair and year) or 0 (UNHCR writes 0
+ * where a population does not apply to a pair: an origin-asylum pair has no
+ * IDPs) is no claim.
+ *
+ * Refused with a reason: refugees or asylum seekers of a row that sums the
+ * countries of asylum (they are in many countries, none of them one place),
+ * returned refugees of a row that sums the origins (they returned to many),
+ * a row naming neither country, and a country that has a UNHCR code but no
+ * ISO code (UNHCR's codes are not ISO's: "AUS" is Austria to UNHCR,
+ * Australia to ISO, so one is never read as the other).
+ *
+ * Who said it: the feed's default source (register with --organisation UNHCR
+ * --type un).
  */
 #include "json_page.h"
 #include "../url.h"
@@ -26,33 +51,106 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A country code: ISO where given, UNHCR's code otherwise, NULL for "-". */
-static const char *
-country(const cJSON *item, const char *iso, const char *code)
-{
-	const char *v = jtext(item, iso);
+/* One side of a row (origin or asylum): its ISO code and name, or summed. */
+struct side {
+	const char *iso, *name;
+	int         summed;   /* "-": all countries */
+	char        why[160]; /* set when the side names a country without an ISO code */
+};
 
-	if (v == NULL || strcmp(v, "-") == 0 || strlen(v) != 3)
-		v = jtext(item, code);
-	return v == NULL || strcmp(v, "-") == 0 ? NULL : v;
+/* Reads prefix_iso, prefix_name and prefix (UNHCR's code) of item. */
+static void
+side_read(const cJSON *item, const char *prefix, struct side *s)
+{
+	char k_iso[16], k_name[16];
+	const char *iso, *name, *code;
+
+	snprintf(k_iso, sizeof k_iso, "%s_iso", prefix);
+	snprintf(k_name, sizeof k_name, "%s_name", prefix);
+	iso = jtext(item, k_iso);
+	name = jtext(item, k_name);
+	code = jtext(item, prefix);
+	*s = (struct side){ 0 };
+	if (iso != NULL && strlen(iso) == 3 && strcmp(iso, "-") != 0) {
+		s->iso = iso;
+		s->name = name != NULL && strcmp(name, "-") != 0 ? name : NULL;
+		return;
+	}
+	if ((code == NULL || strcmp(code, "-") == 0) && (iso == NULL || strcmp(iso, "-") == 0)) {
+		s->summed = 1;
+		return;
+	}
+	snprintf(s->why, sizeof s->why, "%s '%.16s' (%.40s) has no ISO 3166 code (%s_iso "
+	    "'%.16s'), and UNHCR's codes are not ISO's", prefix, code != NULL ? code : "",
+	    name != NULL ? name : "", prefix, iso != NULL ? iso : "");
 }
 
-static const char *
-name_of(const cJSON *item, const char *key)
-{
-	const char *v = jtext(item, key);
+/* The count columns read, in the order UNHCR sends them. */
+static const struct {
+	const char *field, *metric;
+	int         flow;   /* a return over the year, not a stock at its end */
+} counts[] = {
+	{ "refugees", "refugees", 0 },
+	{ "asylum_seekers", "asylum_seekers", 0 },
+	{ "returned_refugees", "refugee_returnees", 1 },
+	{ "idps", "idps", 0 },
+	{ "returned_idps", "idp_returnees", 1 },
+};
 
-	return v == NULL || strcmp(v, "-") == 0 ? NULL : v;
+/*
+ * Places claim c of count i: where it is and where its people came from.
+ * Returns 0 with why set when the row cannot place it.
+ */
+static int
+place(struct claim *c, size_t i, const struct side *coo, const struct side *coa,
+    char *why, size_t size)
+{
+	const char *field = counts[i].field;
+
+	if (i <= 1) {   /* refugees, asylum seekers: where they sought protection */
+		if (coa->summed) {
+			snprintf(why, size, "%s of a row summing every country of asylum are in "
+			    "many countries, not one place", field);
+			return 0;
+		}
+		c->country = coa->iso, c->country_name = coa->name;
+		c->origin_country = coo->iso, c->origin_country_name = coo->name;
+		return 1;
+	}
+	if (i == 2) {   /* returned refugees: in the origin they returned to */
+		if (coo->summed) {
+			snprintf(why, size, "returned_refugees of a row summing every origin "
+			    "returned to many countries, not one place");
+			return 0;
+		}
+		c->country = coo->iso, c->country_name = coo->name;
+		if (!coa->summed && strcmp(coa->iso, coo->iso) != 0)   /* where they came from */
+			c->origin_country = coa->iso, c->origin_country_name = coa->name;
+		return 1;
+	}
+	/* IDPs and returned IDPs: in their own country */
+	c->country = coa->summed ? coo->iso : coa->iso;
+	c->country_name = coa->summed ? coo->name : coa->name;
+	if (c->country == NULL) {
+		snprintf(why, size, "%s of a row summing every origin and country of asylum "
+		    "have no one place", field);
+		return 0;
+	}
+	return 1;
+}
+
+/* 1 if the count is a claim: not missing, not "-", not zero. */
+static int
+is_count(const char *v)
+{
+	return v != NULL && strcmp(v, "-") != 0 && strcmp(v, "0") != 0;
 }
 
 static enum status
 unhcr_item(const struct sink *sink, const cJSON *it, long row)
 {
-	static const char *const fields[] = { "refugees", "returned_refugees", "idps",
-	    "returned_idps" };
-	const char *coo = country(it, "coo_iso", "coo"), *coa = country(it, "coa_iso", "coa");
-	const char *coo_name = name_of(it, "coo_name"), *coa_name = name_of(it, "coa_name");
-	char year[32], start[32], end[32], value[32], group[256], key[256];
+	struct side coo, coa;
+	char year[32], asof[32], start[32], end[32], value[32], key[256], why[256];
 	const char *y = jcount(it, "year", year, sizeof year);
 	long long yv;
 	enum status st;
@@ -61,59 +159,38 @@ unhcr_item(const struct sink *sink, const cJSON *it, long row)
 		sink->reject(sink->ctx, row, "the item has no year (1900-2200)");
 		return ST_OK;
 	}
+	side_read(it, "coo", &coo);
+	side_read(it, "coa", &coa);
 	snprintf(year, sizeof year, "%lld", yv);
+	snprintf(asof, sizeof asof, "%lld-12-31", yv);
 	snprintf(start, sizeof start, "%lld-01-01", yv);
 	snprintf(end, sizeof end, "%lld-12-31", yv);
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		struct claim c = { .row = row, .period_start = start, .period_end = end,
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		struct claim c = { .row = row, .group = "",
 		    .via = "UNHCR Refugee Population Statistics API" };
-		const char *v = jcount(it, fields[i], value, sizeof value);
+		const char *v = jcount(it, counts[i].field, value, sizeof value);
 
-		if (v == NULL || strcmp(v, "-") == 0 || strcmp(v, "0") == 0)
+		if (!is_count(v))
 			continue;
-		c.value = v;
-		switch (i) {
-		case 0:   /* refugees, where they are */
-			c.metric = "refugees";
-			c.country = coa != NULL ? coa : coo;
-			c.country_name = coa != NULL ? coa_name : coo_name;
-			snprintf(group, sizeof group, coa != NULL ? "from %s" :
-			    "from %s, in all countries of asylum",
-			    coo_name != NULL ? coo_name : "all origins");
-			break;
-		case 1:   /* returned refugees, in the origin they returned to */
-			if (coo == NULL) {
-				/* an all-origins row: they returned to many countries, none of them coa */
-				sink->reject(sink->ctx, row, "returned refugees in an all-origins row "
-				    "cannot be placed: they returned to their origins, not to the "
-				    "country of asylum");
-				continue;
-			}
-			c.metric = "returnees";
-			c.country = coo;
-			c.country_name = coo_name;
-			if (coa != NULL && strcmp(coa, coo) != 0)
-				snprintf(group, sizeof group, "returned refugees, from %s",
-				    coa_name != NULL ? coa_name : coa);
-			else
-				snprintf(group, sizeof group, "returned refugees");
-			break;
-		default:  /* IDPs and returned IDPs, in their own country */
-			c.metric = i == 2 ? "idps" : "returnees";
-			c.country = coa != NULL ? coa : coo;
-			c.country_name = coa != NULL ? coa_name : coo_name;
-			snprintf(group, sizeof group, "%s", i == 2 ? "" : "returned IDPs");
-			break;
-		}
-		c.group = group;
-		snprintf(key, sizeof key, "unhcr|%s|%s|%s|%s", year, coo != NULL ? coo : "-",
-		    coa != NULL ? coa : "-", fields[i]);
-		c.key = key;
-		if (c.country == NULL) {
-			sink->reject(sink->ctx, row, "the item names neither an origin nor an "
-			    "asylum country");
+		if (*coo.why || *coa.why) {
+			/* one reason for the row: every count of it is placed by these codes */
+			sink->reject(sink->ctx, row, *coa.why ? coa.why : coo.why);
 			return ST_OK;
 		}
+		if (!place(&c, i, &coo, &coa, why, sizeof why)) {
+			sink->reject(sink->ctx, row, why);
+			continue;
+		}
+		c.value = v;
+		c.metric = counts[i].metric;
+		if (counts[i].flow)
+			c.period_start = start, c.period_end = end;
+		else
+			c.as_of = asof;
+		/* the key names UNHCR's column, as it did before the metrics were split */
+		snprintf(key, sizeof key, "unhcr|%s|%s|%s|%s", year, coo.iso != NULL ? coo.iso : "-",
+		    coa.iso != NULL ? coa.iso : "-", counts[i].field);
+		c.key = key;
 		if ((st = sink->claim(sink->ctx, &c)) != ST_OK)
 			return st;
 	}
@@ -166,7 +243,7 @@ unhcr_begin(const struct adapter_ctx *ctx, char *err)
 
 const struct adapter adapter_unhcr = {
 	.name = "unhcr",
-	.description = "UNHCR population statistics API (refugees, returnees, IDPs)",
+	.description = "UNHCR population statistics API (refugees, asylum seekers, returnees, IDPs)",
 	.content_types = JSON_TYPES,
 	.example_url = "https://api.unhcr.org/population/v1/population/?page=1",
 	.begin = unhcr_begin,
