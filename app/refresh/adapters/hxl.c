@@ -408,7 +408,10 @@ hxl_field(const char *spec)
 	return COL_IGNORE;
 }
 
-/* 1 if the key derived by ingest (source, metric, place, group, dates) cannot tell a column's rows apart. */
+/*
+ * 1 if ingest's derived key (source, metric, place, group, dates) cannot tell
+ * apart rows that differ in this column.
+ */
 static int
 hxl_needs_key(const struct hxl_column *c)
 {
