@@ -12,7 +12,13 @@
 #define SPOOL_RECORD_MAX (1024 * 1024)   /* a claim's fields are bounded far below */
 #define NO_VALUE UINT32_MAX
 
-/* A record holds the claim's text fields in claim_fields' order (core/figure.h). */
+/*
+ * A claim's record: 'C', its row, a mask of the text fields it has (bit i:
+ * claim_fields[i], core/figure.h), then those fields in that order, each its
+ * length and bytes. Most of a claim's fields are empty: a record holds only
+ * the rest, so a payload's spool stays about the size of the payload.
+ */
+_Static_assert(CLAIM_NFIELDS <= 64, "a spool record's field mask is 64 bits");
 
 struct spool {
 	FILE       *f;
@@ -76,10 +82,17 @@ spool_claim(void *ctx, const struct claim *c)
 	struct spool *s = ctx;
 	int64_t row = c->row;
 
+	uint64_t mask = 0;
+
+	for (size_t i = 0; i < CLAIM_NFIELDS; i++)
+		if (claim_text(c, i) != NULL)
+			mask |= (uint64_t)1 << i;
 	fputc('C', s->f);
 	fwrite(&row, sizeof row, 1, s->f);
+	fwrite(&mask, sizeof mask, 1, s->f);
 	for (size_t i = 0; i < CLAIM_NFIELDS; i++)
-		put_text(s, claim_text(c, i));
+		if (mask & ((uint64_t)1 << i))
+			put_text(s, claim_text(c, i));
 	return spool_check(s);
 }
 
@@ -155,6 +168,7 @@ spool_replay(struct spool *s, const struct sink *out, char *err)
 	struct claim c;
 	long offs[CLAIM_NFIELDS];
 	int64_t row;
+	uint64_t mask;
 	enum status st = ST_OK;
 	int type;
 
@@ -177,11 +191,13 @@ spool_replay(struct spool *s, const struct sink *out, char *err)
 			out->reject(out->ctx, (long)row, offs[0] < 0 ? "" : b.data + offs[0]);
 			continue;
 		}
-		if (type != 'C')
+		if (type != 'C' || fread(&mask, sizeof mask, 1, s->f) != 1)
 			goto corrupt;
-		for (size_t i = 0; i < CLAIM_NFIELDS; i++)
-			if (!get_text(s->f, &b, &offs[i]))
+		for (size_t i = 0; i < CLAIM_NFIELDS; i++) {
+			offs[i] = -1;
+			if ((mask & ((uint64_t)1 << i)) && !get_text(s->f, &b, &offs[i]))
 				goto corrupt;
+		}
 		/* pointers only once every field is in: b may have moved while growing */
 		memset(&c, 0, sizeof c);
 		c.row = (long)row;
