@@ -124,7 +124,8 @@ static int
 begin_parse(struct fetch_job *job)
 {
 	struct fetch_state *st = job->priv;
-	struct adapter_ctx ctx = { .sink = &st->sink, .url = st->page_url };
+	struct adapter_ctx ctx = { .sink = &st->sink, .url = st->page_url,
+	    .country = job->country };
 
 	if ((st->parse = job->adapter->begin(&ctx, st->why)) == NULL)
 		return 0;

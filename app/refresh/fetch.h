@@ -50,6 +50,7 @@ struct fetch_job {
 	char                  url[URL_MAX];  /* the first page, environment expanded */
 	const char           *etag;          /* validators from the last fetch, or "" */
 	const char           *last_modified;
+	const char           *country;       /* the feed's --country (adapter_ctx), or NULL */
 	/* out */
 	enum fetch_outcome    outcome;
 	struct spool         *spool;         /* owned by the job; fetch_job_free */

@@ -12,6 +12,7 @@
  */
 #include "adapter.h"
 #include "fetch.h"
+#include "gazetteer.h"
 #include "payload.h"
 #include "url.h"
 #include "../core/log.h"
@@ -49,6 +50,8 @@ struct options {
 	long long         interval;
 	int               disabled;
 	int               max_rejected, max_rejected_set;   /* --max-rejected PERCENT */
+	const char       *country;      /* --country ISO3 (upper-cased in country_buf), "" */
+	char              country_buf[4];
 	int               force, dry_run, quiet, if_empty;
 	struct fetch_opts fetch;
 };
@@ -61,11 +64,11 @@ usage(FILE *out)
 	    "       figures-refresh --db FILE --migrate\n"
 	    "       figures-refresh --db FILE --add-feed ID --adapter NAME --url URL [--name TEXT]\n"
 	    "                       [--organisation TEXT] [--type TYPE] [--interval SECONDS] [--disabled]\n"
-	    "                       [--max-rejected PERCENT]\n"
+	    "                       [--max-rejected PERCENT] [--country ISO3]\n"
 	    "       figures-refresh --db FILE --enable ID | --disable ID | --list-feeds | --recount\n"
 	    "       figures-refresh --db FILE --import FILE --feed ID [--adapter NAME]\n"
 	    "                       [--organisation TEXT] [--type TYPE] [--max-rejected PERCENT]\n"
-	    "                       [--if-empty]\n"
+	    "                       [--country ISO3] [--if-empty]\n"
 	    "\n"
 	    "Creates, upgrades and fills the figures database; the only program that writes it.\n"
 	    "Without a command, refreshes every enabled feed that is due, all in parallel.\n"
@@ -92,6 +95,8 @@ usage(FILE *out)
 	    "    --max-rejected PERCENT  the share of a payload's rows the feed may reject\n"
 	    "                       (0 to 100; default 50): past it, or with no usable row,\n"
 	    "                       the payload fails and the last good data is kept\n"
+	    "    --country ISO3     the feed's country (ISO 3166-1 alpha-3), for an upstream\n"
+	    "                       whose rows do not name theirs (reliefweb); \"\" clears it\n"
 	    "  --enable ID, --disable ID   switch a feed on or off\n"
 	    "  --list-feeds         print every feed and its fetch state\n"
 	    "  --recount            recount the totals the API reports (after writing the\n"
@@ -128,6 +133,44 @@ set_mode(struct options *o, enum mode m)
 	o->modes++;
 }
 
+/*
+ * Checks --country: "" (no country), or an ISO 3166-1 alpha-3 code the
+ * gazetteer knows as one (any case; kept upper-cased). Without iso-codes only
+ * the code's form can be checked, and a warning says so.
+ */
+static int
+country_arg(struct options *o)
+{
+	const struct gazetteer *g;
+	const char *why = NULL;
+	char got[4];
+
+	if (o->mode != MODE_ADD_FEED && o->mode != MODE_IMPORT) {
+		fprintf(stderr, "figures-refresh: --country sets a feed's country: give it with "
+		    "--add-feed ID or --import FILE --feed ID\n");
+		return -1;
+	}
+	if (*o->country == '\0')
+		return 0;
+	if (strlen(o->country) != 3 || !country_code(o->country, 3, o->country_buf)) {
+		fprintf(stderr, "figures-refresh: --country '%s' is not an ISO 3166-1 alpha-3 "
+		    "code (three letters, such as SYR)\n", o->country);
+		return -1;
+	}
+	o->country = o->country_buf;
+	if ((g = gazetteer_system(&why)) == NULL) {
+		fprintf(stderr, "figures-refresh: warning: cannot check that --country %s names a "
+		    "country: %s\n", o->country, why != NULL ? why : "no gazetteer");
+		return 0;
+	}
+	if (!gazetteer_country(g, o->country, got) || strcmp(got, o->country) != 0) {
+		fprintf(stderr, "figures-refresh: --country '%s' is no ISO 3166-1 alpha-3 code "
+		    "(see /usr/share/iso-codes/json/iso_3166-1.json)\n", o->country);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -147,6 +190,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "interval", required_argument, NULL, 'I' },
 		{ "disabled", no_argument, NULL, 'D' },
 		{ "max-rejected", required_argument, NULL, 'j' },
+		{ "country", required_argument, NULL, 'Y' },
 		{ "enable", required_argument, NULL, 'e' },
 		{ "disable", required_argument, NULL, 'x' },
 		{ "list-feeds", no_argument, NULL, 'L' },
@@ -195,6 +239,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->max_rejected = (int)v;
 			o->max_rejected_set = 1;
 			break;
+		case 'Y': o->country = optarg; break;
 		case 'e': set_mode(o, MODE_ENABLE); o->feed = optarg; break;
 		case 'x': set_mode(o, MODE_DISABLE); o->feed = optarg; break;
 		case 'L': set_mode(o, MODE_LIST); break;
@@ -288,6 +333,8 @@ parse_options(int argc, char **argv, struct options *o)
 		    "give --organisation too\n");
 		return -1;
 	}
+	if (o->country != NULL && country_arg(o) != 0)
+		return -1;
 	if (o->mode == MODE_ADD_FEED) {
 		if (o->url != NULL && strncmp(o->url, "http://", 7) != 0 &&
 		    strncmp(o->url, "https://", 8) != 0 && strncmp(o->url, "file://", 7) != 0) {
@@ -503,6 +550,7 @@ refresh(struct writer *w, struct feed_row *feeds, size_t n, const char *url_over
 		j->code = feeds[i].code;
 		j->etag = feeds[i].etag;
 		j->last_modified = feeds[i].last_modified;
+		j->country = feeds[i].country[0] ? feeds[i].country : NULL;
 		if ((j->adapter = adapter_find(o->adapter != NULL && url_override != NULL ?
 		    o->adapter : feeds[i].adapter)) == NULL) {
 			j->outcome = FETCH_FAILED;
@@ -612,7 +660,8 @@ run_add_feed(struct writer *w, const struct options *o)
 {
 	struct feed_in in = { .code = o->feed, .name = o->name, .url = o->url,
 	    .adapter = o->adapter, .interval = o->interval, .enabled = o->disabled ? 0 : -1,
-	    .max_rejected = o->max_rejected_set ? &o->max_rejected : NULL };
+	    .max_rejected = o->max_rejected_set ? &o->max_rejected : NULL,
+	    .country = o->country };
 	struct feed_row feed;
 	char err[ERR_MAX];
 	enum status st;
@@ -632,9 +681,10 @@ run_add_feed(struct writer *w, const struct options *o)
 		return EXIT_USAGE;
 	}
 	if (!o->quiet)
-		log_info("feed %s: %s (%s, %s, every %lld s, %s, rejects at most %d%%)", feed.code,
-		    st == ST_NOT_FOUND ? "registered" : "updated", feed.adapter, feed.url,
-		    feed.interval, feed.enabled ? "enabled" : "disabled", feed.max_rejected);
+		log_info("feed %s: %s (%s, %s, every %lld s, %s, rejects at most %d%%%s%s)",
+		    feed.code, st == ST_NOT_FOUND ? "registered" : "updated", feed.adapter,
+		    feed.url, feed.interval, feed.enabled ? "enabled" : "disabled",
+		    feed.max_rejected, feed.country[0] ? ", country " : "", feed.country);
 	return 0;
 }
 
@@ -675,6 +725,8 @@ run_list(struct writer *w)
 		    f->consecutive_failures > 0 ? "failing" : feed_due(f, now) ? "due" : "fresh");
 		printf("    %s\n", f->url);
 		printf("    rejects at most %d%% of a payload's rows\n", f->max_rejected);
+		if (f->country[0])
+			printf("    country: %s\n", f->country);
 		if (f->default_source[0])
 			printf("    default source: %s\n", f->default_source);
 		if (f->last_success[0])
@@ -714,9 +766,10 @@ run_import(struct writer *w, const struct options *o)
 	}
 	snprintf(url, sizeof url, "file://%s", real);
 	st = writer_read_feed(w, o->feed, &feed, err);
-	if (st == ST_OK && o->max_rejected_set) {
+	if (st == ST_OK && (o->max_rejected_set || o->country != NULL)) {
 		struct feed_in in = { .code = o->feed, .enabled = -1,
-		    .max_rejected = &o->max_rejected };
+		    .max_rejected = o->max_rejected_set ? &o->max_rejected : NULL,
+		    .country = o->country };
 
 		if (writer_feed_put(w, &in, &feed, err) != ST_OK) {
 			log_error("updating feed %s: %s", o->feed, err);
@@ -725,7 +778,8 @@ run_import(struct writer *w, const struct options *o)
 	} else if (st == ST_NOT_FOUND) {
 		struct feed_in in = { .code = o->feed, .name = o->name, .url = url,
 		    .adapter = o->adapter != NULL ? o->adapter : "hxl", .enabled = -1,
-		    .max_rejected = o->max_rejected_set ? &o->max_rejected : NULL };
+		    .max_rejected = o->max_rejected_set ? &o->max_rejected : NULL,
+		    .country = o->country };
 
 		if (default_source(w, o, &in.default_source_id) != 0)
 			return EXIT_USAGE;

@@ -27,7 +27,7 @@ enum wstmt {
 	"coalesce(f.last_attempt, ''), coalesce(f.last_success, ''), " \
 	"coalesce(f.last_error, ''), f.consecutive_failures, f.rows_added, f.rows_changed, " \
 	"f.rows_unchanged, f.rows_rejected, coalesce(s.code, ''), coalesce(f.payload_hash, ''), " \
-	"f.max_rejected " \
+	"f.max_rejected, coalesce(f.country, '') " \
 	"FROM feed AS f LEFT JOIN source AS s ON s.id = f.default_source_id "
 
 static const char *const wsql[W__COUNT] = {
@@ -59,14 +59,16 @@ static const char *const wsql[W__COUNT] = {
 	    "consecutive_failures = 0, etag = ?3, last_modified = ?4 WHERE id = ?1",
 	[W_FEED_INS] =
 	    "INSERT INTO feed (code, name, url, adapter, interval, enabled, default_source_id, "
-	    "max_rejected) "
-	    "VALUES (?1, ?2, ?3, ?4, coalesce(?5, 86400), coalesce(?6, 1), ?7, coalesce(?8, 50))",
+	    "max_rejected, country) "
+	    "VALUES (?1, ?2, ?3, ?4, coalesce(?5, 86400), coalesce(?6, 1), ?7, coalesce(?8, 50), "
+	    "nullif(?9, ''))",
 	[W_FEED_UPD] =
 	    "UPDATE feed SET name = coalesce(?2, name), url = coalesce(?3, url), "
 	    "adapter = coalesce(?4, adapter), interval = coalesce(?5, interval), "
 	    "enabled = coalesce(?6, enabled), "
 	    "default_source_id = coalesce(?7, default_source_id), "
 	    "max_rejected = coalesce(?8, max_rejected), "
+	    "country = CASE WHEN ?9 IS NULL THEN country ELSE nullif(?9, '') END, "
 	    /* a new URL or adapter makes the stored HTTP validators meaningless */
 	    "etag = CASE WHEN coalesce(?3, url) = url AND coalesce(?4, adapter) = adapter "
 	    "THEN etag END, "
@@ -430,6 +432,7 @@ feed_from_row(sqlite3_stmt *st, struct feed_row *out)
 	stmt_copy_text(out->default_source, sizeof out->default_source, st, 18);
 	stmt_copy_text(out->payload_hash, sizeof out->payload_hash, st, 19);
 	out->max_rejected = sqlite3_column_int(st, 20);
+	stmt_copy_text(out->country, sizeof out->country, st, 21);
 }
 
 enum status
@@ -553,6 +556,8 @@ writer_feed_put(struct writer *w, const struct feed_in *in, struct feed_row *out
 		sqlite3_bind_int64(st, 7, in->default_source_id);
 	if (in->max_rejected != NULL)
 		sqlite3_bind_int(st, 8, *in->max_rejected);
+	if (in->country != NULL)   /* "" is bound as text: it clears the country */
+		sqlite3_bind_text(st, 9, in->country, -1, SQLITE_STATIC);
 	if ((rs = stmt_run(st, exists ? "updating a feed" : "inserting a feed", err)) != ST_OK)
 		return rs;
 	return writer_read_feed(w, in->code, out, err);

@@ -31,6 +31,7 @@ struct feed_in {
 	int         enabled;       /* -1: keep (or enabled for a new feed) */
 	long long   default_source_id;  /* 0: keep */
 	const int  *max_rejected;  /* percent of a payload's rows it may reject; NULL: keep (50) */
+	const char *country;       /* ISO 3166-1 alpha-3 (--country); NULL: keep; "": none */
 };
 
 struct feed_row {
@@ -45,6 +46,7 @@ struct feed_row {
 	char      default_source[72];      /* the default source's code, or "" */
 	char      payload_hash[40];        /* of the last payload written, or "" */
 	int       max_rejected;            /* percent of a payload's rows it may reject */
+	char      country[4];              /* the feed's country (--country), or "" */
 };
 
 struct figure_in {

@@ -293,17 +293,18 @@ class Fetch(unittest.TestCase):
 
     def test_a_url_needing_an_unset_variable_fails_naming_it(self):
         self.add("rw", "http://127.0.0.1:%d/x?appname=${FIGURES_TEST_APPNAME}" % self.up.port,
-                 adapter="reliefweb")
+                 adapter="reliefweb", extra=("--country", "SYR", "--max-rejected", "100"))
         p = self.run_refresh()
         self.assertEqual(p.returncode, 1)
         self.assertIn("FIGURES_TEST_APPNAME, which is not set", p.stderr)
         self.assertEqual(self.up.requests, [])
-        self.up.route("/countries/SYR/figures.json", {"body": fixture("reliefweb/countries/SYR/figures.json")})
+        self.up.route("/countries/SYR/figures.json", {"body": fixture("reliefweb/misbehaviour.json")})
         refresh(self.svc.db, "--add-feed", "rw", "--url",
                 "http://127.0.0.1:%d/countries/${FIGURES_TEST_CC}/figures.json" % self.up.port)
         p = self.run_refresh("--force", env={"FIGURES_TEST_CC": "SYR"})
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn("feed rw: ok: 3 added", p.stderr)
+        # 13 claims, one of them dated 2015-12-32, which ingest rejects
+        self.assertIn("feed rw: ok: 12 added", p.stderr)
         self.assertIn("${FIGURES_TEST_CC}", self.feed("rw")["url"], "the template is stored, not the value")
 
     def test_quiet_prints_errors_only(self):

@@ -156,6 +156,25 @@ class Cli(unittest.TestCase):
             self.assertEqual(p.returncode, 2, arg)
             self.assertIn("--max-rejected", p.stderr)
 
+    def test_a_feeds_country_is_checked_kept_listed_and_cleared(self):
+        refresh(self.db, "--migrate")
+        p = refresh(self.db, "--add-feed", "rw", "--adapter", "reliefweb", "--url", "file:///x.json",
+                    "--country", "syr")
+        self.assertIn("country SYR", p.stderr)
+        self.assertIn("    country: SYR", refresh(self.db, "--list-feeds").stdout)
+        for args, needle in [(("--add-feed", "rw", "--country", "ZZZ"), "no ISO 3166-1 alpha-3 code"),
+                             (("--add-feed", "rw", "--country", "Syria"), "not an ISO 3166-1 alpha-3"),
+                             (("--list-feeds", "--country", "SYR"), "--country sets a feed's country")]:
+            with self.subTest(args=args):
+                p = refresh(self.db, *args, check=False)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(needle, p.stderr)
+        self.assertIn("country: SYR", refresh(self.db, "--list-feeds").stdout, "a refused value changes nothing")
+        refresh(self.db, "--add-feed", "rw", "--name", "renamed")
+        self.assertIn("country: SYR", refresh(self.db, "--list-feeds").stdout, "kept when not given")
+        refresh(self.db, "--add-feed", "rw", "--country", "")
+        self.assertNotIn("country:", refresh(self.db, "--list-feeds").stdout)
+
     def test_if_empty_imports_only_into_an_empty_database(self):
         refresh(self.db, "--migrate")
         self.assertIn("10 added", refresh(self.db, "--if-empty", "--import", SEED, "--feed", "s").stderr)
@@ -227,6 +246,24 @@ class RefreshThroughTheApi(unittest.TestCase):
                 self.assertTrue(feed["stale"])
                 self.assertIn("no usable row", feed["last_error"])
 
+    def test_reliefweb_key_figures_are_read_in_the_feeds_country(self):
+        path = os.path.join(harness.ROOT, "tests", "fixtures", "real", "reliefweb", "world", "SYR.json")
+        p = refresh(self.svc.db, "--import", path, "--feed", "rw-nocountry", "--adapter", "reliefweb",
+                    check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("register it with --country ISO3", p.stderr)
+        p = refresh(self.svc.db, "--import", path, "--feed", "rw-syr", "--adapter", "reliefweb",
+                    "--country", "SYR", "--max-rejected", "100")
+        self.assertIn("feed rw-syr: ok:", p.stderr)
+        self.assertIn("is not a figure of this service's vocabulary", p.stderr)
+        # refugees from Syria in Turkey are in Turkey, not in Syria
+        d = self.svc.get("/v1/figures?feed=rw-syr&country=TUR&metric=refugees&limit=1000").json()
+        values = {(f["value"], f["location"]["code"]) for f in d["data"]}
+        self.assertIn((3174851, "TUR"), values)
+        d = self.svc.get("/v1/figures?feed=rw-syr&country=SYR&metric=refugees&limit=1000").json()
+        self.assertNotIn(3174851, {f["value"] for f in d["data"]})
+        self.assertIn("country: SYR", refresh(self.svc.db, "--list-feeds").stdout)
+
     def test_feed_state_and_figures_have_their_own_etags(self):
         figures = self.svc.get("/v1/figures").header("etag")
         feeds = self.svc.get("/v1/feeds").header("etag")
@@ -297,6 +334,11 @@ class Operations(unittest.TestCase):
         self.assertIn("https://hapi.humdata.org/api/v2/", p.stdout)
         self.assertIn("https://dtmapi.iom.int/v3/displacement/admin2?Admin0Pcode=SYR", p.stdout)
         self.assertNotIn("GetAdmin2Datav2", p.stdout, "DTM's v2 API is retired")
+        self.assertIn("crisis-app-data/15d09e4e155887167d3df7f5de9c46c5ba2be672/edition/world/countries/SYR/",
+                      p.stdout, "ReliefWeb's last key figures, at the commit that has them")
+        with sqlite3.connect(self.db) as c:
+            self.assertEqual(c.execute("SELECT country FROM feed WHERE code = 'reliefweb-syr'").fetchone()[0],
+                             "SYR")
         self.assertNotIn("app_identifier=", p.stdout, "no credential in a URL")
         refresh(self.db, "--enable", "unhcr-population-syr")
         subprocess.run([script, self.db, "SYR"], env=env, check=True, capture_output=True)

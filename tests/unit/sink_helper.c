@@ -111,16 +111,23 @@ read_fixture(const char *rel, size_t *len)
 }
 
 enum status
-run_adapter(const char *name, const char *url, const char *data, size_t n, struct got *g,
-    char *err)
+run_adapter_in(const char *name, const char *url, const char *country, const char *data,
+    size_t n, struct got *g, char *err)
 {
 	const struct adapter *a = adapter_find(name);
 	struct sink sink = got_sink(g);
-	struct adapter_ctx ctx = { .sink = &sink, .url = url };
+	struct adapter_ctx ctx = { .sink = &sink, .url = url, .country = country };
 
 	assert_non_null(a);
 	err[0] = '\0';
 	return adapter_parse_all(a, &ctx, data, n, err);
+}
+
+enum status
+run_adapter(const char *name, const char *url, const char *data, size_t n, struct got *g,
+    char *err)
+{
+	return run_adapter_in(name, url, NULL, data, n, g, err);
 }
 
 enum status

@@ -51,6 +51,10 @@ char *read_fixture(const char *rel, size_t *len);
 enum status run_adapter(const char *name, const char *url, const char *data, size_t n,
     struct got *g, char *err);
 
+/* The same for a feed whose country (--country, adapter_ctx.country) is country. */
+enum status run_adapter_in(const char *name, const char *url, const char *country,
+    const char *data, size_t n, struct got *g, char *err);
+
 /* The same with a fixture file. */
 enum status run_fixture(const char *name, const char *url, const char *rel, struct got *g,
     char *err);

@@ -31,8 +31,8 @@
 /* "Türkiye" in UTF-8, as the upstreams send it. */
 #define TURKIYE "T\xc3\xbcrkiye"
 
-#define RW_URL "https://raw.githubusercontent.com/reliefweb/crisis-app-data/v2/edition/world/" \
-	"countries/SYR/figures.json"
+#define RW_URL "https://raw.githubusercontent.com/reliefweb/crisis-app-data/" \
+	"15d09e4e155887167d3df7f5de9c46c5ba2be672/edition/world/countries/SYR/figures.json"
 #define HAPI_REF_URL "https://hapi.humdata.org/api/v1/affected-people/refugees?" \
 	"origin_location_code=SYR&population_group=REF"
 #define UNHCR_URL "http://x/population/v1/population/?coo=SYR&page=1"
@@ -550,96 +550,7 @@ static const struct adapter_case adapter_cases[] = {
 			FIELD(period_start, "2023-01-01"), FIELD(period_end, "2023-12-31"),
 			FIELD(key, "unhcr|2023|SYR|SYR|returned_idps") } } } },
 
-	/* ---- ReliefWeb key figures ---- */
-	{ "reliefweb_metric_is_read_from_words_not_substrings", .adapter = "reliefweb",
-	  .url = "https://x/countries/SYR/figures.json",
-	  .body = "["
-	    "{\"name\": \"Sites past the midpoint\", \"value\": 3, \"date\": \"2020-01-01\"},"
-	    "{\"name\": \"Appeal deadline\", \"value\": 1, \"date\": \"2020-01-01\"},"
-	    "{\"name\": \"Internally displaced persons\", \"value\": 7, \"date\": \"2020-01-01\"},"
-	    "{\"name\": \"People dead\", \"value\": 5, \"date\": \"2020-01-01\"},"
-	    "{\"name\": \"Displacements recorded\", \"value\": 9, \"date\": \"2020-01-01\"}]",
-	  .nrejects = COUNT(2),   /* "midpoint" holds no IDPs, "deadline" no deaths */
-	  .nclaims = COUNT(3),
-	  .claim = { { 0, .field = { FIELD(metric, "idps") } },
-		{ 1, .field = { FIELD(metric, "killed") } },
-		{ 2, .field = { FIELD(metric, "displaced") } } } },
-	{ "reliefweb_history_entry_keeps_only_its_own_url", .adapter = "reliefweb",
-	  .url = "https://x/countries/SYR/figures.json",
-	  .body = "[{\"name\": \"People displaced\", \"value\": 2, "
-	    "\"date\": \"2020-02-01\", \"url\": \"https://reliefweb.int/report/b\", "
-	    "\"values\": [{\"value\": 2, \"date\": \"2020-02-01\", "
-	    "\"url\": \"https://reliefweb.int/report/b\"}, "
-	    "{\"value\": 1, \"date\": \"2020-01-01\"}]}]",
-	  .nclaims = COUNT(2),
-	  .claim = { { 0, .field = { FIELD(url, "https://reliefweb.int/report/b") } },
-		/* the 2020-02-01 report is not the January figure's */
-		{ 1, .field = { FIELD(url, NULL) } } } },
-	{ "reliefweb_history_entries_are_claims", .adapter = "reliefweb", .url = RW_URL,
-	  .fixture = "reliefweb/countries/SYR/figures.json", .nclaims = COUNT(4),
-	  .claim = {
-		{ 0, .row = 1, .field = {
-			FIELD(metric, "displaced"), FIELD(value, "130000"),
-			FIELD(as_of, "2019-10-14T00:00:00Z"),
-			FIELD(group, "People displaced since 9 Oct 2019"), FIELD(country, "SYR"),
-			FIELD(source_name, "OCHA"), FIELD(via, "ReliefWeb key figures"),
-			FIELD(url, "https://reliefweb.int/report/syrian-arab-republic/"
-			    "syria-flash-update-3"),
-			FIELD(key, "rw|SYR|People displaced since 9 Oct 2019|"
-			    "2019-10-14T00:00:00Z") } },
-		{ 1, .row = 2, .field = {
-			FIELD(metric, "displaced"), FIELD(value, "100000"),
-			FIELD(as_of, "2019-10-12T00:00:00Z"), FIELD(source_name, "OCHA"),
-			FIELD(url, "https://reliefweb.int/report/syrian-arab-republic/"
-			    "syria-flash-update-2") } } },
-	  .distinct = { 0, 1 } },
-	{ "reliefweb_duplicate_history_entry_read_once", .adapter = "reliefweb", .url = RW_URL,
-	  .fixture = "reliefweb/countries/SYR/figures.json",
-	  .once = FIELD(as_of, "2019-10-12T00:00:00Z") },
-	{ "reliefweb_impossible_date_passed_to_ingest", .adapter = "reliefweb", .url = RW_URL,
-	  .fixture = "reliefweb/countries/SYR/figures.json", .nclaims = COUNT(4),
-	  .claim = { { 2,
-		.row = 4,   /* the duplicate (row 3) was skipped */
-		.field = {
-			FIELD(metric, "displaced"), FIELD(value, "0"),
-			FIELD(as_of, "2015-12-32T12:00:00Z"),
-			FIELD(key, "rw|SYR|People displaced since 9 Oct 2019|"
-			    "2015-12-32T12:00:00Z") } } } },
-	{ "reliefweb_figure_without_metric_rejected_by_name", .adapter = "reliefweb",
-	  .url = RW_URL, .fixture = "reliefweb/countries/SYR/figures.json",
-	  .nrejects = COUNT(1), .reject = { 5, "'People in need'" },
-	  .never = FIELD(group, "People in need") },
-	{ "reliefweb_figure_without_history_uses_headline", .adapter = "reliefweb",
-	  .url = RW_URL, .fixture = "reliefweb/countries/SYR/figures.json",
-	  .nclaims = COUNT(4),
-	  .claim = { { 3, .row = 6, .field = {
-		FIELD(metric, "refugees"), FIELD(value, "5600000"),
-		FIELD(as_of, "2019-10-10T00:00:00Z"),
-		FIELD(group, "Syrian refugees in neighbouring countries"),
-		FIELD(country, "SYR"), FIELD(source_name, "UNHCR"),
-		FIELD(url, "https://data2.unhcr.org/en/situations/syria"),
-		FIELD(key, "rw|SYR|Syrian refugees in neighbouring countries|"
-		    "2019-10-10T00:00:00Z") } } } },
-	{ "reliefweb_country_from_url_upper_cased", .adapter = "reliefweb",
-	  .url = "file:///srv/countries/syr/figures.json",
-	  .fixture = "reliefweb/countries/SYR/figures.json", .nclaims = COUNT(4),
-	  .claim = { { 0, .last = 3, .field = { FIELD(country, "SYR") } } } },
-	/* the country is the path segment after /countries/, and three letters */
-	{ "reliefweb_url_without_countries_segment_invalid", .adapter = "reliefweb",
-	  .url = "https://raw.githubusercontent.com/reliefweb/crisis-app-data/v2/figures.json",
-	  .fixture = "reliefweb/countries/SYR/figures.json",
-	  .status = ST_INVALID, .nclaims = COUNT(0), .err = "/countries/" },
-	{ "reliefweb_url_with_two_letter_country_invalid", .adapter = "reliefweb",
-	  .url = "https://example.org/countries/SY/figures.json",
-	  .fixture = "reliefweb/countries/SYR/figures.json",
-	  .status = ST_INVALID, .nclaims = COUNT(0), .err = "/countries/" },
-	{ "reliefweb_url_with_country_name_invalid", .adapter = "reliefweb",
-	  .url = "https://example.org/countries/SYRIA/figures.json",
-	  .fixture = "reliefweb/countries/SYR/figures.json",
-	  .status = ST_INVALID, .nclaims = COUNT(0), .err = "/countries/" },
-	{ "reliefweb_html_quota_page_invalid", .adapter = "reliefweb", .url = RW_URL,
-	  .fixture = "reliefweb/quota.html",
-	  .status = ST_INVALID, .nclaims = COUNT(0), .err = "malformed JSON" },
+	/* ReliefWeb key figures: tests/unit/test_reliefweb.c */
 
 	/* ---- IOM DTM (v3) ---- */
 	{ "dtm_real_afg_admin0_each_row_its_claim_with_cause_and_origin", .adapter = "dtm",

@@ -1,148 +1,279 @@
 /*
- * reliefweb.c: ReliefWeb crisis key figures, as the ReliefWeb Crises app
- * publishes them per country:
- *   https://raw.githubusercontent.com/reliefweb/crisis-app-data/v2/edition/world/countries/<ISO3>/figures.json
+ * reliefweb.c: ReliefWeb crisis key figures, the per-country files of the
+ * ReliefWeb Crises app (reliefweb/crisis-app-data, edition/<edition>/
+ * countries/<ISO3>/figures.json).
+ *
+ * Where they are: ReliefWeb stopped publishing them in 2024 (the world
+ * edition was deleted from crisis-app-data after commit 15d09e4e on
+ * 2024-02-29; reliefweb.int dropped its key figures in March 2024; the OCHA
+ * Key Figures API dropped its rw-crisis import in June 2024). The last files
+ * stay readable at that commit; see README, "ReliefWeb key figures".
  *
  * Relies on: a JSON array of figures, each with name, value, date, url,
- * source (a name such as "OCHA"), and values: the figure's history, each
- * {value, date, url}. The country is the <ISO3> in the URL. The history
- * carries real defects consumers guard against (the same entry twice, a
- * zero with an impossible date such as 2015-12-32): identical entries are
- * read once; an impossible date is rejected by ingest like any other.
+ * source (a name such as "OCHA"), language, and values: the figure's history,
+ * each {value, date, url}, newest first, the headline among them. Values are
+ * strings of digits in every real file ("29514"); numbers and "1,234" are
+ * read too, anything else is rejected with the value. The files do not name
+ * their country: it is the feed's (--country), and a payload read without
+ * one fails.
  *
- * Mapped: each history entry (or the headline, when there is no history) is
- * a claim dated by its date; the metric comes from the figure's name
- * ("displaced", "refugees", "killed" …), and a name with none is rejected
- * with the name; the group is the name; who said it is the figure's source.
+ * Mapped: what a figure counts is read from its name through the explicit
+ * table of reliefweb_names.c (metric, place, origin, unit, cause, period,
+ * group), never from its words; a name the table rejects or does not know is
+ * rejected with the name, once for each value of its history. Each value of
+ * the history (the headline too, if the history lacks it) is a claim dated
+ * by its date, with its own document URL; an entry repeating an earlier one
+ * (same value and date) or a figure repeating an earlier figure is rejected
+ * as such; two values on one date are two claims. Who said it: the figure's
+ * source.
  */
 #include "json_page.h"
+#include "reliefweb_names.h"
 #include "../../core/strutil.h"
 
-#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+
+#define VIA "ReliefWeb key figures"
+
+/* One value of a figure's history (or its headline), read. */
+struct entry {
+	const cJSON *v;          /* the history entry, or the figure for its headline */
+	const char  *value, *date;
+	char         buf[32];
+	size_t       repeats;    /* the earlier entry it repeats (from 1), or 0 */
+};
+
+/* The reason a whole figure is rejected, with its name. */
+static void
+figure_why(const char *name, const struct rw_name *n, char *why, size_t size)
+{
+	if (n == NULL)
+		snprintf(why, size, "key figure '%.200s' is not in the table of ReliefWeb key "
+		    "figures (app/refresh/adapters/reliefweb_names.c): what it counts is not "
+		    "known", name);
+	else
+		snprintf(why, size, "key figure '%.200s' %s", name, n->why);
+}
+
+/* 1 if s is a count as the files write one: digits, or digits grouped by commas. */
+static int
+count_ok(const char *s)
+{
+	long long v;
+
+	return s != NULL && parse_count(s, &v);
+}
 
 /*
- * The metric a key figure's name speaks of, or NULL. Words, not substrings
- * ("midpoint" holds no IDPs, "deadline" no deaths); a stem matches a word's
- * start ("displace" reads "displaced" and "displacement"). Most specific first.
+ * The period of a figure dated date (YYYY-MM-DD…) that the table says starts
+ * at since: start written to start (11 bytes); 0 if date cannot place it.
  */
-static const char *
-metric_of(const char *name)
-{
-	static const struct { const char *metric, *stem; int whole; } words[] = {
-		{ "idps", "idp", 1 }, { "idps", "idps", 1 },
-		{ "refugees", "refugee", 0 },
-		{ "returnees", "returnee", 0 }, { "returnees", "returned", 1 },
-		{ "displaced", "displace", 0 }, { "displaced", "fled", 1 },
-		{ "killed", "killed", 1 }, { "killed", "death", 0 }, { "killed", "dead", 1 },
-		{ "killed", "fatalities", 1 },
-		{ "injured", "injur", 0 }, { "injured", "wounded", 1 },
-		{ "missing", "missing", 1 },
-		{ "detained", "detain", 0 }, { "detained", "arrest", 0 },
-		{ "released", "released", 1 },
-	};
-	const char *best = NULL;
-	size_t rank = sizeof words / sizeof words[0];
-
-	if (name == NULL)
-		return NULL;
-	/* "internally displaced" says idps, before any single word does */
-	if (strcasestr(name, "internally displaced") != NULL)
-		return "idps";
-	for (const char *w = name; *w != '\0';) {
-		size_t len;
-
-		while (*w != '\0' && !isalnum((unsigned char)*w))
-			w++;
-		for (len = 0; isalnum((unsigned char)w[len]); len++)
-			;
-		for (size_t i = 0; i < rank; i++) {
-			size_t sl = strlen(words[i].stem);
-
-			if (len >= sl && strncasecmp(w, words[i].stem, sl) == 0 &&
-			    (!words[i].whole || len == sl)) {
-				best = words[i].metric;
-				rank = i;
-				break;
-			}
-		}
-		w += len;
-	}
-	return best;
-}
-
-/* The ISO3 in ".../countries/SYR/...", upper-cased into out; 1 if found. */
 static int
-country_of(const char *url, char out[4])
+period_start(const char *since, const char *date, char start[11])
 {
-	const char *p = strstr(url, "/countries/");
+	int y;
 
-	if (p == NULL)
+	if (date == NULL || strlen(date) < 10 || sscanf(date, "%4d", &y) != 1)
 		return 0;
-	p += strlen("/countries/");
-	return strnlen(p, 3) == 3 && country_code(p, 3, out) && (p[3] == '/' || p[3] == '\0');
+	if (strcmp(since, "year") == 0)
+		snprintf(start, 11, "%.4s-01-01", date);
+	else if (strcmp(since, "month") == 0)
+		snprintf(start, 11, "%.7s-01", date);
+	else if (strncmp(since, "--", 2) == 0)   /* the latest such day on or before date */
+		snprintf(start, 11, "%04d-%.5s", strncmp(date + 5, since + 2, 5) >= 0 ? y : y - 1,
+		    since + 2);
+	else
+		snprintf(start, 11, "%.10s", since);
+	return 1;
+}
+
+/* Reads entry i of a figure: its value and date as text. */
+static void
+entry_read(struct entry *e, const cJSON *v)
+{
+	e->v = v;
+	e->value = jcount(v, "value", e->buf, sizeof e->buf);
+	e->date = jtext(v, "date");
 }
 
 static int
-same_entry(const cJSON *a, const cJSON *b)
+same_text(const char *a, const char *b)
 {
-	char x[32], y[32];
-	const char *va = jcount(a, "value", x, sizeof x), *vb = jcount(b, "value", y, sizeof y);
-	const char *da = jtext(a, "date"), *db = jtext(b, "date");
-
-	return va != NULL && vb != NULL && da != NULL && db != NULL && strcmp(va, vb) == 0 &&
-	    strcmp(da, db) == 0;
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
+/* One claim for entry e of the figure named name, or its rejection. */
 static enum status
-figure(const struct json_page *p, const cJSON *fig, const char *iso3, long *row)
+entry_claim(const struct json_page *p, const cJSON *fig, const struct rw_name *n,
+    const struct entry *e, const char *key, long row)
 {
 	const struct sink *sink = p->ctx.sink;
-	const char *name = jtext(fig, "name"), *metric = metric_of(name);
-	const cJSON *values = cJSON_GetObjectItemCaseSensitive(fig, "values"), *v, *w;
-	char value[32], key[512], why[200];
-	int history = cJSON_IsArray(values) && cJSON_GetArraySize(values) > 0;
-	enum status st;
+	const char *name = n->name;
+	char why[ERR_MAX], start[11];
+	struct claim c = { .row = row, .key = key, .metric = n->metric, .value = e->value,
+	    .qualifier = n->qualifier, .group = n->group, .unit = n->unit, .cause = n->cause,
+	    .country = n->country != NULL ? n->country : p->ctx.country, .adm1_name = n->adm1,
+	    .loc_name = n->site, .loc_type = n->site_type, .origin_country = n->origin,
+	    .source_name = jtext(fig, "source"), .via = VIA,
+	    /* an entry's own document only: the headline's report is not its source */
+	    .url = jtext(e->v, "url") };
 
-	if (metric == NULL) {
-		snprintf(why, sizeof why, "no metric in the key figure '%.120s'",
-		    name != NULL ? name : "(no name)");
-		sink->reject(sink->ctx, ++*row, why);
+	if (!count_ok(e->value)) {
+		snprintf(why, sizeof why, "key figure '%.200s' on %.40s: value '%.40s' is not a "
+		    "count (digits, or digits grouped by commas)", name,
+		    e->date != NULL ? e->date : "(no date)", e->value != NULL ? e->value :
+		    cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(e->v, "value")) ? "null" :
+		    "(not text or a number)");
+		sink->reject(sink->ctx, row, why);
 		return ST_OK;
 	}
-	/* the history when there is one (it holds the headline too), else the headline */
-	for (v = history ? values->child : fig; v != NULL; v = history ? v->next : NULL) {
-		struct claim c = { .row = ++*row, .metric = metric, .group = name,
-		    .country = iso3, .source_name = jtext(fig, "source"),
-		    .via = "ReliefWeb key figures" };
-		int dup = 0;
-
-		for (w = history ? values->child : NULL; w != NULL && w != v; w = w->next)
-			dup |= same_entry(w, v);
-		if (dup)
-			continue;
-		c.value = jcount(v, "value", value, sizeof value);
-		c.as_of = jtext(v, "date");
-		/* an entry's own document only: the headline's report is not its source */
-		c.url = jtext(v, "url");
-		snprintf(key, sizeof key, "rw|%s|%.300s|%.40s", iso3, name,
-		    c.as_of != NULL ? c.as_of : "");
-		c.key = key;
-		if ((st = sink->claim(sink->ctx, &c)) != ST_OK)
-			return st;
-		if (!history)
-			break;
+	if (e->date == NULL || *e->date == '\0') {
+		snprintf(why, sizeof why, "key figure '%.200s': value %s has no date", name,
+		    e->value);
+		sink->reject(sink->ctx, row, why);
+		return ST_OK;
 	}
-	return ST_OK;
+	if (n->since == NULL)
+		c.as_of = e->date;
+	else if (period_start(n->since, e->date, start)) {
+		c.period_start = start;
+		c.period_end = n->until != NULL ? n->until : e->date;
+	} else {
+		snprintf(why, sizeof why, "key figure '%.200s': date '%.40s' is not a date, so "
+		    "its period cannot be placed", name, e->date);
+		sink->reject(sink->ctx, row, why);
+		return ST_OK;
+	}
+	return sink->claim(sink->ctx, &c);
+}
+
+/*
+ * The figure's values: its history, and its headline when the history does
+ * not hold it (or there is none), in a new array (*n of them); NULL if out
+ * of memory.
+ */
+static struct entry *
+entries_of(const cJSON *fig, size_t *n)
+{
+	const cJSON *values = cJSON_GetObjectItemCaseSensitive(fig, "values"), *v;
+	size_t max = (cJSON_IsArray(values) ? (size_t)cJSON_GetArraySize(values) : 0) + 1;
+	struct entry head, *e = calloc(max, sizeof *e);
+	int in_history = 0;
+
+	if (e == NULL)
+		return NULL;
+	*n = 0;
+	entry_read(&head, fig);
+	if (cJSON_IsArray(values))
+		cJSON_ArrayForEach(v, values) {
+			entry_read(&e[*n], v);
+			in_history |= same_text(e[*n].value, head.value) &&
+			    same_text(e[*n].date, head.date);
+			++*n;
+		}
+	if (!in_history)
+		e[(*n)++] = head;
+	return e;
+}
+
+/*
+ * Entry i repeats an earlier one: its number (from 1), else 0, and then
+ * *same_date is its place among the distinct values of its date (from 1).
+ */
+static size_t
+earlier(const struct entry *e, size_t i, size_t *same_date)
+{
+	*same_date = 1;
+	for (size_t j = 0; j < i; j++) {
+		if (!same_text(e[j].date, e[i].date) &&
+		    !(e[j].date == NULL && e[i].date == NULL))
+			continue;
+		if (same_text(e[j].value, e[i].value) || (e[j].value == NULL && e[i].value == NULL))
+			return e[j].repeats ? e[j].repeats : j + 1;
+		if (!e[j].repeats)
+			++*same_date;
+	}
+	return 0;
+}
+
+/*
+ * Every value of one figure: claims, or rejections with the reason. nth: how
+ * many earlier figures have its name (0 for the first); repeat: one of them
+ * is the same figure, value for value.
+ */
+static enum status
+figure(const struct json_page *p, const cJSON *fig, int nth, int repeat, long *row, char *err)
+{
+	const struct sink *sink = p->ctx.sink;
+	const char *name = jtext(fig, "name");
+	const struct rw_name *n = rw_name_find(name);
+	char why[ERR_MAX], key[400], nthkey[16] = "";
+	enum status st = ST_OK;
+	size_t count, dup, same_date;
+	struct entry *e = entries_of(fig, &count);
+
+	if (e == NULL) {
+		err_set(err, "out of memory reading ReliefWeb key figure %ld", *row + 1);
+		return ST_NOMEM;
+	}
+	if (nth > 0)   /* a distinct figure under a name used before: its own keys */
+		snprintf(nthkey, sizeof nthkey, "|#%d", nth + 1);
+	for (size_t i = 0; i < count && st == ST_OK; i++) {
+		++*row;
+		if (name == NULL || *name == '\0')
+			sink->reject(sink->ctx, *row, "a key figure has no name: what it counts "
+			    "is not known");
+		else if (n == NULL || n->metric == NULL) {
+			figure_why(name, n, why, sizeof why);
+			sink->reject(sink->ctx, *row, why);
+		} else if (repeat) {
+			snprintf(why, sizeof why, "key figure '%.200s' repeats, value for value, an "
+			    "earlier figure of the same name", name);
+			sink->reject(sink->ctx, *row, why);
+		} else if ((dup = e[i].repeats = earlier(e, i, &same_date)) != 0) {
+			snprintf(why, sizeof why, "key figure '%.200s': value %.40s on %.40s repeats "
+			    "entry %zu of its history", name, e[i].value != NULL ? e[i].value :
+			    "(none)", e[i].date != NULL ? e[i].date : "(no date)", dup);
+			sink->reject(sink->ctx, *row, why);
+		} else {
+			/* a second value on one date is a second count: its own key */
+			snprintf(key, sizeof key, "rw|%.300s|%.40s%s", name,
+			    e[i].date != NULL ? e[i].date : "", nthkey);
+			if (same_date > 1)
+				snprintf(key + strlen(key), sizeof key - strlen(key), "|%zu", same_date);
+			st = entry_claim(p, fig, n, &e[i], key, *row);
+		}
+	}
+	free(e);
+	return st;
+}
+
+/*
+ * How many earlier figures of the array have this one's name (*nth), and
+ * whether one of them is equal to it, value for value (*repeat).
+ */
+static void
+earlier_figures(const cJSON *root, const cJSON *fig, int *nth, int *repeat)
+{
+	const char *name = jtext(fig, "name");
+
+	*nth = *repeat = 0;
+	if (name == NULL)
+		return;
+	for (const cJSON *f = root->child; f != NULL && f != fig; f = f->next)
+		if (same_text(jtext(f, "name"), name)) {
+			++*nth;
+			*repeat |= cJSON_Compare(f, fig, 1);
+		}
 }
 
 static enum status
 reliefweb_parse(struct json_page *p, const cJSON *root, char *err)
 {
+	const struct sink *sink = p->ctx.sink;
 	const cJSON *fig;
-	char iso3[4];
 	long row = 0;
 	enum status st;
 
@@ -150,17 +281,21 @@ reliefweb_parse(struct json_page *p, const cJSON *root, char *err)
 		err_set(err, "expected ReliefWeb key figures: a JSON array of figures");
 		return ST_INVALID;
 	}
-	if (!country_of(p->ctx.url, iso3)) {
-		err_set(err, "the URL names no country: key figures live at "
-		    ".../countries/<ISO3>/figures.json");
+	if (p->ctx.country == NULL || *p->ctx.country == '\0') {
+		err_set(err, "ReliefWeb key figures do not say their country, and this feed has "
+		    "none: register it with --country ISO3 (figures-refresh --add-feed ID "
+		    "--country SYR)");
 		return ST_INVALID;
 	}
 	cJSON_ArrayForEach(fig, root) {
+		int nth, repeat;
+
 		if (!cJSON_IsObject(fig)) {
-			p->ctx.sink->reject(p->ctx.sink->ctx, ++row, "a figure is not a JSON object");
+			sink->reject(sink->ctx, ++row, "a key figure is not a JSON object");
 			continue;
 		}
-		if ((st = figure(p, fig, iso3, &row)) != ST_OK)
+		earlier_figures(root, fig, &nth, &repeat);
+		if ((st = figure(p, fig, nth, repeat, &row, err)) != ST_OK)
 			return st;
 	}
 	return ST_OK;
@@ -174,10 +309,11 @@ reliefweb_begin(const struct adapter_ctx *ctx, char *err)
 
 const struct adapter adapter_reliefweb = {
 	.name = "reliefweb",
-	.description = "ReliefWeb crisis key figures (crisis-app-data figures.json)",
+	.description = "ReliefWeb crisis key figures (crisis-app-data figures.json; "
+	    "needs the feed's --country)",
 	.content_types = JSON_TYPES,
-	.example_url = "https://raw.githubusercontent.com/reliefweb/crisis-app-data/v2/edition/world/"
-	    "countries/SYR/figures.json",
+	.example_url = "https://raw.githubusercontent.com/reliefweb/crisis-app-data/"
+	    "15d09e4e155887167d3df7f5de9c46c5ba2be672/edition/world/countries/SYR/figures.json",
 	.begin = reliefweb_begin,
 	.write = json_page_write,
 	.end = json_page_end,
