@@ -40,12 +40,16 @@ table_cell(struct buf *b, const char *s)
  * A column: its CSV name, its HXL hashtag, and where a row holds it (a field
  * of struct figure_row, or of struct summary_item for a summary's columns).
  */
-enum cell_kind { CELL_TEXT, CELL_INT, CELL_BOOL, CELL_SIZE, CELL_CHARS, CELL_COUNT };
+enum cell_kind {
+	CELL_TEXT, CELL_INT, CELL_BOOL, CELL_SIZE, CELL_CHARS, CELL_COUNT,
+	CELL_ORIGIN,   /* text of a figure's origin, when the origin is at this admin level */
+};
 struct column {
 	const char    *name, *hxl;
 	enum cell_kind kind;
 	size_t         off;
-	size_t         has;   /* CELL_COUNT: the int saying the count was given */
+	size_t         has;   /* CELL_COUNT: the int saying the count was given;
+	                         CELL_ORIGIN: the admin level */
 };
 
 #define FIG(kind, field) kind, offsetof(struct figure_row, field)
@@ -62,9 +66,13 @@ static const struct column figure_cols[] = {
 	{ "group", "#description+group", FIG(CELL_TEXT, group) },
 	{ "unit", "#meta+unit", FIG(CELL_TEXT, unit) },
 	{ "cause", "#cause", FIG(CELL_TEXT, cause) },
+	/* the origin by its level, under the tags the HXL feed reads back */
 	{ "origin_country", "#country+code+origin", FIG(CELL_TEXT, origin.country) },
-	{ "origin_code", "#loc+code+origin", FIG(CELL_TEXT, origin.code) },
-	{ "origin_name", "#loc+name+origin", FIG(CELL_TEXT, origin.name) },
+	{ "origin_country_name", "#country+name+origin", FIG(CELL_ORIGIN, origin.name), 0 },
+	{ "origin_admin1", "#adm1+code+origin", FIG(CELL_ORIGIN, origin.code), 1 },
+	{ "origin_admin1_name", "#adm1+name+origin", FIG(CELL_ORIGIN, origin.name), 1 },
+	{ "origin_admin2", "#adm2+code+origin", FIG(CELL_ORIGIN, origin.code), 2 },
+	{ "origin_admin2_name", "#adm2+name+origin", FIG(CELL_ORIGIN, origin.name), 2 },
 	{ "males", "#meta+males", FIG(CELL_COUNT, males), offsetof(struct figure_row, has_males) },
 	{ "females", "#meta+females", FIG(CELL_COUNT, females),
 	  offsetof(struct figure_row, has_females) },
@@ -119,6 +127,13 @@ cell(const void *row, const struct column *c, char num[INT_TEXT_MAX])
 		return *(const int *)(const void *)p ? "true" : "false";
 	case CELL_CHARS:
 		return p;
+	case CELL_ORIGIN: {
+		const struct location_row *o = &((const struct figure_row *)row)->origin;
+
+		if (o->code == NULL || !o->has_level || o->admin_level != (long long)c->has)
+			return NULL;
+		return *(const char *const *)(const void *)p;
+	}
 	case CELL_COUNT:
 		if (!*(const int *)(const void *)((const char *)row + c->has))
 			return NULL;

@@ -75,6 +75,30 @@ class DtmRealAnswers(unittest.TestCase):
         self.assertEqual(first[0]["location"]["code"], "AFG")
         self.assertEqual(first[0]["group"], "Returns and displacement in Afghanistan")
         self.assertEqual(first[0]["source"]["name"], "IOM DTM")
+        # what each part counts is served: its cause and, where DTM knows it, its origin
+        self.assertEqual(first[0]["cause"], "conflict")
+        self.assertEqual(first[0]["unit"], "people")
+        src = json.load(open(os.path.join(REAL, "displacement-admin0-admin0pcode-afg.json"),
+                             encoding="utf-8"))["result"]
+        want = sum(r["numPresentIdpInd"] for r in src
+                   if r["idpOriginAdmin1Pcode"] not in (None, "", "Not available"))
+        with_origin = [f for f in afg if f["origin"] is not None]
+        self.assertGreater(len(with_origin), 0)
+        self.assertEqual(sum(f["value"] for f in with_origin), want)
+        self.assertTrue(all(f["origin"]["country"] == "AFG" and f["origin"]["admin_level"] == 1
+                            for f in with_origin))
+        # origin=AFG: a country matches the provinces in it
+        d = self.svc.get("/v1/figures?feed=dtm-afg-0&origin=AFG&limit=1").json()
+        self.assertEqual(d["meta"]["total"], len(with_origin))
+        code = with_origin[0]["origin"]["code"]
+        d = self.svc.get("/v1/figures?feed=dtm-afg-0&origin=%s&limit=1000" % code).json()
+        self.assertEqual({f["origin"]["code"] for f in d["data"]}, {code})
+        # causes side by side, never merged: each (cause, origin) part a group of its own
+        d = self.svc.get("/v1/summary?feed=dtm-afg-0&limit=200").json()
+        keys = [(i["location"]["code"], i["group"], i["cause"], (i["origin"] or {}).get("code"))
+                for i in d["data"]]
+        self.assertEqual(len(keys), len(set(keys)))
+        self.assertGreater(len({k[2] for k in keys}), 3)
         # Fouli, round 1: a site assessment (SA) and a baseline (BA) of one count, two rows
         tcd = [f for f in self.figures("dtm-tcd-2")
                if f["value"] == 61828 and f["as_of"] == "2017-09-30"]

@@ -2,6 +2,7 @@
 figures-refresh --import: every upstream row stored once, nothing refused, nothing merged,
 the same identity on the next import."""
 import csv
+import json
 import os
 import shutil
 import sqlite3
@@ -69,6 +70,28 @@ class RealHxl(unittest.TestCase):
     def test_dtm_global_export_every_row_stored(self):
         """Baseline and site assessments of one place, round and cause are two figures."""
         self.check("dtm-global-admin-0-to-2-afg0-tcd.csv", "dtm-global")
+
+    def test_an_hxl_export_loads_back_with_what_each_figure_counts(self):
+        """figures' own HXL export of the real DTM rows, imported into a fresh database,
+        gives the same figures: value, cause, origin, unit and breakdown by sex."""
+        def counts(data):
+            return sorted((f["value"], f["cause"], (f["origin"] or {}).get("code"), f["unit"],
+                           json.dumps(f["by_sex"], sort_keys=True), f["location"]["code"],
+                           f["as_of"]) for f in data)
+        with harness.Service(seed=False) as svc:
+            refresh(svc.db, "--import", os.path.join(REAL, "dtm-data_for_quickcharts.csv"),
+                    "--feed", "dtm", "--organisation", "IOM DTM")
+            first = svc.get("/v1/figures?limit=1000").json()["data"]
+            self.assertTrue(any(f["origin"] for f in first) and any(f["cause"] for f in first))
+            export = svc.get("/v1/figures?format=hxl&limit=1000").body
+        path = os.path.join(self.dir, "export.csv")
+        with open(path, "wb") as f:
+            f.write(export)
+        with harness.Service(seed=False) as svc:
+            out = refresh(svc.db, "--import", path, "--feed", "again").stderr
+            self.assertIn("%d added, 0 changed, 0 unchanged, 0 rejected" % len(first), out)
+            again = svc.get("/v1/figures?limit=1000").json()["data"]
+        self.assertEqual(counts(again), counts(first))
 
 
 if __name__ == "__main__":

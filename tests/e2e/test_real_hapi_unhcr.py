@@ -77,6 +77,24 @@ class RealHapiUnhcr(unittest.TestCase):
             self.assertEqual(f["location"]["code"], "TUR")
         self.assertEqual(h["source"]["name"], u["source"]["name"])
 
+    def test_the_summary_sets_them_in_one_group_by_their_origin(self):
+        """Refugees from Syria in Türkiye: origin SYR from both feeds, so one summary group
+        (by metric, place, group, unit, cause and origin), never "from Syrian Arab
+        Republic" beside "from Syrian Arab Rep."."""
+        for feed in ("hapi-syr", "unhcr-syr"):
+            rows = self.figures("feed=%s&country=TUR&metric=refugees&origin=SYR" % feed)
+            self.assertEqual([(f["origin"]["code"], f["unit"], f["cause"]) for f in rows],
+                             [("SYR", "people", None)], feed)
+        d = self.svc.get("/v1/summary?metric=refugees&location=TUR").json()
+        self.assertEqual([(i["origin"]["code"], i["group"], i["unit"]) for i in d["data"]],
+                         [("SYR", "", "people")])
+        self.assertEqual(d["data"][0]["range"], {"min": 2901478, "max": 2901478})
+        self.assertTrue(d["data"][0]["agree"])
+        # an origin is a place: refugees from elsewhere are not refugees from Syria
+        self.assertEqual(self.figures("metric=refugees&country=TUR&origin=TUR"), [])
+        r = self.svc.get("/v1/figures?origin=ATLANTIS")
+        self.assertEqual((r.status, r.json()["error"]["parameter"]), (400, "origin"))
+
     def test_returned_refugees_are_in_syria_over_the_year(self):
         rows = [f for f in self.figures("feed=unhcr-syr&country=SYR")
                 if f["metric"] == "refugee_returnees"]

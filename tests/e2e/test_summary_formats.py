@@ -100,7 +100,9 @@ class Summary(unittest.TestCase):
             return [text(v) for v in (
                 f["id"], f["metric"], f["category"], f["value"], f["qualifier"], f["group"],
                 f["unit"], f["cause"], (f["origin"] or {}).get("country"),
-                (f["origin"] or {}).get("code"), (f["origin"] or {}).get("name"),
+                *[(f["origin"] or {}).get(k) if (f["origin"] or {}).get("admin_level") == level
+                  else None for level, k in ((0, "name"), (1, "code"), (1, "name"),
+                                             (2, "code"), (2, "name"))],
                 (f["by_sex"] or {}).get("males"), (f["by_sex"] or {}).get("females"),
                 f["location"]["code"], f["location"]["name"], f["location"]["type"],
                 f["location"]["country"], f["as_of"], period.get("start"), period.get("end"),

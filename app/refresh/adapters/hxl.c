@@ -83,7 +83,8 @@ enum hxl_col {
 	COL_ORIGIN_ADM1_NAME, COL_ORIGIN_ADM2_CODE, COL_ORIGIN_ADM2_NAME,
 	COL_CAUSE, COL_OPERATION,
 	COL_SOURCE, COL_SOURCE_CODE, COL_SOURCE_TYPE, COL_SOURCE_ORG, COL_SOURCE_URL,
-	COL_VIA, COL_URL, COL_QUALIFIER, COL_LICENCE, COL_GROUP, COL_QUOTE,
+	COL_VIA, COL_URL, COL_QUALIFIER, COL_LICENCE, COL_GROUP, COL_QUOTE, COL_UNIT,
+	COL_MALES, COL_FEMALES,
 	COL__COUNT
 };
 
@@ -137,6 +138,9 @@ static const struct { const char *spec; enum hxl_col col; } hxl_columns[] = {
 	{ "#meta+via",           COL_VIA },
 	{ "#meta+url",           COL_URL },
 	{ "#meta+qualifier",     COL_QUALIFIER },
+	{ "#meta+unit",          COL_UNIT },    /* figures' own export: people or households */
+	{ "#meta+males",         COL_MALES },   /* figures' own export: the row's one count's */
+	{ "#meta+females",       COL_FEMALES },
 	{ "#meta+licence",       COL_LICENCE },
 	{ "#description+group",  COL_GROUP },
 	{ "#description+quote",  COL_QUOTE },
@@ -864,6 +868,10 @@ hxl_emit(struct hxl *h, char **fields, size_t n, struct claim *c, size_t *emitte
 {
 	static const char *const units[] = { NULL, "people", "households" };
 	enum status st;
+	size_t counts = 0;
+
+	for (size_t i = 0; i < n && i < h->ncols; i++)
+		counts += h->col[i].col == COL_METRIC && !no_value(fields[i]);
 
 	for (size_t i = 0; i < n && i < h->ncols; i++) {
 		const struct hxl_column *col = &h->col[i];
@@ -871,11 +879,19 @@ hxl_emit(struct hxl *h, char **fields, size_t n, struct claim *c, size_t *emitte
 		if (col->col != COL_METRIC || no_value(fields[i]))
 			continue;
 		c->metric = col->metric;
-		c->unit = units[col->unit];
+		/* a column's +hh or +ind says; else the row's #meta+unit (as figures exports) */
+		c->unit = col->unit != UNIT_NONE ? units[col->unit] : cell_of(h, COL_UNIT, fields, n);
 		c->value = hxl_count(fields[i], h->value[0], sizeof h->value[0]);
 		c->males = hxl_sex_value(col->males, fields, n, h->value[1], sizeof h->value[1]);
 		c->females = hxl_sex_value(col->females, fields, n, h->value[2],
 		    sizeof h->value[2]);
+		/* the row's #meta+males/+females (figures' export) only for a row of one count */
+		if (counts == 1 && col->males == 0 && col->females == 0) {
+			c->males = hxl_sex_value(h->have[COL_MALES], fields, n, h->value[1],
+			    sizeof h->value[1]);
+			c->females = hxl_sex_value(h->have[COL_FEMALES], fields, n, h->value[2],
+			    sizeof h->value[2]);
+		}
 		c->key = h->own_key ? hxl_key(h, c, fields, n) : NULL;
 		(*emitted)++;
 		if ((st = h->ctx.sink->claim(h->ctx.sink->ctx, c)) != ST_OK)
