@@ -101,6 +101,17 @@ check_resolved(const struct resolve_env *env, const struct claim *c, const struc
 			    p->level > r->where.places[i - 1].level);
 	}
 
+	/* what it counts: a known unit, a canonical cause, a breakdown within the count */
+	FUZZ_CHECK(strcmp(r->unit, "people") == 0 || strcmp(r->unit, "households") == 0);
+	if (*r->cause) {
+		char again[CAUSE_MAX];
+
+		FUZZ_CHECK(cause_parse(r->cause, again) && strcmp(again, r->cause) == 0);
+	}
+	FUZZ_CHECK((r->males < 0 ? 0 : r->males) + (r->females < 0 ? 0 : r->females) <= r->value);
+	for (size_t i = 0; i < r->origin.n; i++)
+		FUZZ_CHECK(code_valid(r->origin.places[i].code) && given(r->origin.places[i].name));
+
 	if (!given(c->source_name) && !given(c->source_code)) {
 		FUZZ_CHECK(r->source.default_id == DEFAULT_SOURCE && env->default_source_id > 0);
 		FUZZ_CHECK(r->source.code == NULL && r->source.name == NULL);
@@ -125,6 +136,17 @@ check_resolved(const struct resolve_env *env, const struct claim *c, const struc
 	free(key);
 }
 
+static void
+same_chain(const struct resolved_chain *a, const struct resolved_chain *b)
+{
+	FUZZ_CHECK(a->n == b->n && (a->n == 0 || strcmp(a->country, b->country) == 0));
+	for (size_t i = 0; i < a->n; i++)
+		FUZZ_CHECK(strcmp(a->places[i].code, b->places[i].code) == 0 &&
+		    strcmp(a->places[i].name, b->places[i].name) == 0 &&
+		    strcmp(a->places[i].type, b->places[i].type) == 0 &&
+		    a->places[i].level == b->places[i].level);
+}
+
 /* The parts of two results that must agree (the pointers may differ: scratch). */
 static void
 check_same(const struct resolved *a, const struct resolved *b)
@@ -133,13 +155,11 @@ check_same(const struct resolved *a, const struct resolved *b)
 	FUZZ_CHECK(a->qualifier == b->qualifier && strcmp(a->sort_date, b->sort_date) == 0);
 	FUZZ_CHECK(strcmp(a->as_of, b->as_of) == 0 &&
 	    strcmp(a->period_start, b->period_start) == 0 &&
-	    strcmp(a->period_end, b->period_end) == 0 && strcmp(a->country, b->country) == 0);
-	FUZZ_CHECK(a->nplaces == b->nplaces);
-	for (size_t i = 0; i < a->nplaces; i++)
-		FUZZ_CHECK(strcmp(a->places[i].code, b->places[i].code) == 0 &&
-		    strcmp(a->places[i].name, b->places[i].name) == 0 &&
-		    strcmp(a->places[i].type, b->places[i].type) == 0 &&
-		    a->places[i].level == b->places[i].level);
+	    strcmp(a->period_end, b->period_end) == 0);
+	same_chain(&a->where, &b->where);
+	same_chain(&a->origin, &b->origin);
+	FUZZ_CHECK(strcmp(a->unit, b->unit) == 0 && strcmp(a->cause, b->cause) == 0 &&
+	    a->males == b->males && a->females == b->females);
 	FUZZ_CHECK(a->source.default_id == b->source.default_id &&
 	    same(a->source.code, b->source.code) && same(a->source.name, b->source.name) &&
 	    same(a->source.organisation, b->source.organisation) &&
