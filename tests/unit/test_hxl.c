@@ -15,6 +15,7 @@
 #include "refresh/adapter.h"
 #include "sink_helper.h"
 #include "testutil.h"
+#include "core/strutil.h"
 
 #ifndef SOURCE_DIR
 #error "SOURCE_DIR must be defined by tests/unit/CMakeLists.txt"
@@ -213,8 +214,13 @@ sum_values(const struct got *g)
 {
 	long long sum = 0;
 
-	for (size_t i = 0; i < g->nclaims; i++)
-		sum += atoll(g->claim[i].c.value);
+	for (size_t i = 0; i < g->nclaims; i++) {
+		long long v;
+
+		if (!parse_int64(g->claim[i].c.value, 0, 1000000000000LL, &v))
+			fail_msg("claim %zu: value '%s' is not plain digits", i, g->claim[i].c.value);
+		sum += v;
+	}
 	return sum;
 }
 
@@ -251,9 +257,13 @@ payload_sum(const char *data, int col, size_t *rows)
 		const char *eol = strchr(p, '\n'), *c = p;
 
 		if (line >= 2 && eol != p) {
+			char *end;
+
 			for (int i = 0; i < col; i++)
 				c = strchr(c, ',') + 1;
-			sum += atoll(c);
+			sum += strtoll(c, &end, 10);
+			assert_true(end > c && (*end == ',' || *end == '\n' || *end == '\r' ||
+			    *end == '\0'));
 			(*rows)++;
 		}
 		if (eol == NULL)

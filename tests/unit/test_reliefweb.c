@@ -356,14 +356,18 @@ values_of(const cJSON *root, struct value *out, size_t max)
 static void
 want_start(const char *since, const char *date, char out[11])
 {
-	int y = atoi(date);
+	char year[5];
+	long long y;
+
+	snprintf(year, sizeof year, "%.4s", date);
+	assert_true(parse_int64(year, 1900, 2100, &y));
 
 	if (strcmp(since, "year") == 0)
 		snprintf(out, 11, "%.4s-01-01", date);
 	else if (strcmp(since, "month") == 0)
 		snprintf(out, 11, "%.7s-01", date);
 	else if (since[0] == '-')
-		snprintf(out, 11, "%04d-%s", strcmp(date + 5, since + 2) >= 0 ? y : y - 1,
+		snprintf(out, 11, "%04lld-%s", strcmp(date + 5, since + 2) >= 0 ? y : y - 1,
 		    since + 2);
 	else
 		snprintf(out, 11, "%s", since);
