@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NAME_MAX_BYTES 256             /* a longer "name" is not one */
+#define NAME_MAX_BYTES GAZETTEER_NAME_MAX   /* a longer "name" is not one */
 #define FILE_MAX       (8 << 20)       /* iso-codes' files are well under 1 MB, CLDR's 2 MB */
 #define LINE_BYTES     4096            /* CLDR's lines are well under 1 KB; a longer one is skipped */
 #define ALPHA2         (26 * 26)
@@ -414,6 +414,8 @@ territory_text(const char *p, char *out, size_t cap)
 
 		if (*p == '\0')
 			return 0;
+		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			return 0;   /* a character XML forbids: not XML */
 		if (*p == '&') {
 			if ((n = xml_entity(p, &p, c)) == 0)
 				return 0;
@@ -428,34 +430,44 @@ territory_text(const char *p, char *out, size_t cap)
 	return o > 0 && strncmp(p, "</territory>", 12) == 0;
 }
 
-/*
- * Adds the name on one line of a CLDR locale file's <territories>, if it is
- * <territory type="SY">Syrie</territory> (or its alt="short" or alt="variant"
- * form) for a country iso-codes lists (a2: alpha-2 to alpha-3). Regions
- * ("001"), territories iso-codes does not list ("XK", "EZ"), other alts
- * and names in draft (provisional, unconfirmed: ICU leaves them out too)
- * are skipped, and so is a line that is not one such element.
- */
-static int
-add_cldr_line(struct gazetteer *tr, const char a2[][4], const char *line)
+int
+gazetteer_cldr_line(const char *line, char type[3], char name[GAZETTEER_NAME_MAX])
 {
 	struct territory_tag t;
-	char name[NAME_MAX_BYTES];
 	const char *p = line;
-	int i;
 
+	name[0] = '\0';
 	while (is_space(*p))
 		p++;
 	if (strncmp(p, "<territory", 10) != 0 || !is_space(p[10]))
 		return 0;
-	if ((p = territory_attrs(p + 10, &t)) == NULL || !territory_text(p, name, sizeof name))
+	if ((p = territory_attrs(p + 10, &t)) == NULL)
 		return 0;
-	if ((i = alpha2_index(t.type)) < 0 || a2[i][0] == '\0')
+	if (alpha2_index(t.type) < 0 ||
+	    (t.alt[0] != '\0' && strcmp(t.alt, "short") != 0 && strcmp(t.alt, "variant") != 0) ||
+	    (t.draft[0] != '\0' && strcmp(t.draft, "approved") != 0 &&
+	    strcmp(t.draft, "contributed") != 0) ||
+	    !territory_text(p, name, GAZETTEER_NAME_MAX)) {
+		name[0] = '\0';
 		return 0;
-	if (t.alt[0] != '\0' && strcmp(t.alt, "short") != 0 && strcmp(t.alt, "variant") != 0)
-		return 0;
-	if (t.draft[0] != '\0' && strcmp(t.draft, "approved") != 0 &&
-	    strcmp(t.draft, "contributed") != 0)
+	}
+	memcpy(type, t.type, 3);
+	return 1;
+}
+
+/*
+ * Adds the name on one line of a CLDR locale file's <territories>
+ * (gazetteer_cldr_line) if its territory is a country iso-codes lists (a2:
+ * alpha-2 to alpha-3): not one iso-codes does not know ("XK", "EZ").
+ */
+static int
+add_cldr_line(struct gazetteer *tr, const char a2[][4], const char *line)
+{
+	char type[3], name[GAZETTEER_NAME_MAX];
+	int i;
+
+	if (!gazetteer_cldr_line(line, type, name) || (i = alpha2_index(type)) < 0 ||
+	    a2[i][0] == '\0')
 		return 0;
 	return add(tr, name, a2[i]);
 }

@@ -53,4 +53,20 @@ const char *gazetteer_note(const struct gazetteer *g);
 /* How many names (codes included) it knows, for logs and tests. */
 size_t gazetteer_size(const struct gazetteer *g);
 
+/* A name's bytes, its NUL included, at most: a longer "name" is not one. */
+#define GAZETTEER_NAME_MAX 256
+
+/*
+ * Reads one line of a CLDR locale file's <territories> (gazetteer_load reads
+ * those; exposed for the fuzzer): 1 if it is one element on one line,
+ *   <territory type="SY" [alt="short"|"variant"] [draft="approved"|"contributed"]>Syrie</territory>
+ * with type two upper-case ASCII letters; then type and name are set, name
+ * non-empty, XML's five entities and character references (of characters
+ * XML allows) decoded. 0 for anything else, name then "": a region ("001"),
+ * another alt, a draft below contributed (ICU leaves those out too), markup
+ * or an unknown entity in the text, an element split over lines, a name of
+ * GAZETTEER_NAME_MAX bytes or more.
+ */
+int gazetteer_cldr_line(const char *line, char type[3], char name[GAZETTEER_NAME_MAX]);
+
 #endif

@@ -150,6 +150,7 @@ static const char *const fixture_not_countries[] = {
 	"Soudan",                      /* no end tag on the line */
 	"UK",                          /* two letters */
 	"Malie", "Nijer", "Yemenie",   /* &#0;, &#x110000;, a number too long */
+	"Burun\001di",                 /* a control character XML forbids, raw */
 	"&amp", "&",                   /* an entity without its ';' */
 	"Soudan du Sud",               /* attributes not separated */
 	"Sud-Soudan", "Syrie-du-Nord", /* type "SSD", "sy": not an alpha-2 code */
