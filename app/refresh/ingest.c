@@ -20,7 +20,7 @@ known_metric(const void *ctx, const char *code, long long *id)
 	return 0;
 }
 
-/* Countries by any ISO 3166 code or name: Debian's iso-codes (NULL if not installed). */
+/* Countries by any ISO 3166 code or name: Debian's iso-codes and CLDR (refresh/gazetteer.h). */
 static int
 known_country(const void *ctx, const char *s, char out[4])
 {

@@ -185,7 +185,7 @@ chain_ok(const struct resolve_env *env, const char *what, const char *country,
 	/*
 	 * Three letters are a code as given (UNHCR's and HDX's own, such as XKX,
 	 * included); anything else must name one country by ISO 3166 (a two-letter
-	 * or numeric code, or a name in a language iso-codes knows).
+	 * or numeric code, or a name iso-codes or CLDR gives in some language).
 	 */
 	if (given(country) && country_code(country, strlen(country), ch->country))
 		;
