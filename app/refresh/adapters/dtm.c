@@ -32,7 +32,7 @@
  * reason (or one set of reasons), from one area of origin where known. Each
  * row is its own claim: numPresentIdpInd → idps (unit people) at the finest
  * area given, as of reportingDate, group = the operation, cause from
- * displacementReason (dtm_reasons below), origin from idpOriginAdmin1* (in
+ * displacementReason (through cause_words.c), origin from idpOriginAdmin1* (in
  * the row's own country: IDPs come from their own), males and females as
  * given (DTM's do not always add up to the total: they are kept as given).
  * Its key is every field that tells two rows apart: operation, country,
@@ -43,101 +43,13 @@
  * Who said it: the feed's default source (register with
  * --organisation "IOM DTM" --type un).
  */
+#include "cause_words.h"
 #include "json_page.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-/* Our causes, in the order a claim lists them (docs/DESIGN.md, "What a figure counts"). */
-static const char *const dtm_causes[] = { "conflict", "violence", "disaster", "other" };
-
-/* What DTM says caused a displacement (compared case-insensitively), and our cause. */
-static const struct {
-	const char *reason, *cause;
-} dtm_reasons[] = {
-	{ "Conflict", "conflict" },
-	{ "Insecurity", "violence" },
-	{ "Natural disaster", "disaster" },
-	{ "Other reason", "other" },
-};
-
-/* A reason that names no cause: the row's count has none (NULL). */
-#define DTM_NO_REASON "No reason for displacement reported"
-
-#define DTM_CAUSE_MAX 40   /* "conflict+violence+disaster+other" and its NUL */
-
-/*
- * The cause of the reason in the n bytes at word, as a bit (1 << its index in
- * dtm_causes), or 0 if dtm_reasons lacks the reason.
- */
-static unsigned
-dtm_reason_bit(const char *word, size_t n)
-{
-	for (size_t i = 0; i < sizeof dtm_reasons / sizeof dtm_reasons[0]; i++) {
-		if (strlen(dtm_reasons[i].reason) != n ||
-		    strncasecmp(word, dtm_reasons[i].reason, n) != 0)
-			continue;
-		for (size_t k = 0; k < sizeof dtm_causes / sizeof dtm_causes[0]; k++)
-			if (strcmp(dtm_reasons[i].cause, dtm_causes[k]) == 0)
-				return 1u << k;
-	}
-	return 0;
-}
-
-/*
- * The cause a displacementReason says, in out ("" for none: null, "", or
- * DTM_NO_REASON alone). Several reasons are separated by ';' ("Conflict;
- * Insecurity"): each maps through dtm_reasons, and the causes are joined by
- * '+' in dtm_causes' order. Returns 0 with why naming the first word the
- * table does not know.
- */
-static int
-dtm_cause(const char *reason, char out[DTM_CAUSE_MAX], char *why, size_t whysize)
-{
-	unsigned bits = 0;
-	size_t len = 0;
-	int none = 0;   /* DTM_NO_REASON was said */
-
-	out[0] = '\0';
-	for (const char *p = reason; p != NULL && *p != '\0'; ) {
-		size_t n = strcspn(p, ";");
-		const char *w = p, *end = p + n;
-		unsigned bit;
-
-		p = *end == ';' ? end + 1 : end;
-		while (w < end && (*w == ' ' || *w == '\t'))
-			w++;
-		while (end > w && (end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		if (end == w)
-			continue;
-		if ((bit = dtm_reason_bit(w, (size_t)(end - w))) != 0) {
-			bits |= bit;
-			continue;
-		}
-		if ((size_t)(end - w) == strlen(DTM_NO_REASON) &&
-		    strncasecmp(w, DTM_NO_REASON, (size_t)(end - w)) == 0) {
-			none = 1;   /* alone: no cause; beside a cause: refused below */
-			continue;
-		}
-		snprintf(why, whysize, "displacementReason '%.80s' holds '%.*s', which the cause "
-		    "table does not know (it knows Conflict, Insecurity, Natural disaster, Other "
-		    "reason and '" DTM_NO_REASON "'): add it to dtm_reasons in dtm.c", reason,
-		    (int)(end - w > 60 ? 60 : end - w), w);
-		return 0;
-	}
-	if (none && bits != 0) {
-		snprintf(why, whysize, "displacementReason '%.120s' gives causes and says there is "
-		    "none", reason);
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof dtm_causes / sizeof dtm_causes[0]; i++)
-		if (bits & (1u << i))
-			len += (size_t)snprintf(out + len, DTM_CAUSE_MAX - len, "%s%s",
-			    len > 0 ? "+" : "", dtm_causes[i]);
-	return 1;
-}
 
 /*
  * r[key] as text: NULL when absent or null. A value of another type sets
@@ -181,7 +93,7 @@ place_id(const char *code, const char *name)
 /* Text scratch for one row's claim. */
 struct dtm_row {
 	char value[32], males[32], females[32], round[32];
-	char cause[DTM_CAUSE_MAX], key[1024], why[400];
+	char cause[CAUSE_MAX], key[1024], why[400];
 };
 
 /*
@@ -221,7 +133,7 @@ dtm_read_row(const cJSON *r, struct claim *c, struct dtm_row *s)
 		snprintf(s->why, sizeof s->why, "%s is neither text nor null", bad);
 		return 0;
 	}
-	if (!dtm_cause(reason, s->cause, s->why, sizeof s->why))
+	if (!cause_from_words(reason, s->cause, s->why, sizeof s->why))
 		return 0;
 	c->cause = s->cause[0] != '\0' ? s->cause : NULL;
 	if (origin_code != NULL || origin_name != NULL) {

@@ -28,7 +28,7 @@
  *   #loc+name, #loc+type
  *   …+origin on #country, #adm1, #adm2 (+code, +name, bare): where the people
  *   come from
- *   #cause, #cause+type, #cause+name: through hxl_causes onto conflict,
+ *   #cause, #cause+type, #cause+name: through cause_words.c onto conflict,
  *   violence, disaster, other
  *   #meta+source, #meta+source+code, #meta+source+type, #meta+source+org,
  *   #meta+source+url, #meta+via, #meta+url, #meta+qualifier, #meta+licence
@@ -54,6 +54,7 @@
  */
 #include "../adapter.h"
 #include "../csv.h"
+#include "cause_words.h"
 #include "../../core/strutil.h"
 
 #include <ctype.h>
@@ -173,28 +174,6 @@ static const struct { const char *attrs; const char *metric; } hxl_metrics[] = {
 	{ "injured",            "injured" },
 	{ "injured+killed",     "killed_injured" },
 	{ "missing",            "missing" },
-};
-
-/*
- * What a #cause cell's words say (lower case; a cell may join several with
- * ';'), onto docs/DESIGN.md's causes. "" is "no cause given". IOM DTM's words
- * are the first seven.
- */
-enum { CAUSE_CONFLICT = 1, CAUSE_VIOLENCE = 2, CAUSE_DISASTER = 4, CAUSE_OTHER = 8 };
-static const struct { const char *word; int cause; } hxl_causes[] = {
-	{ "conflict",                             CAUSE_CONFLICT },
-	{ "insecurity",                           CAUSE_VIOLENCE },
-	{ "natural disaster",                     CAUSE_DISASTER },
-	{ "other reason",                         CAUSE_OTHER },
-	{ "no reason for displacement reported",  0 },
-	{ "not reported",                         0 },
-	{ "unknown",                              0 },
-	{ "violence",                             CAUSE_VIOLENCE },
-	{ "generalised violence",                 CAUSE_VIOLENCE },
-	{ "generalized violence",                 CAUSE_VIOLENCE },
-	{ "disaster",                             CAUSE_DISASTER },
-	{ "natural disasters",                    CAUSE_DISASTER },
-	{ "other",                                CAUSE_OTHER },
 };
 
 enum hxl_unit { UNIT_NONE = 0, UNIT_PEOPLE, UNIT_HOUSEHOLDS };
@@ -643,53 +622,6 @@ hxl_count(const char *s, char *out, size_t size)
 	return out;
 }
 
-/*
- * Reads a #cause cell ("Conflict; Natural disaster") into the canonical
- * cause ("conflict+disaster", or "" when it says none). Returns 0 and the
- * unknown word in why if a word is not in hxl_causes.
- */
-static int
-hxl_cause(const char *cell, char *out, size_t size, char *why)
-{
-	static const char *const names[] = { "conflict", "violence", "disaster", "other" };
-	char word[128];
-	int causes = 0;
-	size_t n = 0;
-
-	for (const char *p = cell; ; ) {
-		const char *end = strchr(p, ';');
-		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-		size_t k;
-
-		while (len > 0 && isspace((unsigned char)*p))
-			p++, len--;
-		while (len > 0 && isspace((unsigned char)p[len - 1]))
-			len--;
-		strlcpy_n(word, sizeof word, p, len);
-		for (k = 0; k < sizeof hxl_causes / sizeof hxl_causes[0]; k++)
-			if (strlen(hxl_causes[k].word) == len && strcasecmp(word, hxl_causes[k].word) == 0)
-				break;
-		if (len == 0 || len >= sizeof word || k == sizeof hxl_causes / sizeof hxl_causes[0]) {
-			char shown[64], whole[96];
-
-			utf8_copy(shown, sizeof shown, word);
-			utf8_copy(whole, sizeof whole, cell);
-			err_set(why, "cause '%s' (in '%s') is not one this adapter knows "
-			    "(conflict, insecurity, natural disaster, other reason, no reason for "
-			    "displacement reported…): refused rather than guessed", shown, whole);
-			return 0;
-		}
-		causes |= hxl_causes[k].cause;
-		if (end == NULL)
-			break;
-		p = end + 1;
-	}
-	out[0] = '\0';
-	for (int i = 0; i < 4; i++)
-		if (causes & (1 << i))
-			n += (size_t)snprintf(out + n, size - n, "%s%s", n > 0 ? "+" : "", names[i]);
-	return 1;
-}
 
 /* Appends one field to the key being built (escaping '|' and '\'), hashing as it goes. */
 struct keybuf {
@@ -807,7 +739,7 @@ hxl_dates(struct hxl *h, long row, const char *d[4])
 /* Fills c with the row's fields other than the count. Returns 0 if the row was rejected. */
 static int
 hxl_claim_base(struct hxl *h, long row, char **fields, size_t n, struct claim *c,
-    char *cause, size_t cause_size)
+    char cause[CAUSE_MAX])
 {
 	const char *d[4] = { cell_of(h, COL_REPORTED, fields, n), cell_of(h, COL_AS_OF, fields, n),
 	    cell_of(h, COL_START, fields, n), cell_of(h, COL_END, fields, n) };
@@ -825,7 +757,7 @@ hxl_claim_base(struct hxl *h, long row, char **fields, size_t n, struct claim *c
 	c->period_start = d[2];
 	c->period_end = d[3];
 	if ((v = cell_of(h, COL_CAUSE, fields, n)) != NULL) {
-		if (!hxl_cause(v, cause, cause_size, why)) {
+		if (!cause_from_words(v, cause, why, ERR_MAX)) {
 			hxl_reject(h, row, "%s", why);
 			return 0;
 		}
@@ -920,7 +852,7 @@ static enum status
 hxl_data_row(struct hxl *h, long row, char **fields, size_t n)
 {
 	struct claim c;
-	char cause[64];
+	char cause[CAUSE_MAX];
 	size_t emitted = 0, nonempty = 0;
 	enum status st;
 
@@ -942,7 +874,7 @@ hxl_data_row(struct hxl *h, long row, char **fields, size_t n)
 			return ST_OK;
 		}
 	memset(&c, 0, sizeof c);
-	if (!hxl_claim_base(h, row, fields, n, &c, cause, sizeof cause))
+	if (!hxl_claim_base(h, row, fields, n, &c, cause))
 		return ST_OK;
 	if ((st = hxl_emit(h, fields, n, &c, &emitted)) != ST_OK)
 		return st;
