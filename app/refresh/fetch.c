@@ -15,6 +15,14 @@
 #include <unistd.h>
 
 #define ERRBODY_MAX 300   /* bytes of an error response kept for the message */
+#define HDR_MAX     512   /* bytes of a header's value kept (its length is always known) */
+
+/* A response header's value, trimmed; len is its whole length, even if cut. */
+struct hdr_value {
+	char   v[HDR_MAX];
+	size_t len;
+	int    folded;        /* continued on another line (obs-fold) */
+};
 
 struct fetch_state {
 	CURL               *easy;
@@ -27,13 +35,17 @@ struct fetch_state {
 	int                 attempt;        /* of the current page, from 1 */
 	double              not_before;     /* monotonic seconds: when a retry may start */
 	double              started;
+	double              deadline;       /* monotonic seconds: when the feed's run ends (0: never) */
+	int                 capped;         /* this request's timeout is the deadline's */
+	int                 sent_validator; /* this request is conditional */
 	long long           page_bytes;
 	long long           max_bytes;
 	uint64_t            hash[2];        /* two FNV-1a 64 lanes over the whole payload */
 	uint64_t            page_hash[2];   /* the lanes at this page's start (a retry resets) */
 	off_t               page_start;     /* spool position where this page began */
 	char                page_url[URL_MAX];
-	char                hdr_etag[256], hdr_last_modified[64];
+	struct hdr_value    hdr_etag, hdr_last_modified, hdr_retry_after;
+	struct hdr_value   *hdr_last;       /* the header a continuation line would extend */
 	struct buf          errbody;
 	char                why[ERR_MAX];   /* set by a callback that aborted the transfer */
 	char                curl_err[CURL_ERROR_SIZE];
@@ -51,6 +63,7 @@ fetch_defaults(struct fetch_opts *o)
 	o->retries = 3;
 	o->retry_delay = 1.0;
 	o->retry_after_max = 120;
+	o->deadline = 600;
 	o->max_pages = 100000;
 	o->user_agent = "figures-refresh/" FIGURES_VERSION " (humanitarian figures cache; libcurl)";
 }
@@ -183,20 +196,23 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* Copies a header's value, trimmed, if line is "name: value". */
-static void
-header_value(const char *line, size_t n, const char *name, char *out, size_t size)
+/* 1 and the value, trimmed, in *out if line is "name: value"; else 0. */
+static int
+header_value(const char *line, size_t n, const char *name, struct hdr_value *out)
 {
 	size_t len = strlen(name);
 	const char *v, *end = line + n;
 
 	if (n <= len || strncasecmp(line, name, len) != 0 || line[len] != ':')
-		return;
+		return 0;
 	for (v = line + len + 1; v < end && (*v == ' ' || *v == '\t'); v++)
 		;
-	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
 		end--;
-	snprintf(out, size, "%.*s", (int)(end - v), v);
+	out->len = (size_t)(end - v);
+	out->folded = 0;
+	snprintf(out->v, sizeof out->v, "%.*s", (int)(end - v), v);
+	return 1;
 }
 
 static size_t
@@ -207,12 +223,118 @@ on_header(char *line, size_t size, size_t nmemb, void *arg)
 
 	/* A new response (after a redirect or a 100): forget the last one's headers. */
 	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
-		st->hdr_etag[0] = st->hdr_last_modified[0] = '\0';
+		memset(&st->hdr_etag, 0, sizeof st->hdr_etag);
+		memset(&st->hdr_last_modified, 0, sizeof st->hdr_last_modified);
+		memset(&st->hdr_retry_after, 0, sizeof st->hdr_retry_after);
+		st->hdr_last = NULL;
 		return n;
 	}
-	header_value(line, n, "ETag", st->hdr_etag, sizeof st->hdr_etag);
-	header_value(line, n, "Last-Modified", st->hdr_last_modified, sizeof st->hdr_last_modified);
+	/* A line folded onto the last header's: that value is not what we kept. */
+	if (n > 0 && (line[0] == ' ' || line[0] == '\t')) {
+		if (st->hdr_last != NULL)
+			st->hdr_last->folded = 1;
+		return n;
+	}
+	st->hdr_last = NULL;
+	if (header_value(line, n, "ETag", &st->hdr_etag))
+		st->hdr_last = &st->hdr_etag;
+	else if (header_value(line, n, "Last-Modified", &st->hdr_last_modified))
+		st->hdr_last = &st->hdr_last_modified;
+	else if (header_value(line, n, "Retry-After", &st->hdr_retry_after))
+		st->hdr_last = &st->hdr_retry_after;
 	return n;
+}
+
+/*
+ * NULL if v (len bytes) may be sent as a header's value: printable ASCII
+ * (spaces and tabs inside), one line, shorter than size bytes. Else why not.
+ * What else an upstream sends as a validator could split the next request's
+ * headers (a CR or LF) or be cut when stored; it is not worth a conditional
+ * request.
+ */
+static const char *
+header_value_invalid(const char *v, size_t len, int folded, size_t size)
+{
+	if (folded)
+		return "it is folded over several lines";
+	if (len >= size)
+		return "it is too long";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c == '\r' || c == '\n')
+			return "it holds a CR or LF";
+		if ((c < ' ' && c != '\t') || c >= 0x7f)
+			return "it holds a control character or a byte outside printable ASCII";
+	}
+	return NULL;
+}
+
+/* A value as it can be shown in one log line: escaped, at most about 80 bytes. */
+static void
+shown(const char *v, size_t len, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 8 < size && o < 80; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c == '\r')
+			o += (size_t)snprintf(out + o, size - o, "\\r");
+		else if (c == '\n')
+			o += (size_t)snprintf(out + o, size - o, "\\n");
+		else if (c < ' ' || c >= 0x7f || c == '\\')
+			o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	if (o + 4 < size && (o >= 80 || len > HDR_MAX - 1))
+		o += (size_t)snprintf(out + o, size - o, "...");
+	out[o] = '\0';
+}
+
+/*
+ * Keeps the response's validator h in out (size bytes) if it is a header
+ * value fit to send back; otherwise keeps none, and says so.
+ */
+static void
+take_validator(const struct fetch_job *job, const char *name, const struct hdr_value *h,
+    char *out, size_t size)
+{
+	const char *why;
+	char text[128];
+
+	out[0] = '\0';
+	if (h->len == 0)
+		return;
+	if ((why = header_value_invalid(h->v, h->len, h->folded, size)) != NULL) {
+		shown(h->v, h->len, text, sizeof text);
+		log_warn("feed %s: ignoring the %s \"%s\" (%zu bytes): %s, so it is no header "
+		    "value to send back; the next request will not be conditional on it", job->code,
+		    name, text, h->len, why);
+		return;
+	}
+	memcpy(out, h->v, h->len);   /* shorter than size: checked */
+	out[h->len] = '\0';
+}
+
+/* 1 if a stored validator (from an older build) may be sent; else 0, said once. */
+static int
+stored_validator_ok(const struct fetch_job *job, const char *name, const char *v, size_t size)
+{
+	const char *why;
+	char text[128];
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	if ((why = header_value_invalid(v, strlen(v), 0, size)) == NULL)
+		return 1;
+	if (job->pages == 0 && job->attempts == 0) {
+		shown(v, strlen(v), text, sizeof text);
+		log_warn("feed %s: not sending the stored %s \"%s\": %s; it will be replaced",
+		    job->code, name, text, why);
+	}
+	return 0;
 }
 
 /* Sets up the easy handle for the current page and adds it to the multi handle. */
@@ -222,6 +344,7 @@ start_request(CURLM *multi, struct fetch_job *job, const struct fetch_opts *o)
 	struct fetch_state *st = job->priv;
 	const char *secret;
 	char line[512];
+	long timeout_ms;
 
 	st->checked = st->parsing = 0;
 	st->page_bytes = 0;
@@ -244,14 +367,28 @@ start_request(CURLM *multi, struct fetch_job *job, const struct fetch_opts *o)
 		st->headers = curl_slist_append(st->headers, line);
 	}
 	/* Validators only make sense for the first page of what was one page. */
-	if (job->pages == 0 && job->etag != NULL && *job->etag != '\0') {
+	st->sent_validator = 0;
+	if (job->pages == 0 && stored_validator_ok(job, "ETag", job->etag, sizeof job->new_etag)) {
 		snprintf(line, sizeof line, "If-None-Match: %s", job->etag);
 		st->headers = curl_slist_append(st->headers, line);
+		st->sent_validator = 1;
 	}
-	if (job->pages == 0 && job->last_modified != NULL && *job->last_modified != '\0') {
+	if (job->pages == 0 && stored_validator_ok(job, "Last-Modified", job->last_modified,
+	    sizeof job->new_last_modified)) {
 		snprintf(line, sizeof line, "If-Modified-Since: %s", job->last_modified);
 		st->headers = curl_slist_append(st->headers, line);
+		st->sent_validator = 1;
 	}
+	/* No request outlives the feed's deadline: its timeout is what is left of it. */
+	timeout_ms = o->timeout * 1000L;
+	st->capped = 0;
+	if (st->deadline > 0 && (st->deadline - now_mono()) * 1000 < (double)timeout_ms) {
+		timeout_ms = (long)((st->deadline - now_mono()) * 1000) + 1;
+		if (timeout_ms < 1)
+			timeout_ms = 1;
+		st->capped = 1;
+	}
+	curl_easy_setopt(st->easy, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(st->easy, CURLOPT_URL, st->page_url);
 	curl_easy_setopt(st->easy, CURLOPT_HTTPHEADER, st->headers);
 	st->attempt++;
@@ -261,7 +398,6 @@ start_request(CURLM *multi, struct fetch_job *job, const struct fetch_opts *o)
 		return 0;
 	}
 	st->running = 1;
-	(void)o;
 	return 1;
 }
 
@@ -299,7 +435,6 @@ setup_job(struct fetch_job *job, const struct fetch_opts *o)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, o->timeout);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
@@ -311,6 +446,7 @@ setup_job(struct fetch_job *job, const struct fetch_opts *o)
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, job);
 	st->started = now_mono();
+	st->deadline = o->deadline > 0 ? st->started + o->deadline : 0;
 	return 1;
 }
 
@@ -360,13 +496,64 @@ snippet(const struct buf *b, char *out, size_t size)
 	out[o] = '\0';
 }
 
+/* Seconds left before the feed's deadline (HUGE_VAL: it has none). */
+static double
+time_left(const struct fetch_state *st)
+{
+	return st->deadline > 0 ? st->deadline - now_mono() : HUGE_VAL;
+}
+
+/* Fails a feed whose run reached its deadline; what: the last failure, or NULL. */
+static void
+fail_deadline(struct fetch_job *job, const struct fetch_opts *o, const char *what)
+{
+	struct fetch_state *st = job->priv;
+
+	fail(job, "the feed did not finish within its deadline of %.0f s (--feed-deadline): "
+	    "page %d, attempt %d, %lld bytes received%s%.200s; the next run will try again",
+	    o->deadline, job->pages + 1, st->attempt, job->bytes, what != NULL ? ": " : "",
+	    what != NULL ? what : "");
+}
+
+/*
+ * Reads the response's Retry-After: 1 and *secs (from now; HUGE_VAL when the
+ * number is beyond reason) and a text saying how long, or 0 if there is none
+ * that can be read (then our own backoff applies).
+ */
+static int
+retry_after(const struct hdr_value *h, double *secs, char *text, size_t size)
+{
+	char v[128];
+	time_t when;
+
+	if (h->len == 0 || header_value_invalid(h->v, h->len, h->folded, 64) != NULL)
+		return 0;
+	if (strspn(h->v, "0123456789") == h->len) {
+		const char *d = h->v + strspn(h->v, "0");
+
+		/* past 15 digits (30 million years) a double is no longer exact: beyond reason */
+		*secs = strlen(d) > 15 ? HUGE_VAL : strtod(h->v, NULL);
+		snprintf(text, size, "%.63s s", h->v);
+		return 1;
+	}
+	if ((when = curl_getdate(h->v, NULL)) == -1)
+		return 0;
+	*secs = difftime(when, time(NULL));
+	if (*secs < 0)
+		*secs = 0;
+	shown(h->v, h->len, v, sizeof v);
+	snprintf(text, size, "until %s", v);
+	return 1;
+}
+
 /* Schedules another attempt of the current page, or fails the job. */
 static void
 retry_or_fail(struct fetch_job *job, const struct fetch_opts *o, const char *what)
 {
 	struct fetch_state *st = job->priv;
-	double delay;
-	curl_off_t after = -1;
+	double delay, after = 0;
+	char wait[160];
+	int asked;
 
 	if (st->attempt > o->retries) {
 		fail(job, "%s; gave up after %d attempts", what, st->attempt);
@@ -374,15 +561,24 @@ retry_or_fail(struct fetch_job *job, const struct fetch_opts *o, const char *wha
 	}
 	delay = o->retry_delay * pow(2, st->attempt - 1);
 	delay *= 0.75 + 0.5 * ((double)rand() / RAND_MAX);   /* jitter: not all at once */
-	curl_easy_getinfo(st->easy, CURLINFO_RETRY_AFTER, &after);
-	if (after > 0) {
-		if ((double)after > o->retry_after_max) {
-			fail(job, "%s, and the server asks to wait %ld s (more than %.0f s): "
-			    "the next run will try again", what, (long)after, o->retry_after_max);
+	if ((asked = retry_after(&st->hdr_retry_after, &after, wait, sizeof wait)) != 0) {
+		if (after > o->retry_after_max) {
+			fail(job, "%s, and the server asks to wait %s (more than %.0f s): "
+			    "the next run will try again", what, wait, o->retry_after_max);
 			return;
 		}
-		if ((double)after > delay)
-			delay = (double)after;
+		if (after > delay)
+			delay = after;
+	}
+	/* No attempt starts that the deadline would cut short: fail now, not later. */
+	if (delay >= time_left(st)) {
+		if (asked && after >= time_left(st))
+			fail(job, "%s, and the server asks to wait %s, beyond the feed's deadline "
+			    "(%.0f s left of %.0f s, --feed-deadline): the next run will try again",
+			    what, wait, time_left(st) > 0 ? time_left(st) : 0, o->deadline);
+		else
+			fail_deadline(job, o, what);
+		return;
 	}
 	if (spool_truncate(job->spool, st->page_start, job->err) != ST_OK) {
 		job->outcome = FETCH_FAILED;
@@ -423,19 +619,34 @@ on_done(CURLM *multi, struct fetch_job *job, CURLcode rc, const struct fetch_opt
 	if (rc != CURLE_OK) {
 		snprintf(what, sizeof what, "%.100s%s%.140s", curl_easy_strerror(rc),
 		    st->curl_err[0] ? ": " : "", st->curl_err);
-		if (transient_curl(rc))
+		/* the request's time was what was left of the feed's: the deadline ended it */
+		if (rc == CURLE_OPERATION_TIMEDOUT && st->capped && time_left(st) < 1.0)
+			fail_deadline(job, o, what);
+		else if (transient_curl(rc))
 			retry_or_fail(job, o, what);
 		else
 			fail(job, "page %d: %s", job->pages + 1, what);
 		return;
 	}
+	if (code == 304 && job->pages == 0 && !st->sent_validator) {
+		fail(job, "page 1: HTTP 304 (not modified) to a request that sent no validator (no "
+		    "If-None-Match, no If-Modified-Since): the upstream answers wrongly; the next run "
+		    "will try again");
+		return;
+	}
 	if (code == 304 && job->pages == 0) {
 		job->outcome = FETCH_UNCHANGED;
-		snprintf(job->new_etag, sizeof job->new_etag, "%s", st->hdr_etag[0] ? st->hdr_etag :
-		    job->etag != NULL ? job->etag : "");
-		snprintf(job->new_last_modified, sizeof job->new_last_modified, "%s",
-		    st->hdr_last_modified[0] ? st->hdr_last_modified :
-		    job->last_modified != NULL ? job->last_modified : "");
+		/* a 304 may update the validators; else the ones sent stay (if fit to send) */
+		take_validator(job, "ETag", &st->hdr_etag, job->new_etag, sizeof job->new_etag);
+		take_validator(job, "Last-Modified", &st->hdr_last_modified, job->new_last_modified,
+		    sizeof job->new_last_modified);
+		if (st->hdr_etag.len == 0 && stored_validator_ok(job, "ETag", job->etag,
+		    sizeof job->new_etag))
+			snprintf(job->new_etag, sizeof job->new_etag, "%s", job->etag);
+		if (st->hdr_last_modified.len == 0 && stored_validator_ok(job, "Last-Modified",
+		    job->last_modified, sizeof job->new_last_modified))
+			snprintf(job->new_last_modified, sizeof job->new_last_modified, "%s",
+			    job->last_modified);
 		return;
 	}
 	if (code != 200 && code != 0) {
@@ -471,9 +682,10 @@ on_done(CURLM *multi, struct fetch_job *job, CURLcode rc, const struct fetch_opt
 		snprintf(job->payload_hash, sizeof job->payload_hash, "%016llx%016llx",
 		    (unsigned long long)st->hash[0], (unsigned long long)st->hash[1]);
 		if (job->pages == 1) {
-			snprintf(job->new_etag, sizeof job->new_etag, "%s", st->hdr_etag);
-			snprintf(job->new_last_modified, sizeof job->new_last_modified, "%s",
-			    st->hdr_last_modified);
+			take_validator(job, "ETag", &st->hdr_etag, job->new_etag,
+			    sizeof job->new_etag);
+			take_validator(job, "Last-Modified", &st->hdr_last_modified,
+			    job->new_last_modified, sizeof job->new_last_modified);
 		}
 		return;
 	}
@@ -484,6 +696,29 @@ on_done(CURLM *multi, struct fetch_job *job, CURLcode rc, const struct fetch_opt
 	snprintf(st->page_url, sizeof st->page_url, "%s", next);
 	st->attempt = 0;
 	st->not_before = 0;
+}
+
+/* A job has its outcome: how long it took, and the caller hears of it. */
+static void
+finish(struct fetch_job *job, const struct fetch_opts *o)
+{
+	if (job->priv != NULL && job->priv->started > 0)
+		job->seconds = now_mono() - job->priv->started;
+	if (o->done != NULL)
+		o->done(o->done_ctx, job);
+}
+
+/* Ends the transfer of a job whose deadline has passed. */
+static void
+expire(CURLM *multi, struct fetch_job *job, const struct fetch_opts *o)
+{
+	struct fetch_state *st = job->priv;
+
+	if (st->running) {
+		curl_multi_remove_handle(multi, st->easy);
+		st->running = 0;
+	}
+	fail_deadline(job, o, NULL);
 }
 
 enum status
@@ -500,9 +735,12 @@ fetch_run(struct fetch_job *jobs, size_t n, const struct fetch_opts *o, char *er
 	}
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	for (size_t i = 0; i < n; i++) {
-		jobs[i].outcome = FETCH_PENDING;
-		if (!setup_job(&jobs[i], o))
+		if (jobs[i].outcome != FETCH_PENDING)
+			continue;
+		if (!setup_job(&jobs[i], o)) {
 			jobs[i].outcome = FETCH_FAILED;
+			finish(&jobs[i], o);
+		}
 	}
 	for (;;) {
 		double now = now_mono(), wait = 1.0;
@@ -515,6 +753,11 @@ fetch_run(struct fetch_job *jobs, size_t n, const struct fetch_opts *o, char *er
 
 			if (jobs[i].outcome != FETCH_PENDING)
 				continue;
+			if (st->deadline > 0 && now >= st->deadline) {
+				expire(multi, &jobs[i], o);
+				finish(&jobs[i], o);
+				continue;
+			}
 			left++;
 			if (st->running)
 				continue;
@@ -536,7 +779,7 @@ fetch_run(struct fetch_job *jobs, size_t n, const struct fetch_opts *o, char *er
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&job);
 			on_done(multi, job, m->data.result, o);
 			if (job->outcome != FETCH_PENDING)
-				job->seconds = now_mono() - job->priv->started;
+				finish(job, o);
 			wait = 0;
 		}
 		if (o->progress != NULL && now - last_progress >= 0.1) {

@@ -9,9 +9,19 @@
  * If-Modified-Since; a 304 means unchanged), and retries with exponential
  * backoff and jitter on timeouts, connection failures, 408, 429 and 5xx,
  * honouring Retry-After. Pages are followed to the end (adapter->next_page).
+ * A feed's whole run, every page and every retry, is bounded by a deadline: a
+ * feed still running then fails, and so does one whose server asks (with
+ * Retry-After) to wait past it, at once.
+ *
+ * What comes back from upstream is checked before it can go out again: an
+ * ETag or Last-Modified is kept only if it is a plain header value (printable
+ * ASCII on one line, within its column's size), and only such values are ever
+ * sent in If-None-Match or If-Modified-Since; a 304 to a request that sent no
+ * validator is an error, not "unchanged".
  *
  * Nothing here touches the database: a job ends FETCH_OK with its claims
- * spooled, FETCH_UNCHANGED, or FETCH_FAILED with err saying why.
+ * spooled, FETCH_UNCHANGED, or FETCH_FAILED with err saying why, and
+ * opts->done hears of it at once, while the other feeds are still fetched.
  */
 #ifndef FIGURES_FETCH_H
 #define FIGURES_FETCH_H
@@ -32,8 +42,16 @@ struct fetch_opts {
 	int         retries;           /* further attempts of a failed request */
 	double      retry_delay;       /* seconds before the first retry; doubles */
 	double      retry_after_max;   /* a longer Retry-After fails the feed instead */
+	double      deadline;          /* seconds for a feed's whole run: pages, retries */
 	int         max_pages;         /* a feed paging further is broken */
 	const char *user_agent;
+	/*
+	 * Called once for each job as soon as it has its outcome (NULL: never), from
+	 * the fetching loop: the other transfers wait while it runs. It may
+	 * fetch_job_free(job); fetch_run touches the job no more.
+	 */
+	void      (*done)(void *ctx, struct fetch_job *job);
+	void       *done_ctx;
 	/* Called from the loop about ten times a second (NULL: never). */
 	void      (*progress)(void *ctx, const struct fetch_job *jobs, size_t n);
 	void       *progress_ctx;
@@ -51,6 +69,7 @@ struct fetch_job {
 	const char           *etag;          /* validators from the last fetch, or "" */
 	const char           *last_modified;
 	const char           *country;       /* the feed's --country (adapter_ctx), or NULL */
+	void                 *user;          /* the caller's, untouched */
 	/* out */
 	enum fetch_outcome    outcome;
 	struct spool         *spool;         /* owned by the job; fetch_job_free */
@@ -64,12 +83,16 @@ struct fetch_job {
 	struct fetch_state   *priv;
 };
 
-/* Default options: 30 s connect, 300 s per request, 3 retries from 1 s, 64 MiB. */
+/*
+ * Default options: 30 s connect, 300 s per request, 3 retries from 1 s, 64 MiB,
+ * 600 s for a feed's whole run (a run ends before cron's next, 15 minutes on).
+ */
 void fetch_defaults(struct fetch_opts *o);
 
 /*
- * Runs every job to its outcome. Returns ST_OK once all have one (failed
- * feeds included), or an error if libcurl itself could not be set up.
+ * Runs every job still FETCH_PENDING to its outcome (a job that already has
+ * one is left alone). Returns ST_OK once all have one (failed feeds
+ * included), or an error if libcurl itself could not be set up.
  */
 enum status fetch_run(struct fetch_job *jobs, size_t n, const struct fetch_opts *o, char *err);
 

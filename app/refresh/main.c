@@ -3,9 +3,11 @@
  * refreshes them. The only program that writes the database. See --help.
  *
  * A refresh: take the lock, pick the feeds that are due, fetch them all in
- * parallel (fetch.c: each page through its adapter into a spool), then write
- * each fetched feed in its own transaction (payload.c, ingest.c) and log one
- * line per feed.
+ * parallel (fetch.c: each page through its adapter into a spool), and write
+ * each feed in its own transaction (payload.c, ingest.c) as soon as its own
+ * fetch ends, while the others are still fetched: one slow feed holds no
+ * other's data back. One writer connection, one write at a time; one log line
+ * per feed. A feed's fetch has a deadline (--feed-deadline), so a run ends.
  *
  * Exit status (for cron): 0 all feeds fine, 1 some feed failed (its last good
  * data kept), 2 usage or database error.
@@ -110,6 +112,10 @@ usage(FILE *out)
 	    "  --retries N          further attempts after a timeout, 408, 429 or 5xx (default 3)\n"
 	    "  --retry-delay SECONDS  before the first retry, doubling (default 1)\n"
 	    "  --max-bytes N        the most one response may carry (default 67108864)\n"
+	    "  --feed-deadline SECONDS  the longest a feed's fetch may take, every page and\n"
+	    "                       retry included (default 600; 1 to 86400): a feed still\n"
+	    "                       fetching then fails, its last good data kept, and so does\n"
+	    "                       one whose server asks to wait (Retry-After) beyond it\n"
 	    "  --help, --version\n"
 	    "\n"
 	    "Exit status: 0 all feeds fine, 1 some feed failed (its last good data kept),\n"
@@ -204,6 +210,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "retries", required_argument, NULL, 'R' },
 		{ "retry-delay", required_argument, NULL, 'W' },
 		{ "max-bytes", required_argument, NULL, 'B' },
+		{ "feed-deadline", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -279,6 +286,11 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'B':
 			if (number_arg("--max-bytes", optarg, 1024, 1LL << 40, &o->fetch.max_bytes) != 0)
 				return -1;
+			break;
+		case 'X':
+			if (number_arg("--feed-deadline", optarg, 1, 86400, &v) != 0)
+				return -1;
+			o->fetch.deadline = (double)v;
 			break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("figures-refresh %s\n", FIGURES_VERSION); exit(0);
@@ -427,10 +439,10 @@ clear_progress(void)
 }
 
 static const char *
-http_text(long status, char *buf, size_t size)
+http_text(long status, const char *url, char *buf, size_t size)
 {
 	if (status == 0)
-		return "file";
+		return strncmp(url, "file:", 5) == 0 ? "file" : "no HTTP response";
 	snprintf(buf, size, "HTTP %ld", status);
 	return buf;
 }
@@ -450,7 +462,7 @@ write_feed(struct writer *w, struct feed_row *feed, struct fetch_job *job,
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	time_now_iso(now);
-	http = http_text(job->http_status, buf, sizeof buf);
+	http = http_text(job->http_status, job->url, buf, sizeof buf);
 	if (job->outcome == FETCH_UNCHANGED) {
 		if (!o->dry_run &&
 		    writer_feed_not_modified(w, feed->id, now, job->new_etag,
@@ -525,15 +537,39 @@ fail:
 	return EXIT_FEED_FAILED;
 }
 
-/* Fetches feeds[0..n) in parallel, then writes each. url_override: for --import. */
+/* One refresh's writing side: where fetched feeds go, and the worst exit status. */
+struct refresh_run {
+	struct writer         *w;
+	const struct options  *o;
+	int                    rc;
+};
+
+/*
+ * A feed's fetch ended (fetch_run's done, or a failure before fetching):
+ * write it now, in its own transaction, and free what it held.
+ */
+static void
+feed_fetched(void *ctx, struct fetch_job *job)
+{
+	struct refresh_run *run = ctx;
+	int r;
+
+	clear_progress();
+	r = write_feed(run->w, job->user, job, run->o);
+	if (r > run->rc)
+		run->rc = r;
+	fetch_job_free(job);
+}
+
+/* Fetches feeds[0..n) in parallel, writing each as it ends. url_override: for --import. */
 static int
 refresh(struct writer *w, struct feed_row *feeds, size_t n, const char *url_override,
     const struct options *o)
 {
+	struct refresh_run run = { .w = w, .o = o, .rc = 0 };
 	struct fetch_job *jobs;
 	struct fetch_opts fo = o->fetch;
 	char err[ERR_MAX];
-	int rc = 0, r;
 
 	if (n == 0) {
 		if (!o->quiet)
@@ -548,6 +584,7 @@ refresh(struct writer *w, struct feed_row *feeds, size_t n, const char *url_over
 		struct fetch_job *j = &jobs[i];
 
 		j->code = feeds[i].code;
+		j->user = &feeds[i];
 		j->etag = feeds[i].etag;
 		j->last_modified = feeds[i].last_modified;
 		j->country = feeds[i].country[0] ? feeds[i].country : NULL;
@@ -560,40 +597,25 @@ refresh(struct writer *w, struct feed_row *feeds, size_t n, const char *url_over
 			snprintf(j->url, sizeof j->url, "%s", url_override);
 		else if (url_expand(feeds[i].url, j->url, sizeof j->url, j->err) != ST_OK)
 			j->outcome = FETCH_FAILED;
+		/* a feed that failed before fetching is written (its failure) at once */
+		if (j->outcome != FETCH_PENDING)
+			feed_fetched(&run, j);
 	}
 	if (isatty(STDERR_FILENO) && !o->quiet)
 		fo.progress = show_progress;
-	{
-		/* jobs that failed before fetching keep their outcome */
-		struct fetch_job *todo = calloc(n, sizeof *todo);
-		size_t m = 0;
-
-		if (todo == NULL) {
-			free(jobs);
-			log_error("out of memory");
-			return EXIT_USAGE;
-		}
-		for (size_t i = 0; i < n; i++)
-			if (jobs[i].outcome == FETCH_PENDING)
-				todo[m++] = jobs[i];
-		if (m > 0 && fetch_run(todo, m, &fo, err) != ST_OK) {
-			log_error("%s", err);
-			rc = EXIT_USAGE;
-		}
-		for (size_t i = 0, k = 0; i < n; i++)
-			if (jobs[i].outcome == FETCH_PENDING)
-				jobs[i] = todo[k++];
-		free(todo);
+	fo.done = feed_fetched;
+	fo.done_ctx = &run;
+	if (fetch_run(jobs, n, &fo, err) != ST_OK) {
+		clear_progress();
+		log_error("%s", err);
+		run.rc = EXIT_USAGE;
 	}
 	clear_progress();
-	for (size_t i = 0; i < n; i++) {
-		r = write_feed(w, &feeds[i], &jobs[i], o);
-		if (r > rc)
-			rc = r;
+	/* feeds fetch_run could not start (libcurl unusable): nothing to record */
+	for (size_t i = 0; i < n; i++)
 		fetch_job_free(&jobs[i]);
-	}
 	free(jobs);
-	return rc;
+	return run.rc;
 }
 
 static int

@@ -2,6 +2,8 @@
 #include "../core/buf.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,19 +26,45 @@ struct spool {
 	FILE       *f;
 	enum status st;           /* the first write error, reported to the adapter */
 	char        err[ERR_MAX];
+	char        dir[PATH_MAX]; /* where the file is, for messages */
 };
+
+/* Where temporary files go: $TMPDIR if set, else /tmp (as tmpfile() never asks). */
+static const char *
+temp_dir(void)
+{
+	const char *d = getenv("TMPDIR");
+
+	return d != NULL && *d != '\0' ? d : "/tmp";
+}
 
 struct spool *
 spool_new(char *err)
 {
 	struct spool *s = calloc(1, sizeof *s);
+	const char *dir = temp_dir();
+	char path[PATH_MAX];
+	int fd = -1;
 
-	if (s == NULL || (s->f = tmpfile()) == NULL) {
-		err_set(err, "cannot create a spool file in %s: %s",
-		    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp", strerror(errno));
+	if (s == NULL) {
+		err_set(err, "out of memory creating a spool");
+		return NULL;
+	}
+	/* glibc's tmpfile() ignores TMPDIR: name the file in it, then unlink it */
+	if ((size_t)snprintf(path, sizeof path, "%s/figures-spool-XXXXXX", dir) >= sizeof path)
+		errno = ENAMETOOLONG;
+	else if ((fd = mkostemp(path, O_CLOEXEC)) >= 0) {
+		unlink(path);
+		if ((s->f = fdopen(fd, "w+b")) == NULL)
+			close(fd);
+	}
+	if (s->f == NULL) {
+		err_set(err, "cannot create a spool file in %s: %s (set TMPDIR to a directory "
+		    "with room)", dir, strerror(errno));
 		free(s);
 		return NULL;
 	}
+	snprintf(s->dir, sizeof s->dir, "%s", dir);
 	return s;
 }
 
@@ -71,7 +99,8 @@ spool_check(struct spool *s)
 {
 	if (s->st == ST_OK && ferror(s->f)) {
 		s->st = ST_IO;
-		snprintf(s->err, sizeof s->err, "writing the spool file: %s", strerror(errno));
+		snprintf(s->err, sizeof s->err, "writing the spool file in %.200s: %s", s->dir,
+		    strerror(errno));
 	}
 	return s->st;
 }
@@ -176,7 +205,12 @@ spool_replay(struct spool *s, const struct sink *out, char *err)
 		err_set(err, "%s", s->err);
 		return s->st;
 	}
-	if (fflush(s->f) != 0 || fseeko(s->f, 0, SEEK_SET) != 0) {
+	/* the last buffered records reach the file only now: a full disk shows here */
+	if (fflush(s->f) != 0) {
+		err_set(err, "writing the spool file in %.200s: %s", s->dir, strerror(errno));
+		return ST_IO;
+	}
+	if (fseeko(s->f, 0, SEEK_SET) != 0) {
 		err_set(err, "rewinding the spool file: %s", strerror(errno));
 		return ST_IO;
 	}

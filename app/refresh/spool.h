@@ -16,7 +16,10 @@
 
 struct spool;
 
-/* An empty spool (a temporary file in $TMPDIR), or NULL with err set. */
+/*
+ * An empty spool: an unlinked temporary file in $TMPDIR (or /tmp when TMPDIR
+ * is unset or empty), or NULL with err set naming the directory and why.
+ */
 struct spool *spool_new(char *err);
 void spool_free(struct spool *s);
 
@@ -27,7 +30,10 @@ struct sink spool_sink(struct spool *s);
 off_t spool_tell(const struct spool *s);
 enum status spool_truncate(struct spool *s, off_t pos, char *err);
 
-/* Why writing the spool failed ("writing the spool file: File too large"), or NULL. */
+/*
+ * Why writing the spool failed ("writing the spool file in /tmp: No space left
+ * on device"), or NULL.
+ */
 const char *spool_error(const struct spool *s);
 
 /* Feeds every record, in order, into out. Stops at the first non-OK status. */

@@ -1,7 +1,9 @@
 /*
  * test_spool.c: the on-disk claim spool (refresh/spool.h): what goes in
  * through spool_sink comes out of spool_replay exactly, in order; truncation
- * forgets a retried page; a failing replay sink stops the replay.
+ * forgets a retried page; a failing replay sink stops the replay; the file
+ * is made in $TMPDIR (which glibc's tmpfile() ignores), and a write that fails
+ * (a full disk) is an error the adapter and the replay both see.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,10 +11,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "refresh/spool.h"
 #include "sink_helper.h"
@@ -384,6 +390,104 @@ spool_replays_what_an_adapter_wrote(void **state)
 	spool_free(s);
 }
 
+/* 1 if this process has a deleted file open that was in dir. */
+static int
+open_deleted_file_in(const char *dir)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	char link[PATH_MAX + 32], target[PATH_MAX + 32];
+	size_t n = strlen(dir);
+	int found = 0;
+	ssize_t len;
+
+	assert_non_null(d);
+	while (!found && (e = readdir(d)) != NULL) {
+		snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+		if ((len = readlink(link, target, sizeof target - 1)) < 0)
+			continue;
+		target[len] = '\0';
+		found = strncmp(target, dir, n) == 0 && target[n] == '/' &&
+		    strstr(target, "(deleted)") != NULL;
+	}
+	closedir(d);
+	return found;
+}
+
+static void
+spool_is_made_in_tmpdir(void **state)
+{
+	char dir[] = "/tmp/figures-spool-test-XXXXXX", missing[64], err[ERR_MAX] = "";
+	const char *old = getenv("TMPDIR");
+	char *saved = old != NULL ? strdup(old) : NULL;
+	struct spool *s;
+	DIR *d;
+	struct dirent *e;
+	int entries = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("TMPDIR", dir, 1);
+	s = new_spool();
+	assert_true(open_deleted_file_in(dir));
+	/* and nothing is left behind in it: the file is unlinked at once */
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d)) != NULL)
+		entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	assert_int_equal(entries, 0);
+	spool_free(s);
+	/* a TMPDIR that is not there: no spool, and the error names it */
+	snprintf(missing, sizeof missing, "%s/missing", dir);
+	setenv("TMPDIR", missing, 1);
+	assert_null(spool_new(err));
+	assert_non_null(strstr(err, missing));
+	assert_non_null(strstr(err, "No such file or directory"));
+	rmdir(dir);
+	if (saved != NULL)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
+static void
+spool_write_error_is_seen_by_the_sink_and_the_replay(void **state)
+{
+	struct rlimit old, small;
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	char text[CLAIM_NFIELDS][64], err[ERR_MAX] = "";
+	struct claim c;
+	struct got g = { 0 };
+	enum status st = ST_OK;
+
+	(void)state;
+	/* a file-size limit stands in for a full disk: no file may pass 8 KB */
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = 8192;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	full_claim(&c, text, 1, "a claim of some length, to fill the file");
+	for (int i = 0; i < 1000 && st == ST_OK; i++)
+		st = in.claim(in.ctx, &c);
+	assert_int_equal(st, ST_IO);
+	assert_non_null(spool_error(s));
+	assert_non_null(strstr(spool_error(s), "writing the spool file in "));
+	assert_non_null(strstr(spool_error(s), "File too large"));
+	{
+		struct sink out = got_sink(&g);
+
+		assert_int_equal(spool_replay(s, &out, err), ST_IO);
+		assert_int_equal(g.nclaims, 0);
+		assert_non_null(strstr(err, "File too large"));
+	}
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	got_free(&g);
+	spool_free(s);
+}
+
 int
 main(void)
 {
@@ -401,6 +505,8 @@ main(void)
 		cmocka_unit_test(spool_empty_replays_nothing),
 		cmocka_unit_test(spool_large_quote_round_trips),
 		cmocka_unit_test(spool_replays_what_an_adapter_wrote),
+		cmocka_unit_test(spool_is_made_in_tmpdir),
+		cmocka_unit_test(spool_write_error_is_seen_by_the_sink_and_the_replay),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
