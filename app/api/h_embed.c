@@ -102,7 +102,7 @@ h_embed_summary(struct hctx *cx, struct response *r)
 	struct filter_text ftext;
 	struct group_row g[2], row;
 	struct summary_page page;
-	char data_url[QUERY_MAX + 32], group[512], facet[128];
+	char data_url[QUERY_MAX + 32], group[GROUP_MAX + 1], facet[FACET_MAX];
 	struct cursor *c;
 	struct buf b;
 	enum status rs;

@@ -4,12 +4,15 @@ what it holds (summary paging, group=), or break what it writes (text cut
 inside a character or an attribute, a formula after a ';'). Every payload
 goes in through figures-refresh --import, as a feed's would."""
 import csv
+import html
 import html.parser
 import io
+import itertools
 import json
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import unittest
 import urllib.parse
@@ -44,6 +47,13 @@ def import_rows(db, feed, rows, check=True):
         return refresh(db, "--import", path, "--feed", feed, check=check)
     finally:
         shutil.rmtree(tmp)
+
+
+def escaped(text):
+    """text as render/html.c's html_escape writes it."""
+    for c, e in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
+        text = text.replace(c, e)
+    return text
 
 
 def table(body):
@@ -97,6 +107,140 @@ class ManySources(unittest.TestCase):
         self.assertEqual(verdict.group(0), '<p class="meta"><span class="badge no">Sources '
                          'disagree</span> range <span dir="ltr">100 – 7,000</span> · 302 sources</p>')
         self.assertEqual(text.count("<li>"), 302)
+
+
+def groups_in(db, location=""):
+    """The groups (metric, location, group) stored and not withdrawn, in one location or all."""
+    with sqlite3.connect(db) as c:
+        return [g for (g,) in c.execute(
+            "SELECT f.grp FROM figure f JOIN location l ON l.id = f.location_id "
+            "WHERE f.withdrawn = 0 AND (?1 = '' OR l.code = ?1)", (location,))]
+
+
+class UnusualGroups(unittest.TestCase):
+    """Issue 15.4: every group ingest accepts is reachable by paging the summary
+    (JSON's next_cursor, CSV's Link) and by group=, or refused at ingest with
+    its reason. A group with a tab, CR or LF got a cursor the API then refused
+    (400); one over ~140 bytes ended paging (next_cursor null, no Link)."""
+
+    CONTROL = ["tab\there", "cr\rhere", "lf\nhere", "del\x7fhere"]
+    # what a cursor must carry: long (ingest allows 500 bytes), multi-byte, and
+    # the characters the cursor and the query string use themselves
+    ODD = ["a" * 141, "b" * 300, "c" * 500, "ع" * 250, "p|i:p|e", "x&cursor=y+z%41 #?",
+           "'quoted' \"and\" =formula"]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.svc = Service(seed=False)
+        cls.svc.start()
+        # the groups with control characters in a place of their own, among short ones,
+        # so that paging there meets their cursors before any long group's
+        rows = [row("Source", i + 1, group=g) for i, g in
+                enumerate(["first"] + cls.ODD + ["last", "d" * 501])]
+        rows += [row("Source", i + 1, group=g, location="Control town", code="control-town")
+                 for i, g in enumerate(["first"] + cls.CONTROL + ["last"])]
+        cls.imported = import_rows(cls.svc.db, "odd", rows, check=False)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+
+    def test_ingest_refuses_control_characters_and_overlong_groups_with_a_reason(self):
+        p = self.imported
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("group is 501 bytes long, more than 500", p.stderr)
+        refused = re.findall(r"rejected: group '([^']*)' contains a control character \(byte "
+                             r"\d+ is 0x(..)\): a group is one line of text", p.stderr)
+        self.assertEqual(sorted(refused), sorted([("tab?here", "09"), ("cr?here", "0d"),
+                                                  ("lf?here", "0a"), ("del?here", "7f")]),
+                         p.stderr)
+        self.assertEqual(sorted(groups_in(self.svc.db)), sorted(["first", "last"] * 2 + self.ODD))
+
+    def page_all(self, fmt, limit, where=""):
+        """Every group, following next_cursor (JSON) or Link (CSV) from the first page."""
+        total = len(groups_in(self.svc.db, where))
+        first = "/v1/summary?metric=killed&limit=%d&format=%s%s" % (
+            limit, fmt, where and "&location=" + where)
+        seen, path, pages = [], first, 0
+        while path:
+            r = self.svc.get(path)
+            self.assertEqual(r.status, 200, (path, r.body[:300]))
+            pages += 1
+            if fmt == "json":
+                d = r.json()
+                self.assertEqual(d["meta"]["total"], total)
+                seen += [i["group"] for i in d["data"]]
+                cursor = d["meta"]["next_cursor"]
+                path = cursor and first + "&cursor=" + cursor
+            else:
+                rows = table(r.body)
+                self.assertEqual(r.header("x-total-count"), str(total))
+                group = rows[0].index("group")
+                seen += [row[group] for row in rows[1:]]
+                link = r.header("link")
+                path = link and link[1:link.index(">")]
+        return seen, pages
+
+    def test_paging_reaches_every_group(self):
+        for fmt, limit, where in itertools.product(("json", "csv"), (1, 2),
+                                                   ("", "hostile-town", "control-town")):
+            with self.subTest(format=fmt, limit=limit, location=where):
+                seen, pages = self.page_all(fmt, limit, where)
+                want = groups_in(self.svc.db, where)
+                self.assertEqual(sorted(seen), sorted(want))
+                self.assertEqual(pages, -(-len(want) // limit))
+
+    def test_group_selects_every_group(self):
+        for where in ("hostile-town", "control-town"):
+            for g in groups_in(self.svc.db, where):
+                with self.subTest(location=where, group=g[:40]):
+                    q = "location=%s&group=%s" % (where, urllib.parse.quote(g, safe=""))
+                    for path in ("/v1/summary?", "/v1/figures?", "/v1/embed/summary?"):
+                        r = self.svc.get(path + q)
+                        self.assertEqual(r.status, 200, (path, r.body[:300]))
+                        if "embed" not in path:
+                            self.assertEqual([i["group"] for i in r.json()["data"]], [g])
+                        else:
+                            self.assertIn(("<bdi>%s</bdi>" % escaped(g)).encode("utf-8"), r.body)
+
+    def test_an_unknown_group_of_any_length_is_a_400_in_valid_json(self):
+        # the message names the group, and is cut somewhere: never inside a character
+        for g in ("z" * 500, "غ" * 250, "z" + "غ" * 249, "zz" + "غ" * 249, "ع" * 200 + "z" * 100):
+            r = self.svc.get("/v1/summary?group=" + urllib.parse.quote(g, safe=""))
+            self.assertEqual(r.status, 400, r.body[:300])
+            self.assertEqual(r.json()["error"]["parameter"], "group")
+
+
+class GroupWrittenBeforeTheFix(unittest.TestCase):
+    """A database written before ingest refused control characters may hold
+    such a group: paging to it is an error that says what to do, never a
+    short last page; a refresh of its feed withdraws it."""
+
+    def test_paging_says_why_then_a_refresh_withdraws_it(self):
+        with Service(seed=False) as svc:
+            rows = [row("Source", i + 1, group=g) for i, g in enumerate(["first", "last", "zzz"])]
+            import_rows(svc.db, "legacy", rows)
+            with sqlite3.connect(svc.db) as c:
+                c.execute("UPDATE figure SET grp = 'legacy' || char(9) || 'tab', "
+                          "key = key || '|legacy' WHERE grp = 'first'")
+            first = svc.get("/v1/summary?limit=1").json()
+            self.assertEqual([i["group"] for i in first["data"]], ["last"])
+            r = svc.get("/v1/summary?limit=1&cursor=" + first["meta"]["next_cursor"])
+            self.assertEqual(r.status, 500, r.body[:300])
+            self.assertIn("cannot be carried in a cursor", r.json()["error"]["message"])
+            self.assertIn("refresh its feed", r.json()["error"]["message"])
+            p = import_rows(svc.db, "legacy", rows + [row("Source", 4, group="new")])
+            self.assertIn("2 added, 0 changed, 2 unchanged, 0 rejected, 1 withdrawn", p.stderr)
+            self.assertEqual(self.page_groups(svc), ["first", "last", "new", "zzz"])
+
+    @staticmethod
+    def page_groups(svc):
+        seen, path = [], "/v1/summary?limit=1"
+        while path:
+            d = svc.get(path).json()
+            seen += [i["group"] for i in d["data"]]
+            path = d["meta"]["next_cursor"] and "/v1/summary?limit=1&cursor=" + d["meta"]["next_cursor"]
+        return seen
 
 
 if __name__ == "__main__":
