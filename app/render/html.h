@@ -32,9 +32,14 @@ enum status html_figure_card(struct buf *b, const struct figure_row *figure,
 enum status html_summary_card(struct buf *b, const struct summary_item *item,
     const struct card_opts *o);
 
-/* "almost 800 escaped: Ain Issa camp" and the like, for titles (plain text). */
-void card_title_figure(char *out, size_t size, const struct figure_row *figure);
+/*
+ * "almost 800 escaped: Ain Issa camp" and the like, for titles (plain text),
+ * appended to b whole: a title is never cut (in a character or a name).
+ * Its names are bounded at ingest, so CARD_TITLE_MAX always holds one.
+ */
+#define CARD_TITLE_MAX 4096
+enum status card_title_figure(struct buf *b, const struct figure_row *figure);
 /* "escaped: Ain Issa camp, foreign nationals" */
-void card_title_summary(char *out, size_t size, const struct summary_item *item);
+enum status card_title_summary(struct buf *b, const struct summary_item *item);
 
 #endif

@@ -32,9 +32,9 @@ def cell(text):
 
 
 def row(source, value, group="civilians", location="Hostile town", code="hostile-town",
-        quote=""):
+        quote="", qualifier="exact"):
     return ",".join(["2021-03-01", "2021-03-01", "SYR", code, cell(location), "town",
-                     cell(source), "", str(value), "exact", cell(group), cell(quote)])
+                     cell(source), "", str(value), qualifier, cell(group), cell(quote)])
 
 
 def import_rows(db, feed, rows, check=True):
@@ -209,6 +209,91 @@ class UnusualGroups(unittest.TestCase):
             r = self.svc.get("/v1/summary?group=" + urllib.parse.quote(g, safe=""))
             self.assertEqual(r.status, 400, r.body[:300])
             self.assertEqual(r.json()["error"]["parameter"], "group")
+
+
+class Iframe(html.parser.HTMLParser):
+    """The iframes of an HTML fragment (attributes unescaped), and its end tags."""
+
+    def __init__(self):
+        super().__init__()
+        self.iframes, self.ends = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "iframe":
+            self.iframes.append(dict(attrs))
+
+    def handle_endtag(self, tag):
+        self.ends.append(tag)
+
+
+class CutText(unittest.TestCase):
+    """Issue 15.5: a long name in a non-Latin script, or a URL full of quotes,
+    is never cut inside a character (the title, oEmbed's JSON) nor inside
+    markup (oEmbed's iframe)."""
+
+    NAME = "ع" * 250          # 500 bytes, the most ingest takes
+    GROUP = "نازحون " * 38    # 494 bytes
+
+    @classmethod
+    def setUpClass(cls):
+        cls.svc = Service(seed=False)
+        cls.svc.start()
+        # "more than 1,000,000 killed: " and the name: 528 bytes, the title's buffer was 512
+        import_rows(cls.svc.db, "arabic", [row("Source", 1000000, group=cls.GROUP.strip(),
+                                                location=cls.NAME, code="long-name",
+                                                qualifier="more than")])
+        cls.id = cls.svc.get("/v1/figures?feed=arabic").json()["data"][0]["id"]
+        cls.base = "http://127.0.0.1:%d" % cls.svc.port
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+
+    def text(self, path):
+        r = self.svc.get(path)
+        self.assertEqual(r.status, 200, r.body[:300])
+        return r.body.decode("utf-8")   # strict: a cut character fails here
+
+    def title(self, page):
+        return html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
+
+    def test_the_figure_card_title_is_whole(self):
+        t = self.title(self.text("/v1/embed/figures/%d" % self.id))
+        self.assertEqual(t, "more than 1,000,000 killed: " + self.NAME)
+
+    def test_the_summary_card_title_is_whole(self):
+        t = self.title(self.text("/v1/embed/summary?location=long-name"))
+        self.assertEqual(t, "killed: %s, %s" % (self.NAME, self.GROUP.strip()))
+
+    def test_oembed_title_is_whole_and_valid_json(self):
+        url = urllib.parse.quote("%s/v1/figures/%d" % (self.base, self.id), safe="")
+        d = json.loads(self.text("/v1/oembed?url=" + url))
+        self.assertEqual(d["title"], "more than 1,000,000 killed: " + self.NAME)
+
+    def card_url(self, prefix, unit):
+        """The longest card URL of prefix and units whose oEmbed query fits the 2,048 bytes."""
+        n = 0
+        while len("url=" + urllib.parse.quote(self.base + prefix + unit * (n + 1), safe="")) <= 2048:
+            n += 1
+        return self.base + prefix + unit * n
+
+    def test_oembed_html_for_a_url_full_of_quotes_is_whole_markup(self):
+        for prefix, unit in (("/v1/embed/summary?location=long-name&group=", '"'),
+                             ("/v1/embed/summary?location=long-name&x=", "'<>&"),
+                             ("/v1/embed/figures/1?x=", '"'),
+                             ("/v1/embed/summary?location=long-name&x=", "ع")):
+            card = self.card_url(prefix, unit)
+            with self.subTest(card=card[len(self.base):][:50], length=len(card)):
+                d = json.loads(self.text("/v1/oembed?url=" + urllib.parse.quote(card, safe="")))
+                self.assertTrue(d["html"].startswith("<iframe "), d["html"][:100])
+                self.assertTrue(d["html"].endswith("></iframe>"), d["html"][-100:])
+                p = Iframe()
+                p.feed(d["html"])
+                p.close()
+                self.assertEqual(len(p.iframes), 1)
+                self.assertEqual(p.iframes[0]["src"], card)
+                self.assertEqual(p.iframes[0]["title"], "figures")
+                self.assertEqual(p.ends, ["iframe"])
 
 
 class GroupWrittenBeforeTheFix(unittest.TestCase):
