@@ -296,6 +296,61 @@ class CutText(unittest.TestCase):
                 self.assertEqual(p.ends, ["iframe"])
 
 
+class FormulaAfterASeparator(unittest.TestCase):
+    """Issue 15.6: in a locale whose spreadsheets split CSV on ';', the second
+    cell of `x;=cmd|' /C calc'!A0` was a formula: it went out unquoted and
+    unprefixed. Every piece of every cell, split as any reader might, must
+    start as text."""
+
+    HOSTILE = "x;=cmd|' /C calc'!A0"
+    TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.svc = Service(seed=False)
+        cls.svc.start()
+        import_rows(cls.svc.db, "semicolon", [
+            row(cls.HOSTILE, 5, group=cls.HOSTILE, quote="said 5;+3 injured,@SUM(A1)\t-1"),
+            row("Other", 9, group=cls.HOSTILE)])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+
+    def bodies(self):
+        for path in ("/v1/figures?format=csv", "/v1/figures?format=hxl",
+                     "/v1/summary?format=csv", "/v1/summary?format=hxl"):
+            r = self.svc.get(path)
+            self.assertEqual(r.status, 200, r.body[:300])
+            yield path, r.body.decode("utf-8")
+
+    def test_a_cell_with_a_semicolon_is_quoted_and_its_pieces_neutralised(self):
+        for path, body in self.bodies():
+            with self.subTest(path=path):
+                rows = list(csv.reader(io.StringIO(body)))
+                head = rows[0]
+                for r in rows[1 + ("hxl" in path):]:
+                    cells = dict(zip(head, r))
+                    self.assertEqual(cells["group"], "x;'=cmd|' /C calc'!A0")
+                    if cells["source_name"] != "Other":
+                        self.assertEqual(cells["source_name"], "x;'=cmd|' /C calc'!A0")
+                        self.assertEqual(cells["quote"], "said 5;'+3 injured,'@SUM(A1)\t'-1")
+                self.assertNotIn(";=", body)
+
+    def test_no_piece_starts_a_formula_however_the_body_is_split(self):
+        for path, body in self.bodies():
+            for how, pieces in (
+                    ("';' honouring quotes", [c for r in csv.reader(io.StringIO(body), delimiter=";")
+                                              for c in r]),
+                    ("tab honouring quotes", [c for r in csv.reader(io.StringIO(body), delimiter="\t")
+                                              for c in r]),
+                    ("on ',' ';' tab and lines, ignoring quotes",
+                     re.split(r"[,;\t\r\n]", body))):
+                with self.subTest(path=path, split=how):
+                    bad = [p for p in pieces if p.lstrip('"').startswith(self.TRIGGERS)]
+                    self.assertEqual(bad, [])
+
+
 class GroupWrittenBeforeTheFix(unittest.TestCase):
     """A database written before ingest refused control characters may hold
     such a group: paging to it is an error that says what to do, never a

@@ -22,7 +22,8 @@
 /*
  * Ain Issa, October 2019 (sql/seed): two claims about one escape that
  * disagree, with the values render must escape (a comma, quotes, a formula,
- * Arabic) and the ones it must leave empty (no period, no via).
+ * one after a ';', Arabic) and the ones it must leave empty (no period, no
+ * via).
  */
 static const struct figure_row kurdish = {
 	.id = 2, .value = 785, .metric = "escaped", .category = "detention",
@@ -48,6 +49,7 @@ static const struct figure_row monitor = {
 	.as_of = "2019-10-13", .sort_date = "2019-10-13",
 	.source = { .code = "monitoring-group", .name = "=a monitoring group, unnamed",
 	    .organisation = "مرصد", .type = "monitor", .url = "javascript:alert(1)" },
+	.quote = "100 fled;=cmd|' /C calc'!A0",   /* a formula after ';' (issue 15.6) */
 	.reported_on = "2019-10-13", .retrieved_at = "2019-10-14T08:00:00Z",
 	.feed = "seed", .withdrawn = 1, .unit = "people",
 	.metric_id = 6, .location_id = 4,
