@@ -9,7 +9,7 @@
 struct words {
 	const char *lang, *dir;
 	const char *source, *as_of, *no_date, *via, *document, *data, *retrieved;
-	const char *agree, *disagree, *range, *sources, *one_source;
+	const char *agree, *disagree, *range, *sources, *one_source, *between;
 	const char *qualifier[6];   /* exact about almost at_least more_than up_to */
 	const char *metric[14];     /* in the order of metrics below */
 	const char *households, *from;
@@ -29,6 +29,7 @@ static const char *const causes[4] = { "conflict", "violence", "disaster", "othe
 static const struct words words[] = {
 	{ "en", "ltr", "Source", "as of", "date not given", "via", "Source document", "Data",
 	    "retrieved", "Sources agree", "Sources disagree", "range", "sources", "one source",
+	    "more sources in between",
 	    { "", "about", "almost", "at least", "more than", "up to" },
 	    { "displaced", "internally displaced", "refugees", "returnees", "detained",
 	      "escaped", "released", "killed", "injured", "missing", "IDP returnees",
@@ -36,7 +37,7 @@ static const struct words words[] = {
 	    "households", "from", { "conflict", "violence", "disaster", "other causes" } },
 	{ "ar", "rtl", "المصدر", "حتى تاريخ", "التاريخ غير مذكور", "عبر", "الوثيقة المصدر",
 	    "البيانات", "جُمعت في", "المصادر متفقة", "المصادر مختلفة", "النطاق", "مصادر",
-	    "مصدر واحد",
+	    "مصدر واحد", "مصادر أخرى بينها",
 	    { "", "حوالي", "قرابة", "على الأقل", "أكثر من", "حتى" },
 	    { "نازحون", "نازحون داخليًا", "لاجئون", "عائدون", "محتجزون", "فارّون",
 	      "مُفرج عنهم", "قتلى", "جرحى", "مفقودون", "نازحون داخليًا عائدون", "لاجئون عائدون",
@@ -401,6 +402,17 @@ html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_
 	return footer(b, w, o, fig);
 }
 
+/* "… 9,960 more sources in between …": the claims a long list leaves out. */
+static enum status
+claims_left_out(struct buf *b, const struct words *w, size_t n)
+{
+	char count[40];
+
+	grouped((long long)n, count, sizeof count);
+	return buf_printf(b, "<li class=\"meta\">… <span dir=\"ltr\">%s</span> %s …</li>\n",
+	    count, w->between);
+}
+
 enum status
 html_summary_card(struct buf *b, const struct summary_item *item, const struct card_opts *o)
 {
@@ -416,6 +428,13 @@ html_summary_card(struct buf *b, const struct summary_item *item, const struct c
 	CHECK(buf_puts(b, "<ul class=\"claims\">\n"));
 	for (size_t i = 0; i < item->n; i++) {
 		const struct figure_row *c = &item->claims[i];
+
+		/* a long list: its lowest and its highest claims, the count of the others */
+		if (item->n > CARD_CLAIMS_MAX && i == CARD_CLAIMS_MAX / 2) {
+			CHECK(claims_left_out(b, w, item->n - CARD_CLAIMS_MAX));
+			i = item->n - CARD_CLAIMS_MAX / 2;
+			c = &item->claims[i];
+		}
 
 		CHECK(buf_puts(b, "<li>"));
 		CHECK(number(b, w, c));

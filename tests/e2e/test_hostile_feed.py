@@ -70,8 +70,10 @@ class ManySources(unittest.TestCase):
         # 300 sources say 100; two more, last in the sheet and last by value, 5,000 and 7,000
         rows = [row("Source %03d" % i, 100) for i in range(300)]
         rows += [row("Source 300", 5000), row("Source 301", 7000)]
+        rows += [row("Crowd %04d" % i, 7000 if i == 7999 else 100, group="crowd")
+                 for i in range(8000)]
         p = import_rows(cls.svc.db, "many", rows)
-        assert "302 added" in p.stderr, p.stderr
+        assert "8302 added" in p.stderr, p.stderr
 
     @classmethod
     def tearDownClass(cls):
@@ -106,7 +108,19 @@ class ManySources(unittest.TestCase):
         self.assertIsNotNone(verdict, "the card has no verdict")
         self.assertEqual(verdict.group(0), '<p class="meta"><span class="badge no">Sources '
                          'disagree</span> range <span dir="ltr">100 – 7,000</span> · 302 sources</p>')
-        self.assertEqual(text.count("<li>"), 302)
+        # the lowest 20 and the highest 20 claims, and how many are left out
+        self.assertEqual(text.count("<li>"), 40)
+        self.assertIn('… <span dir="ltr">262</span> more sources in between …', text)
+        self.assertIn('<span class="n" dir="ltr">7,000</span>', text)
+
+    def test_a_card_of_8000_sources_is_still_a_card(self):
+        """It was over the card's 1 MB from about 7,000 claims: a 503 that said "retry"."""
+        r = self.svc.get("/v1/embed/summary?metric=killed&location=hostile-town&group=crowd")
+        self.assertEqual(r.status, 200, r.body[:300])
+        text = r.body.decode("utf-8")
+        self.assertIn('<span class="badge no">Sources disagree</span> range <span dir="ltr">'
+                      '100 – 7,000</span> · 8000 sources', text)
+        self.assertIn('… <span dir="ltr">7,960</span> more sources in between …', text)
 
 
 def groups_in(db, location=""):

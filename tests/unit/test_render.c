@@ -341,6 +341,59 @@ card_titles_keep_long_names_whole(void **state)
 	buf_free(&b);
 }
 
+/* Occurrences of needle in hay. */
+static size_t
+count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * A feed that registers 10,000 sources for one group: the card stays a card
+ * (it was over its 1 MB, a 503 "retry", from about 7,000 claims): the
+ * lowest and the highest claims, how many are left out, and the verdict,
+ * range and count of all of them.
+ */
+static void
+a_summary_card_of_ten_thousand_claims(void **state)
+{
+	enum { N_CLAIMS = 10000 };
+	struct figure_row *claims = calloc(N_CLAIMS, sizeof *claims);
+	struct summary_item item = { .claims = claims, .n = N_CLAIMS, .min = 100, .max = 7000,
+	    .agree = 0 };
+	const struct card_opts en = { .lang = "en", .data_url = "/v1/summary?metric=escaped" };
+	struct buf b;
+
+	(void)state;
+	assert_non_null(claims);
+	for (size_t i = 0; i < N_CLAIMS; i++) {
+		claims[i] = monitor;
+		claims[i].value = i == N_CLAIMS - 1 ? 7000 : i == N_CLAIMS - 2 ? 5000 : 100;
+	}
+	buf_init(&b, 1 << 20);   /* what h_embed.c gives a card */
+	assert_int_equal(html_summary_card(&b, &item, &en), ST_OK);
+	assert_int_equal(count_of(b.data, "<li>"), CARD_CLAIMS_MAX);
+	assert_non_null(strstr(b.data, "<li class=\"meta\">… <span dir=\"ltr\">9,960</span> more "
+	    "sources in between …</li>\n<li>"));
+	assert_non_null(strstr(b.data, "<span class=\"n\" dir=\"ltr\">7,000</span>"));
+	assert_non_null(strstr(b.data, "<span class=\"n\" dir=\"ltr\">5,000</span>"));
+	assert_non_null(strstr(b.data, "<span class=\"badge no\">Sources disagree</span> range "
+	    "<span dir=\"ltr\">100 – 7,000</span> · 10000 sources"));
+	buf_free(&b);
+
+	item.n = CARD_CLAIMS_MAX;   /* up to the bound, every claim */
+	buf_init(&b, 1 << 20);
+	assert_int_equal(html_summary_card(&b, &item, &en), ST_OK);
+	assert_int_equal(count_of(b.data, "<li>"), CARD_CLAIMS_MAX);
+	assert_null(strstr(b.data, "in between"));
+	buf_free(&b);
+	free(claims);
+}
+
 /* A copy outlives what it was copied from: the summary keeps rows past their cursor. */
 static void
 figure_row_copy_owns_its_strings(void **state)
@@ -377,6 +430,7 @@ main(void)
 		cmocka_unit_test(cards_as_html),
 		cmocka_unit_test(card_titles),
 		cmocka_unit_test(card_titles_keep_long_names_whole),
+		cmocka_unit_test(a_summary_card_of_ten_thousand_claims),
 		cmocka_unit_test(figure_row_copy_owns_its_strings),
 	};
 
