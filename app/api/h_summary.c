@@ -183,7 +183,7 @@ h_summary(struct hctx *cx, struct response *r)
 
 			free_keys(keys, n);
 			summary_page_free(&page);
-			return respond_error(r, 500, "internal_error", "cursor", "the page's last "
+			return respond_error(r, 500, "internal_error", NULL, "the page's last "
 			    "group (%zu bytes) cannot be carried in a cursor: it is longer than %d "
 			    "bytes or holds a control character, which ingest now refuses; refresh "
 			    "its feed to withdraw it", glen, GROUP_MAX);
