@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+_Static_assert(CURSOR_MAX == 880, "openapi.json's cursor pattern says {1,880}: change both");
+
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -30,6 +32,16 @@ encode(const char *text, char *out, size_t size)
 	out[o] = '\0';
 }
 
+/* 1 if s[0..n) is text a cursor may carry: UTF-8 without control characters. */
+static int
+text_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return utf8_valid(s, n);
+}
+
 /* Decodes into out (UTF-8 text without control characters). Returns 1 on success. */
 static int
 decode(const char *token, char *out, size_t size)
@@ -51,28 +63,25 @@ decode(const char *token, char *out, size_t size)
 			bits -= 8;
 			if (o + 1 >= size)
 				return 0;
-			out[o] = (char)((v >> bits) & 0xFF);
-			if ((unsigned char)out[o] < 0x20 || out[o] == 0x7f)
-				return 0;
-			o++;
+			out[o++] = (char)((v >> bits) & 0xFF);
 		}
 	}
 	/* leftover bits must be zero, or the token was not one we wrote */
 	if ((v & ((1u << bits) - 1)) != 0)
 		return 0;
 	out[o] = '\0';
-	return utf8_valid(out, o);
+	return text_ok(out, o);
 }
 
 int
 cursor_encode_text(char kind, const char *text, char *out, size_t size)
 {
-	char raw[CURSOR_MAX];
+	char raw[CURSOR_TEXT_MAX];
 	int n = snprintf(raw, sizeof raw, "%c1|%s", kind, text);
 
 	/* base64 grows by 4/3: refuse what would not decode back within CURSOR_MAX */
 	if (n < 0 || (size_t)n >= sizeof raw || ((size_t)n + 2) / 3 * 4 >= size ||
-	    ((size_t)n + 2) / 3 * 4 > CURSOR_MAX)
+	    ((size_t)n + 2) / 3 * 4 > CURSOR_MAX || !text_ok(raw, (size_t)n))
 		return 0;
 	encode(raw, out, size);
 	return 1;
@@ -81,7 +90,7 @@ cursor_encode_text(char kind, const char *text, char *out, size_t size)
 int
 cursor_decode_text(const char *token, char kind, char *text, size_t size)
 {
-	char raw[CURSOR_MAX];
+	char raw[CURSOR_TEXT_MAX];
 
 	if (!decode(token, raw, sizeof raw) || raw[0] != kind || raw[1] != '1' || raw[2] != '|' ||
 	    strlen(raw + 3) >= size)

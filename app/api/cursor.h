@@ -9,15 +9,27 @@
 
 #include <stddef.h>
 
-#define CURSOR_MAX 200   /* bytes in an encoded cursor */
+#include "../core/figure.h"
+
+/*
+ * Bytes in a cursor's text, its NUL included. The longest is the summary's,
+ * a whole group key (h_summary.c): "g1|", a metric and a location id (at
+ * most 13 digits each), a facet and any group ingest accepts, with their
+ * separators. Every group ingest accepts fits: the summary can page past
+ * it, never stop at it.
+ */
+#define CURSOR_TEXT_MAX (3 + 13 + 1 + 13 + 1 + (FACET_MAX - 1) + 1 + GROUP_MAX + 1)
+/* Bytes in an encoded cursor: base64url of the longest text (4 per 3, no padding). */
+#define CURSOR_MAX ((CURSOR_TEXT_MAX - 1 + 2) / 3 * 4)
 
 /* Figures: ordered by (date, id) descending; "f1|YYYY-MM-DD|id". */
 void cursor_encode_figure(const char *date, long long id, char *out, size_t size);
 int cursor_decode_figure(const char *token, char date[11], long long *id);
 
 /*
- * Any cursor: "<kind>1|text", text being UTF-8 without control characters.
- * encode returns 0 if it does not fit in size.
+ * Any cursor: "<kind>1|text", text being UTF-8 without control characters,
+ * of less than CURSOR_TEXT_MAX - 3 bytes. encode returns 0 if it does not
+ * fit in size, or is not such text.
  */
 int cursor_encode_text(char kind, const char *text, char *out, size_t size);
 int cursor_decode_text(const char *token, char kind, char *text, size_t size);

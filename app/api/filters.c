@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+_Static_assert(GROUP_MAX == 500, "openapi.json's group says maxLength 500: change both");
+
 const char *const filter_includes[] = { "sublocations", "withdrawn", NULL };
 const char *const filter_units[] = { "people", "households", NULL };
 #define INCLUDE_SUBLOCATIONS (1u << 0)

@@ -29,7 +29,7 @@ extern const char *const filter_units[];
 	[FP_FEED] = { "feed", P_CODE, 0, 0, NULL }, \
 	[FP_SINCE] = { "since", P_DATE, 0, 0, NULL }, \
 	[FP_UNTIL] = { "until", P_DATE, 0, 0, NULL }, \
-	[FP_GROUP] = { "group", P_TEXT, 0, 200, NULL }, \
+	[FP_GROUP] = { "group", P_TEXT, 0, GROUP_MAX, NULL }, \
 	[FP_ORIGIN] = { "origin", P_CODE, 0, 0, NULL }, \
 	[FP_UNIT] = { "unit", P_ENUM, 0, 0, filter_units }, \
 	[FP_CAUSE] = { "cause", P_TEXT, 0, 64, NULL }

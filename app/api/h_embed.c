@@ -102,7 +102,7 @@ h_embed_summary(struct hctx *cx, struct response *r)
 	struct filter_text ftext;
 	struct group_row g[2], row;
 	struct summary_page page;
-	char data_url[QUERY_MAX + 32], group[512], facet[128];
+	char data_url[QUERY_MAX + 32], group[GROUP_MAX + 1], facet[FACET_MAX];
 	struct cursor *c;
 	struct buf b;
 	enum status rs;
@@ -164,6 +164,25 @@ host_ok(const char *host)
 }
 
 /*
+ * The iframe for the card at src: its address escaped whole, whatever it
+ * holds (a query of quotes grows six-fold), so the markup is never cut.
+ */
+static enum status
+iframe(struct buf *b, const char *src, long long width, long long height)
+{
+	enum status st;
+
+	if ((st = buf_puts(b, "<iframe src=\"")) != ST_OK || (st = html_escape(b, src)) != ST_OK)
+		return st;
+	return buf_printf(b, "\" width=\"%lld\" height=\"%lld\" style=\"border:0;max-width:100%%\" "
+	    "loading=\"lazy\" referrerpolicy=\"no-referrer\" title=\"figures\"></iframe>", width,
+	    height);
+}
+
+/* An oEmbed answer's bounds: a card's address is under 2,400 bytes, each escaped to at most 6. */
+#define OEMBED_TEXT_MAX (64 * 1024)
+
+/*
  * oEmbed: the iframe for one of our addresses (a card, or what a card shows),
  * resolved by the same router as requests (route_find), to the route's card.
  */
@@ -172,14 +191,16 @@ h_oembed(struct hctx *cx, struct response *r)
 {
 	const char *url = cx->p[OP_URL].s, *scheme = cx->req->scheme, *host = cx->req->host;
 	const char *rest, *query, *id_text;
-	char base[300], path[2048], embed[QUERY_MAX + 400], html[QUERY_MAX + 800], title[512];
+	char base[300], path[2048], embed[QUERY_MAX + 400];
 	long long id = 0, width = CARD_WIDTH, height;
 	const struct route *rt;
 	struct figure_row fig;
 	struct cursor *c;
-	struct buf esc;
+	struct buf html, title;
+	enum status st;
 	cJSON *root;
 	size_t hl, pl;
+	int n;
 
 	if (cx->p[OP_FORMAT].set && strcmp(cx->p[OP_FORMAT].s, "xml") == 0)
 		return respond_error(r, 501, "not_implemented", "format", "this provider answers "
@@ -209,37 +230,49 @@ h_oembed(struct hctx *cx, struct response *r)
 			return respond_error(r, 404, "not_found", "url", "url names no figure");
 		if (!open_figure(cx, r, id, &c, &fig))
 			return r->status;
-		card_title_figure(title, sizeof title, &fig);
+		buf_init(&title, CARD_TITLE_MAX);
+		st = card_title_figure(&title, &fig);
 		height = fig.quote != NULL ? 330 : 260;
 		store_cursor_close(c);
 		/* a card's own options (theme, lang) stay; a data URL's query is not a card's */
-		snprintf(embed, sizeof embed, "%s%s%lld%s", base, rt->card, id,
+		n = snprintf(embed, sizeof embed, "%s%s%lld%s", base, rt->card, id,
 		    query != NULL && strcmp(rt->path, rt->card) == 0 ? query : "");
 	} else {
-		snprintf(title, sizeof title, "figures: every source side by side");
+		buf_init(&title, CARD_TITLE_MAX);
+		st = buf_puts(&title, "figures: every source side by side");
 		height = 340;
-		snprintf(embed, sizeof embed, "%s%s%s", base, rt->card, query);
+		n = snprintf(embed, sizeof embed, "%s%s%s", base, rt->card, query);
+	}
+	/* base is under 300 bytes and url under 2,000: embed always fits */
+	if (n < 0 || (size_t)n >= sizeof embed) {
+		buf_free(&title);
+		return respond_error(r, 414, "query_too_long", "url", "url is too long for a card's "
+		    "address here");
 	}
 	if (cx->p[OP_MAXWIDTH].set && cx->p[OP_MAXWIDTH].n < width)
 		width = cx->p[OP_MAXWIDTH].n;
 	if (cx->p[OP_MAXHEIGHT].set && cx->p[OP_MAXHEIGHT].n < height)
 		height = cx->p[OP_MAXHEIGHT].n;
-	buf_init(&esc, sizeof html);
-	html_escape(&esc, embed);
-	snprintf(html, sizeof html, "<iframe src=\"%s\" width=\"%lld\" height=\"%lld\" "
-	    "style=\"border:0;max-width:100%%\" loading=\"lazy\" referrerpolicy=\"no-referrer\" "
-	    "title=\"figures\"></iframe>", esc.data != NULL ? esc.data : "", width, height);
-	buf_free(&esc);
+	buf_init(&html, OEMBED_TEXT_MAX);
+	if (st == ST_OK)
+		st = iframe(&html, embed, width, height);
+	if (st != ST_OK) {
+		buf_free(&title);
+		buf_free(&html);
+		return respond_overloaded(r, "the oEmbed answer could not be written");
+	}
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "version", "1.0");
 	cJSON_AddStringToObject(root, "type", "rich");
 	cJSON_AddStringToObject(root, "provider_name", "figures");
 	snprintf(embed, sizeof embed, "%s/", base);
 	cJSON_AddStringToObject(root, "provider_url", embed);
-	cJSON_AddStringToObject(root, "title", title);
+	cJSON_AddStringToObject(root, "title", title.data != NULL ? title.data : "");
 	json_add_int(root, "width", width);
 	json_add_int(root, "height", height);
-	cJSON_AddStringToObject(root, "html", html);
+	cJSON_AddStringToObject(root, "html", html.data);
+	buf_free(&title);
+	buf_free(&html);
 	json_add_int(root, "cache_age", 600);
 	return respond_json(r, 200, root);
 }

@@ -30,14 +30,20 @@ static const struct pspec summary_params[] = {
 };
 
 /*
- * The summary's cursor: the last group of the page,
+ * The summary's cursor: the last group of the page, whole,
  * "g1|metric|location|facet|group", the facet's own '|' written as ':' (a
- * facet is "unit|cause|origin id": no ':' of its own).
+ * facet is "unit|cause|origin id": no ':' of its own). Ids are at most 2^40
+ * (13 digits); CURSOR_TEXT_MAX fits the longest facet and group ingest
+ * accepts (core/figure.h), so every group can be paged past.
  */
+struct group_key {
+	char group[GROUP_MAX + 1], facet[FACET_MAX];
+};
+
 static int
-decode_group(const char *token, struct group_row *g, char *group, char *facet, size_t size)
+decode_group(const char *token, struct group_row *g, struct group_key *k)
 {
-	char text[CURSOR_MAX];
+	char text[CURSOR_TEXT_MAX];
 	char *a, *b, *c;
 
 	if (!cursor_decode_text(token, 'g', text, sizeof text))
@@ -47,17 +53,35 @@ decode_group(const char *token, struct group_row *g, char *group, char *facet, s
 		return 0;
 	*a = *b = *c = '\0';
 	if (!parse_int64(text, 1, 1LL << 40, &g->metric_id) ||
-	    !parse_int64(a + 1, 1, 1LL << 40, &g->location_id) || strlen(c + 1) >= size ||
-	    strlen(b + 1) >= size)
+	    !parse_int64(a + 1, 1, 1LL << 40, &g->location_id) ||
+	    strlen(c + 1) >= sizeof k->group || strlen(b + 1) >= sizeof k->facet)
 		return 0;
-	snprintf(group, size, "%s", c + 1);
-	snprintf(facet, size, "%s", b + 1);
-	for (char *p = facet; *p != '\0'; p++)
+	memcpy(k->group, c + 1, strlen(c + 1) + 1);
+	memcpy(k->facet, b + 1, strlen(b + 1) + 1);
+	for (char *p = k->facet; *p != '\0'; p++)
 		if (*p == ':')
 			*p = '|';
-	g->group = group;
-	g->facet = facet;
+	g->group = k->group;
+	g->facet = k->facet;
 	return 1;
+}
+
+/* The cursor after group g into next (CURSOR_MAX + 1 bytes); 0 if g cannot be carried. */
+static int
+encode_group(const struct group_row *g, char next[CURSOR_MAX + 1])
+{
+	char text[CURSOR_TEXT_MAX], facet[FACET_MAX];
+	size_t fl = strlen(g->facet);
+	int len;
+
+	if (fl >= sizeof facet || g->metric_id > 1LL << 40 || g->location_id > 1LL << 40)
+		return 0;
+	for (size_t i = 0; i <= fl; i++)
+		facet[i] = g->facet[i] == '|' ? ':' : g->facet[i];
+	len = snprintf(text, sizeof text, "%lld|%lld|%s|%s", g->metric_id, g->location_id, facet,
+	    g->group);
+	return len > 0 && (size_t)len < sizeof text &&
+	    cursor_encode_text('g', text, next, CURSOR_MAX + 1);
 }
 
 static void
@@ -103,9 +127,9 @@ h_summary(struct hctx *cx, struct response *r)
 	struct figure_filter f;
 	struct filter_text ftext;
 	struct group_row after, row, *keys = NULL;
+	struct group_key after_key;
 	struct summary_page page;
-	char after_group[CURSOR_MAX], after_facet[CURSOR_MAX], text[CURSOR_MAX];
-	char next[CURSOR_MAX + 1], facet[CURSOR_MAX];
+	char next[CURSOR_MAX + 1];
 	const char *next_cursor = NULL;
 	struct cursor *c;
 	long long total;
@@ -115,8 +139,7 @@ h_summary(struct hctx *cx, struct response *r)
 
 	if ((rc = filters_parse(cx, r, &f, &ftext)) != 0)
 		return rc;
-	if (cx->p[SP_CURSOR].set && !decode_group(cx->p[SP_CURSOR].s, &after, after_group,
-	    after_facet, sizeof after_group))
+	if (cx->p[SP_CURSOR].set && !decode_group(cx->p[SP_CURSOR].s, &after, &after_key))
 		return respond_error(r, 400, "invalid_parameter", "cursor", "cursor is not one this "
 		    "API issued for /v1/summary: pass meta.next_cursor back unchanged");
 	limit = cx->p[SP_LIMIT].set ? (int)cx->p[SP_LIMIT].n : SUMMARY_PAGE_DEFAULT;
@@ -150,18 +173,22 @@ h_summary(struct hctx *cx, struct response *r)
 		return respond_db_failed(cx, r, "reading the summary's claims");
 	}
 	if (n > (size_t)limit) {
-		const struct group_row *last = &keys[limit - 1];
+		/*
+		 * Ingest accepts no group a cursor cannot carry; one in the database
+		 * all the same (written before it refused them) is an error, never
+		 * a last page that is not the last.
+		 */
+		if (!encode_group(&keys[limit - 1], next)) {
+			size_t glen = strlen(keys[limit - 1].group);
 
-		snprintf(facet, sizeof facet, "%s", last->facet);
-		for (char *p = facet; *p != '\0'; p++)
-			if (*p == '|')
-				*p = ':';
-		int len = snprintf(text, sizeof text, "%lld|%lld|%s|%s", last->metric_id,
-		    last->location_id, facet, last->group);
-
-		if (len > 0 && (size_t)len < sizeof text &&
-		    cursor_encode_text('g', text, next, sizeof next))
-			next_cursor = next;
+			free_keys(keys, n);
+			summary_page_free(&page);
+			return respond_error(r, 500, "internal_error", NULL, "the page's last "
+			    "group (%zu bytes) cannot be carried in a cursor: it is longer than %d "
+			    "bytes or holds a control character, which ingest now refuses; refresh "
+			    "its feed to withdraw it", glen, GROUP_MAX);
+		}
+		next_cursor = next;
 	}
 	free_keys(keys, n);
 	rc = answer(cx, r, &page, total, limit, next_cursor);

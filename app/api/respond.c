@@ -1,6 +1,7 @@
 #include "api.h"
 #include "../core/arena.h"
 #include "../core/log.h"
+#include "../core/strutil.h"
 #include "../render/table.h"
 
 #include <stdarg.h>
@@ -95,12 +96,14 @@ respond_error(struct response *r, int status, const char *code, const char *para
     const char *fmt, ...)
 {
 	cJSON *root = cJSON_CreateObject(), *e;
-	char message[512];
+	char message[512], full[sizeof message + 8];
 	va_list ap;
 
+	/* a message naming a long value is cut, at the end of a character (valid JSON) */
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
+	vsnprintf(full, sizeof full, fmt, ap);
 	va_end(ap);
+	utf8_copy(message, sizeof message, full);
 	e = cJSON_AddObjectToObject(root, "error");
 	cJSON_AddNumberToObject(e, "status", status);
 	cJSON_AddStringToObject(e, "code", code);

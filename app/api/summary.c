@@ -17,25 +17,22 @@ summary_page_free(struct summary_page *page)
 	memset(page, 0, sizeof *page);
 }
 
-/* Range, agreement and newest date of an item whose claims are all in. */
-static enum status
+/*
+ * Range, agreement and newest date of an item whose claims are all in: one
+ * pass, every claim counted, nothing allocated (core/agree.h).
+ */
+static void
 item_end(struct summary_item *it)
 {
-	long long *values = malloc(it->n * sizeof *values);
-	const char **quals = malloc(it->n * sizeof *quals);
+	struct agree a;
 
-	if (values == NULL || quals == NULL) {
-		free(values);
-		free(quals);
-		return ST_NOMEM;
-	}
+	agree_init(&a);
 	it->latest_as_of[0] = '\0';
 	for (size_t i = 0; i < it->n; i++) {
 		const struct figure_row *c = &it->claims[i];
 		const char *date = c->as_of != NULL ? c->as_of : c->period_end;
 
-		values[i] = c->value;
-		quals[i] = c->qualifier != NULL ? c->qualifier : "exact";
+		agree_add(&a, c->value, c->qualifier);
 		it->min = i == 0 || c->value < it->min ? c->value : it->min;
 		it->max = i == 0 || c->value > it->max ? c->value : it->max;
 		if (date != NULL && strncmp(date, it->latest_as_of, 10) > 0) {
@@ -43,10 +40,7 @@ item_end(struct summary_item *it)
 			it->latest_as_of[strnlen(date, 10)] = '\0';
 		}
 	}
-	it->agree = claims_agree(values, quals, it->n);
-	free(values);
-	free(quals);
-	return ST_OK;
+	it->agree = agree_verdict(&a);
 }
 
 /* Appends a copy of row to item it (growing its claims as needed). */
@@ -152,7 +146,7 @@ summary_read(struct store *s, const struct figure_filter *f, const struct group_
 		rs = ST_DB;
 	cJSON_free(json);
 	for (size_t k = 0; rs == ST_OK && k < page->n; k++)
-		rs = item_end(&page->items[k]);
+		item_end(&page->items[k]);
 	if (rs != ST_OK)
 		summary_page_free(page);
 	return rs;

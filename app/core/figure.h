@@ -14,6 +14,16 @@
 
 #include <stddef.h>
 
+/*
+ * Bytes in a population group ingest accepts (refresh/resolve.c). A group is
+ * one line of text: no control character, tab, CR and LF included. The API
+ * carries any such group whole, in group= and in the summary's cursor
+ * (api/cursor.h sizes cursors by it).
+ */
+#define GROUP_MAX 500
+/* Bytes in a figure's facet, its NUL included ("unit|cause|origin id": store/write.c). */
+#define FACET_MAX 128
+
 struct claim {
 	long        row;          /* 1-based row (or item) number within the payload */
 	const char *key;          /* the adapter's identity for the row; NULL: derived */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define TEXT_MAX   500     /* bytes in a name, URL, group or via */
+#define TEXT_MAX   500     /* bytes in a name, URL or via (a group: GROUP_MAX) */
 #define QUOTE_MAX  4000    /* bytes in a verbatim quote */
 
 /* Copies at most 40 bytes of s for a message, replacing what is not printable. */
@@ -54,6 +54,26 @@ text_ok(const char *s, size_t max, const char *field, char *why)
 	return 1;
 }
 
+/*
+ * A population group is one line of text (core/figure.h): it is a key that
+ * the API's group= and summary cursors carry, and shows in titles and cells,
+ * so no tab, CR, LF or DEL either (text_ok allows the first three in text).
+ */
+static int
+line_ok(const char *s, const char *field, char *why)
+{
+	char tmp[48];
+
+	for (size_t i = 0; given(s) && s[i] != '\0'; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			err_set(why, "%s '%s' contains a control character (byte %zu is 0x%02x): a "
+			    "%s is one line of text", field, shown(s, tmp), i + 1,
+			    (unsigned)(unsigned char)s[i], field);
+			return 0;
+		}
+	return 1;
+}
+
 /* Normalises an optional date field into out ("" when not given). */
 static int
 date_ok(const char *s, char out[11], const char *field, char *why)
@@ -77,7 +97,7 @@ texts_ok(const struct claim *c, char *why)
 	const struct { const char *v; size_t max; const char *name; } texts[] = {
 		{ c->key, TEXT_MAX, "key" }, { c->metric, 64, "metric" },
 		{ c->value, 64, "value" }, { c->qualifier, 64, "qualifier" },
-		{ c->group, TEXT_MAX, "group" }, { c->country, 64, "country" },
+		{ c->group, GROUP_MAX, "group" }, { c->country, 64, "country" },
 		{ c->country_name, TEXT_MAX, "country name" },
 		{ c->adm1_code, 64, "adm1 code" }, { c->adm1_name, TEXT_MAX, "adm1 name" },
 		{ c->adm2_code, 64, "adm2 code" }, { c->adm2_name, TEXT_MAX, "adm2 name" },
@@ -103,7 +123,7 @@ texts_ok(const struct claim *c, char *why)
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (!text_ok(texts[i].v, texts[i].max, texts[i].name, why))
 			return 0;
-	return 1;
+	return line_ok(c->group, "group", why);
 }
 
 /* The dates: each real, the period in order, a one-day period a point in time. */

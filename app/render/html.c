@@ -9,7 +9,7 @@
 struct words {
 	const char *lang, *dir;
 	const char *source, *as_of, *no_date, *via, *document, *data, *retrieved;
-	const char *agree, *disagree, *range, *sources, *one_source;
+	const char *agree, *disagree, *range, *sources, *one_source, *between;
 	const char *qualifier[6];   /* exact about almost at_least more_than up_to */
 	const char *metric[14];     /* in the order of metrics below */
 	const char *households, *from;
@@ -29,6 +29,7 @@ static const char *const causes[4] = { "conflict", "violence", "disaster", "othe
 static const struct words words[] = {
 	{ "en", "ltr", "Source", "as of", "date not given", "via", "Source document", "Data",
 	    "retrieved", "Sources agree", "Sources disagree", "range", "sources", "one source",
+	    "more sources in between",
 	    { "", "about", "almost", "at least", "more than", "up to" },
 	    { "displaced", "internally displaced", "refugees", "returnees", "detained",
 	      "escaped", "released", "killed", "injured", "missing", "IDP returnees",
@@ -36,7 +37,7 @@ static const struct words words[] = {
 	    "households", "from", { "conflict", "violence", "disaster", "other causes" } },
 	{ "ar", "rtl", "المصدر", "حتى تاريخ", "التاريخ غير مذكور", "عبر", "الوثيقة المصدر",
 	    "البيانات", "جُمعت في", "المصادر متفقة", "المصادر مختلفة", "النطاق", "مصادر",
-	    "مصدر واحد",
+	    "مصدر واحد", "مصادر أخرى بينها",
 	    { "", "حوالي", "قرابة", "على الأقل", "أكثر من", "حتى" },
 	    { "نازحون", "نازحون داخليًا", "لاجئون", "عائدون", "محتجزون", "فارّون",
 	      "مُفرج عنهم", "قتلى", "جرحى", "مفقودون", "نازحون داخليًا عائدون", "لاجئون عائدون",
@@ -295,34 +296,70 @@ households(const struct figure_row *fig)
 	return fig->unit != NULL && strcmp(fig->unit, "households") == 0 ? " (households)" : "";
 }
 
-void
-card_title_figure(char *out, size_t size, const struct figure_row *fig)
+/* s, or "" for NULL. */
+static const char *
+text_of(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+enum status
+card_title_figure(struct buf *b, const struct figure_row *fig)
 {
 	const struct words *w = words_for("en");
 	const char *q = word_of(fig->qualifier, qualifiers, w->qualifier, 6);
 	char n[40];
 
 	grouped(fig->value, n, sizeof n);
-	snprintf(out, size, "%s%s%s %s%s: %s%s%s", q ? q : "", q && *q ? " " : "", n,
+	return buf_printf(b, "%s%s%s %s%s: %s%s%s", text_of(q), q && *q ? " " : "", n,
 	    word_of(fig->metric, metrics, w->metric, 14), households(fig),
-	    fig->location.name ? fig->location.name : "", fig->origin.name ? ", from " : "",
-	    fig->origin.name ? fig->origin.name : "");
+	    text_of(fig->location.name), fig->origin.name ? ", from " : "",
+	    text_of(fig->origin.name));
 }
 
-void
-card_title_summary(char *out, size_t size, const struct summary_item *item)
+enum status
+card_title_summary(struct buf *b, const struct summary_item *item)
 {
 	const struct words *w = words_for("en");
 	const struct figure_row *first = &item->claims[0];
 
-	if (item->n == 0) {
-		snprintf(out, size, "figures");
-		return;
-	}
-	snprintf(out, size, "%s%s: %s%s%s%s%s", word_of(first->metric, metrics, w->metric, 14),
-	    households(first), first->location.name ? first->location.name : "",
-	    first->group && *first->group ? ", " : "", first->group ? first->group : "",
-	    first->origin.name ? ", from " : "", first->origin.name ? first->origin.name : "");
+	if (item->n == 0)
+		return buf_puts(b, "figures");
+	return buf_printf(b, "%s%s: %s%s%s%s%s", word_of(first->metric, metrics, w->metric, 14),
+	    households(first), text_of(first->location.name),
+	    first->group && *first->group ? ", " : "", text_of(first->group),
+	    first->origin.name ? ", from " : "", text_of(first->origin.name));
+}
+
+/*
+ * The page's head with the title title_of writes for row: the title whole,
+ * however long its names (they are bounded at ingest), never cut.
+ */
+static enum status
+head_titled(struct buf *b, const struct words *w, const struct card_opts *o,
+    enum status (*title_of)(struct buf *, const void *), const void *row)
+{
+	struct buf title;
+	enum status st;
+
+	buf_init(&title, CARD_TITLE_MAX);
+	st = title_of(&title, row);
+	if (st == ST_OK)
+		st = head(b, w, o, title.data);
+	buf_free(&title);
+	return st;
+}
+
+static enum status
+figure_title(struct buf *b, const void *row)
+{
+	return card_title_figure(b, row);
+}
+
+static enum status
+summary_title(struct buf *b, const void *row)
+{
+	return card_title_summary(b, row);
 }
 
 enum status
@@ -331,11 +368,9 @@ html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_
 	const struct words *w = words_for(o->lang);
 	const struct source_row *src = &fig->source;
 	const char *quote = fig->quote, *via = fig->via;
-	char title[512];
 	enum status st;
 
-	card_title_figure(title, sizeof title, fig);
-	CHECK(head(b, w, o, title));
+	CHECK(head_titled(b, w, o, figure_title, fig));
 	CHECK(buf_puts(b, "<p class=\"fig\">"));
 	CHECK(number(b, w, fig));
 	CHECK(buf_puts(b, "</p>\n"));
@@ -367,22 +402,39 @@ html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_
 	return footer(b, w, o, fig);
 }
 
+/* "… 9,960 more sources in between …": the claims a long list leaves out. */
+static enum status
+claims_left_out(struct buf *b, const struct words *w, size_t n)
+{
+	char count[40];
+
+	grouped((long long)n, count, sizeof count);
+	return buf_printf(b, "<li class=\"meta\">… <span dir=\"ltr\">%s</span> %s …</li>\n",
+	    count, w->between);
+}
+
 enum status
 html_summary_card(struct buf *b, const struct summary_item *item, const struct card_opts *o)
 {
 	const struct words *w = words_for(o->lang);
 	size_t sources = item->n;
-	char title[512], lo[40], hi[40];
+	char lo[40], hi[40];
 	enum status st;
 
 	if (item->n == 0)
 		return ST_INVALID;
-	card_title_summary(title, sizeof title, item);
-	CHECK(head(b, w, o, title));
+	CHECK(head_titled(b, w, o, summary_title, item));
 	CHECK(what_where(b, w, &item->claims[0]));
 	CHECK(buf_puts(b, "<ul class=\"claims\">\n"));
 	for (size_t i = 0; i < item->n; i++) {
 		const struct figure_row *c = &item->claims[i];
+
+		/* a long list: its lowest and its highest claims, the count of the others */
+		if (item->n > CARD_CLAIMS_MAX && i == CARD_CLAIMS_MAX / 2) {
+			CHECK(claims_left_out(b, w, item->n - CARD_CLAIMS_MAX));
+			i = item->n - CARD_CLAIMS_MAX / 2;
+			c = &item->claims[i];
+		}
 
 		CHECK(buf_puts(b, "<li>"));
 		CHECK(number(b, w, c));

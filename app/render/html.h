@@ -26,15 +26,26 @@ enum status html_escape(struct buf *b, const char *s);
 /* 1 if url may be linked: http or https, no spaces or control characters. */
 int html_url_ok(const char *url);
 
-/* A card for one figure, or for one summary item (ST_INVALID if it has no claim). */
+/*
+ * A card for one figure, or for one summary item (ST_INVALID if it has no
+ * claim). A summary card lists up to CARD_CLAIMS_MAX claims; of a longer
+ * item, the lowest and highest CARD_CLAIMS_MAX / 2 and how many are left
+ * out. Its verdict, range and count are the whole item's.
+ */
+#define CARD_CLAIMS_MAX 40
 enum status html_figure_card(struct buf *b, const struct figure_row *figure,
     const struct card_opts *o);
 enum status html_summary_card(struct buf *b, const struct summary_item *item,
     const struct card_opts *o);
 
-/* "almost 800 escaped: Ain Issa camp" and the like, for titles (plain text). */
-void card_title_figure(char *out, size_t size, const struct figure_row *figure);
+/*
+ * "almost 800 escaped: Ain Issa camp" and the like, for titles (plain text),
+ * appended to b whole: a title is never cut (in a character or a name).
+ * Its names are bounded at ingest, so CARD_TITLE_MAX always holds one.
+ */
+#define CARD_TITLE_MAX 4096
+enum status card_title_figure(struct buf *b, const struct figure_row *figure);
 /* "escaped: Ain Issa camp, foreign nationals" */
-void card_title_summary(char *out, size_t size, const struct summary_item *item);
+enum status card_title_summary(struct buf *b, const struct summary_item *item);
 
 #endif

@@ -3,35 +3,51 @@
 
 #include <stddef.h>
 #include <string.h>
+
+/*
+ * What a spreadsheet reads as a cell's start: a formula (=, +, -, @), or a
+ * tab or CR before one. The separators are those of the world's CSV readers
+ * and of pasting: a comma, a semicolon (locales whose decimal mark is a
+ * comma), a tab, and line ends.
+ */
+#define FORMULA_STARTS "=+-@\t\r"
+#define SEPARATORS ",;\t\r\n"
+
+static int
+starts_formula(const char *s)
+{
+	return s[0] != '\0' && strchr(FORMULA_STARTS, s[0]) != NULL;
+}
+
 enum status
 table_cell(struct buf *b, const char *s)
 {
 	enum status st = ST_OK;
 	const char *q;
-	int formula, quoted;
 
 	if (s == NULL)
 		return ST_OK;
-	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-	quoted = strpbrk(s, ",\"\r\n") != NULL;
+	if (strpbrk(s, SEPARATORS "\"") == NULL)   /* the common cell: as it is */
+		return starts_formula(s) ? buf_printf(b, "'%s", s) : buf_puts(b, s);
 	/* the apostrophe goes inside the quotes: it is part of the cell's text */
-	if (quoted)
-		st = buf_putc(b, '"');
-	if (st == ST_OK && formula)
-		st = buf_putc(b, '\'');
+	st = buf_puts(b, starts_formula(s) ? "\"'" : "\"");
 	/*
-	 * Whole runs up to each quote, the quote doubled (appending byte by byte
-	 * took a tenth of a CSV page's time).
+	 * Whole runs up to each quote or separator (appending byte by byte took
+	 * a tenth of a CSV page's time): a quote doubled; after a separator, an
+	 * apostrophe when a formula follows, so that a reader which splits the
+	 * cell there (on ';', or ignoring quotes) still gets text.
 	 */
-	while (st == ST_OK && quoted && (q = strchr(s, '"')) != NULL) {
+	while (st == ST_OK && (q = strpbrk(s, SEPARATORS "\"")) != NULL) {
 		st = buf_append(b, s, (size_t)(q - s + 1));
-		if (st == ST_OK)
+		if (st == ST_OK && *q == '"')
 			st = buf_putc(b, '"');
+		else if (st == ST_OK && starts_formula(q + 1))
+			st = buf_putc(b, '\'');
 		s = q + 1;
 	}
 	if (st == ST_OK)
 		st = buf_puts(b, s);
-	if (st == ST_OK && quoted)
+	if (st == ST_OK)
 		st = buf_putc(b, '"');
 	return st;
 }

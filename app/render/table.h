@@ -4,9 +4,12 @@
  * the header, so HDX tools read it and our own hxl adapter can load it back).
  *
  * Every text cell goes through table_cell: quoted when it holds a comma, a
- * quote, CR or LF; and a cell starting with =, +, -, @, tab or CR gets a
- * leading apostrophe, so a spreadsheet shows it as text instead of running
- * it as a formula (OWASP's CSV injection advice).
+ * semicolon, a tab, a quote, CR or LF; a cell starting with =, +, -, @, tab
+ * or CR gets a leading apostrophe, and so does each such start after a
+ * comma, semicolon, tab, CR or LF within a cell, so a spreadsheet shows it
+ * as text instead of running it as a formula, whichever separator its
+ * locale splits on and whether or not it honours the quotes (OWASP's CSV
+ * injection advice).
  */
 #ifndef FIGURES_TABLE_H
 #define FIGURES_TABLE_H

@@ -1,5 +1,6 @@
 #include "write.h"
 #include "stmt.h"
+#include "../core/figure.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -596,21 +597,21 @@ unit_of(const struct figure_in *in)
  * origin or cause.
  */
 static void
-facet(const struct figure_in *in, char out[128])
+facet(const struct figure_in *in, char out[FACET_MAX])
 {
 	const char *cause = in->cause != NULL ? in->cause : "";
 
 	if (strcmp(unit_of(in), "people") == 0 && *cause == '\0' && in->origin_id <= 0)
 		out[0] = '\0';
 	else
-		snprintf(out, 128, "%s|%s|%lld", unit_of(in), cause,
+		snprintf(out, FACET_MAX, "%s|%s|%lld", unit_of(in), cause,
 		    in->origin_id > 0 ? in->origin_id : 0);
 }
 
 static void
 bind_figure(sqlite3_stmt *st, const struct figure_in *in)
 {
-	char f[128];
+	char f[FACET_MAX];
 
 	sqlite3_bind_int64(st, 1, in->feed_id);
 	stmt_bind_text_or_null(st, 2, in->key);

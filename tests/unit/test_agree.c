@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "core/agree.h"
@@ -46,10 +48,162 @@ agree_table(void **state)
 			fail_msg("%s: want %s", cases[i].what, cases[i].agree ? "agree" : "disagree");
 }
 
+/*
+ * Issue 15.1: 300 sources say 100, then two say 5,000 and 7,000. The verdict
+ * read only the first 256 claims, and said they agree.
+ */
+static void
+many_claims_the_last_two_disagree(void **state)
+{
+	enum { N_CLAIMS = 302 };
+	long long values[N_CLAIMS];
+	const char *quals[N_CLAIMS];
+
+	(void)state;
+	for (size_t i = 0; i < N_CLAIMS; i++) {
+		values[i] = i < 300 ? 100 : i == 300 ? 5000 : 7000;
+		quals[i] = "exact";
+	}
+	assert_false(claims_agree(values, quals, N_CLAIMS));
+	assert_true(claims_agree(values, quals, 300));
+	/* one dissenter anywhere among thousands */
+	for (size_t at = 0; at < 3; at++) {
+		enum { M = 5000 };
+		long long *v = malloc(M * sizeof *v);
+		const char **q = malloc(M * sizeof *q);
+		size_t where = at == 0 ? 0 : at == 1 ? M / 2 : M - 1;
+
+		assert_non_null(v);
+		assert_non_null(q);
+		for (size_t i = 0; i < M; i++) {
+			v[i] = 1000;
+			q[i] = "about";
+		}
+		assert_true(claims_agree(v, q, M));
+		v[where] = 2000;
+		q[where] = "exact";
+		if (claims_agree(v, q, M))
+			fail_msg("2000 at claim %zu of %d agrees with 4999 \"about 1000\"", where, M);
+		free(v);
+		free(q);
+	}
+}
+
+/* Claim (w, q)'s range, as agree.h states it. */
+static void
+range_of(double w, const char *q, double *lo, double *hi)
+{
+	*lo = strcmp(q, "about") == 0 || strcmp(q, "almost") == 0 ? 0.9 * w :
+	    strcmp(q, "up_to") == 0 ? 0 : w;
+	*hi = strcmp(q, "about") == 0 ? 1.1 * w :
+	    strcmp(q, "at_least") == 0 || strcmp(q, "more_than") == 0 ? 1e300 : w;
+}
+
+static int
+in_range(double x, double w, const char *q)
+{
+	double lo, hi;
+
+	range_of(w, q, &lo, &hi);
+	if (strcmp(q, "more_than") == 0)
+		return x > lo;
+	if (strcmp(q, "almost") == 0 && w > 0)
+		return x >= lo && x < hi;
+	return x >= lo && x <= hi;
+}
+
+/*
+ * Brute force, O(n²): some value lies in every range. If the intersection is
+ * not empty, one of its points is a range's end or just inside one.
+ */
+static int
+brute_agree(const long long *v, const char *const *q, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		double lo, hi;
+
+		range_of((double)v[i], q[i], &lo, &hi);
+		double c[4] = { lo, hi, lo + 1e-6, hi - 1e-6 };
+
+		for (int k = 0; k < 4; k++) {
+			int ok = 1;
+
+			for (size_t j = 0; ok && j < n; j++)
+				ok = in_range(c[k], (double)v[j], q[j]);
+			if (ok)
+				return 1;
+		}
+	}
+	return n == 0;
+}
+
+/*
+ * The verdict does not depend on how many claims there are nor on their
+ * order: random sets of a few hundred claims, each checked against brute
+ * force, forwards and backwards.
+ */
+static void
+verdict_is_the_brute_force_one_in_any_order(void **state)
+{
+	static const char *const words[] = { "exact", "about", "almost", "at_least",
+		"more_than", "up_to" };
+	enum { M = 400 };
+	long long v[M], rv[M];
+	const char *q[M], *rq[M];
+	int agreed = 0, apart = 0;
+
+	(void)state;
+	srand(15);
+	for (int round = 0; round < 200; round++) {
+		/* half the rounds: many claims in words that give ranges; half: a few in any */
+		int few = round % 2;
+		size_t n = 1 + (size_t)rand() % (few ? 6 : M);
+		long long base = 1000 + rand() % 50;
+		int spread = round % 4 < 2 ? 20 : 300;
+
+		for (size_t i = 0; i < n; i++) {
+			v[i] = base + rand() % spread - spread / 3;
+			q[i] = words[few ? rand() % 6 : 1 + rand() % 3];
+			rv[n - 1 - i] = v[i];
+			rq[n - 1 - i] = q[i];
+		}
+		int want = brute_agree(v, q, n);
+
+		assert_int_equal(claims_agree(v, q, n), want);
+		assert_int_equal(claims_agree(rv, rq, n), want);
+		agreed += want;
+		apart += !want;
+	}
+	if (agreed < 20 || apart < 20)   /* both verdicts were tried */
+		fail_msg("%d sets agreed, %d did not", agreed, apart);
+}
+
+/* 100,000 claims added one by one: constant memory, one pass. */
+static void
+a_hundred_thousand_claims_stream(void **state)
+{
+	struct agree a;
+
+	(void)state;
+	agree_init(&a);
+	for (long long i = 0; i < 100000; i++)
+		agree_add(&a, 100000 + i % 1000, i % 2 ? "about" : "at_least");
+	assert_true(agree_verdict(&a));
+	agree_add(&a, 50, "up_to");
+	assert_false(agree_verdict(&a));
+	agree_add(&a, 100000, "about");   /* disagreement is final */
+	assert_false(agree_verdict(&a));
+}
+
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test(agree_table) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(agree_table),
+		cmocka_unit_test(many_claims_the_last_two_disagree),
+		cmocka_unit_test(verdict_is_the_brute_force_one_in_any_order),
+		cmocka_unit_test(a_hundred_thousand_claims_stream),
+	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -322,10 +322,58 @@ cursor_text_round_trips_when_the_token_fills_the_buffer(void **state)
 	}
 }
 
+/*
+ * Issue 15.4: the summary's cursor carries any group ingest accepts, whole:
+ * the longest ids, facet and group (GROUP_MAX bytes, in a 2-byte script and
+ * in ASCII, with the separators the cursor uses) round-trip within CURSOR_MAX.
+ */
+static void
+cursor_text_carries_the_longest_summary_key(void **state)
+{
+	char facet[FACET_MAX], group[GROUP_MAX + 1], text[CURSOR_TEXT_MAX];
+	char token[CURSOR_MAX + 1], back[CURSOR_TEXT_MAX];
+
+	(void)state;
+	memset(facet, 'f', FACET_MAX - 1);
+	facet[FACET_MAX - 1] = '\0';
+	for (int script = 0; script < 2; script++) {
+		for (size_t i = 0; i < GROUP_MAX; i += 2)
+			memcpy(group + i, script ? "\u0639" : "|:", 2);
+		group[GROUP_MAX] = '\0';
+		snprintf(text, sizeof text, "%lld|%lld|%s|%s", 1LL << 40, 1LL << 40, facet, group);
+		assert_int_equal(strlen(text) + 3 + 1, CURSOR_TEXT_MAX);
+		assert_true(cursor_encode_text('g', text, token, sizeof token));
+		assert_true(strlen(token) <= CURSOR_MAX);
+		assert_true(is_base64url(token));
+		assert_true(cursor_decode_text(token, 'g', back, sizeof back));
+		assert_string_equal(back, text);
+	}
+	/* one byte more is refused, never cut */
+	strcat(text, "x");
+	assert_false(cursor_encode_text('g', text, token, sizeof token));
+}
+
+/* A text a cursor may not carry is refused by the encoder, not issued and then refused. */
+static void
+cursor_text_with_a_control_character_is_not_encoded(void **state)
+{
+	static const char *const texts[] = { "1|2||tab\there", "1|2||cr\r", "1|2||lf\n",
+		"1|2||del\x7f", "1|2||bad \xc3\x28" };
+	char token[CURSOR_MAX + 1];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (cursor_encode_text('g', texts[i], token, sizeof token))
+			fail_msg("text %zu was encoded: %s", i, token);
+	assert_true(cursor_encode_text('g', "1|2||IDPs in camps", token, sizeof token));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cursor_text_carries_the_longest_summary_key),
+		cmocka_unit_test(cursor_text_with_a_control_character_is_not_encoded),
 		cmocka_unit_test(cursor_text_round_trips_when_the_token_fills_the_buffer),
 		cmocka_unit_test(cursor_figure_roundtrip),
 		cmocka_unit_test(cursor_figure_token_is_stable),

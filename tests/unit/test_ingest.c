@@ -33,6 +33,10 @@ struct fx {
 	struct ingest   in;
 };
 
+#define TEN "0123456789"
+#define HUNDRED TEN TEN TEN TEN TEN TEN TEN TEN TEN TEN
+#define LONG_GROUP HUNDRED HUNDRED HUNDRED HUNDRED HUNDRED   /* GROUP_MAX bytes */
+
 static void
 remove_db_files(const char *path)
 {
@@ -211,6 +215,31 @@ resolve_chain_and_source_without_database(void **state)
 	assert_null(r.key);
 	resolve_key(&r, 42, 0, key);
 	assert_string_equal(key, "syrian-democratic-forces|idps|42|families|2024-01-01||");
+}
+
+/* Any one line of up to GROUP_MAX bytes is a group, in any script, with any punctuation. */
+static void
+resolve_accepts_every_one_line_group(void **state)
+{
+	static const char *const groups[] = {
+		LONG_GROUP, "p|i:p|e", "x&cursor=y+z%41 #?", "\u0639\u0639 \u00a0\u2028 x",
+	};
+	char arabic[GROUP_MAX + 1] = "";
+	struct resolved r;
+
+	(void)state;
+	for (size_t i = 0; i < GROUP_MAX / 2; i++)
+		strcat(arabic, "\u0639");
+	assert_int_equal(strlen(arabic), GROUP_MAX);
+	for (size_t i = 0; i <= sizeof groups / sizeof groups[0]; i++) {
+		struct claim c = valid_claim();
+		char why[ERR_MAX] = "";
+
+		c.group = i < sizeof groups / sizeof groups[0] ? groups[i] : arabic;
+		if (resolve_claim(&pure_env, &c, &r, why) != ST_OK)
+			fail_msg("group %zu refused: %s", i, why);
+		assert_string_equal(r.group, c.group);
+	}
 }
 
 /* What a figure counts: unit, cause, sex, origin; all in the derived key. */
@@ -394,6 +423,14 @@ static const struct reject_case reject_cases[] = {
 	{ "invalid UTF-8 in quote", { { F(quote), "bad \xC3\x28 byte" } }, 1,
 	    "quote is not valid UTF-8" },
 	{ "control byte in group", { { F(group), "a\x01" "b" } }, 1, "control character" },
+	/* issue 15.4: a group is one line, a key group= and cursors carry */
+	{ "tab in group", { { F(group), "IDPs\tin camps" } }, 1,
+	    "group 'IDPs?in camps' contains a control character (byte 5 is 0x09)" },
+	{ "CR in group", { { F(group), "IDPs\r" } }, 1, "(byte 5 is 0x0d)" },
+	{ "LF in group", { { F(group), "IDPs\nin camps" } }, 1, "(byte 5 is 0x0a)" },
+	{ "DEL in group", { { F(group), "IDPs\x7f" } }, 1, "(byte 5 is 0x7f)" },
+	{ "group of 501 bytes", { { F(group), LONG_GROUP "x" } }, 1,
+	    "group is 501 bytes long, more than 500" },
 	{ "unknown qualifier", { { F(qualifier), "roughly" } }, 1, "qualifier 'roughly'" },
 	{ "unknown source type", { { F(source_type), "militia" } }, 1,
 	    "source type 'militia'" },
@@ -1022,6 +1059,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(resolve_chain_and_source_without_database),
+		cmocka_unit_test(resolve_accepts_every_one_line_group),
 		cmocka_unit_test(resolve_what_it_counts),
 		cmocka_unit_test(resolve_place_codes_by_parent_and_script),
 		cmocka_unit_test(resolve_default_source_without_database),

@@ -17,11 +17,13 @@
 #include "render/html.h"
 #include "render/json.h"
 #include "render/table.h"
+#include "core/strutil.h"
 
 /*
  * Ain Issa, October 2019 (sql/seed): two claims about one escape that
  * disagree, with the values render must escape (a comma, quotes, a formula,
- * Arabic) and the ones it must leave empty (no period, no via).
+ * one after a ';', Arabic) and the ones it must leave empty (no period, no
+ * via).
  */
 static const struct figure_row kurdish = {
 	.id = 2, .value = 785, .metric = "escaped", .category = "detention",
@@ -47,6 +49,7 @@ static const struct figure_row monitor = {
 	.as_of = "2019-10-13", .sort_date = "2019-10-13",
 	.source = { .code = "monitoring-group", .name = "=a monitoring group, unnamed",
 	    .organisation = "مرصد", .type = "monitor", .url = "javascript:alert(1)" },
+	.quote = "100 fled;=cmd|' /C calc'!A0",   /* a formula after ';' (issue 15.6) */
 	.reported_on = "2019-10-13", .retrieved_at = "2019-10-14T08:00:00Z",
 	.feed = "seed", .withdrawn = 1, .unit = "people",
 	.metric_id = 6, .location_id = 4,
@@ -251,20 +254,144 @@ cards_as_html(void **state)
 	buf_free(&b);
 }
 
+/* The title card_title_figure (or _summary) writes, in t (freed by the caller). */
+static const char *
+figure_title(struct buf *t, const struct figure_row *fig)
+{
+	buf_init(t, CARD_TITLE_MAX);
+	assert_int_equal(card_title_figure(t, fig), ST_OK);
+	return t->data;
+}
+
+static const char *
+summary_title(struct buf *t, const struct summary_item *item)
+{
+	buf_init(t, CARD_TITLE_MAX);
+	assert_int_equal(card_title_summary(t, item), ST_OK);
+	return t->data;
+}
+
 static void
 card_titles(void **state)
 {
 	struct figure_row claims[2];
 	struct summary_item item = two_claims(claims);
-	char title[128];
+	struct buf t;
 
 	(void)state;
-	card_title_figure(title, sizeof title, &kurdish);
-	assert_string_equal(title, "almost 785 escaped: Ain Issa camp");
-	card_title_summary(title, sizeof title, &item);
-	assert_string_equal(title, "escaped: Ain Issa camp, foreign nationals");
-	card_title_figure(title, sizeof title, &hosted);
-	assert_string_equal(title, "about 40,000 refugees (households): Türkiye, from سوريا");
+	assert_string_equal(figure_title(&t, &kurdish), "almost 785 escaped: Ain Issa camp");
+	buf_free(&t);
+	assert_string_equal(summary_title(&t, &item), "escaped: Ain Issa camp, foreign nationals");
+	buf_free(&t);
+	assert_string_equal(figure_title(&t, &hosted),
+	    "about 40,000 refugees (households): Türkiye, from سوريا");
+	buf_free(&t);
+}
+
+/*
+ * Issue 15.5: the longest names ingest takes (500 bytes each) in a two-byte
+ * script. The titles were cut at 511 bytes, inside a character; now they
+ * are whole, and so is the card's <title>.
+ */
+static void
+card_titles_keep_long_names_whole(void **state)
+{
+	char name[501] = "", group[501] = "", origin[501] = "", want[2048];
+	struct figure_row fig = hosted, claims[2];
+	struct summary_item item = two_claims(claims);
+	const struct card_opts en = { .lang = "en", .data_url = "/v1/figures/7" };
+	struct buf t, b;
+
+	(void)state;
+	for (int i = 0; i < 250; i++) {
+		strcat(name, "\u0639");   /* ع */
+		strcat(group, "\u0646");  /* ن */
+		strcat(origin, "\u0633"); /* س */
+	}
+	fig.location.name = name;
+	fig.origin.name = origin;
+	fig.qualifier = "more_than";
+	fig.value = 1000000;
+	snprintf(want, sizeof want, "more than 1,000,000 refugees (households): %s, from %s",
+	    name, origin);
+	assert_string_equal(figure_title(&t, &fig), want);
+	assert_true(utf8_valid(t.data, t.len));
+	buf_free(&t);
+
+	claims[0].location.name = claims[1].location.name = name;
+	claims[0].group = claims[1].group = group;
+	claims[0].origin.name = claims[1].origin.name = origin;
+	snprintf(want, sizeof want, "escaped: %s, %s, from %s", name, group, origin);
+	assert_string_equal(summary_title(&t, &item), want);
+	buf_free(&t);
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(html_summary_card(&b, &item, &en), ST_OK);
+	assert_true(utf8_valid(b.data, b.len));
+	snprintf(want, sizeof want, "<title>escaped: %s, %s, from %s</title>", name, group, origin);
+	assert_non_null(strstr(b.data, want));
+	buf_free(&b);
+
+	buf_init(&b, 1 << 20);
+	assert_int_equal(html_figure_card(&b, &fig, &en), ST_OK);
+	assert_true(utf8_valid(b.data, b.len));
+	snprintf(want, sizeof want, "<title>more than 1,000,000 refugees (households): %s, from "
+	    "%s</title>", name, origin);
+	assert_non_null(strstr(b.data, want));
+	buf_free(&b);
+}
+
+/* Occurrences of needle in hay. */
+static size_t
+count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * A feed that registers 10,000 sources for one group: the card stays a card
+ * (it was over its 1 MB, a 503 "retry", from about 7,000 claims): the
+ * lowest and the highest claims, how many are left out, and the verdict,
+ * range and count of all of them.
+ */
+static void
+a_summary_card_of_ten_thousand_claims(void **state)
+{
+	enum { N_CLAIMS = 10000 };
+	struct figure_row *claims = calloc(N_CLAIMS, sizeof *claims);
+	struct summary_item item = { .claims = claims, .n = N_CLAIMS, .min = 100, .max = 7000,
+	    .agree = 0 };
+	const struct card_opts en = { .lang = "en", .data_url = "/v1/summary?metric=escaped" };
+	struct buf b;
+
+	(void)state;
+	assert_non_null(claims);
+	for (size_t i = 0; i < N_CLAIMS; i++) {
+		claims[i] = monitor;
+		claims[i].value = i == N_CLAIMS - 1 ? 7000 : i == N_CLAIMS - 2 ? 5000 : 100;
+	}
+	buf_init(&b, 1 << 20);   /* what h_embed.c gives a card */
+	assert_int_equal(html_summary_card(&b, &item, &en), ST_OK);
+	assert_int_equal(count_of(b.data, "<li>"), CARD_CLAIMS_MAX);
+	assert_non_null(strstr(b.data, "<li class=\"meta\">… <span dir=\"ltr\">9,960</span> more "
+	    "sources in between …</li>\n<li>"));
+	assert_non_null(strstr(b.data, "<span class=\"n\" dir=\"ltr\">7,000</span>"));
+	assert_non_null(strstr(b.data, "<span class=\"n\" dir=\"ltr\">5,000</span>"));
+	assert_non_null(strstr(b.data, "<span class=\"badge no\">Sources disagree</span> range "
+	    "<span dir=\"ltr\">100 – 7,000</span> · 10000 sources"));
+	buf_free(&b);
+
+	item.n = CARD_CLAIMS_MAX;   /* up to the bound, every claim */
+	buf_init(&b, 1 << 20);
+	assert_int_equal(html_summary_card(&b, &item, &en), ST_OK);
+	assert_int_equal(count_of(b.data, "<li>"), CARD_CLAIMS_MAX);
+	assert_null(strstr(b.data, "in between"));
+	buf_free(&b);
+	free(claims);
 }
 
 /* A copy outlives what it was copied from: the summary keeps rows past their cursor. */
@@ -302,6 +429,8 @@ main(void)
 		cmocka_unit_test(summary_as_csv),
 		cmocka_unit_test(cards_as_html),
 		cmocka_unit_test(card_titles),
+		cmocka_unit_test(card_titles_keep_long_names_whole),
+		cmocka_unit_test(a_summary_card_of_ten_thousand_claims),
 		cmocka_unit_test(figure_row_copy_owns_its_strings),
 	};
 

@@ -20,7 +20,6 @@ static const struct { const char *in, *out; } cells[] = {
 	{ "+cmd", "'+cmd" },
 	{ "-2", "'-2" },
 	{ "@SUM(A1)", "'@SUM(A1)" },
-	{ "\tx", "'\tx" },
 	{ "\rx", "\"'\rx\"" },
 	/* a formula that also needs quotes: the apostrophe inside them */
 	{ "=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
@@ -32,6 +31,28 @@ static const struct { const char *in, *out; } cells[] = {
 	{ "a=b", "a=b" },
 	{ "130,000", "\"130,000\"" },
 	{ "نازحون, الرقة", "\"نازحون, الرقة\"" },
+	/*
+	 * Issue 15.6: where a spreadsheet splits cells on ';' (or a tab), a cell
+	 * holding one is quoted; and whatever follows a separator, the piece a
+	 * splitter that ignores quotes would make, is neutralised as a cell's
+	 * start is, so that no piece starts a formula either.
+	 */
+	{ "x;=cmd|' /C calc'!A0", "\"x;'=cmd|' /C calc'!A0\"" },
+	{ "a;b", "\"a;b\"" },
+	{ "a\tb", "\"a\tb\"" },
+	{ "x,=1+1", "\"x,'=1+1\"" },
+	{ "x, =1+1", "\"x, =1+1\"" },
+	{ "x;+1;-1;@A1", "\"x;'+1;'-1;'@A1\"" },
+	{ "x\t=1", "\"x\t'=1\"" },
+	{ "x\n=1", "\"x\n'=1\"" },
+	{ "x\r\n@A1", "\"x\r\n'@A1\"" },
+	{ "x;\t=1", "\"x;'\t'=1\"" },
+	{ "x;\"=1", "\"x;\"\"=1\"" },
+	{ "=a;=b", "\"'=a;'=b\"" },
+	{ "\tx", "\"'\tx\"" },
+	{ "a;", "\"a;\"" },
+	{ ";", "\";\"" },
+	{ "130,000;-", "\"130,000;'-\"" },
 };
 
 static void
