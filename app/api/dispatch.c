@@ -7,11 +7,13 @@
 #include "../core/log.h"
 #include "../core/strutil.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define ALLOW "GET, HEAD, OPTIONS"
@@ -56,14 +58,52 @@ app_close(struct app *app)
 	app->store = NULL;
 }
 
+/*
+ * 1 if the file at the app's path is no longer the one its store has open:
+ * replaced by another (a rename over it) or gone. One stat per request: a
+ * rename of a new database over the old one leaves the old one's -wal and
+ * -shm at the path, which the next writer of the new one uses, so a worker
+ * must stop reading the old one before its next read, not a second later.
+ */
+static int
+store_replaced(struct app *app)
+{
+	struct stat sb;
+
+	if (stat(app->db_path, &sb) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;
+		/* (a worker that dropped to a user who cannot see the path: it cannot tell) */
+		if (!app->store_unseen)
+			log_warn("cannot stat %s (%s): a replaced database will not be noticed; "
+			    "let the workers' user read its directory", app->db_path,
+			    strerror(errno));
+		app->store_unseen = 1;
+		return 0;
+	}
+	return sb.st_dev != app->store_dev || sb.st_ino != app->store_ino;
+}
+
 struct store *
 app_store(struct app *app, int retry_now)
 {
 	time_t now = time(NULL);
+	struct stat sb;
 
+	if (app->store != NULL && store_replaced(app)) {
+		log_warn("database %s was replaced or removed since it was opened: closing it "
+		    "and opening what is there now", app->db_path);
+		app_close(app);
+		retry_now = 1;
+	}
 	if (app->store != NULL || (app->store_tried == now && !retry_now))
 		return app->store;
 	app->store_tried = now;
+	/* the file's identity before opening it: if it changes between, we reopen again */
+	if (stat(app->db_path, &sb) == 0) {
+		app->store_dev = sb.st_dev;
+		app->store_ino = sb.st_ino;
+	}
 	app->store_status = store_open(app->db_path, &app->store, app->store_err);
 	if (app->store_status != ST_OK)
 		log_error("store: %s", app->store_err);
