@@ -23,6 +23,7 @@
 #define FIGURES_API_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 #include <cjson/cJSON.h>
 
@@ -37,6 +38,9 @@ struct app {
 	time_t        store_tried;    /* when opening was last attempted */
 	enum status   store_status;
 	char          store_err[ERR_MAX];
+	dev_t         store_dev;      /* the file the store has open (stat before opening): */
+	ino_t         store_ino;      /* another one at db_path is a replaced database */
+	int           store_unseen;   /* db_path cannot be stat'ed (said once) */
 };
 
 struct request {
@@ -95,7 +99,10 @@ void app_close(struct app *app);
 /*
  * The store, opened if it is not open: at most once a second, or now if
  * retry_now (health checks, which is how recovery is seen). NULL if it cannot
- * be opened (app->store_err says why).
+ * be opened (app->store_err says why). An open store whose file was replaced
+ * (another inode at db_path: `mv new.db figures.db`) or removed since it was
+ * opened is closed first and the file at db_path opened now: a worker never
+ * answers from a file that is no longer the database.
  */
 struct store *app_store(struct app *app, int retry_now);
 

@@ -7,11 +7,13 @@
 #include "../core/log.h"
 #include "../core/strutil.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define ALLOW "GET, HEAD, OPTIONS"
@@ -56,14 +58,52 @@ app_close(struct app *app)
 	app->store = NULL;
 }
 
+/*
+ * 1 if the file at the app's path is no longer the one its store has open:
+ * replaced by another (a rename over it) or gone. One stat per request: a
+ * rename of a new database over the old one leaves the old one's -wal and
+ * -shm at the path, which the next writer of the new one uses, so a worker
+ * must stop reading the old one before its next read, not a second later.
+ */
+static int
+store_replaced(struct app *app)
+{
+	struct stat sb;
+
+	if (stat(app->db_path, &sb) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 1;
+		/* (a worker that dropped to a user who cannot see the path: it cannot tell) */
+		if (!app->store_unseen)
+			log_warn("cannot stat %s (%s): a replaced database will not be noticed; "
+			    "let the workers' user read its directory", app->db_path,
+			    strerror(errno));
+		app->store_unseen = 1;
+		return 0;
+	}
+	return sb.st_dev != app->store_dev || sb.st_ino != app->store_ino;
+}
+
 struct store *
 app_store(struct app *app, int retry_now)
 {
 	time_t now = time(NULL);
+	struct stat sb;
 
+	if (app->store != NULL && store_replaced(app)) {
+		log_warn("database %s was replaced or removed since it was opened: closing it "
+		    "and opening what is there now", app->db_path);
+		app_close(app);
+		retry_now = 1;
+	}
 	if (app->store != NULL || (app->store_tried == now && !retry_now))
 		return app->store;
 	app->store_tried = now;
+	/* the file's identity before opening it: if it changes between, we reopen again */
+	if (stat(app->db_path, &sb) == 0) {
+		app->store_dev = sb.st_dev;
+		app->store_ino = sb.st_ino;
+	}
 	app->store_status = store_open(app->db_path, &app->store, app->store_err);
 	if (app->store_status != ST_OK)
 		log_error("store: %s", app->store_err);
@@ -126,59 +166,125 @@ http_date(const char *iso, char *out, size_t size)
 		strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
-/* The q of the best media range in accept matching type/subtype (0 if none). */
+/* 1 if c may be in an HTTP token (RFC 9110 5.6.2). */
+static int
+tchar(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/*
+ * A q-value: a decimal number from 0 to 1 ("0", "0.5", "1.000"; ".5" too, as
+ * Java's default Accept writes it). *end is where it stops. -1 if s is not one.
+ */
+static double
+qvalue(const char *s, const char **end)
+{
+	double v = 0, scale = 1;
+	int digits = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits++)
+		if ((v = v * 10 + (*s - '0')) > 1)
+			return -1;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
+			v += (*s - '0') * (scale /= 10);
+	*end = s;
+	return digits > 0 && digits <= 8 && v <= 1 ? v : -1;
+}
+
+/*
+ * The q the Accept header gives type/subtype: that of the most specific
+ * media range matching it (type/subtype, then type/any, then any/any; RFC
+ * 9110 12.5.1: "application/json;q=0, any/any" refuses JSON), 0 when none
+ * does ("any" written for the star). -1
+ * if some range's q is not a number from 0 to 1. Ranges that are not
+ * type/subtype are skipped, not refused (a bare "*" from old clients).
+ */
 static double
 accept_q(const char *accept, const char *type, const char *subtype)
 {
 	double best = 0;
+	int best_rank = 0;
 
 	for (const char *p = accept; p != NULL && *p != '\0';) {
-		size_t n = strcspn(p, ","), tn, sn;
-		const char *slash, *semi, *q;
-		char range[128];
-		double v = 1;
+		const char *t = p, *sub = NULL, *e;
+		size_t tn = 0, sn = 0;
+		double q = 1;
+		int rank = 0, ok = 1;
 
-		snprintf(range, sizeof range, "%.*s", (int)(n < sizeof range ? n : sizeof range - 1), p);
-		p += n + (p[n] == ',');
-		for (char *c = range; *c == ' ' || *c == '\t';)
-			memmove(c, c + 1, strlen(c));
-		semi = strchr(range, ';');
-		slash = strchr(range, '/');
-		if (slash == NULL || (semi != NULL && slash > semi))
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (t = p; tchar(*p); p++)
+			tn++;
+		if (*p == '/') {
+			for (sub = ++p; tchar(*p); p++)
+				sn++;
+		}
+		ok = tn > 0 && sub != NULL && sn > 0;
+		/* parameters: ;name=value, q among them; anything else is skipped */
+		while (*p != '\0' && *p != ',') {
+			if (*p == ';') {
+				p++;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				if ((*p == 'q' || *p == 'Q') && p[1] == '=') {
+					if ((q = qvalue(p + 2, &e)) < 0 ||
+					    (*e != '\0' && strchr(" \t;,", *e) == NULL))
+						return -1;
+					p = e;
+					continue;
+				}
+			}
+			if (*p == '"') {   /* a quoted-string value may hold ',' and ';' */
+				for (p++; *p != '\0' && *p != '"'; p++)
+					if (*p == '\\' && p[1] != '\0')
+						p++;
+				if (*p == '"')
+					p++;
+				continue;
+			}
+			p++;
+		}
+		if (*p == ',')
+			p++;
+		if (!ok)
 			continue;
-		tn = (size_t)(slash - range);
-		sn = strcspn(slash + 1, "; \t");
-		if ((q = strstr(range, ";q=")) != NULL || (q = strstr(range, "; q=")) != NULL)
-			v = strtod(strchr(q, '=') + 1, NULL);
-		if (!((tn == 1 && range[0] == '*') || (tn == strlen(type) &&
-		    strncasecmp(range, type, tn) == 0)))
+		if (tn == 1 && *t == '*')
+			rank = sn == 1 && *sub == '*' ? 1 : 0;
+		else if (tn == strlen(type) && strncasecmp(t, type, tn) == 0)
+			rank = sn == 1 && *sub == '*' ? 2 : sn == strlen(subtype) &&
+			    strncasecmp(sub, subtype, sn) == 0 ? 3 : 0;
+		if (rank == 0 || rank < best_rank)
 			continue;
-		if (!((sn == 1 && slash[1] == '*') || (sn == strlen(subtype) &&
-		    strncasecmp(slash + 1, subtype, sn) == 0)))
-			continue;
-		if (v > best)
-			best = v;
+		if (rank > best_rank || q > best)
+			best = q;
+		best_rank = rank;
 	}
 	return best;
 }
 
 /*
  * format= wins; else the Accept header: JSON or CSV, whichever it prefers
- * (JSON on a tie or without the header). -1 if it accepts neither.
+ * (JSON on a tie or without the header). -1 if it accepts neither, -2 if the
+ * header is malformed (a q that is not a number from 0 to 1), format= or not.
  */
 static int
 negotiate(const struct route *rt, const struct pval *pv, const char *accept)
 {
 	double json, csv;
 
+	if (accept == NULL || *accept == '\0')
+		accept = "*/*";
+	json = accept_q(accept, "application", "json");
+	csv = accept_q(accept, "text", "csv");
+	if (json < 0 || csv < 0)
+		return -2;
 	for (size_t i = 0; i < rt->nparams; i++)
 		if (strcmp(rt->params[i].name, "format") == 0 && pv[i].set)
 			return strcmp(pv[i].s, "csv") == 0 ? OUT_CSV : strcmp(pv[i].s, "hxl") == 0 ?
 			    OUT_HXL : OUT_JSON;
-	if (accept == NULL || *accept == '\0')
-		return OUT_JSON;
-	json = accept_q(accept, "application", "json");
-	csv = accept_q(accept, "text", "csv");
 	if (json <= 0 && csv <= 0)
 		return -1;
 	return csv > json ? OUT_CSV : OUT_JSON;
@@ -252,6 +358,12 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 	if (rt->flags & NEGOTIATES) {
 		int format = negotiate(rt, pv, req->accept);
 
+		if (format == -2) {
+			respond_error(r, 400, "invalid_header", NULL, "the Accept header has a "
+			    "q-value that is not a number from 0 to 1 (such as q=0.5)");
+			r->vary = "Accept";
+			return;
+		}
 		if (format < 0) {
 			respond_error(r, 406, "not_acceptable", NULL, "this route answers "
 			    "application/json or text/csv (or format=json|csv|hxl); Accept asks "

@@ -178,14 +178,28 @@ validate(const struct pspec *sp, char *s, struct pval *v, struct perror *e)
 	return fail(e, 400, sp->name, "%s cannot be checked", sp->name);
 }
 
-/* The bytes of qs's first cursor=… parameter and its separator (0 if none). */
+int
+params_segment_is(const char *seg, size_t n, const char *name)
+{
+	size_t k = strcspn(seg, "="), len = strlen(name);
+	char key[64];
+	long kn;
+
+	if (k > n)
+		k = n;
+	if (k >= sizeof key || (kn = decode(seg, k, key)) < 0)
+		return 0;
+	return (size_t)kn == len && memcmp(key, name, len) == 0;
+}
+
+/* The bytes of qs's first cursor parameter, however spelled, and its separator (0 if none). */
 static size_t
 cursor_bytes(const char *qs)
 {
 	for (const char *p = qs; *p != '\0';) {
 		size_t n = strcspn(p, "&");
 
-		if (strncmp(p, "cursor=", 7) == 0 && n >= 7)
+		if (params_segment_is(p, n, "cursor") && memchr(p, '=', n) != NULL)
 			return n + (p > qs || p[n] == '&');
 		p += n;
 		if (*p == '&')

@@ -72,4 +72,11 @@ struct query {
 int params_parse(const char *qs, const struct pspec *spec, size_t nspec, struct query *q,
     struct pval *out, const char *route, struct perror *e);
 
+/*
+ * 1 if the query segment seg[0..n) ("name=value", still encoded) is the
+ * parameter name, however its name is spelled: "%63ursor=…" is a cursor, as
+ * params_parse reads it.
+ */
+int params_segment_is(const char *seg, size_t n, const char *name);
+
 #endif

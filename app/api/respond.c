@@ -199,7 +199,10 @@ respond_db_failed(struct hctx *cx, struct response *r, const char *what)
 	    "retry", what);
 }
 
-/* The request's query without its cursor parameter, for building the next link. */
+/*
+ * The request's query without its cursor parameter, however spelled
+ * ("%63ursor=…" too: it is the one params_parse read), for the next link.
+ */
 static void
 query_without_cursor(const char *q, char *out, size_t size)
 {
@@ -209,8 +212,7 @@ query_without_cursor(const char *q, char *out, size_t size)
 	for (const char *p = q != NULL ? q : ""; *p != '\0';) {
 		size_t n = strcspn(p, "&");
 
-		if (n > 0 && strncmp(p, "cursor=", 7) != 0 && strncmp(p, "cursor", n) != 0 &&
-		    o + n + 2 < size) {
+		if (n > 0 && !params_segment_is(p, n, "cursor") && o + n + 2 < size) {
 			if (o > 0)
 				out[o++] = '&';
 			memcpy(out + o, p, n);

@@ -64,6 +64,7 @@ struct feed_status_row {
 	long long   interval, consecutive_failures;
 	long long   added, changed, unchanged, rejected;   /* the last payload's rows */
 	const char *last_attempt, *last_success, *last_error;
+	const char *removed_at;           /* when the feed was removed (--remove-feed), or NULL */
 	int         enabled, stale;
 };
 

@@ -38,15 +38,16 @@
 #define EXIT_USAGE       2
 
 enum mode { MODE_REFRESH, MODE_MIGRATE_ONLY, MODE_ADD_FEED, MODE_ENABLE, MODE_DISABLE,
-	MODE_LIST, MODE_IMPORT, MODE_RECOUNT };
+	MODE_LIST, MODE_IMPORT, MODE_RECOUNT, MODE_REMOVE, MODE_REPLACE };
 
 struct options {
 	const char       *db;
 	enum mode         mode;
 	int               modes;        /* how many mode options were given */
 	int               migrate;
-	const char       *feed;         /* --add-feed, --enable, --disable, --feed (import) */
+	const char       *feed;         /* --add-feed, --enable, --disable, --remove-feed, --feed */
 	const char       *import;
+	const char       *replace;      /* --replace FILE */
 	const char       *only;
 	const char       *adapter, *url, *name, *organisation, *type;
 	long long         interval;
@@ -67,7 +68,8 @@ usage(FILE *out)
 	    "       figures-refresh --db FILE --add-feed ID --adapter NAME --url URL [--name TEXT]\n"
 	    "                       [--organisation TEXT] [--type TYPE] [--interval SECONDS] [--disabled]\n"
 	    "                       [--max-rejected PERCENT] [--country ISO3]\n"
-	    "       figures-refresh --db FILE --enable ID | --disable ID | --list-feeds | --recount\n"
+	    "       figures-refresh --db FILE --enable ID | --disable ID | --remove-feed ID\n"
+	    "       figures-refresh --db FILE --list-feeds | --recount | --replace NEW\n"
 	    "       figures-refresh --db FILE --import FILE --feed ID [--adapter NAME]\n"
 	    "                       [--organisation TEXT] [--type TYPE] [--max-rejected PERCENT]\n"
 	    "                       [--country ISO3] [--if-empty]\n"
@@ -77,7 +79,8 @@ usage(FILE *out)
 	    "\n"
 	    "  --db FILE            the SQLite database\n"
 	    "  --migrate            create the schema or apply newer migrations (harmless twice);\n"
-	    "                       combines with any command, and runs first\n"
+	    "                       combines with any command, and runs first; alone, with the\n"
+	    "                       schema current, it needs no lock (a running refresh is fine)\n"
 	    "  --only ID            refresh this feed only, due or not (even if disabled)\n"
 	    "  --force              refresh every enabled feed, due or not\n"
 	    "  --dry-run            fetch and validate, write nothing\n"
@@ -100,12 +103,19 @@ usage(FILE *out)
 	    "    --country ISO3     the feed's country (ISO 3166-1 alpha-3), for an upstream\n"
 	    "                       whose rows do not name theirs (reliefweb); \"\" clears it\n"
 	    "  --enable ID, --disable ID   switch a feed on or off\n"
+	    "  --remove-feed ID     remove a feed registered by mistake: its figures are withdrawn\n"
+	    "                       (kept, with their revisions), the feed is switched off for\n"
+	    "                       good and listed as removed; its id is not reused\n"
+	    "  --replace NEW        put the database NEW (a file on the same file system, of this\n"
+	    "                       schema, that nothing writes) in FILE's place, atomically; the\n"
+	    "                       workers serve it from their next request\n"
 	    "  --list-feeds         print every feed and its fetch state\n"
 	    "  --recount            recount the totals the API reports (after writing the\n"
 	    "                       database by other means; refreshes do it themselves)\n"
 	    "  --import FILE        load a local file as the feed --feed ID through the same\n"
 	    "                       adapter and validation as a fetch (registers the feed if new)\n"
-	    "    --if-empty         only if the database has no feed yet (first run)\n"
+	    "    --if-empty         only if the database has no feed yet (first run); with feeds\n"
+	    "                       there, it does nothing and needs no lock\n"
 	    "  --quiet              print errors only\n"
 	    "  --timeout SECONDS    per request, start to end (default 300)\n"
 	    "  --connect-timeout SECONDS (default 30)\n"
@@ -119,7 +129,7 @@ usage(FILE *out)
 	    "  --help, --version\n"
 	    "\n"
 	    "Exit status: 0 all feeds fine, 1 some feed failed (its last good data kept),\n"
-	    "2 usage or database error.\n");
+	    "2 usage or database error, or another refresh holds the lock.\n");
 }
 
 static int
@@ -199,6 +209,8 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "country", required_argument, NULL, 'Y' },
 		{ "enable", required_argument, NULL, 'e' },
 		{ "disable", required_argument, NULL, 'x' },
+		{ "remove-feed", required_argument, NULL, 'r' },
+		{ "replace", required_argument, NULL, 'P' },
 		{ "list-feeds", no_argument, NULL, 'L' },
 		{ "recount", no_argument, NULL, 'K' },
 		{ "import", required_argument, NULL, 'i' },
@@ -249,6 +261,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'Y': o->country = optarg; break;
 		case 'e': set_mode(o, MODE_ENABLE); o->feed = optarg; break;
 		case 'x': set_mode(o, MODE_DISABLE); o->feed = optarg; break;
+		case 'r': set_mode(o, MODE_REMOVE); o->feed = optarg; break;
+		case 'P': set_mode(o, MODE_REPLACE); o->replace = optarg; break;
 		case 'L': set_mode(o, MODE_LIST); break;
 		case 'K': set_mode(o, MODE_RECOUNT); break;
 		case 'i': set_mode(o, MODE_IMPORT); o->import = optarg; break;
@@ -311,11 +325,16 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->modes > 1) {
 		fprintf(stderr, "figures-refresh: give one of --add-feed, --enable, --disable, "
-		    "--list-feeds, --import, --recount at a time\n");
+		    "--remove-feed, --list-feeds, --import, --recount, --replace at a time\n");
 		return -1;
 	}
 	if (o->modes == 0 && o->migrate && o->only == NULL && !o->force)
 		o->mode = MODE_MIGRATE_ONLY;
+	if (o->mode == MODE_REPLACE && o->migrate) {
+		fprintf(stderr, "figures-refresh: --replace takes a database of this schema: run "
+		    "--migrate on it (--db NEW --migrate) first, not with --replace\n");
+		return -1;
+	}
 	if (o->feed != NULL && !code_valid(o->feed)) {
 		fprintf(stderr, "figures-refresh: feed id '%s' is not 1-64 letters, digits, "
 		    "'.', '_' or '-'\n", o->feed);
@@ -365,6 +384,7 @@ parse_options(int argc, char **argv, struct options *o)
 /*
  * Takes the database's refresh lock (DB.lock, flock), so two refreshers never
  * write one database at once. The kernel drops it when the process dies.
+ * -2 when another process holds it (the caller says so), -1 on another error.
  */
 static int
 take_lock(const char *db)
@@ -378,12 +398,42 @@ take_lock(const char *db)
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		log_error("another figures-refresh is working on %s (lock %s is held); "
-		    "this run does nothing", db, path);
 		close(fd);
-		return -1;
+		return -2;
 	}
 	return fd;
+}
+
+/*
+ * With the lock held by a refresh: 1 if this run has nothing to do anyway, so
+ * it needs no lock: --migrate alone on a database of this schema, or
+ * --if-empty --import on one that has feeds (what scripts/serve runs on every
+ * start, which must not wait for, or fail on, a cron refresh). Read-only.
+ */
+static int
+nothing_to_do(const struct options *o)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char err[ERR_MAX];
+	int idle = 0;
+
+	if (o->mode != MODE_MIGRATE_ONLY && !(o->mode == MODE_IMPORT && o->if_empty))
+		return 0;
+	if (db_open_ro(o->db, &db, err) != ST_OK)
+		return 0;   /* missing, unreadable, or another schema: there is work */
+	if (o->mode == MODE_MIGRATE_ONLY)
+		idle = 1;
+	else if (sqlite3_prepare_v2(db, "SELECT count(*) FROM feed", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		idle = sqlite3_column_int64(st, 0) > 0;
+	sqlite3_finalize(st);
+	sqlite3_close_v2(db);
+	if (idle && !o->quiet)
+		log_info("database %s: %s; another figures-refresh holds the lock, and this run "
+		    "has nothing to do", o->db, o->mode == MODE_MIGRATE_ONLY ?
+		    "schema current" : "it has feeds (--if-empty)");
+	return idle;
 }
 
 /*
@@ -636,6 +686,12 @@ run_refresh(struct writer *w, const struct options *o)
 		if (o->only != NULL) {
 			if (strcmp(all[i].code, o->only) != 0)
 				continue;
+			if (all[i].removed_at[0] != '\0') {
+				log_error("feed %s was removed at %s: it is not fetched again",
+				    all[i].code, all[i].removed_at);
+				free(all);
+				return EXIT_USAGE;
+			}
 			if (!all[i].enabled && !o->quiet)
 				log_info("feed %s is disabled; fetching it because --only names it",
 				    all[i].code);
@@ -725,6 +781,45 @@ run_enable(struct writer *w, const struct options *o, int enabled)
 }
 
 static int
+run_remove(struct writer *w, const struct options *o)
+{
+	char err[ERR_MAX], now[21];
+	long long withdrawn = 0;
+	enum status rs;
+
+	time_now_iso(now);
+	if ((rs = writer_begin(w, err)) == ST_OK &&
+	    (rs = writer_feed_remove(w, o->feed, now, &withdrawn, err)) != ST_OK)
+		writer_rollback(w);
+	/* a change: the totals are recounted and the data version bumped with it */
+	if (rs == ST_OK)
+		rs = writer_commit(w, 1, err);
+	if (rs != ST_OK) {
+		log_error("removing feed %s: %s", o->feed, err);
+		return EXIT_USAGE;
+	}
+	if (!o->quiet)
+		log_info("feed %s: removed; %lld figure(s) withdrawn (kept with their revisions: "
+		    "include=withdrawn shows them)", o->feed, withdrawn);
+	return 0;
+}
+
+static int
+run_replace(const struct options *o)
+{
+	char err[ERR_MAX];
+
+	if (db_replace(o->db, o->replace, err) != ST_OK) {
+		log_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if (!o->quiet)
+		log_info("database %s replaced by %s; the workers serve it from their next request",
+		    o->db, o->replace);
+	return 0;
+}
+
+static int
 run_list(struct writer *w)
 {
 	struct feed_row *all = NULL;
@@ -743,12 +838,15 @@ run_list(struct writer *w)
 
 		printf("%-28s %-10s %-8s %9lld  %-20s %-8lld %s\n", f->code, f->adapter,
 		    f->enabled ? "yes" : "no", f->interval, f->last_success[0] ? f->last_success :
-		    "never", f->consecutive_failures, !f->enabled ? "off" :
+		    "never", f->consecutive_failures, f->removed_at[0] ? "removed" :
+		    !f->enabled ? "off" :
 		    f->consecutive_failures > 0 ? "failing" : feed_due(f, now) ? "due" : "fresh");
 		printf("    %s\n", f->url);
 		printf("    rejects at most %d%% of a payload's rows\n", f->max_rejected);
 		if (f->country[0])
 			printf("    country: %s\n", f->country);
+		if (f->removed_at[0])
+			printf("    removed at %s (its figures withdrawn)\n", f->removed_at);
 		if (f->default_source[0])
 			printf("    default source: %s\n", f->default_source);
 		if (f->last_success[0])
@@ -788,6 +886,11 @@ run_import(struct writer *w, const struct options *o)
 	}
 	snprintf(url, sizeof url, "file://%s", real);
 	st = writer_read_feed(w, o->feed, &feed, err);
+	if (st == ST_OK && feed.removed_at[0] != '\0') {
+		log_error("feed %s was removed at %s: import under another feed id", o->feed,
+		    feed.removed_at);
+		return EXIT_USAGE;
+	}
 	if (st == ST_OK && (o->max_rejected_set || o->country != NULL)) {
 		struct feed_in in = { .code = o->feed, .enabled = -1,
 		    .max_rejected = o->max_rejected_set ? &o->max_rejected : NULL,
@@ -837,8 +940,18 @@ main(int argc, char **argv)
 	 * says SQLITE_FULL and rolls back), not a signal that kills us mid-write.
 	 */
 	signal(SIGXFSZ, SIG_IGN);
-	if ((lock = take_lock(o.db)) < 0)
+	if ((lock = take_lock(o.db)) < 0) {
+		if (lock == -2 && nothing_to_do(&o))
+			return 0;
+		if (lock == -2)
+			log_error("another figures-refresh is working on %s (lock %s.lock is held); "
+			    "this run does nothing", o.db, o.db);
 		return EXIT_USAGE;
+	}
+	if (o.mode == MODE_REPLACE) {
+		rc = run_replace(&o);
+		goto done;
+	}
 	if (db_open_rw(o.db, &db, err) != ST_OK) {
 		log_error("%s", err);
 		goto done;
@@ -877,6 +990,8 @@ main(int argc, char **argv)
 	case MODE_ADD_FEED:     rc = run_add_feed(w, &o); break;
 	case MODE_ENABLE:       rc = run_enable(w, &o, 1); break;
 	case MODE_DISABLE:      rc = run_enable(w, &o, 0); break;
+	case MODE_REMOVE:       rc = run_remove(w, &o); break;
+	case MODE_REPLACE:      rc = EXIT_USAGE; break;   /* done above */
 	case MODE_LIST:         rc = run_list(w); break;
 	case MODE_IMPORT:       rc = run_import(w, &o); break;
 	case MODE_RECOUNT:
@@ -888,13 +1003,14 @@ main(int argc, char **argv)
 	}
 	/*
 	 * After a refresh: keep the planner's statistics current (cheap unless the
-	 * data changed a lot), and fold the WAL back so long readers cannot starve
-	 * checkpoints.
+	 * data changed a lot). After any run: fold the WAL back and empty it, so
+	 * long readers cannot starve checkpoints, and so a database renamed over
+	 * this one (--replace, or by hand while no refresh runs) never inherits
+	 * frames of this one through the -wal file that stays at the path.
 	 */
-	if (o.mode == MODE_REFRESH || o.mode == MODE_IMPORT || o.migrate) {
+	if (o.mode == MODE_REFRESH || o.mode == MODE_IMPORT || o.migrate)
 		sqlite3_exec(db, "PRAGMA analysis_limit=1000; PRAGMA optimize", NULL, NULL, NULL);
-		sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-	}
+	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 done:
 	writer_free(w);
 	if (db != NULL)

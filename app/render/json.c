@@ -1,5 +1,6 @@
 #include "json.h"
 #include "../core/strutil.h"
+#include "../core/url_public.h"
 
 cJSON *
 json_add_int(cJSON *obj, const char *name, long long v)
@@ -179,12 +180,15 @@ cJSON *
 json_feed(const struct feed_status_row *row)
 {
 	cJSON *f = cJSON_CreateObject(), *rows;
+	char url[4096];
 
 	if (f == NULL)
 		return NULL;
 	json_add_text(f, "id", row->code);
 	json_add_text(f, "name", row->name);
-	json_add_text(f, "url", row->url);
+	/* never a server path or a credential: see url_public.h */
+	json_add_text(f, "url", row->url != NULL && url_public(row->url, url, sizeof url) ?
+	    url : NULL);
 	json_add_text(f, "adapter", row->adapter);
 	json_add_int(f, "interval", row->interval);
 	cJSON_AddBoolToObject(f, "enabled", row->enabled);
@@ -198,6 +202,7 @@ json_feed(const struct feed_status_row *row)
 	json_add_int(rows, "changed", row->changed);
 	json_add_int(rows, "unchanged", row->unchanged);
 	json_add_int(rows, "rejected", row->rejected);
+	json_add_text(f, "removed_at", row->removed_at);
 	return f;
 }
 

@@ -40,4 +40,15 @@ int db_schema_version(sqlite3 *db);
  */
 enum status db_migrate(sqlite3 *db, int *from, int *to, char *err);
 
+/*
+ * Replaces the database at path by the one at with, atomically (a rename), for
+ * the workers to open at their next request: with must be of this build's
+ * schema and whole (PRAGMA quick_check), on the same file system; its WAL is
+ * folded in first, and path's WAL emptied, since path's -wal and -shm stay and
+ * become the new file's. The caller holds the refresh lock, so nothing writes
+ * in between. ST_INVALID (with not usable), ST_BUSY (a WAL could not be
+ * emptied: try again) or ST_IO, with err saying why; path is untouched then.
+ */
+enum status db_replace(const char *path, const char *with, char *err);
+
 #endif

@@ -240,8 +240,8 @@ static const char *const rsql[R__COUNT] = {
 	    "last_error, consecutive_failures, rows_added, rows_changed, rows_unchanged, "
 	    "rows_rejected, "
 	    "enabled AND (last_success IS NULL OR consecutive_failures > 0 OR "
-	    "  unixepoch(?1) - unixepoch(last_success) > 2 * interval) "
-	    "FROM feed ORDER BY code",
+	    "  unixepoch(?1) - unixepoch(last_success) > 2 * interval), "
+	    "removed_at FROM feed ORDER BY code",
 	[R_METRICS] =
 	    "SELECT code, category, hxl, label, description, kind FROM metric "
 	    "WHERE (?1 IS NULL OR category = ?1) ORDER BY id",
@@ -474,7 +474,7 @@ store_feeds_next(struct cursor *c, struct feed_status_row *r)
 		.last_error = text(st, 8), .consecutive_failures = sqlite3_column_int64(st, 9),
 		.added = sqlite3_column_int64(st, 10), .changed = sqlite3_column_int64(st, 11),
 		.unchanged = sqlite3_column_int64(st, 12), .rejected = sqlite3_column_int64(st, 13),
-		.stale = sqlite3_column_int(st, 14),
+		.stale = sqlite3_column_int(st, 14), .removed_at = text(st, 15),
 	};
 	return 1;
 }

@@ -12,7 +12,7 @@ enum wstmt {
 	W_SOURCE_GET, W_SOURCE_INS, W_SOURCE_SET_URL,
 	W_LOC_GET, W_LOC_INS, W_LOC_SET_NAME, W_TREE_SELF, W_TREE_ANCESTORS,
 	W_FEED_GET, W_FEED_INS, W_FEED_UPD, W_FEED_COUNT, W_FEED_LIST, W_FEED_ENABLE,
-	W_FEED_NOT_MODIFIED,
+	W_FEED_NOT_MODIFIED, W_FEED_REMOVE, W_FEED_WITHDRAW_ALL,
 	W_FIG_GET, W_FIG_SEEN, W_FIG_INS, W_FIG_UPD, W_REV_INS, W_REV_SUPERSEDE,
 	W_SEEN_INS, W_WITHDRAW, W_STATE_BUMP,
 	W_FEED_OK, W_FEED_FAIL,
@@ -28,7 +28,7 @@ enum wstmt {
 	"coalesce(f.last_attempt, ''), coalesce(f.last_success, ''), " \
 	"coalesce(f.last_error, ''), f.consecutive_failures, f.rows_added, f.rows_changed, " \
 	"f.rows_unchanged, f.rows_rejected, coalesce(s.code, ''), coalesce(f.payload_hash, ''), " \
-	"f.max_rejected, coalesce(f.country, '') " \
+	"f.max_rejected, coalesce(f.country, ''), coalesce(f.removed_at, '') " \
 	"FROM feed AS f LEFT JOIN source AS s ON s.id = f.default_source_id "
 
 static const char *const wsql[W__COUNT] = {
@@ -54,7 +54,12 @@ static const char *const wsql[W__COUNT] = {
 	    "SELECT ancestor_id, ?1, depth + 1 FROM location_tree WHERE location_id = ?2",
 	[W_FEED_GET] = FEED_SELECT "WHERE f.code = ?1",
 	[W_FEED_LIST] = FEED_SELECT "ORDER BY f.code",
-	[W_FEED_ENABLE] = "UPDATE feed SET enabled = ?2 WHERE code = ?1",
+	/* a removed feed stays off (0014) */
+	[W_FEED_ENABLE] = "UPDATE feed SET enabled = ?2 WHERE code = ?1 AND removed_at IS NULL",
+	[W_FEED_REMOVE] = "UPDATE feed SET enabled = 0, removed_at = ?2, etag = NULL, "
+	    "last_modified = NULL, payload_hash = NULL WHERE id = ?1 AND removed_at IS NULL",
+	[W_FEED_WITHDRAW_ALL] = "UPDATE figure SET withdrawn = 1, withdrawn_at = ?2 "
+	    "WHERE feed_id = ?1 AND withdrawn = 0",
 	[W_FEED_NOT_MODIFIED] =
 	    "UPDATE feed SET last_attempt = ?2, last_success = ?2, last_error = NULL, "
 	    "consecutive_failures = 0, etag = ?3, last_modified = ?4 WHERE id = ?1",
@@ -434,6 +439,7 @@ feed_from_row(sqlite3_stmt *st, struct feed_row *out)
 	stmt_copy_text(out->payload_hash, sizeof out->payload_hash, st, 19);
 	out->max_rejected = sqlite3_column_int(st, 20);
 	stmt_copy_text(out->country, sizeof out->country, st, 21);
+	stmt_copy_text(out->removed_at, sizeof out->removed_at, st, 22);
 }
 
 enum status
@@ -500,10 +506,37 @@ writer_feed_enable(struct writer *w, const char *code, int enabled, char *err)
 	if ((rs = stmt_run(st, "enabling a feed", err)) != ST_OK)
 		return rs;
 	if (sqlite3_changes(w->db) == 0) {
-		err_set(err, "no feed %s: see --list-feeds", code);
+		err_set(err, "no feed %s (or it was removed): see --list-feeds", code);
 		return ST_NOT_FOUND;
 	}
 	return ST_OK;
+}
+
+enum status
+writer_feed_remove(struct writer *w, const char *code, const char *when, long long *withdrawn,
+    char *err)
+{
+	struct feed_row feed;
+	sqlite3_stmt *st;
+	enum status rs;
+
+	*withdrawn = 0;
+	if ((rs = writer_read_feed(w, code, &feed, err)) != ST_OK)
+		return rs;
+	if (feed.removed_at[0] != '\0') {
+		err_set(err, "feed %s was already removed at %s", code, feed.removed_at);
+		return ST_INVALID;
+	}
+	st = stmt(w, W_FEED_WITHDRAW_ALL);
+	sqlite3_bind_int64(st, 1, feed.id);
+	stmt_bind_text_or_null(st, 2, when);
+	if ((rs = stmt_run(st, "withdrawing the feed's figures", err)) != ST_OK)
+		return rs;
+	*withdrawn = sqlite3_changes(w->db);
+	st = stmt(w, W_FEED_REMOVE);
+	sqlite3_bind_int64(st, 1, feed.id);
+	stmt_bind_text_or_null(st, 2, when);
+	return stmt_run(st, "marking the feed removed", err);
 }
 
 enum status
@@ -544,6 +577,11 @@ writer_feed_put(struct writer *w, const struct feed_in *in, struct feed_row *out
 		return rs;
 	}
 	exists = rs == ST_OK;
+	if (exists && out->removed_at[0] != '\0') {
+		err_set(err, "feed %s was removed at %s; its id stays with its withdrawn figures: "
+		    "register the feed under another id", in->code, out->removed_at);
+		return ST_INVALID;
+	}
 	st = stmt(w, exists ? W_FEED_UPD : W_FEED_INS);
 	stmt_bind_text_or_null(st, 1, in->code);
 	stmt_bind_text_or_null(st, 2, exists || (in->name != NULL && *in->name) ? in->name : in->code);

@@ -47,6 +47,7 @@ struct feed_row {
 	char      payload_hash[40];        /* of the last payload written, or "" */
 	int       max_rejected;            /* percent of a payload's rows it may reject */
 	char      country[4];              /* the feed's country (--country), or "" */
+	char      removed_at[32];          /* when --remove-feed removed it, or "" */
 };
 
 struct figure_in {
@@ -131,8 +132,17 @@ enum status writer_feed_put(struct writer *w, const struct feed_in *in, struct f
  * Every feed, ordered by code, into a new array (*out, free() it) of *n rows.
  */
 enum status writer_read_feeds(struct writer *w, struct feed_row **out, size_t *n, char *err);
-/* Enables or disables a feed; ST_NOT_FOUND if there is none. */
+/* Enables or disables a feed; ST_NOT_FOUND if there is none (or it was removed). */
 enum status writer_feed_enable(struct writer *w, const char *code, int enabled, char *err);
+/*
+ * Removes a feed registered by mistake (inside a transaction the caller
+ * commits as a change): every figure of it still shown is withdrawn at when
+ * (*withdrawn: how many), never deleted, and the feed is disabled and marked
+ * removed, its row kept for its history. ST_NOT_FOUND if there is no such
+ * feed, ST_INVALID if it was removed already.
+ */
+enum status writer_feed_remove(struct writer *w, const char *code, const char *when,
+    long long *withdrawn, char *err);
 /* Records a fetch that found the feed unchanged (HTTP 304): fresh, nothing written. */
 enum status writer_feed_not_modified(struct writer *w, long long feed_id, const char *when,
     const char *etag, const char *last_modified, char *err);

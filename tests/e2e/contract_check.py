@@ -109,10 +109,10 @@ SUMMARY = {"metric": one_of(METRICS), "category": one_of(CATEGORIES), "location"
            "cause": maybe(cause), "origin": maybe(obj)}
 METRIC = {"id": one_of(METRICS), "category": one_of(CATEGORIES), "hxl": text, "label": text,
           "description": text, "kind": one_of({"stock", "flow"})}
-FEED = {"id": text, "name": text, "url": text, "adapter": one_of(ADAPTERS), "interval": count,
-        "enabled": boolean, "last_attempt": maybe(time_), "last_success": maybe(time_),
-        "last_error": maybe(string), "consecutive_failures": count, "stale": boolean,
-        "last_rows": obj}
+FEED = {"id": text, "name": text, "url": maybe(text), "adapter": one_of(ADAPTERS),
+        "interval": count, "enabled": boolean, "last_attempt": maybe(time_),
+        "last_success": maybe(time_), "last_error": maybe(string), "consecutive_failures": count,
+        "stale": boolean, "last_rows": obj, "removed_at": maybe(time_)}
 LAST_ROWS = {"added": count, "changed": count, "unchanged": count, "rejected": count}
 META = {"total": count, "next_cursor": maybe(text), "data_as_of": time_, "generated_at": time_}
 PAGED_META = dict(META, limit=count)

@@ -437,6 +437,7 @@ class Totals(unittest.TestCase):
                 self.assertGreater(want, 0)
                 c.execute("DELETE FROM figure_total WHERE kind = 'country_metric'")
                 # back to schema 9 as it was: later migrations run again on --migrate
+                c.execute("ALTER TABLE feed DROP COLUMN removed_at")     # 0014
                 c.execute("ALTER TABLE feed DROP COLUMN max_rejected")   # 0012
                 for index in ("figure_by_claim_group", "figure_by_country_group",
                               "figure_by_origin"):                    # 0013
