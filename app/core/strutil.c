@@ -163,21 +163,25 @@ date_from_words(const char *s, char out[11])
 	char *end;
 	long v;
 
-	if (strlen(s) > 40 || sscanf(s, "%15s %15s %15s%n", a, b, c, &n) != 3 || s[n] != '\0')
+	/* words separated by single spaces only: no tab, vertical tab or newline */
+	if (strlen(s) > 40 || s[0] == ' ' || strpbrk(s, "\t\n\v\f\r") != NULL ||
+	    strstr(s, "  ") != NULL)
+		return 0;
+	if (sscanf(s, "%15s %15s %15s%n", a, b, c, &n) != 3 || s[n] != '\0')
 		return 0;
 	if (b[strlen(b) - 1] == ',')
 		b[strlen(b) - 1] = '\0';
 	if ((month = month_of(b, strlen(b))) != 0) {          /* 1 March 2015 */
-		v = strtol(a, &end, 10);
+		v = a[0] >= '0' && a[0] <= '9' ? strtol(a, &end, 10) : 0;
 	} else if ((month = month_of(a, strlen(a))) != 0) {   /* March 1, 2015 */
-		v = strtol(b, &end, 10);
+		v = b[0] >= '0' && b[0] <= '9' ? strtol(b, &end, 10) : 0;
 	} else
 		return 0;
-	if (*end != '\0' || v < 1 || v > 31)
+	if (v < 1 || *end != '\0' || v > 31)
 		return 0;
 	day = (int)v;
-	v = strtol(c, &end, 10);
-	if (*end != '\0' || strlen(c) != 4 || v < 1000)
+	v = c[0] >= '0' && c[0] <= '9' ? strtol(c, &end, 10) : 0;
+	if (v < 1000 || *end != '\0' || strlen(c) != 4)
 		return 0;
 	year = (int)v;
 	snprintf(date, sizeof date, "%04d-%02d-%02d", year, month, day);

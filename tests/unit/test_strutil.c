@@ -283,6 +283,14 @@ static const struct ts_case ts_cases[] = {
 	{ "0 March 2015",              NULL },
 	{ "03-18-14",                  NULL },   /* all numbers: not read either way */
 	{ "1.5 March 2015",            NULL },
+	/* words split by single spaces only; numbers are digits (fuzz_strutil found these) */
+	{ "dec\v\v5\v1911",             NULL },
+	{ "Dec 5 1911",                "1911-12-05" },
+	{ " Dec 5 1911",               NULL },
+	{ "Dec  5 1911",               NULL },
+	{ "Dec\t5 1911",               NULL },
+	{ "Dec +5 1911",               NULL },
+	{ "Dec 5 +1911",               NULL },
 };
 
 static void
