@@ -77,6 +77,7 @@ struct response {
 	int         preflight;        /* a CORS preflight answer */
 	int         embed;            /* an HTML card for iframes: its own CSP */
 	int         retry_after;      /* seconds, for 503; 0: none */
+	char        error[512];       /* an error's message (respond_error), for an error card */
 };
 
 /* What a handler sees: the request, its checked parameters, the store. */
@@ -112,6 +113,12 @@ enum route_flags {
 	NEEDS_STORE = 1,   /* 503 if the database cannot be read */
 	FEED_STATE  = 2,   /* the answer shows feeds' fetch state, which changes every refresh */
 	NEGOTIATES  = 4,   /* JSON, CSV or HXL: format=, else the Accept header */
+	/*
+	 * An HTML card for iframes: tracking parameters (utm_*, fbclid…) are
+	 * skipped, and every error is an HTML card saying what is wrong, as
+	 * framable as the card (respond_error_card).
+	 */
+	CARD        = 8,
 };
 
 /*
@@ -148,6 +155,12 @@ int respond_db_failed(struct hctx *cx, struct response *r, const char *what);
 int respond_json(struct response *r, int status, cJSON *root);
 /* b's bytes (taken over) as an HTML card, framable by any page. */
 int respond_html(struct response *r, struct buf *b);
+/*
+ * Turns the error in r (respond_error) into an HTML card that says what is
+ * wrong, framable like a card, with the same status: inside an iframe a
+ * reader sees a sentence, not JSON.
+ */
+void respond_error_card(struct response *r);
 /* 503: the answer could not be made (out of memory, too large): what says which. */
 int respond_overloaded(struct response *r, const char *what);
 /* 503: the database cannot be opened or read now. */

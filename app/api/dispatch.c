@@ -349,9 +349,12 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		    req->path : "(not UTF-8)");
 		return;
 	}
-	if (params_parse(req->query, rt->params, rt->nparams, &q, pv, rt->path, &pe) != 0) {
+	if (params_parse(req->query, rt->params, rt->nparams, &q, pv, rt->path,
+	    rt->flags & CARD ? PARAMS_SKIP_TRACKING : 0, &pe) != 0) {
 		respond_error(r, pe.status, pe.status == 414 ? "query_too_long" :
 		    "invalid_parameter", pe.param, "%s", pe.message);
+		if (rt->flags & CARD)
+			respond_error_card(r);
 		return;
 	}
 	cx.p = pv;
@@ -376,17 +379,23 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 	if (rt->has_id && !parse_int64(id, 1, INT64_MAX, &cx.id)) {
 		respond_error(r, 400, "invalid_parameter", "id", "the id in %s{id} must be a "
 		    "positive whole number", rt->path);
+		if (rt->flags & CARD)
+			respond_error_card(r);
 		return;
 	}
 	if (rt->flags & NEEDS_STORE) {
 		if ((cx.store = app_store(app, 0)) == NULL) {
 			respond_unavailable(r);
+			if (rt->flags & CARD)
+				respond_error_card(r);
 			return;
 		}
 		if (store_begin(cx.store, &state, err) != ST_OK) {
 			log_error("%s", err);
 			app_close(app);
 			respond_unavailable(r);
+			if (rt->flags & CARD)
+				respond_error_card(r);
 			return;
 		}
 		cx.state = &state;
@@ -405,6 +414,8 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 	rt->handler(&cx, r);
 	if (cx.store != NULL)
 		store_end(cx.store);
+	if ((rt->flags & CARD) && r->status >= 400)
+		respond_error_card(r);
 	/* a route without the store sets its own validator: revalidate it here */
 	if (cx.store == NULL && r->status == 200 && r->etag[0] != '\0' &&
 	    etag_matches(req->if_none_match, r->etag)) {

@@ -48,6 +48,115 @@ static const struct pspec oembed_params[] = {
 	[OP_MAXHEIGHT] = { "maxheight", P_INT, 100, 10000, NULL },
 };
 
+/* 1 if the query segment seg[0..n) is a tracking parameter (params_is_tracking). */
+static int
+segment_is_tracking(const char *seg, size_t n)
+{
+	char name[65];
+	size_t k = strcspn(seg, "=");
+
+	if (k > n)
+		k = n;
+	if (k >= sizeof name || memchr(seg, '%', k) != NULL)
+		return 0;   /* (a percent-encoded name is rare: it stays; the card skipped it) */
+	memcpy(name, seg, k);
+	name[k] = '\0';
+	return params_is_tracking(name);
+}
+
+/*
+ * The request's query without tracking parameters, and without the card's
+ * own (theme, lang) when data: a card's address to give out, or the query of
+ * the data it shows. "" when nothing is left.
+ */
+static void
+clean_query(const char *q, int data, char *out, size_t size)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (const char *p = q != NULL ? q : ""; *p != '\0';) {
+		size_t n = strcspn(p, "&");
+
+		if (n > 0 && !segment_is_tracking(p, n) && !(data &&
+		    (params_segment_is(p, n, "theme") || params_segment_is(p, n, "lang"))) &&
+		    o + n + 2 < size) {
+			if (o > 0)
+				out[o++] = '&';
+			memcpy(out + o, p, n);
+			o += n;
+			out[o] = '\0';
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+}
+
+/* 1 if host is a plain host[:port] (Host is client-controlled: it goes into HTML). */
+static int
+host_ok(const char *host)
+{
+	if (host == NULL || *host == '\0' || strlen(host) > 255)
+		return 0;
+	for (const char *p = host; *p != '\0'; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == ':' ||
+		    *p == '[' || *p == ']'))
+			return 0;
+	return 1;
+}
+
+/* "http://host", from the request; 0 if its Host cannot be trusted into HTML. */
+static int
+base_url(const struct request *req, char *out, size_t size)
+{
+	const char *scheme = req->scheme;
+
+	if (!host_ok(req->host))
+		return 0;
+	if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
+		scheme = "http";
+	snprintf(out, size, "%s://%s", scheme, req->host);
+	return 1;
+}
+
+#define OEMBED_URL_MAX (3 * (300 + QUERY_MAX + 64) + 340)
+
+/*
+ * The oEmbed address of this card (its own address without tracking
+ * parameters, percent-encoded into url=), for the discovery <link>; 0 when
+ * the Host header cannot be used.
+ */
+static int
+oembed_url(const struct request *req, char out[OEMBED_URL_MAX])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char base[300], query[QUERY_MAX + 1], card[300 + QUERY_MAX + 64];
+	size_t o;
+	int n;
+
+	if (!base_url(req, base, sizeof base))
+		return 0;
+	clean_query(req->query, 0, query, sizeof query);
+	n = snprintf(card, sizeof card, "%s%s%s%s", base, req->path, query[0] ? "?" : "", query);
+	if (n < 0 || (size_t)n >= sizeof card)
+		return 0;
+	o = (size_t)snprintf(out, OEMBED_URL_MAX, "%s/v1/oembed?url=", base);
+	for (const char *p = card; *p != '\0' && o + 4 < OEMBED_URL_MAX; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+			out[o++] = (char)c;
+		else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+	return 1;
+}
+
 /*
  * Opens figure id into *row (from the cursor *c, which the caller closes with
  * store_cursor_close once done with row). 0 and the 404 or 503 in r if it
@@ -68,19 +177,46 @@ open_figure(struct hctx *cx, struct response *r, long long id, struct cursor **c
 	return 0;
 }
 
+/*
+ * The date its latest revision was retrieved (YYYY-MM-DD) into out when
+ * figure id has more than one revision (it was revised), else "".
+ */
+static enum status
+latest_revision(struct store *s, long long id, char out[11])
+{
+	struct revision_row rev;
+	struct cursor *c = store_revisions(s, id);
+	int n = 0;
+
+	out[0] = '\0';
+	while (n < 2 && store_revisions_next(c, &rev))
+		if (n++ == 0 && rev.retrieved_at != NULL)
+			snprintf(out, 11, "%.10s", rev.retrieved_at);
+	if (n < 2)
+		out[0] = '\0';
+	return store_cursor_close(c);
+}
+
 static int
 h_embed_figure(struct hctx *cx, struct response *r)
 {
 	struct card_opts o = { .dark = cx->p[EP_THEME].set && strcmp(cx->p[EP_THEME].s, "dark") == 0,
 	    .lang = cx->p[EP_LANG].s, .data_as_of = cx->state->changed_at };
 	struct figure_row fig;
-	char data_url[64];
+	char data_url[64], revised[11], oembed[OEMBED_URL_MAX];
 	struct cursor *c;
 	struct buf b;
 	enum status rs;
 
 	if (!open_figure(cx, r, cx->id, &c, &fig))
 		return r->status;
+	if ((rs = latest_revision(cx->store, cx->id, revised)) != ST_OK) {
+		store_cursor_close(c);
+		return respond_db_failed(cx, r, "reading a figure's revisions");
+	}
+	o.revised_on = revised[0] != '\0' ? revised : NULL;
+	if (oembed_url(cx->req, oembed))
+		o.oembed_url = oembed;
 	snprintf(data_url, sizeof data_url, "/v1/figures/%lld", cx->id);
 	o.data_url = data_url;
 	buf_init(&b, 1024 * 1024);
@@ -93,21 +229,23 @@ h_embed_figure(struct hctx *cx, struct response *r)
 	return respond_html(r, &b);
 }
 
+/*
+ * Reads the one summary item the filters in cx->p (embed_summary_params)
+ * select into page. 0, or the status of the error written into r (a card
+ * shows one group: filters selecting none are a 404, several a 400).
+ */
 static int
-h_embed_summary(struct hctx *cx, struct response *r)
+card_summary(struct hctx *cx, struct response *r, struct summary_page *page)
 {
-	struct card_opts o = { .dark = cx->p[ES_THEME].set && strcmp(cx->p[ES_THEME].s, "dark") == 0,
-	    .lang = cx->p[ES_LANG].s, .data_as_of = cx->state->changed_at };
 	struct figure_filter f;
 	struct filter_text ftext;
 	struct group_row g[2], row;
-	struct summary_page page;
-	char data_url[QUERY_MAX + 32], group[GROUP_MAX + 1], facet[FACET_MAX];
+	char group[GROUP_MAX + 1], facet[FACET_MAX];
 	struct cursor *c;
-	struct buf b;
 	enum status rs;
 	int n = 0, rc;
 
+	memset(page, 0, sizeof *page);
 	if ((rc = filters_parse(cx, r, &f, &ftext)) != 0)
 		return rc;
 	/* A card shows one group: the filters must name exactly one. */
@@ -132,14 +270,34 @@ h_embed_summary(struct hctx *cx, struct response *r)
 		    "summary lists several (see /v1/summary for the groups)");
 	g[0].group = group;
 	g[0].facet = facet;
-	if ((rs = summary_read(cx->store, &f, &g[0], 1, &page)) != ST_OK || page.n != 1) {
-		summary_page_free(&page);
+	if ((rs = summary_read(cx->store, &f, &g[0], 1, page)) != ST_OK || page->n != 1) {
+		summary_page_free(page);
 		if (rs == ST_NOMEM)
 			return respond_overloaded(r, "out of memory");
 		return respond_db_failed(cx, r, "reading a summary");
 	}
-	snprintf(data_url, sizeof data_url, "/v1/summary?%s", cx->req->query);
+	return 0;
+}
+
+static int
+h_embed_summary(struct hctx *cx, struct response *r)
+{
+	struct card_opts o = { .dark = cx->p[ES_THEME].set && strcmp(cx->p[ES_THEME].s, "dark") == 0,
+	    .lang = cx->p[ES_LANG].s, .data_as_of = cx->state->changed_at };
+	struct summary_page page;
+	char data_url[QUERY_MAX + 32], query[QUERY_MAX + 1], oembed[OEMBED_URL_MAX];
+	struct buf b;
+	enum status rs;
+	int rc;
+
+	if ((rc = card_summary(cx, r, &page)) != 0)
+		return rc;
+	/* the data: the same filters, without the card's own options or tracking */
+	clean_query(cx->req->query, 1, query, sizeof query);
+	snprintf(data_url, sizeof data_url, "/v1/summary%s%s", query[0] ? "?" : "", query);
 	o.data_url = data_url;
+	if (oembed_url(cx->req, oembed))
+		o.oembed_url = oembed;
 	buf_init(&b, 1024 * 1024);
 	rs = html_summary_card(&b, &page.items[0], &o);
 	summary_page_free(&page);
@@ -148,19 +306,6 @@ h_embed_summary(struct hctx *cx, struct response *r)
 		return respond_overloaded(r, "the card could not be rendered");
 	}
 	return respond_html(r, &b);
-}
-
-/* 1 if host is a plain host[:port] (Host is client-controlled: it goes into HTML). */
-static int
-host_ok(const char *host)
-{
-	if (host == NULL || *host == '\0' || strlen(host) > 255)
-		return 0;
-	for (const char *p = host; *p != '\0'; p++)
-		if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == ':' ||
-		    *p == '[' || *p == ']'))
-			return 0;
-	return 1;
 }
 
 /*
@@ -179,6 +324,8 @@ iframe(struct buf *b, const char *src, long long width, long long height)
 	    height);
 }
 
+extern const struct route route_embed_summary;
+
 /* An oEmbed answer's bounds: a card's address is under 2,400 bytes, each escaped to at most 6. */
 #define OEMBED_TEXT_MAX (64 * 1024)
 
@@ -189,10 +336,13 @@ iframe(struct buf *b, const char *src, long long width, long long height)
 static int
 h_oembed(struct hctx *cx, struct response *r)
 {
-	const char *url = cx->p[OP_URL].s, *scheme = cx->req->scheme, *host = cx->req->host;
+	const char *url = cx->p[OP_URL].s, *host = cx->req->host;
 	const char *rest, *query, *id_text;
-	char base[300], path[2048], embed[QUERY_MAX + 400];
+	char base[300], path[2048], embed[QUERY_MAX + 400], card_query[QUERY_MAX + 1];
 	long long id = 0, width = CARD_WIDTH, height;
+	struct pval pv[PARAMS_MAX];
+	struct perror pe;
+	struct query q;
 	const struct route *rt;
 	struct figure_row fig;
 	struct cursor *c;
@@ -205,12 +355,9 @@ h_oembed(struct hctx *cx, struct response *r)
 	if (cx->p[OP_FORMAT].set && strcmp(cx->p[OP_FORMAT].s, "xml") == 0)
 		return respond_error(r, 501, "not_implemented", "format", "this provider answers "
 		    "oEmbed in JSON only: format=json");
-	if (!host_ok(host))
+	if (!base_url(cx->req, base, sizeof base))
 		return respond_error(r, 400, "invalid_parameter", NULL, "the Host header is "
 		    "missing or malformed");
-	if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
-		scheme = "http";
-	snprintf(base, sizeof base, "%s://%s", scheme, host);
 	/* the URL must be ours: http(s)://<this host>/v1/... */
 	rest = strncasecmp(url, "https://", 8) == 0 ? url + 8 :
 	    strncasecmp(url, "http://", 7) == 0 ? url + 7 : NULL;
@@ -225,23 +372,57 @@ h_oembed(struct hctx *cx, struct response *r)
 	    (!rt->has_id && (query == NULL || query[1] == '\0')))
 		return respond_error(r, 404, "not_found", "url", "url is not a card or a figure of "
 		    "this service: /v1/embed/figures/{id}, /v1/embed/summary?..., /v1/figures/{id}");
+	/* the card's own parameters, read as the card will read them */
+	if (query != NULL && strcmp(rt->path, rt->card) == 0 &&
+	    params_parse(query + 1, rt->params, rt->nparams, &q, pv, rt->card,
+	    PARAMS_SKIP_TRACKING, &pe) != 0)
+		return respond_error(r, 400, "invalid_parameter", "url", "url is not a card this "
+		    "service can show: %s", pe.message);
 	if (rt->has_id) {
+		struct card_opts o = { 0 };
+		char revised[11];
+
 		if (!parse_int64(id_text, 1, INT64_MAX, &id))
 			return respond_error(r, 404, "not_found", "url", "url names no figure");
 		if (!open_figure(cx, r, id, &c, &fig))
 			return r->status;
+		if (latest_revision(cx->store, id, revised) != ST_OK) {
+			store_cursor_close(c);
+			return respond_db_failed(cx, r, "reading a figure's revisions");
+		}
+		o.revised_on = revised[0] != '\0' ? revised : NULL;
+		o.lang = query != NULL && strcmp(rt->path, rt->card) == 0 ? pv[EP_LANG].s : NULL;
 		buf_init(&title, CARD_TITLE_MAX);
 		st = card_title_figure(&title, &fig);
-		height = fig.quote != NULL ? 330 : 260;
+		height = html_figure_card_height(&fig, &o);
 		store_cursor_close(c);
 		/* a card's own options (theme, lang) stay; a data URL's query is not a card's */
-		n = snprintf(embed, sizeof embed, "%s%s%lld%s", base, rt->card, id,
-		    query != NULL && strcmp(rt->path, rt->card) == 0 ? query : "");
+		clean_query(query != NULL && strcmp(rt->path, rt->card) == 0 ? query + 1 : NULL, 0,
+		    card_query, sizeof card_query);
+		n = snprintf(embed, sizeof embed, "%s%s%lld%s%s", base, rt->card, id,
+		    card_query[0] ? "?" : "", card_query);
 	} else {
+		struct card_opts o = { 0 };
+		struct summary_page page;
+		struct hctx sub = *cx;
+		int rc;
+
+		/* a summary's address: its filters, as the card reads them */
+		if (strcmp(rt->path, rt->card) != 0 && params_parse(query + 1, route_embed_summary.params,
+		    route_embed_summary.nparams, &q, pv, rt->card, PARAMS_SKIP_TRACKING, &pe) != 0)
+			return respond_error(r, 400, "invalid_parameter", "url", "url's filters are "
+			    "not a card's: %s", pe.message);
+		sub.p = pv;
+		if ((rc = card_summary(&sub, r, &page)) != 0)
+			return rc;
+		o.lang = pv[ES_LANG].s;
 		buf_init(&title, CARD_TITLE_MAX);
-		st = buf_puts(&title, "figures: every source side by side");
-		height = 340;
-		n = snprintf(embed, sizeof embed, "%s%s%s", base, rt->card, query);
+		st = card_title_summary(&title, &page.items[0]);
+		/* tall enough for every claim the card lists and its verdict */
+		height = html_summary_card_height(&page.items[0], &o);
+		summary_page_free(&page);
+		clean_query(query + 1, 0, card_query, sizeof card_query);
+		n = snprintf(embed, sizeof embed, "%s%s?%s", base, rt->card, card_query);
 	}
 	/* base is under 300 bytes and url under 2,000: embed always fits */
 	if (n < 0 || (size_t)n >= sizeof embed) {
@@ -251,6 +432,7 @@ h_oembed(struct hctx *cx, struct response *r)
 	}
 	if (cx->p[OP_MAXWIDTH].set && cx->p[OP_MAXWIDTH].n < width)
 		width = cx->p[OP_MAXWIDTH].n;
+	/* a lower maxheight: the card's verdict is at its top, the rest scrolls in the frame */
 	if (cx->p[OP_MAXHEIGHT].set && cx->p[OP_MAXHEIGHT].n < height)
 		height = cx->p[OP_MAXHEIGHT].n;
 	buf_init(&html, OEMBED_TEXT_MAX);
@@ -278,8 +460,8 @@ h_oembed(struct hctx *cx, struct response *r)
 }
 
 const struct route route_embed_figure = { "/v1/embed/figures/", 1,
-    ROUTE_PARAMS(embed_figure_params), h_embed_figure, NEEDS_STORE, "/v1/embed/figures/" };
+    ROUTE_PARAMS(embed_figure_params), h_embed_figure, NEEDS_STORE | CARD, "/v1/embed/figures/" };
 const struct route route_embed_summary = { "/v1/embed/summary", 0,
-    ROUTE_PARAMS(embed_summary_params), h_embed_summary, NEEDS_STORE, "/v1/embed/summary" };
+    ROUTE_PARAMS(embed_summary_params), h_embed_summary, NEEDS_STORE | CARD, "/v1/embed/summary" };
 const struct route route_oembed = { "/v1/oembed", 0, ROUTE_PARAMS(oembed_params),
     h_oembed, NEEDS_STORE, NULL };

@@ -208,9 +208,26 @@ cursor_bytes(const char *qs)
 	return 0;
 }
 
+int
+params_is_tracking(const char *name)
+{
+	static const char *const names[] = {
+		"fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "twclid",
+		"ttclid", "yclid", "igshid", "li_fat_id", "mc_cid", "mc_eid", "_ga", "_gl", "ref",
+		"ref_src", "ref_url", "s_cid",
+	};
+
+	if (strncmp(name, "utm_", 4) == 0 && name[4] != '\0')
+		return 1;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 parse_query(const char *qs, const struct pspec *spec, size_t nspec, struct query *q,
-    struct pval *out, const char *route, struct perror *e)
+    struct pval *out, const char *route, unsigned opts, struct perror *e)
 {
 	char names[400];
 	size_t used = 0, count = 0, qlen;
@@ -255,6 +272,8 @@ parse_query(const char *qs, const struct pspec *spec, size_t nspec, struct query
 		for (i = 0; i < nspec; i++)
 			if (strcmp(spec[i].name, key) == 0)
 				break;
+		if (i == nspec && (opts & PARAMS_SKIP_TRACKING) && params_is_tracking(key))
+			goto next;   /* utm_source=newsletter: not ours to read */
 		if (i == nspec) {
 			list_names(spec, nspec, names, sizeof names);
 			return fail(e, 400, safe_name(key, (size_t)kn), "unknown parameter '%s'; "
@@ -285,9 +304,9 @@ next:
 
 int
 params_parse(const char *qs, const struct pspec *spec, size_t nspec, struct query *q,
-    struct pval *out, const char *route, struct perror *e)
+    struct pval *out, const char *route, unsigned opts, struct perror *e)
 {
-	if (parse_query(qs, spec, nspec, q, out, route, e) != 0)
+	if (parse_query(qs, spec, nspec, q, out, route, opts, e) != 0)
 		return -1;
 	for (size_t i = 0; i < nspec; i++)
 		if (spec[i].required && !out[i].set)

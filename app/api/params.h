@@ -64,13 +64,33 @@ struct query {
 	char store[2 * QUERY_READ_MAX + 2];
 };
 
+/* params_parse's options. */
+enum params_opts {
+	/*
+	 * Tracking parameters that links pick up on their way through
+	 * newsletters, social networks and analytics (utm_*, fbclid, gclid,
+	 * mc_cid, ref, …: params_is_tracking) are skipped unread, whatever their
+	 * value and however often: for the cards, whose addresses are pasted
+	 * from such links. Any other unknown parameter is still refused.
+	 */
+	PARAMS_SKIP_TRACKING = 1,
+};
+
 /*
  * Parses qs (NULL or "" is no parameters) against spec[0..nspec): fills
  * out[i] for spec[i]. Returns 0, or -1 with e filled. route names the route
- * in messages ("/v1/figures").
+ * in messages ("/v1/figures"); opts is enum params_opts.
  */
 int params_parse(const char *qs, const struct pspec *spec, size_t nspec, struct query *q,
-    struct pval *out, const char *route, struct perror *e);
+    struct pval *out, const char *route, unsigned opts, struct perror *e);
+
+/*
+ * 1 if name (decoded) is a tracking parameter: it starts with "utm_", or is
+ * one of fbclid, gclid, gclsrc, dclid, gbraid, wbraid, msclkid, twclid,
+ * ttclid, yclid, igshid, li_fat_id, mc_cid, mc_eid, _ga, _gl, ref, ref_src,
+ * ref_url, s_cid.
+ */
+int params_is_tracking(const char *name);
 
 /*
  * 1 if the query segment seg[0..n) ("name=value", still encoded) is the

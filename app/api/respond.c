@@ -2,6 +2,7 @@
 #include "../core/arena.h"
 #include "../core/log.h"
 #include "../core/strutil.h"
+#include "../render/html.h"
 #include "../render/table.h"
 
 #include <stdarg.h>
@@ -19,6 +20,7 @@ reason(int status)
 	case 400: return "Bad Request";
 	case 406: return "Not Acceptable";
 	case 404: return "Not Found";
+	case 413: return "Content Too Large";
 	case 405: return "Method Not Allowed";
 	case 414: return "URI Too Long";
 	case 500: return "Internal Server Error";
@@ -104,6 +106,7 @@ respond_error(struct response *r, int status, const char *code, const char *para
 	vsnprintf(full, sizeof full, fmt, ap);
 	va_end(ap);
 	utf8_copy(message, sizeof message, full);
+	memcpy(r->error, message, sizeof r->error);
 	e = cJSON_AddObjectToObject(root, "error");
 	cJSON_AddNumberToObject(e, "status", status);
 	cJSON_AddStringToObject(e, "code", code);
@@ -118,6 +121,25 @@ respond_error(struct response *r, int status, const char *code, const char *para
 	r->disposition = NULL;
 	r->cache_control = "no-store";
 	return respond_json(r, status, root);
+}
+
+void
+respond_error_card(struct response *r)
+{
+	struct buf b;
+	int status = r->status, retry = r->retry_after;
+
+	buf_init(&b, 64 * 1024);
+	if (html_error_card(&b, status, r->error) != ST_OK) {
+		buf_free(&b);
+		return;   /* out of memory: the JSON error stays, which says as much */
+	}
+	respond_html(r, &b);
+	r->status = status;
+	r->retry_after = retry;
+	r->etag[0] = '\0';
+	r->last_modified[0] = '\0';
+	r->cache_control = "no-store";
 }
 
 cJSON *

@@ -14,6 +14,7 @@ struct words {
 	const char *metric[14];     /* in the order of metrics below */
 	const char *households, *from;
 	const char *cause[4];       /* in the order of causes below */
+	const char *revised_on, *withdrawn, *licence;
 };
 
 static const char *const qualifiers[6] = {
@@ -34,7 +35,8 @@ static const struct words words[] = {
 	    { "displaced", "internally displaced", "refugees", "returnees", "detained",
 	      "escaped", "released", "killed", "injured", "missing", "IDP returnees",
 	      "refugee returnees", "asylum seekers", "killed or injured" },
-	    "households", "from", { "conflict", "violence", "disaster", "other causes" } },
+	    "households", "from", { "conflict", "violence", "disaster", "other causes" },
+	    "revised on", "no longer published by the feed", "Licence" },
 	{ "ar", "rtl", "المصدر", "حتى تاريخ", "التاريخ غير مذكور", "عبر", "الوثيقة المصدر",
 	    "البيانات", "جُمعت في", "المصادر متفقة", "المصادر مختلفة", "النطاق", "مصادر",
 	    "مصدر واحد", "مصادر أخرى بينها",
@@ -42,7 +44,8 @@ static const struct words words[] = {
 	    { "نازحون", "نازحون داخليًا", "لاجئون", "عائدون", "محتجزون", "فارّون",
 	      "مُفرج عنهم", "قتلى", "جرحى", "مفقودون", "نازحون داخليًا عائدون", "لاجئون عائدون",
 	      "طالبو لجوء", "قتلى وجرحى" },
-	    "أسر", "من", { "نزاع", "عنف", "كوارث", "أسباب أخرى" } },
+	    "أسر", "من", { "نزاع", "عنف", "كوارث", "أسباب أخرى" },
+	    "عُدّل في", "لم يعد المصدر ينشره", "الترخيص" },
 };
 
 static const struct words *
@@ -119,7 +122,16 @@ head(struct buf *b, const struct words *w, const struct card_opts *o, const char
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	    "<meta name=\"referrer\" content=\"no-referrer\">\n<title>", w->lang, w->dir));
 	CHECK(html_escape(b, title));
-	CHECK(buf_puts(b, "</title>\n<style>\n"
+	CHECK(buf_puts(b, "</title>\n"));
+	if (o->oembed_url != NULL) {
+		/* oEmbed discovery (https://oembed.com/#section4): publishing systems find it here */
+		CHECK(buf_puts(b, "<link rel=\"alternate\" type=\"application/json+oembed\" href=\""));
+		CHECK(html_escape(b, o->oembed_url));
+		CHECK(buf_puts(b, "\" title=\""));
+		CHECK(html_escape(b, title));
+		CHECK(buf_puts(b, "\">\n"));
+	}
+	CHECK(buf_puts(b, "<style>\n"
 	    ":root{color-scheme:light dark}\n"
 	    "*{box-sizing:border-box}\n"
 	    "body{margin:0;font:15px/1.4 system-ui,-apple-system,\"Segoe UI\",Roboto,"
@@ -141,6 +153,8 @@ head(struct buf *b, const struct words *w, const struct card_opts *o, const char
 	    ".badge{display:inline-block;font-size:12px;font-weight:700;padding:2px 8px;"
 	    "border-radius:999px;background:#e7f4ea;color:#14532d}\n"
 	    ".badge.no{background:#fdecea;color:#8a1c12}\n"
+	    ".status{font-size:13px;font-weight:700;margin:4px 0;color:#8a4b00}\n"
+	    ".status.gone{color:#8a1c12}\n"
 	    "a{color:#0b57d0}\n"
 	    "footer{margin-top:8px;padding-top:6px;border-top:1px solid #eee}\n"
 	    ".dark{background:#121417;color:#eceff1}\n"
@@ -151,6 +165,8 @@ head(struct buf *b, const struct words *w, const struct card_opts *o, const char
 	    ".dark a{color:#8ab4f8}\n"
 	    ".dark .badge{background:#17351f;color:#b7e4c7}\n"
 	    ".dark .badge.no{background:#3d1a17;color:#f5b7b1}\n"
+	    ".dark .status{color:#f6c177}\n"
+	    ".dark .status.gone{color:#f5b7b1}\n"
 	    "</style>\n</head>\n"));
 	return buf_printf(b, "<body class=\"%s\">\n<article class=\"card\">\n",
 	    o->dark ? "dark" : "light");
@@ -362,6 +378,45 @@ summary_title(struct buf *b, const void *row)
 	return card_title_summary(b, row);
 }
 
+/*
+ * "no longer published by the feed" for a withdrawn figure, else "revised on
+ * <date>" when revised_on is set: a reader of an old embed sees it changed.
+ */
+static enum status
+figure_status(struct buf *b, const struct words *w, const struct figure_row *fig,
+    const char *revised_on)
+{
+	if (fig->withdrawn)
+		return buf_printf(b, "<p class=\"status gone\">%s</p>\n", w->withdrawn);
+	if (revised_on != NULL)
+		return buf_printf(b, "<p class=\"status\">%s <time dir=\"ltr\">%.10s</time></p>\n",
+		    w->revised_on, revised_on);
+	return ST_OK;
+}
+
+/* The figure's licence, else its source's; NULL when neither is known. */
+static const char *
+licence_of(const struct figure_row *fig)
+{
+	return fig->licence != NULL ? fig->licence : fig->source.licence;
+}
+
+/* "Licence: CC BY 4.0" (a link when it is an address); nothing when unknown. */
+static enum status
+licence_line(struct buf *b, const struct words *w, const char *licence, int whole_line)
+{
+	enum status st;
+
+	if (licence == NULL || *licence == '\0')
+		return ST_OK;
+	if (whole_line)
+		CHECK(buf_puts(b, "<p class=\"meta licence\">"));
+	CHECK(html_escape(b, w->licence));
+	CHECK(buf_puts(b, ": "));
+	CHECK(link(b, licence, licence, 1));
+	return whole_line ? buf_puts(b, "</p>\n") : ST_OK;
+}
+
 enum status
 html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_opts *o)
 {
@@ -374,6 +429,7 @@ html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_
 	CHECK(buf_puts(b, "<p class=\"fig\">"));
 	CHECK(number(b, w, fig));
 	CHECK(buf_puts(b, "</p>\n"));
+	CHECK(figure_status(b, w, fig, o->revised_on));
 	CHECK(what_where(b, w, fig));
 	CHECK(buf_puts(b, "<p class=\"meta\">"));
 	CHECK(html_escape(b, w->source));
@@ -399,6 +455,7 @@ html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_
 		CHECK(link(b, fig->url, w->document, 0));
 		CHECK(buf_puts(b, " ↗</p>\n"));
 	}
+	CHECK(licence_line(b, w, licence_of(fig), 1));
 	return footer(b, w, o, fig);
 }
 
@@ -413,18 +470,68 @@ claims_left_out(struct buf *b, const struct words *w, size_t n)
 	    count, w->between);
 }
 
+/*
+ * The verdict, first (it is what a reader came for, and an iframe cut short
+ * still shows it): agree or disagree, the range and the count of sources.
+ */
+static enum status
+verdict(struct buf *b, const struct words *w, const struct summary_item *item)
+{
+	char lo[40], hi[40];
+	enum status st;
+
+	CHECK(buf_puts(b, "<p class=\"meta verdict\">"));
+	grouped(item->min, lo, sizeof lo);
+	grouped(item->max, hi, sizeof hi);
+	if (item->n > 1) {
+		CHECK(buf_printf(b, "<span class=\"badge%s\">%s</span> ", item->agree ? "" : " no",
+		    item->agree ? w->agree : w->disagree));
+		CHECK(buf_printf(b, "%s <span dir=\"ltr\">%s – %s</span> · %lu %s", w->range, lo, hi,
+		    (unsigned long)item->n, w->sources));
+	} else
+		CHECK(html_escape(b, w->one_source));
+	return buf_puts(b, "</p>\n");
+}
+
+/* The claims' licences, each once ("Licence: CC BY 4.0 · CC BY-IGO"); nothing when none is known. */
+static enum status
+licences(struct buf *b, const struct words *w, const struct summary_item *item)
+{
+	const char *seen[8];
+	size_t nseen = 0;
+	enum status st;
+
+	for (size_t i = 0; i < item->n && nseen < 8; i++) {
+		const char *l = licence_of(&item->claims[i]);
+		size_t k;
+
+		if (l == NULL || *l == '\0')
+			continue;
+		for (k = 0; k < nseen && strcmp(seen[k], l) != 0; k++)
+			;
+		if (k < nseen)
+			continue;
+		if (nseen == 0)
+			CHECK(buf_puts(b, "<p class=\"meta licence\">"));
+		else
+			CHECK(buf_puts(b, " · "));
+		CHECK(nseen == 0 ? licence_line(b, w, l, 0) : link(b, l, l, 1));
+		seen[nseen++] = l;
+	}
+	return nseen > 0 ? buf_puts(b, "</p>\n") : ST_OK;
+}
+
 enum status
 html_summary_card(struct buf *b, const struct summary_item *item, const struct card_opts *o)
 {
 	const struct words *w = words_for(o->lang);
-	size_t sources = item->n;
-	char lo[40], hi[40];
 	enum status st;
 
 	if (item->n == 0)
 		return ST_INVALID;
 	CHECK(head_titled(b, w, o, summary_title, item));
 	CHECK(what_where(b, w, &item->claims[0]));
+	CHECK(verdict(b, w, item));
 	CHECK(buf_puts(b, "<ul class=\"claims\">\n"));
 	for (size_t i = 0; i < item->n; i++) {
 		const struct figure_row *c = &item->claims[i];
@@ -442,18 +549,170 @@ html_summary_card(struct buf *b, const struct summary_item *item, const struct c
 		CHECK(link(b, c->url, c->source.name, 1));
 		CHECK(buf_puts(b, "</span> <span class=\"meta\">"));
 		CHECK(date_of(b, w, c));
-		CHECK(buf_puts(b, "</span></li>\n"));
+		CHECK(buf_puts(b, "</span>"));
+		if (c->withdrawn)
+			CHECK(buf_printf(b, " <span class=\"status gone\">%s</span>", w->withdrawn));
+		CHECK(buf_puts(b, "</li>\n"));
 	}
-	CHECK(buf_puts(b, "</ul>\n<p class=\"meta\">"));
-	grouped(item->min, lo, sizeof lo);
-	grouped(item->max, hi, sizeof hi);
-	if (sources > 1) {
-		CHECK(buf_printf(b, "<span class=\"badge%s\">%s</span> ", item->agree ? "" : " no",
-		    item->agree ? w->agree : w->disagree));
-		CHECK(buf_printf(b, "%s <span dir=\"ltr\">%s – %s</span> · %lu %s", w->range, lo, hi,
-		    (unsigned long)sources, w->sources));
-	} else
-		CHECK(html_escape(b, w->one_source));
-	CHECK(buf_puts(b, "</p>\n"));
+	CHECK(buf_puts(b, "</ul>\n"));
+	CHECK(licences(b, w, item));
 	return footer(b, w, o, NULL);
+}
+
+enum status
+html_error_card(struct buf *b, int status, const char *message)
+{
+	const struct words *w = words_for("en");
+	const struct card_opts o = { 0 };
+	const char *what = status == 404 ? "Nothing to show here" : status == 503 ?
+	    "These figures cannot be shown right now" : "This card cannot be shown";
+	enum status st;
+
+	CHECK(head(b, w, &o, what));
+	CHECK(buf_printf(b, "<p class=\"what\">%s</p>\n<p class=\"meta\">", what));
+	CHECK(html_escape(b, message));
+	CHECK(buf_printf(b, "</p>\n<p class=\"meta\">HTTP %d%s</p>\n", status,
+	    status < 500 ? " · check the card's address (see /v1/openapi.json)" :
+	    " · it will show again once the service recovers"));
+	return buf_puts(b, "<footer class=\"meta\">figures</footer>\n</article>\n</body>\n"
+	    "</html>\n");
+}
+
+/*
+ * Heights: what a card needs at CARD_WIDTH, estimated from its text with the
+ * widths of the stylesheet above (measured in Chromium at 320 px: a claim's
+ * line is 35 px, each line it wraps to 22 more), rounded up rather than down:
+ * a card a little too tall shows some blank space, one too short hides its
+ * end. Characters, not bytes, are counted.
+ */
+#define CARD_INNER 286          /* 320 px less the card's padding and border */
+
+static size_t
+chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; s != NULL && *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Lines a run of text of width px takes when it starts on a line of its own. */
+static int
+lines_of(double px)
+{
+	int n = (int)(px / CARD_INNER);
+
+	return n + (px > n * CARD_INNER || n == 0);
+}
+
+/* Flex items laid out in wrapping lines (each item whole; a longer one on lines of its own). */
+static int
+flex_lines(const double *w, size_t n)
+{
+	double used = 0;
+	int lines = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] <= 0)
+			continue;
+		if (w[i] > CARD_INNER) {
+			lines += (used > 0) + lines_of(w[i]) - 1;
+			used = CARD_INNER;   /* whatever follows starts a new line */
+			continue;
+		}
+		if (used > 0 && used + 6 + w[i] > CARD_INNER) {
+			lines++;
+			used = 0;
+		}
+		used += (used > 0 ? 6 : 0) + w[i];
+	}
+	return lines;
+}
+
+/* A claim's row in a summary card, in px. */
+static int
+claim_height(const struct words *w, const struct figure_row *c)
+{
+	const char *q = word_of(c->qualifier, qualifiers, w->qualifier, 6);
+	char n[40];
+	double items[4];
+
+	grouped(c->value, n, sizeof n);
+	items[0] = q != NULL && *q ? 10.0 * (double)chars(q) : 0;
+	items[1] = 12.5 * (double)strlen(n);
+	items[2] = 8.0 * (double)chars(c->source.name);
+	items[3] = c->as_of != NULL ? 7.0 * (double)(chars(w->as_of) + 11) :
+	    c->period_start != NULL || c->period_end != NULL ? 7.0 * 25 :
+	    7.0 * (double)chars(w->no_date);
+	if (c->withdrawn)
+		items[3] += 7.5 * (double)chars(w->withdrawn) + 6;
+	return 35 + 22 * (flex_lines(items, 4) - 1);
+}
+
+/* A line of 13 px text (meta), in px: 19 a line. */
+static int
+meta_height(double chars_13px)
+{
+	return 19 * lines_of(6.8 * chars_13px);
+}
+
+static int
+licence_height(const char *licence)
+{
+	return licence != NULL && *licence ? meta_height((double)chars(licence) + 10) : 0;
+}
+
+/* What what_where writes: the metric line (16 px) and the place line. */
+static int
+what_where_height(const struct words *w, const struct figure_row *f)
+{
+	double what = (double)chars(word_of(f->metric, metrics, w->metric, 14)) +
+	    (double)chars(f->group) + 3 + (f->origin.name != NULL ?
+	    (double)chars(f->origin.name) + 8 : 0) + (f->cause != NULL ? (double)chars(f->cause) +
+	    3 : 0);
+
+	return 24 * lines_of(8.5 * what) + 29 * lines_of(8.0 * ((double)chars(f->location.name) + 6));
+}
+
+int
+html_summary_card_height(const struct summary_item *item, const struct card_opts *o)
+{
+	const struct words *w = words_for(o->lang);
+	int h = 92, nlic = 0;   /* padding, borders, list margins, footer */
+
+	if (item->n == 0)
+		return h;
+	h += what_where_height(w, &item->claims[0]);
+	h += item->n > 1 ? 26 : 19;   /* the verdict: a badge, or "one source" */
+	for (size_t i = 0; i < item->n; i++) {
+		if (item->n > CARD_CLAIMS_MAX && i == CARD_CLAIMS_MAX / 2) {
+			h += 35;   /* "… n more sources in between …" */
+			i = item->n - CARD_CLAIMS_MAX / 2;
+		}
+		h += claim_height(w, &item->claims[i]);
+	}
+	for (size_t i = 0; i < item->n && nlic < 8; i++)
+		if (licence_of(&item->claims[i]) != NULL)
+			nlic += licence_height(licence_of(&item->claims[i]));
+	return h + nlic;
+}
+
+int
+html_figure_card_height(const struct figure_row *fig, const struct card_opts *o)
+{
+	const struct words *w = words_for(o->lang);
+	int h = 110;   /* padding, borders, the number (34 px), the footer; and some room */
+
+	h += what_where_height(w, fig);
+	h += meta_height((double)chars(w->source) + (double)chars(fig->source.name) + 20);
+	if (fig->via != NULL)
+		h += meta_height((double)chars(w->via) + (double)chars(fig->via) + 1);
+	if (fig->quote != NULL)
+		h += 16 + meta_height((double)chars(fig->quote) + 2);
+	if (html_url_ok(fig->url))
+		h += 19;
+	if (fig->withdrawn || o->revised_on != NULL)
+		h += 23;
+	return h + licence_height(licence_of(fig));
 }

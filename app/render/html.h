@@ -18,6 +18,10 @@ struct card_opts {
 	const char *lang;        /* "en" or "ar" */
 	const char *data_url;    /* the JSON this card shows, linked in its footer */
 	const char *data_as_of;  /* meta.data_as_of */
+	/* a figure card: the date of its latest revision when it has more than one, else NULL */
+	const char *revised_on;
+	/* this card's oEmbed address (absolute), for the discovery <link> in <head>; or NULL */
+	const char *oembed_url;
 };
 
 /* Appends s with &, <, >, " and ' escaped (NULL appends nothing). */
@@ -37,6 +41,19 @@ enum status html_figure_card(struct buf *b, const struct figure_row *figure,
     const struct card_opts *o);
 enum status html_summary_card(struct buf *b, const struct summary_item *item,
     const struct card_opts *o);
+
+/*
+ * The height in px a card needs at 320 px wide to show all it holds (its
+ * claims and its verdict), estimated from its text: for oEmbed's height.
+ */
+int html_figure_card_height(const struct figure_row *figure, const struct card_opts *o);
+int html_summary_card_height(const struct summary_item *item, const struct card_opts *o);
+
+/*
+ * A card that says why the card asked for cannot be shown (status, and the
+ * error's message, escaped), for an iframe: a reader sees a sentence.
+ */
+enum status html_error_card(struct buf *b, int status, const char *message);
 
 /*
  * "almost 800 escaped: Ain Issa camp" and the like, for titles (plain text),

@@ -39,7 +39,7 @@ static int
 parse(const char *qs)
 {
 	memset(&e, 0, sizeof e);
-	return params_parse(qs, spec, NPARAMS, &q, out, "/v1/test", &e);
+	return params_parse(qs, spec, NPARAMS, &q, out, "/v1/test", 0, &e);
 }
 
 /* ---- rejections ---- */
@@ -158,7 +158,7 @@ params_query_of_query_max_bytes_read(void **state)
 	memcpy(qs, "t=", 2);
 	memset(qs + 2, 'a', QUERY_MAX - 2);
 	qs[QUERY_MAX] = '\0';
-	assert_int_equal(params_parse(qs, big, 1, &q, v, "/v1/test", &e), 0);
+	assert_int_equal(params_parse(qs, big, 1, &q, v, "/v1/test", 0, &e), 0);
 	free(qs);
 	assert_int_equal(v[0].set, 1);
 	assert_int_equal(strlen(v[0].s), QUERY_MAX - 2);
@@ -183,20 +183,20 @@ params_query_max_does_not_count_the_cursor(void **state)
 	memcpy(qs + QUERY_MAX, "&cursor=", 8);
 	memset(qs + QUERY_MAX + 8, 'c', CURSOR_MAX);
 	qs[n] = '\0';
-	assert_int_equal(params_parse(qs, paged, 2, &q, v, "/v1/test", &e), 0);
+	assert_int_equal(params_parse(qs, paged, 2, &q, v, "/v1/test", 0, &e), 0);
 	assert_int_equal(strlen(v[0].s), QUERY_MAX - 2);
 	assert_int_equal(strlen(v[1].s), CURSOR_MAX);
 
 	/* the same bytes in a parameter that is not the cursor are too many */
 	memcpy(qs + QUERY_MAX, "&t2=xxx", 7);
-	assert_int_equal(params_parse(qs, paged, 2, &q, v, "/v1/test", &e), -1);
+	assert_int_equal(params_parse(qs, paged, 2, &q, v, "/v1/test", 0, &e), -1);
 	assert_int_equal(e.status, 414);
 
 	/* and past QUERY_READ_MAX nothing is read, whatever the parameters */
 	memcpy(qs, "cursor=", 7);
 	memset(qs + 7, 'c', QUERY_READ_MAX + 1 - 7);
 	qs[QUERY_READ_MAX + 1] = '\0';
-	assert_int_equal(params_parse(qs, paged, 2, &q, v, "/v1/test", &e), -1);
+	assert_int_equal(params_parse(qs, paged, 2, &q, v, "/v1/test", 0, &e), -1);
 	assert_int_equal(e.status, 414);
 	free(qs);
 }
@@ -228,7 +228,7 @@ params_reject_more_than_32_parameters(void **state)
 
 	(void)state;
 	many_setup(qs, sizeof qs, PARAMS_MAX + 1);
-	assert_int_equal(params_parse(qs, many_spec, MANY, &q, v, "/v1/test", &e), -1);
+	assert_int_equal(params_parse(qs, many_spec, MANY, &q, v, "/v1/test", 0, &e), -1);
 	assert_int_equal(e.status, 400);
 	assert_string_equal(e.param, "");
 }
@@ -256,7 +256,7 @@ params_accept_32_parameters(void **state)
 
 	(void)state;
 	many_setup(qs, sizeof qs, PARAMS_MAX);
-	assert_int_equal(params_parse(qs, many_spec, MANY, &q, v, "/v1/test", &e), 0);
+	assert_int_equal(params_parse(qs, many_spec, MANY, &q, v, "/v1/test", 0, &e), 0);
 	assert_int_equal(v[PARAMS_MAX - 1].set, 1);
 	assert_int_equal(v[PARAMS_MAX - 1].n, PARAMS_MAX - 1);
 	assert_int_equal(v[PARAMS_MAX].set, 0);
@@ -409,14 +409,37 @@ params_required_parameter_left_out_is_named(void **state)
 		const char *qs = (const char *[]){ NULL, "", "maxwidth=300" }[i];
 
 		memset(&e, 0, sizeof e);
-		assert_int_equal(params_parse(qs, with_url, 2, &q, v, "/v1/oembed", &e), -1);
+		assert_int_equal(params_parse(qs, with_url, 2, &q, v, "/v1/oembed", 0, &e), -1);
 		assert_int_equal(e.status, 400);
 		assert_string_equal(e.param, "url");
 		assert_string_equal(e.message, "url is required: a card's address");
 	}
-	assert_int_equal(params_parse("url=x", with_url, 2, &q, v, "/v1/oembed", &e), 0);
+	assert_int_equal(params_parse("url=x", with_url, 2, &q, v, "/v1/oembed", 0, &e), 0);
 	assert_true(v[0].set);
 	assert_string_equal(v[0].s, "x");
+}
+
+/* A card skips what newsletters and social networks add to its address, and nothing else. */
+static void
+params_tracking_skipped_only_when_asked(void **state)
+{
+	const char *qs = "utm_source=newsletter&fbclid=IwAR0&location=abc&utm_source=again&mc_eid=%ZZ&ref";
+
+	(void)state;
+	assert_int_equal(parse(qs), -1);
+	assert_string_equal(e.param, "utm_source");
+	memset(&e, 0, sizeof e);
+	assert_int_equal(params_parse(qs, spec, NPARAMS, &q, out, "/v1/test",
+	    PARAMS_SKIP_TRACKING, &e), 0);
+	assert_string_equal(out[LOCATION].s, "abc");
+	assert_int_equal(params_parse("utm_=1", spec, NPARAMS, &q, out, "/v1/test",
+	    PARAMS_SKIP_TRACKING, &e), -1);
+	assert_int_equal(params_parse("gclidx=1", spec, NPARAMS, &q, out, "/v1/test",
+	    PARAMS_SKIP_TRACKING, &e), -1);
+	assert_true(params_is_tracking("utm_campaign"));
+	assert_true(params_is_tracking("gclid"));
+	assert_false(params_is_tracking("utm"));
+	assert_false(params_is_tracking("metric"));
 }
 
 int
@@ -445,6 +468,7 @@ main(void)
 		cmocka_unit_test(params_all_types_together),
 		cmocka_unit_test(params_required_parameter_left_out_is_named),
 		cmocka_unit_test(params_date_out_of_range_names_the_range),
+		cmocka_unit_test(params_tracking_skipped_only_when_asked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
