@@ -190,4 +190,21 @@ void response_free(struct response *r);
 #define PAGE_DEFAULT 100
 #define PAGE_MAX     1000
 
+/*
+ * limit=all, with format=csv or hxl: the whole filtered list in one answer,
+ * for spreadsheets (which cannot follow a Link header), up to EXPORT_MAX
+ * rows (summary: groups); filters matching more are a 413 that says how many
+ * and how to narrow them, never a silently cut file.
+ */
+#define EXPORT_MAX         100000
+#define SUMMARY_EXPORT_MAX 20000
+extern const char *const limit_words[];   /* { "all", NULL } */
+/*
+ * The page size asked for (limit: a pval index; dflt when not given), or for
+ * limit=all, max: 0 and the error in r when limit=all is not allowed here
+ * (JSON answers are paged) or when total > max (413).
+ */
+int limit_of(struct hctx *cx, struct response *r, int limit, int dflt, long long total,
+    long long max, const char *what);
+
 #endif

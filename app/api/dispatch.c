@@ -309,6 +309,22 @@ cache_control(const struct data_state *st, struct response *r)
 	r->cache_control = r->cache_buf;
 }
 
+/*
+ * An error on a card route: an HTML card (what an iframe shows a reader),
+ * unless the client prefers JSON to HTML (a program asking with Accept:
+ * application/json gets the JSON error every other route gives).
+ */
+static void
+card_error(const struct request *req, struct response *r)
+{
+	const char *accept = req->accept != NULL && *req->accept != '\0' ? req->accept : "*/*";
+
+	r->vary = "Accept";
+	if (accept_q(accept, "application", "json") > accept_q(accept, "text", "html"))
+		return;
+	respond_error_card(r);
+}
+
 void
 dispatch(struct app *app, const struct request *req, struct response *r)
 {
@@ -354,7 +370,7 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		respond_error(r, pe.status, pe.status == 414 ? "query_too_long" :
 		    "invalid_parameter", pe.param, "%s", pe.message);
 		if (rt->flags & CARD)
-			respond_error_card(r);
+			card_error(req, r);
 		return;
 	}
 	cx.p = pv;
@@ -380,14 +396,14 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		respond_error(r, 400, "invalid_parameter", "id", "the id in %s{id} must be a "
 		    "positive whole number", rt->path);
 		if (rt->flags & CARD)
-			respond_error_card(r);
+			card_error(req, r);
 		return;
 	}
 	if (rt->flags & NEEDS_STORE) {
 		if ((cx.store = app_store(app, 0)) == NULL) {
 			respond_unavailable(r);
 			if (rt->flags & CARD)
-				respond_error_card(r);
+				card_error(req, r);
 			return;
 		}
 		if (store_begin(cx.store, &state, err) != ST_OK) {
@@ -395,7 +411,7 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 			app_close(app);
 			respond_unavailable(r);
 			if (rt->flags & CARD)
-				respond_error_card(r);
+				card_error(req, r);
 			return;
 		}
 		cx.state = &state;
@@ -415,7 +431,7 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 	if (cx.store != NULL)
 		store_end(cx.store);
 	if ((rt->flags & CARD) && r->status >= 400)
-		respond_error_card(r);
+		card_error(req, r);
 	/* a route without the store sets its own validator: revalidate it here */
 	if (cx.store == NULL && r->status == 200 && r->etag[0] != '\0' &&
 	    etag_matches(req->if_none_match, r->etag)) {

@@ -18,7 +18,7 @@ static const char *const formats[] = { "json", "csv", "hxl", NULL };
 
 static const struct pspec figures_params[] = {
 	FILTER_PSPECS,
-	[XP_LIMIT] = { "limit", P_INT, 1, PAGE_MAX, NULL },
+	[XP_LIMIT] = { "limit", P_INT, 1, PAGE_MAX, limit_words },
 	[XP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
 	[XP_FORMAT] = { "format", P_ENUM, 0, 0, formats },
 	[XP_AS_OF_DATE] = { "as_of_date", P_DATE, 0, 0, NULL },
@@ -52,11 +52,12 @@ h_figures(struct hctx *cx, struct response *r)
 			    "one this API issued: pass meta.next_cursor back unchanged");
 		f.cursor_date = cursor_date;
 	}
-	limit = p[XP_LIMIT].set ? (int)p[XP_LIMIT].n : PAGE_DEFAULT;
-	f.limit = limit + 1;   /* one more tells whether there is a next page */
-
 	if (store_figures_count(cx->store, &f, &total, NULL) != ST_OK)
 		return respond_db_failed(cx, r, "counting figures");
+	if ((limit = limit_of(cx, r, XP_LIMIT, PAGE_DEFAULT, total, EXPORT_MAX, "figures")) == 0)
+		return r->status;
+	f.limit = limit + 1;   /* one more tells whether there is a next page */
+
 	/* CSV and HXL are written from the rows as they come: no JSON in between */
 	if (table) {
 		if ((ts = respond_table_begin(cx, &t)) == ST_OK)

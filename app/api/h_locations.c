@@ -3,15 +3,18 @@
 #include "cursor.h"
 #include "../render/json.h"
 
-enum { LP_COUNTRY, LP_PARENT, LP_ADMIN_LEVEL, LP_TYPE, LP_LIMIT, LP_CURSOR };
+enum { LP_COUNTRY, LP_PARENT, LP_ADMIN_LEVEL, LP_TYPE, LP_LIMIT, LP_CURSOR, LP_FORMAT };
+
+static const char *const list_formats[] = { "json", "csv", "hxl", NULL };
 
 static const struct pspec locations_params[] = {
 	[LP_COUNTRY] = { "country", P_COUNTRY, 0, 0, NULL },
 	[LP_PARENT] = { "parent", P_CODE, 0, 0, NULL },
 	[LP_ADMIN_LEVEL] = { "admin_level", P_INT, 0, 5, NULL },
 	[LP_TYPE] = { "type", P_CODE, 0, 0, NULL },
-	[LP_LIMIT] = { "limit", P_INT, 1, PAGE_MAX, NULL },
+	[LP_LIMIT] = { "limit", P_INT, 1, PAGE_MAX, limit_words },
 	[LP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
+	[LP_FORMAT] = { "format", P_ENUM, 0, 0, list_formats },
 };
 
 static int
@@ -27,10 +30,23 @@ next_location(struct cursor *c, cJSON **item, const char **code)
 }
 
 static int
+line_location(struct cursor *c, struct buf *b, enum status *st, const char **code)
+{
+	struct location_row row;
+
+	if (!store_locations_next(c, &row))
+		return 0;
+	*st = table_list_row(b, TABLE_LOCATIONS, &row);
+	*code = row.code;
+	return 1;
+}
+
+static int
 h_locations(struct hctx *cx, struct response *r)
 {
 	static const struct code_list list = { 'l', "locations", store_locations,
-	    store_locations_count, next_location };
+	    store_locations_count, next_location, line_location, TABLE_LOCATIONS, "inline; filename=\"locations.csv\"",
+	    "inline; filename=\"locations.hxl.csv\"" };
 	struct list_filter f = { .level = -1 };
 	const struct pval *p = cx->p;
 
@@ -49,4 +65,4 @@ h_locations(struct hctx *cx, struct response *r)
 }
 
 const struct route route_locations = { "/v1/locations", 0,
-    ROUTE_PARAMS(locations_params), h_locations, NEEDS_STORE, NULL };
+    ROUTE_PARAMS(locations_params), h_locations, NEEDS_STORE | NEGOTIATES, NULL };

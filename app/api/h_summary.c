@@ -24,7 +24,7 @@ static const char *const formats[] = { "json", "csv", "hxl", NULL };
 
 static const struct pspec summary_params[] = {
 	FILTER_PSPECS,
-	[SP_LIMIT] = { "limit", P_INT, 1, SUMMARY_PAGE_MAX, NULL },
+	[SP_LIMIT] = { "limit", P_INT, 1, SUMMARY_PAGE_MAX, limit_words },
 	[SP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
 	[SP_FORMAT] = { "format", P_ENUM, 0, 0, formats },
 };
@@ -142,10 +142,12 @@ h_summary(struct hctx *cx, struct response *r)
 	if (cx->p[SP_CURSOR].set && !decode_group(cx->p[SP_CURSOR].s, &after, &after_key))
 		return respond_error(r, 400, "invalid_parameter", "cursor", "cursor is not one this "
 		    "API issued for /v1/summary: pass meta.next_cursor back unchanged");
-	limit = cx->p[SP_LIMIT].set ? (int)cx->p[SP_LIMIT].n : SUMMARY_PAGE_DEFAULT;
-	f.limit = limit + 1;
 	if (store_groups_count(cx->store, &f, &total, NULL) != ST_OK)
 		return respond_db_failed(cx, r, "counting summary groups");
+	if ((limit = limit_of(cx, r, SP_LIMIT, SUMMARY_PAGE_DEFAULT, total, SUMMARY_EXPORT_MAX,
+	    "groups")) == 0)
+		return r->status;
+	f.limit = limit + 1;
 	if ((keys = calloc((size_t)limit + 1, sizeof *keys)) == NULL)
 		return respond_overloaded(r, "out of memory");
 	/* The page's groups first (copied: their cursor is closed before the claims). */

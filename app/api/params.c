@@ -133,9 +133,19 @@ validate(const struct pspec *sp, char *s, struct pval *v, struct perror *e)
 			    "from 1900 to 2200", sp->name);
 		return 0;
 	case P_INT:
-		if (!parse_int64(s, sp->min, sp->max, &v->n))
+		if (sp->choices != NULL && choice_index(sp->choices, s, n) >= 0) {
+			v->n = -1;   /* a word: limit=all */
+			return 0;
+		}
+		if (!parse_int64(s, sp->min, sp->max, &v->n)) {
+			if (sp->choices != NULL) {
+				list_choices(sp->choices, names, sizeof names);
+				return fail(e, 400, sp->name, "%s must be a whole number from %lld to "
+				    "%lld, or %s", sp->name, sp->min, sp->max, names);
+			}
 			return fail(e, 400, sp->name, "%s must be a whole number from %lld to %lld",
 			    sp->name, sp->min, sp->max);
+		}
 		return 0;
 	case P_ENUM:
 		if (choice_index(sp->choices, s, n) < 0) {

@@ -30,7 +30,7 @@ enum ptype {
 	P_CODE,      /* a code: 1-64 of [A-Za-z0-9._-] */
 	P_COUNTRY,   /* ISO 3166-1 alpha-3, any case (stored upper-case) */
 	P_DATE,      /* YYYY-MM-DD, a real day */
-	P_INT,       /* base-10 integer within [min, max] */
+	P_INT,       /* base-10 integer within [min, max], or one of choices (if any): n = -1 */
 	P_ENUM,      /* one of choices */
 	P_LIST,      /* comma-separated, each one of choices, none twice */
 	P_TEXT,      /* free text of 1..max bytes, no control characters */

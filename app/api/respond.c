@@ -77,6 +77,34 @@ respond_html(struct response *r, struct buf *b)
 	return 200;
 }
 
+const char *const limit_words[] = { "all", NULL };
+
+int
+limit_of(struct hctx *cx, struct response *r, int limit, int dflt, long long total,
+    long long max, const char *what)
+{
+	const struct pval *v = &cx->p[limit];
+
+	if (!v->set)
+		return dflt;
+	if (v->n >= 0)
+		return (int)v->n;
+	if (cx->format == OUT_JSON) {
+		respond_error(r, 400, "invalid_parameter", "limit", "limit=all is for spreadsheets: "
+		    "add format=csv (or hxl); JSON is paged with limit (at most %d) and cursor",
+		    PAGE_MAX);
+		return 0;
+	}
+	if (total > max) {
+		respond_error(r, 413, "too_many_rows", "limit", "these filters match %lld %s; one "
+		    "export holds at most %lld: narrow them (since and until, country, metric, "
+		    "source) and export each part, or page with limit and the Link header's cursor",
+		    total, what, max);
+		return 0;
+	}
+	return (int)max;
+}
+
 int
 respond_overloaded(struct response *r, const char *what)
 {
@@ -258,7 +286,8 @@ respond_table_begin(struct hctx *cx, struct table_out *t)
 	t->kind = cx->format == OUT_HXL ? TABLE_HXL : TABLE_CSV;
 	t->metrics = NULL;
 	t->nmetrics = 0;
-	buf_init(&t->b, 64 * 1024 * 1024);
+	/* a whole export (limit=all): EXPORT_MAX rows of up to a couple of KB */
+	buf_init(&t->b, 256 * 1024 * 1024);
 	if (t->kind != TABLE_HXL)
 		return ST_OK;
 	/* HXL puts each value under its metric's hashtag: the vocabulary, from the database */

@@ -59,6 +59,7 @@ table_cell(struct buf *b, const char *s)
 enum cell_kind {
 	CELL_TEXT, CELL_INT, CELL_BOOL, CELL_SIZE, CELL_CHARS, CELL_COUNT,
 	CELL_ORIGIN,   /* text of a figure's origin, when the origin is at this admin level */
+	CELL_LEVEL,    /* a location's admin level, when it has one */
 };
 struct column {
 	const char    *name, *hxl;
@@ -124,6 +125,27 @@ static const struct column summary_cols[] = {
 };
 #define NSUMMARY_COLS (sizeof summary_cols / sizeof summary_cols[0])
 
+#define LOC(kind, field) kind, offsetof(struct location_row, field)
+#define SRC(kind, field) kind, offsetof(struct source_row, field)
+
+/* /v1/locations and /v1/sources: the JSON's fields, tagged as the figures' columns are. */
+static const struct column location_cols[] = {
+	{ "code", "#loc+code", LOC(CELL_TEXT, code) },
+	{ "name", "#loc+name", LOC(CELL_TEXT, name) },
+	{ "country", "#country+code", LOC(CELL_TEXT, country) },
+	{ "admin_level", "#loc+admin_level", LOC(CELL_LEVEL, admin_level) },
+	{ "type", "#loc+type", LOC(CELL_TEXT, type) },
+	{ "parent", "#loc+code+parent", LOC(CELL_TEXT, parent) },
+};
+static const struct column source_cols[] = {
+	{ "id", "#meta+code+source", SRC(CELL_TEXT, code) },
+	{ "name", "#meta+source", SRC(CELL_TEXT, name) },
+	{ "organisation", "#meta+org+source", SRC(CELL_TEXT, organisation) },
+	{ "type", "#meta+source+type", SRC(CELL_TEXT, type) },
+	{ "url", "#meta+source+url", SRC(CELL_TEXT, url) },
+	{ "licence", "#meta+licence", SRC(CELL_TEXT, licence) },
+};
+
 /* The text of column c of row (a figure row or a summary item); num is scratch. */
 static const char *
 cell(const void *row, const struct column *c, char num[INT_TEXT_MAX])
@@ -152,6 +174,11 @@ cell(const void *row, const struct column *c, char num[INT_TEXT_MAX])
 	}
 	case CELL_COUNT:
 		if (!*(const int *)(const void *)((const char *)row + c->has))
+			return NULL;
+		int_text(*(const long long *)(const void *)p, num);
+		return num;
+	case CELL_LEVEL:
+		if (!((const struct location_row *)row)->has_level)
 			return NULL;
 		int_text(*(const long long *)(const void *)p, num);
 		return num;
@@ -248,4 +275,50 @@ table_summary_item(struct buf *b, const struct summary_item *item, enum table_ki
 	for (size_t i = 0; i < item->n; i++)
 		CHECK(row(b, item, &item->claims[i], kind, metrics, nmetrics));
 	return ST_OK;
+}
+
+/* A reference list's columns. */
+static const struct column *
+list_cols(enum table_list which, size_t *n)
+{
+	if (which == TABLE_LOCATIONS) {
+		*n = sizeof location_cols / sizeof location_cols[0];
+		return location_cols;
+	}
+	*n = sizeof source_cols / sizeof source_cols[0];
+	return source_cols;
+}
+
+enum status
+table_list_head(struct buf *b, enum table_kind kind, enum table_list which)
+{
+	size_t n;
+	const struct column *cols = list_cols(which, &n);
+	enum status st;
+
+	for (int r = 0; r < (kind == TABLE_HXL ? 2 : 1); r++) {
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0)
+				CHECK(buf_putc(b, ','));
+			CHECK(table_cell(b, r ? cols[i].hxl : cols[i].name));
+		}
+		CHECK(buf_puts(b, "\r\n"));
+	}
+	return ST_OK;
+}
+
+enum status
+table_list_row(struct buf *b, enum table_list which, const void *row)
+{
+	char num[INT_TEXT_MAX];
+	size_t n;
+	const struct column *cols = list_cols(which, &n);
+	enum status st;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			CHECK(buf_putc(b, ','));
+		CHECK(table_cell(b, cell(row, &cols[i], num)));
+	}
+	return buf_puts(b, "\r\n");
 }

@@ -41,4 +41,12 @@ enum status table_summary_head(struct buf *b, enum table_kind kind,
 enum status table_summary_item(struct buf *b, const struct summary_item *item,
     enum table_kind kind, const struct table_metric *metrics, size_t nmetrics);
 
+/*
+ * /v1/locations and /v1/sources: the header row(s), then one row per
+ * struct location_row or struct source_row (row), with the JSON's fields.
+ */
+enum table_list { TABLE_LOCATIONS, TABLE_SOURCES };
+enum status table_list_head(struct buf *b, enum table_kind kind, enum table_list which);
+enum status table_list_row(struct buf *b, enum table_list which, const void *row);
+
 #endif

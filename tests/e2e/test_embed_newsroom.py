@@ -116,6 +116,10 @@ class Newsroom(unittest.TestCase):
         self.assertIn("positive whole number", self.error_card("/v1/embed/figures/abc", 400))
         html = self.error_card("/v1/embed/summary?group=%3Cscript%3Ealert(1)%3C/script%3E", 400)
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html, "the value is escaped")
+        # a program that asks for JSON gets the JSON error
+        r = self.svc.get("/v1/embed/figures/999", {"Accept": "application/json"})
+        self.assertEqual((r.status, r.json()["error"]["code"]), (404, "not_found"))
+        self.assertEqual(r.header("vary"), "Accept")
         # the data routes keep answering in JSON
         self.assertEqual(self.svc.get("/v1/figures/999").json()["error"]["status"], 404)
 

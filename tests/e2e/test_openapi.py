@@ -85,7 +85,9 @@ class OpenApi(unittest.TestCase):
                         described.append(p)
                 self.assertEqual({p["name"]: p.get("required", False) for p in described},
                                  worker_routes()[path], "parameters and their required flags")
-                r = self.svc.get(path.replace("{id}", "2") + "?zz_undocumented=1")
+                # (a card's errors are HTML cards, unless JSON is asked for)
+                r = self.svc.get(path.replace("{id}", "2") + "?zz_undocumented=1",
+                                 {"Accept": "application/json"})
                 e = r.json()["error"]
                 self.assertEqual((r.status, e["parameter"]), (400, "zz_undocumented"))
                 accepted = e["message"].split("accepts: ", 1)[1]

@@ -32,6 +32,7 @@ static const struct pspec every_type[] = {
 	{ "date", P_DATE, 0, 0, NULL },
 	{ "n", P_INT, LLONG_MIN, LLONG_MAX, NULL },
 	{ "small", P_INT, -5, 5, NULL },
+	{ "page", P_INT, 1, 1000, (const char *const[]){ "all", NULL } },
 	{ "colour", P_ENUM, 0, 0, colours },
 	{ "letters", P_LIST, 0, 0, letters },
 	{ "text", P_TEXT, 0, 16, NULL },
@@ -94,7 +95,8 @@ check_value(const struct pspec *sp, const struct pval *v, const struct query *q)
 		FUZZ_CHECK(date_valid(s));
 		break;
 	case P_INT:
-		FUZZ_CHECK(v->n >= sp->min && v->n <= sp->max);
+		FUZZ_CHECK((v->n >= sp->min && v->n <= sp->max) ||
+		    (sp->choices != NULL && v->n == -1 && is_choice(sp->choices, s)));
 		break;
 	case P_ENUM:
 		FUZZ_CHECK(is_choice(sp->choices, s));
