@@ -69,18 +69,36 @@ segment_is_tracking(const char *seg, size_t n)
  * own (theme, lang) when data: a card's address to give out, or the query of
  * the data it shows. "" when nothing is left.
  */
+static int
+segment_dropped(const char *seg, size_t n, int data)
+{
+	return segment_is_tracking(seg, n) || (data && (params_segment_is(seg, n, "theme") ||
+	    params_segment_is(seg, n, "lang")));
+}
+
 static void
 clean_query(const char *q, int data, char *out, size_t size)
 {
+	const char *p;
 	size_t o = 0;
 
 	out[0] = '\0';
-	for (const char *p = q != NULL ? q : ""; *p != '\0';) {
+	/* nothing to drop: the query as it was, byte for byte */
+	for (p = q != NULL ? q : ""; *p != '\0'; p += *p == '&') {
 		size_t n = strcspn(p, "&");
 
-		if (n > 0 && !segment_is_tracking(p, n) && !(data &&
-		    (params_segment_is(p, n, "theme") || params_segment_is(p, n, "lang"))) &&
-		    o + n + 2 < size) {
+		if (n > 0 && segment_dropped(p, n, data))
+			break;
+		p += n;
+	}
+	if (*p == '\0') {
+		snprintf(out, size, "%s", q != NULL ? q : "");
+		return;
+	}
+	for (p = q; *p != '\0';) {
+		size_t n = strcspn(p, "&");
+
+		if (n > 0 && !segment_dropped(p, n, data) && o + n + 2 < size) {
 			if (o > 0)
 				out[o++] = '&';
 			memcpy(out + o, p, n);
@@ -372,13 +390,21 @@ h_oembed(struct hctx *cx, struct response *r)
 	    (!rt->has_id && (query == NULL || query[1] == '\0')))
 		return respond_error(r, 404, "not_found", "url", "url is not a card or a figure of "
 		    "this service: /v1/embed/figures/{id}, /v1/embed/summary?..., /v1/figures/{id}");
-	/* the card's own parameters, read as the card will read them */
+	/*
+	 * The card's own parameters, read as the card will read them. A card
+	 * that will show an error (it says what is wrong, framed) gets the height
+	 * of that error.
+	 */
 	if (query != NULL && strcmp(rt->path, rt->card) == 0 &&
 	    params_parse(query + 1, rt->params, rt->nparams, &q, pv, rt->card,
-	    PARAMS_SKIP_TRACKING, &pe) != 0)
-		return respond_error(r, 400, "invalid_parameter", "url", "url is not a card this "
-		    "service can show: %s", pe.message);
-	if (rt->has_id) {
+	    PARAMS_SKIP_TRACKING, &pe) != 0) {
+		buf_init(&title, CARD_TITLE_MAX);
+		st = buf_puts(&title, "figures: this card cannot be shown");
+		height = html_error_card_height(pe.message);
+		clean_query(query + 1, 0, card_query, sizeof card_query);
+		n = snprintf(embed, sizeof embed, "%s%s%s%s", base, path, card_query[0] ? "?" : "",
+		    card_query);
+	} else if (rt->has_id) {
 		struct card_opts o = { 0 };
 		char revised[11];
 
@@ -407,20 +433,35 @@ h_oembed(struct hctx *cx, struct response *r)
 		struct hctx sub = *cx;
 		int rc;
 
+		struct response saved = *r;   /* (no body yet: only the headers dispatch set) */
+
 		/* a summary's address: its filters, as the card reads them */
-		if (strcmp(rt->path, rt->card) != 0 && params_parse(query + 1, route_embed_summary.params,
-		    route_embed_summary.nparams, &q, pv, rt->card, PARAMS_SKIP_TRACKING, &pe) != 0)
-			return respond_error(r, 400, "invalid_parameter", "url", "url's filters are "
-			    "not a card's: %s", pe.message);
-		sub.p = pv;
-		if ((rc = card_summary(&sub, r, &page)) != 0)
-			return rc;
-		o.lang = pv[ES_LANG].s;
 		buf_init(&title, CARD_TITLE_MAX);
-		st = card_title_summary(&title, &page.items[0]);
-		/* tall enough for every claim the card lists and its verdict */
-		height = html_summary_card_height(&page.items[0], &o);
-		summary_page_free(&page);
+		if (strcmp(rt->path, rt->card) != 0 && params_parse(query + 1,
+		    route_embed_summary.params, route_embed_summary.nparams, &q, pv, rt->card,
+		    PARAMS_SKIP_TRACKING, &pe) != 0) {
+			st = buf_puts(&title, "figures: this card cannot be shown");
+			height = html_error_card_height(pe.message);
+		} else {
+			sub.p = pv;
+			if ((rc = card_summary(&sub, r, &page)) != 0) {
+				if (rc == 503) {
+					buf_free(&title);
+					return rc;
+				}
+				/* the card will say what is wrong (no claim, several groups…) */
+				height = html_error_card_height(r->error);
+				response_free(r);
+				*r = saved;
+				st = buf_puts(&title, "figures: this card cannot be shown");
+			} else {
+				o.lang = pv[ES_LANG].s;
+				st = card_title_summary(&title, &page.items[0]);
+				/* tall enough for every claim the card lists and its verdict */
+				height = html_summary_card_height(&page.items[0], &o);
+				summary_page_free(&page);
+			}
+		}
 		clean_query(query + 1, 0, card_query, sizeof card_query);
 		n = snprintf(embed, sizeof embed, "%s%s?%s", base, rt->card, card_query);
 	}

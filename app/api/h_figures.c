@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { XP_LIMIT = FP__FILTERS, XP_CURSOR, XP_FORMAT, XP_AS_OF_DATE };
+enum { XP_LIMIT = FP__FILTERS, XP_CURSOR, XP_FORMAT, XP_AS_OF_DATE, XP_KNOWN_BY };
 
 static const char *const formats[] = { "json", "csv", "hxl", NULL };
 
@@ -22,6 +22,7 @@ static const struct pspec figures_params[] = {
 	[XP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
 	[XP_FORMAT] = { "format", P_ENUM, 0, 0, formats },
 	[XP_AS_OF_DATE] = { "as_of_date", P_DATE, 0, 0, NULL },
+	[XP_KNOWN_BY] = { "known_by", P_ENUM, 0, 0, known_bys },
 };
 
 static int
@@ -41,11 +42,8 @@ h_figures(struct hctx *cx, struct response *r)
 
 	if ((rc = filters_parse(cx, r, &f, &ftext)) != 0)
 		return rc;
-	if (p[XP_AS_OF_DATE].set) {
-		/* what we knew at the end of that day, UTC */
-		snprintf(known, sizeof known, "%.10sT23:59:59Z", p[XP_AS_OF_DATE].s);
-		f.known = known;
-	}
+	if ((rc = history_parse(cx, r, &f, XP_AS_OF_DATE, XP_KNOWN_BY, known)) != 0)
+		return rc;
 	if (p[XP_CURSOR].set) {
 		if (!cursor_decode_figure(p[XP_CURSOR].s, cursor_date, &f.cursor_id))
 			return respond_error(r, 400, "invalid_parameter", "cursor", "cursor is not "
@@ -95,8 +93,10 @@ h_figures(struct hctx *cx, struct response *r)
 	meta = respond_meta(root, cx);
 	json_add_int(meta, "total", total);
 	json_add_int(meta, "limit", limit);
-	if (f.known != NULL)
+	if (f.known != NULL) {
 		cJSON_AddStringToObject(meta, "as_of_date", p[XP_AS_OF_DATE].s);
+		cJSON_AddStringToObject(meta, "known_by", f.known_reported ? "reported" : "retrieved");
+	}
 	json_add_text(meta, "next_cursor", n > limit ? next : NULL);
 	return respond_json(r, 200, root);
 }

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SP_LIMIT = FP__FILTERS, SP_CURSOR, SP_FORMAT };
+enum { SP_LIMIT = FP__FILTERS, SP_CURSOR, SP_FORMAT, SP_AS_OF_DATE, SP_KNOWN_BY };
 
 static const char *const formats[] = { "json", "csv", "hxl", NULL };
 
@@ -27,6 +27,8 @@ static const struct pspec summary_params[] = {
 	[SP_LIMIT] = { "limit", P_INT, 1, SUMMARY_PAGE_MAX, limit_words },
 	[SP_CURSOR] = { "cursor", P_TOKEN, 0, CURSOR_MAX, NULL },
 	[SP_FORMAT] = { "format", P_ENUM, 0, 0, formats },
+	[SP_AS_OF_DATE] = { "as_of_date", P_DATE, 0, 0, NULL },
+	[SP_KNOWN_BY] = { "known_by", P_ENUM, 0, 0, known_bys },
 };
 
 /*
@@ -97,7 +99,7 @@ free_keys(struct group_row *keys, size_t n)
 /* The page's items in the format asked for, with its total and next cursor. */
 static int
 answer(struct hctx *cx, struct response *r, const struct summary_page *page, long long total,
-    int limit, const char *next)
+    int limit, const char *next, const struct figure_filter *f)
 {
 	struct table_out t;
 	cJSON *root, *data, *meta;
@@ -117,6 +119,11 @@ answer(struct hctx *cx, struct response *r, const struct summary_page *page, lon
 	meta = respond_meta(root, cx);
 	json_add_int(meta, "total", total);
 	json_add_int(meta, "limit", limit);
+	if (f->known != NULL) {
+		cJSON_AddStringToObject(meta, "as_of_date", cx->p[SP_AS_OF_DATE].s);
+		cJSON_AddStringToObject(meta, "known_by", f->known_reported ? "reported" :
+		    "retrieved");
+	}
 	json_add_text(meta, "next_cursor", next);
 	return respond_json(r, 200, root);
 }
@@ -129,7 +136,7 @@ h_summary(struct hctx *cx, struct response *r)
 	struct group_row after, row, *keys = NULL;
 	struct group_key after_key;
 	struct summary_page page;
-	char next[CURSOR_MAX + 1];
+	char next[CURSOR_MAX + 1], known[21];
 	const char *next_cursor = NULL;
 	struct cursor *c;
 	long long total;
@@ -137,7 +144,8 @@ h_summary(struct hctx *cx, struct response *r)
 	size_t n = 0;
 	enum status rs;
 
-	if ((rc = filters_parse(cx, r, &f, &ftext)) != 0)
+	if ((rc = filters_parse(cx, r, &f, &ftext)) != 0 ||
+	    (rc = history_parse(cx, r, &f, SP_AS_OF_DATE, SP_KNOWN_BY, known)) != 0)
 		return rc;
 	if (cx->p[SP_CURSOR].set && !decode_group(cx->p[SP_CURSOR].s, &after, &after_key))
 		return respond_error(r, 400, "invalid_parameter", "cursor", "cursor is not one this "
@@ -193,7 +201,7 @@ h_summary(struct hctx *cx, struct response *r)
 		next_cursor = next;
 	}
 	free_keys(keys, n);
-	rc = answer(cx, r, &page, total, limit, next_cursor);
+	rc = answer(cx, r, &page, total, limit, next_cursor, &f);
 	summary_page_free(&page);
 	return rc;
 }

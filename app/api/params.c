@@ -107,6 +107,39 @@ choice_index(const char *const *choices, const char *s, size_t n)
 	return -1;
 }
 
+/*
+ * A list of codes, "a,b,c": each checked by code_valid, or by country_code
+ * (upper-cased in place) when countries. 0 and e filled if one is not.
+ */
+static int
+code_list(const struct pspec *sp, char *s, int countries, struct perror *e)
+{
+	int n = 0;
+
+	for (char *p = s;; n++) {
+		char *comma = strchr(p, ',');
+		size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		int ok;
+
+		if (n >= LIST_MAX)
+			return fail(e, 400, sp->name, "%s lists more than %d values", sp->name,
+			    LIST_MAX);
+		if (comma != NULL)
+			*comma = '\0';
+		ok = countries ? country_code(p, len, p) : code_valid(p);
+		if (comma != NULL)
+			*comma = ',';
+		if (!ok)
+			return countries ? fail(e, 400, sp->name, "%s must be ISO 3166-1 alpha-3 "
+			    "codes such as SYR, one or several joined by ',' (SYR,IRQ)", sp->name) :
+			    fail(e, 400, sp->name, "%s must be codes of 1-64 letters, digits, '.', "
+			    "'_' or '-', one or several joined by ',' (killed,injured)", sp->name);
+		if (comma == NULL)
+			return 0;
+		p = comma + 1;
+	}
+}
+
 /* Checks one value against its spec; fills v. */
 static int
 validate(const struct pspec *sp, char *s, struct pval *v, struct perror *e)
@@ -175,6 +208,10 @@ validate(const struct pspec *sp, char *s, struct pval *v, struct perror *e)
 			return fail(e, 400, sp->name, "%s is longer than %lld bytes", sp->name,
 			    sp->max);
 		return 0;
+	case P_CODES:
+		return code_list(sp, s, 0, e) != 0 ? -1 : 0;
+	case P_COUNTRIES:
+		return code_list(sp, s, 1, e) != 0 ? -1 : 0;
 	case P_TOKEN:
 		if ((long long)n > sp->max)
 			return fail(e, 400, sp->name, "%s is not a token this API issued (too long)",

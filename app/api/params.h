@@ -35,7 +35,11 @@ enum ptype {
 	P_LIST,      /* comma-separated, each one of choices, none twice */
 	P_TEXT,      /* free text of 1..max bytes, no control characters */
 	P_TOKEN,     /* an opaque base64url token of 1..max bytes (cursors) */
+	P_CODES,     /* P_CODE, or up to LIST_MAX of them joined by ',' (metric=killed,injured) */
+	P_COUNTRIES, /* P_COUNTRY, or up to LIST_MAX of them joined by ',' (upper-cased) */
 };
+
+#define LIST_MAX 50   /* codes in one P_CODES or P_COUNTRIES value */
 
 struct pspec {
 	const char        *name;

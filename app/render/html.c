@@ -716,3 +716,9 @@ html_figure_card_height(const struct figure_row *fig, const struct card_opts *o)
 		h += 23;
 	return h + licence_height(licence_of(fig));
 }
+
+int
+html_error_card_height(const char *message)
+{
+	return 110 + meta_height((double)chars(message)) + meta_height(60);
+}

@@ -54,6 +54,7 @@ int html_summary_card_height(const struct summary_item *item, const struct card_
  * error's message, escaped), for an iframe: a reader sees a sentence.
  */
 enum status html_error_card(struct buf *b, int status, const char *message);
+int html_error_card_height(const char *message);
 
 /*
  * "almost 800 escaped: Ain Issa camp" and the like, for titles (plain text),

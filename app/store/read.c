@@ -47,6 +47,21 @@ enum figure_col {
 	"CROSS JOIN revision AS r ON r.figure_id = f.id AND r.retrieved_at <= :known " \
 	"AND (r.superseded_at IS NULL OR r.superseded_at > :known) "
 
+/*
+ * known_by=reported: each figure's latest revision reported by :known (its
+ * reported_on, a date, else when it was retrieved). A revision's id grows
+ * with its retrieval, so the greatest id is the latest.
+ */
+#define REPORTED_BY(rev) "coalesce(" rev ".reported_on, " rev ".retrieved_at) <= :known"
+#define REVISION_REPORTED \
+	"CROSS JOIN revision AS r ON r.id = (SELECT max(r2.id) FROM revision AS r2 " \
+	"WHERE r2.figure_id = f.id AND " REPORTED_BY("r2") ") "
+
+/* The summary's groups at :known: those with a figure known then (either way). */
+#define GROUP_KNOWN \
+	"AND (:known IS NULL OR EXISTS (SELECT 1 FROM revision AS r WHERE r.figure_id = f.id " \
+	"AND CASE WHEN :by_reported THEN " REPORTED_BY("r") " ELSE r.retrieved_at <= :known END)) "
+
 #define FIGURE_JOINS \
 	"CROSS JOIN metric AS m ON m.id = f.metric_id " \
 	"CROSS JOIN location AS l ON l.id = f.location_id " \
@@ -56,6 +71,7 @@ enum figure_col {
 
 #define FIGURE_FROM  "FROM figure AS f " FIGURE_JOINS
 #define HISTORY_FROM "FROM figure AS f " REVISION_AT FIGURE_JOINS
+#define REPORTED_FROM "FROM figure AS f " REVISION_REPORTED FIGURE_JOINS
 
 /*
  * Every filter, NULL meaning "not filtered". The driving filter of each
@@ -75,12 +91,14 @@ enum figure_col {
 #define FILTERS_DATED(plus) \
 	FILTER_CARRIED \
 	"AND (:metric IS NULL OR f.metric_id = :metric) " \
+	"AND (:metrics IS NULL OR f.metric_id IN (SELECT value FROM json_each(:metrics))) " \
 	"AND (:category IS NULL OR f.metric_id IN " \
 	"     (SELECT id FROM metric WHERE category = :category)) " \
 	"AND (:location IS NULL OR f.location_id = :location) " \
 	"AND (:subtree IS NULL OR f.location_id IN " \
 	"     (SELECT location_id FROM location_tree WHERE ancestor_id = :subtree)) " \
 	"AND (:country IS NULL OR f.country = :country) " \
+	"AND (:countries IS NULL OR f.country IN (SELECT value FROM json_each(:countries))) " \
 	FILTER_SOURCE_FEED \
 	"AND (:grp IS NULL OR f.grp = :grp) " \
 	"AND (:origin IS NULL OR f.origin_id IN " \
@@ -94,7 +112,9 @@ enum figure_col {
 #define FILTER_CARRIED "(:withdrawn = 1 OR f.withdrawn = 0 OR f.withdrawn_at > :known) "
 #define FILTER_SOURCE_FEED \
 	"AND (:source IS NULL OR f.source_id = :source) " \
-	"AND (:feed IS NULL OR f.feed_id = :feed) "
+	"AND (:sources IS NULL OR f.source_id IN (SELECT value FROM json_each(:sources))) " \
+	"AND (:feed IS NULL OR f.feed_id = :feed) " \
+	"AND (:feeds IS NULL OR f.feed_id IN (SELECT value FROM json_each(:feeds))) "
 #define FILTER_DATES(plus) "AND " plus "f.sort_date >= :since AND " plus "f.sort_date <= :until "
 
 #define FIGURE_ORDER "ORDER BY f.sort_date DESC, f.id DESC LIMIT :limit"
@@ -133,13 +153,29 @@ enum figure_col {
 #define HISTORY_SQL(drive)       HISTORY_COLS HISTORY_FROM "WHERE " drive FIGURE_FILTERS FIGURE_ORDER
 #define HISTORY_COUNT_SQL(drive) \
 	"SELECT count(*) FROM figure AS f " REVISION_AT "WHERE " drive FIGURE_FILTERS
+#define REPORTED_SQL(drive)      HISTORY_COLS REPORTED_FROM "WHERE " drive FIGURE_FILTERS FIGURE_ORDER
+#define REPORTED_COUNT_SQL(drive) \
+	"SELECT count(*) FROM figure AS f " REVISION_REPORTED "WHERE " drive FIGURE_FILTERS
 #define GROUPS_SQL(drive) \
 	"SELECT DISTINCT f.metric_id, f.location_id, f.grp, f.facet FROM figure AS f WHERE " drive \
-	GROUP_FILTERS GROUP_KEYSET "ORDER BY f.metric_id, f.location_id, f.grp, f.facet LIMIT :limit"
+	GROUP_FILTERS GROUP_KNOWN GROUP_KEYSET \
+	"ORDER BY f.metric_id, f.location_id, f.grp, f.facet LIMIT :limit"
 #define GROUPS_COUNT_SQL(drive) \
 	"SELECT count(*) FROM (SELECT DISTINCT f.metric_id, f.location_id, f.grp, f.facet " \
 	"FROM figure AS f " \
-	"WHERE " drive GROUP_FILTERS ")"
+	"WHERE " drive GROUP_FILTERS GROUP_KNOWN ")"
+
+/* R_PAGE_CLAIMS with each figure as its revision rev_at (a join of revision AS r) gives. */
+#define PAGE_CLAIMS_KNOWN(rev_at) \
+	HISTORY_COLS ", f.metric_id, f.location_id, f.facet FROM (" \
+	"SELECT f.id AS fid, r.id AS rid, json_each.key AS pos, row_number() OVER (PARTITION BY " \
+	"json_each.key, f.source_id ORDER BY f.sort_date DESC, f.id DESC) AS latest " \
+	"FROM json_each(:keys) CROSS JOIN figure AS f ON f.metric_id = json_each.value ->> 0 " \
+	"AND f.location_id = json_each.value ->> 1 AND f.grp = json_each.value ->> 2 " \
+	"AND f.facet = json_each.value ->> 3 " rev_at \
+	"WHERE " CLAIM_FILTERS ") AS claim CROSS JOIN figure AS f ON f.id = claim.fid " \
+	"CROSS JOIN revision AS r ON r.id = claim.rid " \
+	FIGURE_JOINS "WHERE claim.latest = 1 ORDER BY claim.pos, r.value, s.code"
 
 /* The variants, most selective first: the first whose filter is set drives. */
 enum drive {
@@ -150,12 +186,14 @@ enum drive {
 };
 
 /* The kinds of figure query, each in DRIVE__COUNT variants. */
-enum fquery { Q_LIST, Q_COUNT, Q_HISTORY, Q_HISTORY_COUNT, Q_GROUPS, Q_GROUPS_COUNT, Q__COUNT };
+enum fquery { Q_LIST, Q_COUNT, Q_HISTORY, Q_HISTORY_COUNT, Q_GROUPS, Q_GROUPS_COUNT,
+	Q_REPORTED, Q_REPORTED_COUNT, Q__COUNT };
 
 enum rstmt {
 	R_BEGIN, R_COMMIT, R_STATE,
 	R_METRIC_ID, R_LOCATION_ID, R_SOURCE_ID, R_FEED_ID, R_COUNTRY_KNOWN, R_GROUP_KNOWN,
-	R_FIGURE, R_REVISIONS, R_PAGE_CLAIMS, R_METRIC_BY_ID, R_LOCATION_BY_ID, R_TOTAL,
+	R_FIGURE, R_REVISIONS, R_PAGE_CLAIMS, R_PAGE_CLAIMS_AT, R_PAGE_CLAIMS_REPORTED,
+	R_METRIC_BY_ID, R_LOCATION_BY_ID, R_TOTAL,
 	R_LOCATIONS, R_LOCATIONS_COUNT, R_SOURCES, R_SOURCES_COUNT, R_FEEDS, R_METRICS,
 	R_FIGURES,
 	R__COUNT = R_FIGURES + Q__COUNT * DRIVE__COUNT
@@ -212,6 +250,9 @@ static const char *const rsql[R__COUNT] = {
 	    "AND f.facet = json_each.value ->> 3 "
 	    "WHERE " CLAIM_FILTERS ") AS claim CROSS JOIN figure AS f ON f.id = claim.fid "
 	    FIGURE_JOINS "WHERE claim.latest = 1 ORDER BY claim.pos, f.value, s.code",
+	/* the same as known at :known, by retrieval or by report (as_of_date, known_by) */
+	[R_PAGE_CLAIMS_AT] = PAGE_CLAIMS_KNOWN(REVISION_AT),
+	[R_PAGE_CLAIMS_REPORTED] = PAGE_CLAIMS_KNOWN(REVISION_REPORTED),
 	[R_METRIC_BY_ID] = "SELECT code FROM metric WHERE id = ?1",
 	/* NULL when the totals were never counted (then the caller counts) */
 	[R_TOTAL] = "SELECT coalesce((SELECT total FROM figure_total WHERE kind = ?1 AND key = ?2), "
@@ -251,6 +292,8 @@ static const char *const rsql[R__COUNT] = {
 	VARIANTS(Q_HISTORY_COUNT, HISTORY_COUNT_SQL),
 	VARIANTS(Q_GROUPS, GROUPS_SQL),
 	VARIANTS(Q_GROUPS_COUNT, GROUPS_COUNT_SQL),
+	VARIANTS(Q_REPORTED, REPORTED_SQL),
+	VARIANTS(Q_REPORTED_COUNT, REPORTED_COUNT_SQL),
 };
 
 /* What a cursor's rows are: each store_*_next reads its own kind only. */
@@ -637,6 +680,11 @@ bind_filter(sqlite3_stmt *st, const struct figure_filter *f, int with_cursor)
 	stmt_bind_str(st, ":unit", f->unit);
 	stmt_bind_str(st, ":cause", f->cause);
 	stmt_bind_str(st, ":known", f->known);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":by_reported"), f->known_reported);
+	stmt_bind_str(st, ":metrics", f->metrics);
+	stmt_bind_str(st, ":sources", f->sources);
+	stmt_bind_str(st, ":feeds", f->feeds);
+	stmt_bind_str(st, ":countries", f->countries);
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":since"),
 	    f->since != NULL ? f->since : "0000-00-00", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":until"), until, -1,
@@ -661,7 +709,7 @@ variant(enum fquery q, const struct figure_filter *f)
 struct cursor *
 store_figures(struct store *s, const struct figure_filter *f)
 {
-	int i = variant(f->known != NULL ? Q_HISTORY : Q_LIST, f);
+	int i = variant(f->known == NULL ? Q_LIST : f->known_reported ? Q_REPORTED : Q_HISTORY, f);
 
 	bind_filter(stmt(s, i), f, 1);
 	return cursor(s, i, ROW_FIGURE);
@@ -688,8 +736,8 @@ store_figures_count(struct store *s, const struct figure_filter *f, long long *t
 {
 	if (known_total(s, f, 0, total) == ST_OK)
 		return ST_OK;
-	return count(s, bind_filter(stmt(s, variant(f->known != NULL ? Q_HISTORY_COUNT : Q_COUNT,
-	    f)), f, 0), total, err);
+	return count(s, bind_filter(stmt(s, variant(f->known == NULL ? Q_COUNT :
+	    f->known_reported ? Q_REPORTED_COUNT : Q_HISTORY_COUNT, f)), f, 0), total, err);
 }
 
 struct cursor *
@@ -724,6 +772,7 @@ known_total(struct store *s, const struct figure_filter *f, int groups, long lon
 	enum status rs = ST_NOT_FOUND;
 
 	if (f->known != NULL || f->withdrawn || f->since != NULL || f->until != NULL ||
+	    f->metrics != NULL || f->sources != NULL || f->feeds != NULL || f->countries != NULL ||
 	    f->group != NULL || f->subtree > 0 || f->origin > 0 || f->unit != NULL || f->cause != NULL ||
 	    n > 2)
 		return ST_NOT_FOUND;
@@ -784,10 +833,12 @@ store_groups_count(struct store *s, const struct figure_filter *f, long long *to
 struct cursor *
 store_page_claims(struct store *s, const struct figure_filter *f, const char *keys)
 {
-	sqlite3_stmt *st = bind_filter(stmt(s, R_PAGE_CLAIMS), f, 0);
+	int i = f->known == NULL ? R_PAGE_CLAIMS : f->known_reported ? R_PAGE_CLAIMS_REPORTED :
+	    R_PAGE_CLAIMS_AT;
+	sqlite3_stmt *st = bind_filter(stmt(s, i), f, 0);
 
 	stmt_bind_str(st, ":keys", keys);
-	return cursor(s, R_PAGE_CLAIMS, ROW_FIGURE);
+	return cursor(s, i, ROW_FIGURE);
 }
 
 static enum status

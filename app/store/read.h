@@ -43,6 +43,12 @@ struct figure_filter {
 	long long   metric, location, subtree, source, feed;   /* internal ids */
 	long long   origin;          /* a place: figures whose origin is it or in it */
 	const char *category, *country, *group;
+	/*
+	 * Several metrics, sources, feeds or countries (metric=killed,injured):
+	 * a JSON array of their ids (of codes for countries), bound as one
+	 * parameter and read with json_each; NULL: the single field above.
+	 */
+	const char *metrics, *sources, *feeds, *countries;
 	const char *unit;            /* "people" or "households" */
 	const char *cause;           /* canonical (cause_parse): figures with exactly that cause */
 	const char *since, *until;   /* inclusive YYYY-MM-DD bounds on the figure's date */
@@ -55,6 +61,12 @@ struct figure_filter {
 	 * UTC timestamp, and only figures retrieved by then. NULL: now.
 	 */
 	const char *known;
+	/*
+	 * With known: a revision counts as known once it was reported (its
+	 * reported_on, else its retrieval) by then, instead of once this service
+	 * retrieved it: public knowledge, not this service's.
+	 */
+	int         known_reported;
 };
 
 struct list_filter {           /* locations and sources */

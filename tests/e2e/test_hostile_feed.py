@@ -104,9 +104,9 @@ class ManySources(unittest.TestCase):
         r = self.svc.get("/v1/embed/summary?" + self.QUERY)
         self.assertEqual(r.status, 200, r.body[:300])
         text = r.body.decode("utf-8")
-        verdict = re.search(r'<p class="meta"><span class="badge[^"]*">[^<]*</span>.*?</p>', text)
+        verdict = re.search(r'<p class="meta verdict"><span class="badge[^"]*">[^<]*</span>.*?</p>', text)
         self.assertIsNotNone(verdict, "the card has no verdict")
-        self.assertEqual(verdict.group(0), '<p class="meta"><span class="badge no">Sources '
+        self.assertEqual(verdict.group(0), '<p class="meta verdict"><span class="badge no">Sources '
                          'disagree</span> range <span dir="ltr">100 – 7,000</span> · 302 sources</p>')
         # the lowest 20 and the highest 20 claims, and how many are left out
         self.assertEqual(text.count("<li>"), 40)

@@ -67,7 +67,8 @@ class Summary(unittest.TestCase):
         self.assertEqual(self.get("/v1/summary?source=sdf").json()["meta"]["total"], 2)
         self.assertEqual(self.get("/v1/summary?category=casualties").json()["data"][0]["claims"][0]["value"], 9)
         for bad, param in [("cursor=ZjF8MjAxOS0xMC0xM3w3", "cursor"), ("metric=nope", "metric"),
-                           ("limit=201", "limit"), ("as_of_date=2020-01-01", "as_of_date")]:
+                           ("limit=201", "limit"), ("as_of_date=2020-13-01", "as_of_date"),
+                           ("known_by=reported", "known_by")]:
             e = self.get("/v1/summary?" + bad, 400).json()["error"]
             self.assertEqual(e["parameter"], param)
 

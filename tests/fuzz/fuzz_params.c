@@ -33,6 +33,8 @@ static const struct pspec every_type[] = {
 	{ "n", P_INT, LLONG_MIN, LLONG_MAX, NULL },
 	{ "small", P_INT, -5, 5, NULL },
 	{ "page", P_INT, 1, 1000, (const char *const[]){ "all", NULL } },
+	{ "codes", P_CODES, 0, 0, NULL },
+	{ "countries", P_COUNTRIES, 0, 0, NULL },
 	{ "colour", P_ENUM, 0, 0, colours },
 	{ "letters", P_LIST, 0, 0, letters },
 	{ "text", P_TEXT, 0, 16, NULL },
@@ -91,6 +93,30 @@ check_value(const struct pspec *sp, const struct pval *v, const struct query *q)
 		for (size_t i = 0; i < 3; i++)
 			FUZZ_CHECK(s[i] >= 'A' && s[i] <= 'Z');
 		break;
+	case P_CODES:
+	case P_COUNTRIES: {
+		/* codes (upper-case countries) joined by single commas, at most LIST_MAX */
+		char one[80];
+		int count = 0;
+
+		for (const char *p = s;; count++) {
+			size_t len = strcspn(p, ",");
+
+			FUZZ_CHECK(len > 0 && len < sizeof one);
+			memcpy(one, p, len);
+			one[len] = '\0';
+			if (sp->type == P_CODES)
+				FUZZ_CHECK(code_valid(one));
+			else
+				FUZZ_CHECK(len == 3 && one[0] >= 'A' && one[0] <= 'Z' &&
+				    one[1] >= 'A' && one[1] <= 'Z' && one[2] >= 'A' && one[2] <= 'Z');
+			if (p[len] == '\0')
+				break;
+			p += len + 1;
+		}
+		FUZZ_CHECK(count < LIST_MAX);
+		break;
+	}
 	case P_DATE:
 		FUZZ_CHECK(date_valid(s));
 		break;
