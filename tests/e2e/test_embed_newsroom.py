@@ -203,6 +203,16 @@ class Newsroom(unittest.TestCase):
         html = self.card(card)
         self.assertLess(html.index('class="meta verdict"'), html.index('class="claims"'))
 
+    def test_oembed_of_a_card_that_shows_an_error_fits_the_error(self):
+        for card in ("/v1/embed/summary?metric=released", "/v1/embed/summary?metric=detained",
+                     "/v1/embed/figures/2?theme=pink"):
+            with self.subTest(card=card):
+                d = self.oembed(card)
+                self.assertIn('<iframe src="%s%s"' % (self.base(), card.replace("&", "&amp;")), d["html"])
+                self.assertEqual(d["title"], "figures: this card cannot be shown")
+                self.assertLessEqual(self.rendered(card, d["height"])[1], d["height"])
+                self.assertLess(d["height"], 300)
+
     def test_oembed_discovery_link_in_the_cards_head(self):
         for card in ("/v1/embed/figures/2?theme=dark&utm_source=x",
                      "/v1/embed/summary?metric=escaped&location=ain-issa-camp&fbclid=1"):
