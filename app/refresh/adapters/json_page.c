@@ -391,7 +391,8 @@ scan_byte(struct scan *sc, unsigned char c)
 	if (!sc->in_string) {
 		if (c == '"')
 			sc->in_string = 1, sc->token = 0;
-		else if (c != '\0' && strchr("{}[],: \t\r\n", c) != NULL)
+		else if (c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':' ||
+		    c == ' ' || c == '\t' || c == '\r' || c == '\n')
 			sc->token = 0;
 		else if (++sc->token > JSON_TOKEN_MAX)
 			return SCAN_LONG;
