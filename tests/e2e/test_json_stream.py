@@ -21,6 +21,8 @@ from harness import BIN, ROOT, Service, refresh
 REAL = os.path.join(ROOT, "tests", "fixtures", "real")
 SIZE = 60 * 1024 * 1024   # under the default --max-bytes, 64 MiB
 RSS_MAX_MB = 64
+# The sanitizers' shadow memory and quarantine of freed blocks: no bound on RSS in that build.
+SANITIZED = "ASAN_OPTIONS" in os.environ
 
 
 def real_json(*path):
@@ -65,20 +67,28 @@ ARGS = {
 
 # Pages of 60 MB of tiny elements, each adapter's: one row holding them all (a bound fails
 # the page, naming the row), and a member nobody reads holding them beside real rows (skipped
-# as it streams: the page imports as the rows would alone). ReliefWeb's body is its array of
-# figures: its second page is 100,000 distinct figures of a name the table reads, then more,
-# past the bound on what is remembered of earlier figures.
+# as it streams: the page imports as the rows would alone). HAPI's and UNHCR's also come as
+# millions of tiny rows that claim nothing (a null population, a year without counts), each
+# built and freed in turn. ReliefWeb's body is its array of figures: its second page is
+# 100,000 distinct figures of a name the table reads, then more, past the bound on what is
+# remembered of earlier figures.
 PAGES = {
     ("hapi", "one row"): (lambda: tiny(b'{"data": [[', b']]}'), 1,
                           "row 1 of the JSON page is larger"),
     ("hapi", "beside the rows"): (
         lambda: tiny(b'{"data": [' + dumps(HAPI_ROW) + b'], "padding": [', b"]}"), 0,
         "1 added"),
+    ("hapi", "many rows"): (
+        lambda: tiny(b'{"data": [', b"]}", b'{"population": null},', b'{"population": null}'),
+        0, "0 added"),
     ("unhcr", "one row"): (lambda: tiny(b'{"page": 1, "items": [[', b"]]}"), 1,
                            "row 1 of the JSON page is larger"),
     ("unhcr", "beside the rows"): (
         lambda: tiny(b'{"page": 1, "items": [' + dumps(UNHCR_ITEM) + b'], "padding": [',
                      b'], "maxPages": 1}'), 0, "2 added"),
+    ("unhcr", "many rows"): (
+        lambda: tiny(b'{"page": 1, "items": [', b"]}", b'{"year": 2024},', b'{"year": 2024}'),
+        0, "0 added"),
     ("dtm", "one row"): (lambda: tiny(b'{"result": [[', b']], "isSuccess": true}'), 1,
                          "row 1 of the JSON page is larger"),
     ("dtm", "beside the rows"): (
@@ -142,7 +152,9 @@ class JsonPagesInBoundedMemory(unittest.TestCase):
                 self.assertLessEqual(os.path.getsize(path), SIZE)
                 code, log, rss = import_rss(self.db, adapter, path, "%s-%d" % (adapter, n))
                 os.remove(path)
-                self.assertLess(rss, RSS_MAX_MB, "%s, %s: peak RSS %.0f MB" % (adapter, shape, rss))
+                if not SANITIZED:
+                    self.assertLess(rss, RSS_MAX_MB,
+                                    "%s, %s: peak RSS %.0f MB" % (adapter, shape, rss))
                 self.assertEqual(code, rc, log)
                 self.assertIn(says, log)
 
