@@ -2,6 +2,7 @@
 #include "html.h"
 #include "words.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Where a metric's place goes: people are counted in a place, escape from it, return to it. */
@@ -265,6 +266,30 @@ origin(struct out *o, const struct figure_row *fig)
 	return prep_place(o, o->s->origin, name);
 }
 
+/* The index of the cause c[0..len) among words_cause_codes, or -1. */
+static int
+cause_index(const char *c, size_t len)
+{
+	for (size_t i = 0; i < WORDS_CAUSES; i++)
+		if (strlen(words_cause_codes[i]) == len && strncmp(c, words_cause_codes[i], len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* One cause the build has no words for, as given (whole: never cut in a character). */
+static enum status
+unknown_cause(struct out *o, const char *c, size_t len)
+{
+	char *code = strndup(c, len);
+	enum status st;
+
+	if (code == NULL)
+		return ST_NOMEM;
+	st = value(o, code);
+	free(code);
+	return st;
+}
+
 /* " because of conflict and disaster" when the source said what caused it. */
 static enum status
 cause(struct out *o, const struct figure_row *fig)
@@ -283,15 +308,11 @@ cause(struct out *o, const struct figure_row *fig)
 	CHECK(buf_putc(o->b, ' '));
 	for (; *c != '\0'; k++) {
 		size_t len = strcspn(c, "+");
-		char code[16];
-		int i;
+		int i = cause_index(c, len);
 
-		memcpy(code, c, len < 15 ? len : 15);
-		code[len < 15 ? len : 15] = '\0';
 		if (k > 0)
 			CHECK(word(o, k + 1 == n ? o->s->and_ : o->s->list_sep));
-		i = words_index(code, words_cause_codes, WORDS_CAUSES);
-		CHECK(i < 0 ? value(o, code) : word(o, o->s->cause[i]));
+		CHECK(i < 0 ? unknown_cause(o, c, len) : word(o, o->s->cause[i]));
 		c += len + (c[len] == '+');
 	}
 	return ST_OK;
