@@ -12,6 +12,7 @@
 #include "../core/strutil.h"
 #include "../render/html.h"
 #include "../render/json.h"
+#include "../render/words.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -23,20 +24,19 @@
 #define CARD_WIDTH 320
 
 static const char *const themes[] = { "light", "dark", NULL };
-static const char *const langs[] = { "en", "ar", NULL };
 static const char *const oembed_formats[] = { "json", "xml", NULL };
 
 enum { EP_THEME, EP_LANG };
 static const struct pspec embed_figure_params[] = {
 	[EP_THEME] = { "theme", P_ENUM, 0, 0, themes },
-	[EP_LANG] = { "lang", P_ENUM, 0, 0, langs },
+	[EP_LANG] = { "lang", P_ENUM, 0, 0, words_langs },
 };
 
 enum { ES_THEME = FP__FILTERS, ES_LANG };
 static const struct pspec embed_summary_params[] = {
 	FILTER_PSPECS,
 	[ES_THEME] = { "theme", P_ENUM, 0, 0, themes },
-	[ES_LANG] = { "lang", P_ENUM, 0, 0, langs },
+	[ES_LANG] = { "lang", P_ENUM, 0, 0, words_langs },
 };
 
 enum { OP_URL, OP_FORMAT, OP_MAXWIDTH, OP_MAXHEIGHT };

@@ -1,67 +1,11 @@
 #include "html.h"
+#include "attribution.h"
+#include "words.h"
 #include "../core/strutil.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* The words a card uses, in each language it speaks. */
-struct words {
-	const char *lang, *dir;
-	const char *source, *as_of, *no_date, *via, *document, *data, *retrieved;
-	const char *agree, *disagree, *range, *sources, *one_source, *between;
-	const char *qualifier[6];   /* exact about almost at_least more_than up_to */
-	const char *metric[14];     /* in the order of metrics below */
-	const char *households, *from;
-	const char *cause[4];       /* in the order of causes below */
-};
-
-static const char *const qualifiers[6] = {
-	"exact", "about", "almost", "at_least", "more_than", "up_to",
-};
-static const char *const metrics[14] = {
-	"displaced", "idps", "refugees", "returnees", "detained", "escaped", "released",
-	"killed", "injured", "missing", "idp_returnees", "refugee_returnees", "asylum_seekers",
-	"killed_injured",
-};
-static const char *const causes[4] = { "conflict", "violence", "disaster", "other" };
-
-static const struct words words[] = {
-	{ "en", "ltr", "Source", "as of", "date not given", "via", "Source document", "Data",
-	    "retrieved", "Sources agree", "Sources disagree", "range", "sources", "one source",
-	    "more sources in between",
-	    { "", "about", "almost", "at least", "more than", "up to" },
-	    { "displaced", "internally displaced", "refugees", "returnees", "detained",
-	      "escaped", "released", "killed", "injured", "missing", "IDP returnees",
-	      "refugee returnees", "asylum seekers", "killed or injured" },
-	    "households", "from", { "conflict", "violence", "disaster", "other causes" } },
-	{ "ar", "rtl", "المصدر", "حتى تاريخ", "التاريخ غير مذكور", "عبر", "الوثيقة المصدر",
-	    "البيانات", "جُمعت في", "المصادر متفقة", "المصادر مختلفة", "النطاق", "مصادر",
-	    "مصدر واحد", "مصادر أخرى بينها",
-	    { "", "حوالي", "قرابة", "على الأقل", "أكثر من", "حتى" },
-	    { "نازحون", "نازحون داخليًا", "لاجئون", "عائدون", "محتجزون", "فارّون",
-	      "مُفرج عنهم", "قتلى", "جرحى", "مفقودون", "نازحون داخليًا عائدون", "لاجئون عائدون",
-	      "طالبو لجوء", "قتلى وجرحى" },
-	    "أسر", "من", { "نزاع", "عنف", "كوارث", "أسباب أخرى" } },
-};
-
-static const struct words *
-words_for(const char *lang)
-{
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (lang != NULL && strcmp(lang, words[i].lang) == 0)
-			return &words[i];
-	return &words[0];
-}
-
-static const char *
-word_of(const char *code, const char *const *codes, const char *const *names, size_t n)
-{
-	for (size_t i = 0; code != NULL && i < n; i++)
-		if (strcmp(code, codes[i]) == 0)
-			return names[i];
-	return code;   /* a metric this build has no word for: its code */
-}
 
 enum status
 html_escape(struct buf *b, const char *s)
@@ -92,19 +36,26 @@ html_url_ok(const char *url)
 	return strlen(url) < 2000;
 }
 
-/* 130000 → "130,000". */
-static void
-grouped(long long v, char *out, size_t size)
+/*
+ * A date for people in the card's language, "13 October 2019", marked up
+ * with its machine-readable day; a text that is no date is escaped as given.
+ */
+enum status
+html_date(struct buf *b, const struct words *w, const char *date)
 {
-	char digits[INT_TEXT_MAX];
-	size_t n = int_text(v, digits), o = 0;
+	char day[11];
+	enum status st;
 
-	for (size_t i = 0; i < n && o + 2 < size; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			out[o++] = ',';
-		out[o++] = digits[i];
-	}
-	out[o] = '\0';
+	if (date == NULL || strlen(date) < 10 || (date[10] != '\0' && date[10] != 'T'))
+		return html_escape(b, date);
+	memcpy(day, date, 10);
+	day[10] = '\0';
+	if (!date_valid(day))
+		return html_escape(b, date);
+	if ((st = buf_printf(b, "<time datetime=\"%s\">", day)) != ST_OK ||
+	    (st = words_date(b, w, day)) != ST_OK)
+		return st;
+	return buf_puts(b, "</time>");
 }
 
 #define CHECK(x) do { if ((st = (x)) != ST_OK) return st; } while (0)
@@ -141,6 +92,8 @@ head(struct buf *b, const struct words *w, const struct card_opts *o, const char
 	    ".badge{display:inline-block;font-size:12px;font-weight:700;padding:2px 8px;"
 	    "border-radius:999px;background:#e7f4ea;color:#14532d}\n"
 	    ".badge.no{background:#fdecea;color:#8a1c12}\n"
+	    ".attr{font-size:13px;margin:8px 0 0;padding:6px 8px;border-radius:6px;"
+	    "background:#f4f5f7;color:#1b1b1b}\n"
 	    "a{color:#0b57d0}\n"
 	    "footer{margin-top:8px;padding-top:6px;border-top:1px solid #eee}\n"
 	    ".dark{background:#121417;color:#eceff1}\n"
@@ -151,6 +104,7 @@ head(struct buf *b, const struct words *w, const struct card_opts *o, const char
 	    ".dark a{color:#8ab4f8}\n"
 	    ".dark .badge{background:#17351f;color:#b7e4c7}\n"
 	    ".dark .badge.no{background:#3d1a17;color:#f5b7b1}\n"
+	    ".dark .attr{background:#1e2227;color:#eceff1}\n"
 	    "</style>\n</head>\n"));
 	return buf_printf(b, "<body class=\"%s\">\n<article class=\"card\">\n",
 	    o->dark ? "dark" : "light");
@@ -185,11 +139,11 @@ link(struct buf *b, const char *url, const char *text, int isolate)
 static enum status
 number(struct buf *b, const struct words *w, const struct figure_row *fig)
 {
-	const char *q = word_of(fig->qualifier, qualifiers, w->qualifier, 6);
-	char n[40];
+	const char *q = words_qualifier(w, fig->qualifier);
+	char n[WORDS_NUMBER_MAX];
 	enum status st;
 
-	grouped(fig->value, n, sizeof n);
+	words_number(w, fig->value, n);
 	if (q != NULL && *q != '\0') {
 		CHECK(buf_puts(b, "<span class=\"q\">"));
 		CHECK(html_escape(b, q));
@@ -203,11 +157,17 @@ date_of(struct buf *b, const struct words *w, const struct figure_row *fig)
 {
 	const char *as_of = fig->as_of, *start = fig->period_start, *end = fig->period_end;
 
-	if (as_of != NULL)
-		return buf_printf(b, "%s <time dir=\"ltr\">%.10s</time>", w->as_of, as_of);
-	if (start != NULL || end != NULL)
-		return buf_printf(b, "<time dir=\"ltr\">%.10s</time> – <time dir=\"ltr\">%.10s</time>", start ? start : "…",
-		    end ? end : "…");
+	enum status st;
+
+	if (as_of != NULL) {
+		CHECK(buf_printf(b, "%s ", w->as_of));
+		return html_date(b, w, as_of);
+	}
+	if (start != NULL || end != NULL) {
+		CHECK(start != NULL ? html_date(b, w, start) : buf_puts(b, "…"));
+		CHECK(buf_puts(b, " – "));
+		return end != NULL ? html_date(b, w, end) : buf_puts(b, "…");
+	}
 	return html_escape(b, w->no_date);
 }
 
@@ -218,9 +178,11 @@ footer(struct buf *b, const struct words *w, const struct card_opts *o,
 	enum status st;
 
 	CHECK(buf_puts(b, "<footer class=\"meta\">figures · "));
-	if (fig != NULL && fig->retrieved_at != NULL)
-		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%.10s</time> · ", w->retrieved,
-		    fig->retrieved_at));
+	if (fig != NULL && fig->retrieved_at != NULL) {
+		CHECK(buf_printf(b, "%s ", w->retrieved));
+		CHECK(html_date(b, w, fig->retrieved_at));
+		CHECK(buf_puts(b, " · "));
+	}
 	if (o->data_url != NULL) {
 		CHECK(buf_puts(b, "<a href=\""));
 		CHECK(html_escape(b, o->data_url));
@@ -245,7 +207,7 @@ cause_words(struct buf *b, const struct words *w, const char *cause)
 		snprintf(word, sizeof word, "%.*s", (int)(len < 15 ? len : 15), cause);
 		if (!first)
 			CHECK(buf_puts(b, ", "));
-		CHECK(html_escape(b, word_of(word, causes, w->cause, 4)));
+		CHECK(html_escape(b, words_cause(w, word)));
 		first = 0;
 		cause += len + (cause[len] == '+');
 	}
@@ -265,7 +227,7 @@ what_where(struct buf *b, const struct words *w, const struct figure_row *obj)
 	enum status st;
 
 	CHECK(buf_puts(b, "<p class=\"what\">"));
-	CHECK(html_escape(b, word_of(obj->metric, metrics, w->metric, 14)));
+	CHECK(html_escape(b, words_metric(w, obj->metric)));
 	if (obj->unit != NULL && strcmp(obj->unit, "households") == 0) {
 		CHECK(buf_puts(b, " ("));
 		CHECK(html_escape(b, w->households));
@@ -307,12 +269,12 @@ enum status
 card_title_figure(struct buf *b, const struct figure_row *fig)
 {
 	const struct words *w = words_for("en");
-	const char *q = word_of(fig->qualifier, qualifiers, w->qualifier, 6);
-	char n[40];
+	const char *q = words_qualifier(w, fig->qualifier);
+	char n[WORDS_NUMBER_MAX];
 
-	grouped(fig->value, n, sizeof n);
+	words_number(w, fig->value, n);
 	return buf_printf(b, "%s%s%s %s%s: %s%s%s", text_of(q), q && *q ? " " : "", n,
-	    word_of(fig->metric, metrics, w->metric, 14), households(fig),
+	    words_metric(w, fig->metric), households(fig),
 	    text_of(fig->location.name), fig->origin.name ? ", from " : "",
 	    text_of(fig->origin.name));
 }
@@ -325,7 +287,7 @@ card_title_summary(struct buf *b, const struct summary_item *item)
 
 	if (item->n == 0)
 		return buf_puts(b, "figures");
-	return buf_printf(b, "%s%s: %s%s%s%s%s", word_of(first->metric, metrics, w->metric, 14),
+	return buf_printf(b, "%s%s: %s%s%s%s%s", words_metric(w, first->metric),
 	    households(first), text_of(first->location.name),
 	    first->group && *first->group ? ", " : "", text_of(first->group),
 	    first->origin.name ? ", from " : "", text_of(first->origin.name));
@@ -399,6 +361,10 @@ html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_
 		CHECK(link(b, fig->url, w->document, 0));
 		CHECK(buf_puts(b, " ↗</p>\n"));
 	}
+	/* the sentence to quote it by (attribution.h), in the card's language */
+	CHECK(buf_puts(b, "<p class=\"attr\">"));
+	CHECK(attribution_figure_html(b, fig, w->lang));
+	CHECK(buf_puts(b, "</p>\n"));
 	return footer(b, w, o, fig);
 }
 
@@ -406,9 +372,9 @@ html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_
 static enum status
 claims_left_out(struct buf *b, const struct words *w, size_t n)
 {
-	char count[40];
+	char count[WORDS_NUMBER_MAX];
 
-	grouped((long long)n, count, sizeof count);
+	words_number(w, (long long)n, count);
 	return buf_printf(b, "<li class=\"meta\">… <span dir=\"ltr\">%s</span> %s …</li>\n",
 	    count, w->between);
 }
@@ -418,7 +384,7 @@ html_summary_card(struct buf *b, const struct summary_item *item, const struct c
 {
 	const struct words *w = words_for(o->lang);
 	size_t sources = item->n;
-	char lo[40], hi[40];
+	char lo[WORDS_NUMBER_MAX], hi[WORDS_NUMBER_MAX];
 	enum status st;
 
 	if (item->n == 0)
@@ -445,8 +411,8 @@ html_summary_card(struct buf *b, const struct summary_item *item, const struct c
 		CHECK(buf_puts(b, "</span></li>\n"));
 	}
 	CHECK(buf_puts(b, "</ul>\n<p class=\"meta\">"));
-	grouped(item->min, lo, sizeof lo);
-	grouped(item->max, hi, sizeof hi);
+	words_number(w, item->min, lo);
+	words_number(w, item->max, hi);
 	if (sources > 1) {
 		CHECK(buf_printf(b, "<span class=\"badge%s\">%s</span> ", item->agree ? "" : " no",
 		    item->agree ? w->agree : w->disagree));
@@ -454,6 +420,8 @@ html_summary_card(struct buf *b, const struct summary_item *item, const struct c
 		    (unsigned long)sources, w->sources));
 	} else
 		CHECK(html_escape(b, w->one_source));
+	CHECK(buf_puts(b, "</p>\n<p class=\"attr\">"));
+	CHECK(attribution_summary_html(b, item, w->lang));
 	CHECK(buf_puts(b, "</p>\n"));
 	return footer(b, w, o, NULL);
 }

@@ -1,7 +1,10 @@
 /*
  * html.h: small self-contained HTML cards for iframes (journalists embed live
  * figures with them): no scripts, no outside assets, inline CSS, 320 px wide
- * and fluid, a light and a dark theme, English or Arabic (right to left).
+ * and fluid, a light and a dark theme, English, Arabic (right to left),
+ * French or Spanish (render/words.h), dates and numbers written as each
+ * language writes them, and the sentence that attributes the figure
+ * (render/attribution.h).
  *
  * Every value that came from a source goes through html_escape; a link is
  * made only from an http(s) URL; text from sources is bidi-isolated, so an
@@ -12,16 +15,24 @@
 
 #include "../core/buf.h"
 #include "../core/rows.h"
+#include "words.h"
 
 struct card_opts {
 	int         dark;
-	const char *lang;        /* "en" or "ar" */
+	const char *lang;        /* "en", "ar", "fr" or "es" (words_langs); else English */
 	const char *data_url;    /* the JSON this card shows, linked in its footer */
 	const char *data_as_of;  /* meta.data_as_of */
 };
 
 /* Appends s with &, <, >, " and ' escaped (NULL appends nothing). */
 enum status html_escape(struct buf *b, const char *s);
+
+/*
+ * A date written for people in w's language inside <time datetime="YYYY-MM-DD">
+ * ("13 October 2019"); date is a day or a time starting with one. Anything
+ * else is escaped and appended as it is, never guessed at.
+ */
+enum status html_date(struct buf *b, const struct words *w, const char *date);
 
 /* 1 if url may be linked: http or https, no spaces or control characters. */
 int html_url_ok(const char *url);

@@ -97,7 +97,7 @@ FIGURE = {"id": is_int, "metric": one_of(METRICS), "category": one_of(CATEGORIES
           "url": maybe(string), "quote": maybe(string), "reported_on": maybe(date),
           "retrieved_at": time_, "licence": maybe(string), "feed": text, "withdrawn": boolean,
           "unit": one_of(UNITS), "cause": maybe(cause), "origin": maybe(obj),
-          "by_sex": maybe(obj)}
+          "by_sex": maybe(obj), "attribution": text}
 BY_SEX = {"males": maybe(count), "females": maybe(count)}
 REVISION = {"value": count, "qualifier": one_of(QUALIFIERS), "by_sex": maybe(obj),
             "as_of": maybe(date),
@@ -106,7 +106,7 @@ REVISION = {"value": count, "qualifier": one_of(QUALIFIERS), "by_sex": maybe(obj
 SUMMARY = {"metric": one_of(METRICS), "category": one_of(CATEGORIES), "location": obj,
            "group": string, "claims": array, "range": obj, "sources": count,
            "agree": boolean, "latest_as_of": maybe(date), "unit": one_of(UNITS),
-           "cause": maybe(cause), "origin": maybe(obj)}
+           "cause": maybe(cause), "origin": maybe(obj), "attribution": text}
 METRIC = {"id": one_of(METRICS), "category": one_of(CATEGORIES), "hxl": text, "label": text,
           "description": text, "kind": one_of({"stock", "flow"})}
 FEED = {"id": text, "name": text, "url": maybe(text), "adapter": one_of(ADAPTERS),
