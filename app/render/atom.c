@@ -6,22 +6,28 @@
 
 #define REPLACEMENT "\xEF\xBF\xBD"   /* U+FFFD */
 
-/* The bytes of the UTF-8 character at s if it is one XML 1.0 may hold; 0 if not. */
+/*
+ * The bytes of the UTF-8 character at s, 0 if s does not start one; *ok says
+ * whether XML 1.0 may hold it.
+ */
 static size_t
-xml_char_len(const unsigned char *s)
+char_len(const unsigned char *s, int *ok)
 {
 	size_t n = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2 :
 	    s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
 
-	if (n == 1)
-		return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
+	*ok = 0;
+	if (n == 1) {
+		*ok = s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
+		return 1;
+	}
 	for (size_t i = 1; i < n; i++)   /* stops at the NUL: never reads past the string */
 		if ((s[i] & 0xC0) != 0x80)
 			return 0;
 	if (n == 0 || !utf8_valid((const char *)s, n))
 		return 0;
-	if (n == 3 && s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
-		return 0;   /* U+FFFE, U+FFFF: not characters */
+	/* U+FFFE and U+FFFF are not characters */
+	*ok = !(n == 3 && s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF));
 	return n;
 }
 
@@ -30,13 +36,15 @@ atom_text(struct buf *b, const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	enum status st = ST_OK;
+	int ok;
 
 	while (s != NULL && *s != '\0' && st == ST_OK) {
-		size_t n = xml_char_len(s);
+		size_t n = char_len(s, &ok);
 
-		if (n == 0) {
+		if (!ok) {
+			/* one U+FFFD for a whole character, or for each byte that starts none */
 			st = buf_puts(b, REPLACEMENT);
-			s++;
+			s += n > 0 ? n : 1;
 			continue;
 		}
 		switch (*s) {
@@ -264,12 +272,13 @@ atom_entry(struct buf *b, const struct atom_feed *fd, const struct change_row *c
 	    (st = buf_puts(b, "<author>")) == ST_OK &&
 	    (st = element(b, "name", f->source.name)) == ST_OK &&
 	    (st = buf_puts(b, "</author>\n")) == ST_OK) {
-		snprintf(path, sizeof path, "/v1/figures/%lld", f->id);
-		st = link(b, "alternate", "application/json", fd->base, path);
+		/* what a reader opens: the figure's card, a page; then its data */
+		snprintf(path, sizeof path, "/v1/embed/figures/%lld", f->id);
+		st = link(b, "alternate", "text/html", fd->base, path);
 	}
 	if (st == ST_OK) {
-		snprintf(path, sizeof path, "/v1/embed/figures/%lld", f->id);
-		st = link(b, "related", "text/html", fd->base, path);
+		snprintf(path, sizeof path, "/v1/figures/%lld", f->id);
+		st = link(b, "related", "application/json", fd->base, path);
 	}
 	if (st == ST_OK)
 		st = buf_printf(b, "<category term=\"%s\" label=\"%s\"/>\n",

@@ -48,7 +48,8 @@ enum status atom_feed_begin(struct buf *b, const struct atom_feed *f);
 /*
  * One entry: its id (the figure's address with the change id as fragment),
  * title (atom_change_title), updated (when it changed), author (the source),
- * links to the figure's JSON and card, a category per kind and metric, and
+ * links to the figure's card (alternate: what a reader opens) and its JSON
+ * (related), a category per kind and metric, and
  * the change in text.
  */
 enum status atom_entry(struct buf *b, const struct atom_feed *f, const struct change_row *c);
