@@ -66,20 +66,30 @@ static const struct pspec atom_params[] = {
 #pragma GCC diagnostic pop
 #endif
 
+/* The two digits at s as a number; -1 if they are not two digits. */
+static int
+two_digits(const char *s)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]))
+		return -1;
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
 /* 1 if s is exactly YYYY-MM-DDThh:mm:ssZ and a real time. */
 static int
 time_valid(const char *s)
 {
 	char date[11];
+	int h, m, sec;
 
 	if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
 		return 0;
-	for (int i = 11; i < 19; i++)
-		if (i != 13 && i != 16 && !isdigit((unsigned char)s[i]))
-			return 0;
 	memcpy(date, s, 10);
 	date[10] = '\0';
-	return date_valid(date) && atoi(s + 11) < 24 && atoi(s + 14) < 60 && atoi(s + 17) < 60;
+	h = two_digits(s + 11);
+	m = two_digits(s + 14);
+	sec = two_digits(s + 17);
+	return date_valid(date) && h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 && sec < 60;
 }
 
 /*
