@@ -253,3 +253,18 @@ class Changes(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ChangesBehindTheCache(unittest.TestCase):
+    """The feed's addresses come from Host: nginx's microcache must not hand one
+    host's feed to another (a client's Host would otherwise be served to all)."""
+
+    def test_each_host_gets_its_own_addresses(self):
+        with Service(cache=1) as svc:
+            first = svc.get("/v1/changes.atom?limit=1", {"Host": "evil.example"})
+            self.assertEqual(first.status, 200)
+            self.assertIn(b"http://evil.example/v1/", first.body)
+            second = svc.get("/v1/changes.atom?limit=1", {"Host": HOST})
+            self.assertEqual(second.status, 200)
+            self.assertNotIn(b"evil.example", second.body)
+            self.assertIn(("http://%s/v1/" % HOST).encode(), second.body)
