@@ -186,10 +186,13 @@ enum rstmt {
 /*
  * Changes (/v1/changes): additions and revisions are revision rows, in time
  * order on revision_by_retrieval; withdrawals are withdrawn figures, in time
- * order on figure_by_withdrawal (0015). Each is a position (at, seq, tag):
- * tag 0 a revision (seq its id), 1 a withdrawal (seq the figure's id), so
- * each index holds its rows in that order (at, then its row id: unique, so
- * tag, last, needs no sorting). The two are merged in that order, cut at :limit, and only then joined to the
+ * order on figure_by_withdrawal (0015). A change's position is (at, tag,
+ * seq): tag 0 a revision (seq its id), 1 a withdrawal (seq the figure's id),
+ * so within a second a figure's addition or revision comes before its
+ * withdrawal (which is always its last change: a later revision clears it).
+ * Each kind's first :limit past the position are read in its index's order,
+ * (at, row id), without sorting; only those (at most twice :limit rows) are
+ * merged in the list's order and cut at :limit, and only then joined to the
  * figure's columns, the revision's values and the one before it.
  */
 #define CHANGE_FILTERS \
@@ -208,26 +211,28 @@ enum rstmt {
 	"AND (:cause IS NULL OR f.cause = :cause) "
 /* past the keyset position, in the list's order (op: > oldest first, < newest first) */
 #define CHANGE_AFTER(at, tag, seq, op) \
-	"AND (:after_at IS NULL OR (" at ", " seq ", " tag ") " op " (:after_at, :after_seq, :after_tag)) "
+	"AND (:after_at IS NULL OR (" at ", " tag ", " seq ") " op " (:after_at, :after_tag, :after_seq)) "
 #define CHANGES_SQL(op, dir) \
 	FIGURE_COLS ", f.metric_id, f.location_id, f.facet, change.at, change.tag, change.seq, " \
 	"nv.value, nv.qualifier, nv.as_of, nv.period_start, nv.period_end, " \
 	"ov.value, ov.qualifier, ov.as_of, ov.period_start, ov.period_end FROM (" \
-	"SELECT r.retrieved_at AS at, 0 AS tag, r.id AS seq, r.figure_id AS fid " \
+	"SELECT * FROM (SELECT r.retrieved_at AS at, 0 AS tag, r.id AS seq, r.figure_id AS fid " \
 	"FROM revision AS r CROSS JOIN figure AS f ON f.id = r.figure_id " \
 	"WHERE r.retrieved_at >= :since AND r.retrieved_at <= :until AND " CHANGE_FILTERS \
 	CHANGE_AFTER("r.retrieved_at", "0", "r.id", op) \
+	"ORDER BY r.retrieved_at " dir ", r.id " dir " LIMIT :limit) " \
 	"UNION ALL " \
-	"SELECT f.withdrawn_at, 1, f.id, f.id FROM figure AS f " \
+	"SELECT * FROM (SELECT f.withdrawn_at, 1, f.id, f.id FROM figure AS f " \
 	"WHERE f.withdrawn_at IS NOT NULL AND f.withdrawn_at >= :since " \
 	"AND f.withdrawn_at <= :until AND " CHANGE_FILTERS \
 	CHANGE_AFTER("f.withdrawn_at", "1", "f.id", op) \
-	"ORDER BY 1 " dir ", 3 " dir ", 2 " dir " LIMIT :limit) AS change " \
+	"ORDER BY f.withdrawn_at " dir ", f.id " dir " LIMIT :limit) " \
+	"ORDER BY 1 " dir ", 2 " dir ", 3 " dir " LIMIT :limit) AS change " \
 	"CROSS JOIN figure AS f ON f.id = change.fid " FIGURE_JOINS \
 	"LEFT JOIN revision AS nv ON change.tag = 0 AND nv.id = change.seq " \
 	"LEFT JOIN revision AS ov ON ov.id = (SELECT max(p.id) FROM revision AS p " \
 	"WHERE change.tag = 0 AND p.figure_id = change.fid AND p.id < change.seq) " \
-	"ORDER BY change.at " dir ", change.seq " dir ", change.tag " dir
+	"ORDER BY change.at " dir ", change.tag " dir ", change.seq " dir
 
 static const char *const rsql[R__COUNT] = {
 	[R_BEGIN] = "BEGIN",

@@ -145,7 +145,7 @@ struct cursor *store_metrics(struct store *s, const char *category);
 /*
  * Changes to claims (store_changes_next) at times from since to until
  * (inclusive, YYYY-MM-DDThh:mm:ssZ; NULL: no bound), past the position
- * (after_at, after_seq, after_tag) in the list's order when after_at is set,
+ * (after_at, after_tag, after_seq) in the list's order when after_at is set,
  * oldest first (newest first if newest_first), limit of
  * them. Only the filter's metric, category, location, subtree, country,
  * source, feed, group, origin, unit and cause apply: a change to a figure
@@ -154,7 +154,7 @@ struct cursor *store_metrics(struct store *s, const char *category);
 struct change_filter {
 	struct figure_filter f;
 	const char *since, *until;
-	const char *after_at;        /* keyset: changes past (after_at, after_seq, after_tag) */
+	const char *after_at;        /* keyset: changes past (after_at, after_tag, after_seq) */
 	int         after_tag;       /* 0: an addition or revision, 1: a withdrawal */
 	long long   after_seq;
 	int         newest_first;

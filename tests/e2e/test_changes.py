@@ -249,6 +249,12 @@ class Changes(unittest.TestCase):
         # a Host header that is not a host is refused, never written into the feed
         bad = self.svc.get("/v1/changes.atom", {"Host": "a\"b"})
         self.assertEqual(bad.status, 400)
+        # a feed removed by mistake: its figures' withdrawals are changes too
+        refresh(self.svc.db, "--remove-feed", "hostile", "--quiet")
+        kinds = [c["kind"] for c in self.changes("since=%s&feed=hostile" % self.before)]
+        self.assertEqual(kinds, ["added", "withdrawn"])
+        r, parsed = self.feed("feed=hostile")
+        self.assertTrue(parsed.entries[0].title.endswith(", withdrawn (was 7)"), parsed.entries[0].title)
 
 
 if __name__ == "__main__":
