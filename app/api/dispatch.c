@@ -24,7 +24,8 @@
  */
 #define ROUTES(X) \
 	X(figures) X(summary) X(figure) X(locations) X(sources) X(feeds) X(metrics) X(health) \
-	X(embed_figure) X(embed_summary) X(oembed) X(openapi)
+	X(embed_figure) X(embed_summary) X(oembed) X(openapi) \
+	X(changes) X(changes_atom)
 
 #define DECLARE(name) extern const struct route route_##name;
 ROUTES(DECLARE)

@@ -143,6 +143,27 @@ struct cursor *store_feeds(struct store *s, const char *now);
 struct cursor *store_metrics(struct store *s, const char *category);
 
 /*
+ * Changes to claims (store_changes_next) at times from since to until
+ * (inclusive, YYYY-MM-DDThh:mm:ssZ; NULL: no bound), past the position
+ * (after_at, after_tag, after_seq) in the list's order when after_at is set,
+ * oldest first (newest first if newest_first), limit of
+ * them. Only the filter's metric, category, location, subtree, country,
+ * source, feed, group, origin, unit and cause apply: a change to a figure
+ * now withdrawn is still a change.
+ */
+struct change_filter {
+	struct figure_filter f;
+	const char *since, *until;
+	const char *after_at;        /* keyset: changes past (after_at, after_tag, after_seq) */
+	int         after_tag;       /* 0: an addition or revision, 1: a withdrawal */
+	long long   after_seq;
+	int         newest_first;
+	int         limit;
+};
+struct cursor *store_changes(struct store *s, const struct change_filter *cf);
+int store_changes_next(struct cursor *c, struct change_row *row);
+
+/*
  * Calls fn with each prepared statement's number, SQL and EXPLAIN QUERY PLAN
  * lines (one call per line), for figures-fcgi --explain and the test that
  * every query is index-backed.
