@@ -329,6 +329,13 @@ place_groups(struct hctx *cx, const struct figure_filter *f, struct group_row *k
 	return st;
 }
 
+/* 0: sources disagree, 1: several agree, 2: one source. */
+static int
+item_rank(const struct summary_item *it)
+{
+	return it->n > 1 ? (it->agree ? 1 : 0) : 2;
+}
+
 static enum status
 place_body(struct hctx *cx, struct buf *b, const struct page_opts *o, const char *name,
     const struct summary_page *page, const struct figures *fs)
@@ -355,8 +362,11 @@ place_body(struct hctx *cx, struct buf *b, const struct page_opts *o, const char
 	if (st == ST_OK && page->n == 0)
 		st = page_para(b, "meta", strcmp(o->lang, "ar") == 0 ? "لا أرقام عن هذا المكان." :
 		    "No figures about this place.");
-	for (size_t i = 0; st == ST_OK && i < page->n; i++)
-		st = place_item(b, o, code, &page->items[i], fs, (int)i + 1);
+	/* where sources disagree first, then where several agree, then single claims */
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; st == ST_OK && i < page->n; i++)
+			if (item_rank(&page->items[i]) == pass)
+				st = place_item(b, o, code, &page->items[i], fs, (int)i + 1);
 	return st;
 }
 

@@ -20,7 +20,7 @@ struct pwords {
 	const char *households, *people, *cause, *via, *reported_on, *retrieved, *document;
 	const char *data, *embed, *embed_code, *oembed, *chart_table, *chart_desc;
 	const char *revisions, *superseded, *current, *withdrawn, *data_as_of, *figure;
-	const char *place_of, *preview;
+	const char *place_of, *preview, *exact;
 };
 
 static const struct pwords pwords[] = {
@@ -36,7 +36,7 @@ static const struct pwords pwords[] = {
 	  "Data", "Embed", "Embed code: copy it into your page", "oEmbed address",
 	  "The chart's figures as a table", "One line per source; each point is a figure at its date.",
 	  "Revisions", "superseded", "current", "withdrawn by its feed", "figures last changed",
-	  "Figure", "Figures for", "Preview the card" },
+	  "Figure", "Figures for", "Preview the card", "exact" },
 	{ "ar", "rtl", "en", "English",
 	  "figures", "أرقام إنسانية مع مصدر كل منها", "انتقل إلى المحتوى",
 	  "ابحث عن مكان", "اسم بأي كتابة (عين عيسى، Ain Issa) أو رمز (SYR)", "بحث",
@@ -49,7 +49,7 @@ static const struct pwords pwords[] = {
 	  "البيانات", "التضمين", "رمز التضمين: انسخه إلى صفحتك", "عنوان oEmbed",
 	  "أرقام الرسم البياني في جدول", "خط لكل مصدر؛ كل نقطة رقم في تاريخه.",
 	  "المراجعات", "استُبدل", "الحالي", "سحبه مصدره", "آخر تغيير للأرقام",
-	  "رقم", "أرقام", "معاينة البطاقة" },
+	  "رقم", "أرقام", "معاينة البطاقة", "دقيق" },
 };
 
 static const struct pwords *
@@ -62,6 +62,23 @@ pwords_for(const char *lang)
 }
 
 #define CHECK(x) do { if ((st = (x)) != ST_OK) return st; } while (0)
+
+/*
+ * The first 10 bytes of a stored date (YYYY-MM-DD, or a timestamp's date),
+ * for a page: any byte but a digit or '-' shown as '?'. Ingest checks dates;
+ * a page still writes none that could be markup.
+ */
+static const char *
+date10(const char *s, char out[11])
+{
+	size_t i = 0;
+
+	for (; s != NULL && i < 10 && s[i] != '\0'; i++)
+		out[i] = (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ? s[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+#define D10(s) date10((s), (char[11]){ 0 })
 
 /* Light by default, dark when the reader's system asks; 320 px and up. */
 static const char style[] =
@@ -166,8 +183,8 @@ page_end(struct buf *b, const struct page_opts *o)
 
 	CHECK(buf_puts(b, "</main>\n<footer>\n<p>figures · "));
 	if (o->data_as_of != NULL && *o->data_as_of != '\0')
-		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%.10s</time> · ", w->data_as_of,
-		    o->data_as_of));
+		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%s</time> · ", w->data_as_of,
+		    D10(o->data_as_of)));
 	return buf_puts(b, "<a href=\"/v1/openapi.json\">API</a> · "
 	    "<a href=\"/v1/feeds\">feeds</a></p>\n</footer>\n</body>\n</html>\n");
 }
@@ -347,10 +364,10 @@ date_of(struct buf *b, const struct pwords *w, const char *as_of, const char *st
     const char *end)
 {
 	if (as_of != NULL)
-		return buf_printf(b, "%s <time dir=\"ltr\">%.10s</time>", w->as_of, as_of);
+		return buf_printf(b, "%s <time dir=\"ltr\">%s</time>", w->as_of, D10(as_of));
 	if (start != NULL || end != NULL)
-		return buf_printf(b, "<time dir=\"ltr\">%.10s</time> – <time dir=\"ltr\">%.10s"
-		    "</time>", start != NULL ? start : "…", end != NULL ? end : "…");
+		return buf_printf(b, "<time dir=\"ltr\">%s</time> – <time dir=\"ltr\">%s"
+		    "</time>", start != NULL ? D10(start) : "…", end != NULL ? D10(end) : "…");
 	return buf_puts(b, w->no_date);
 }
 
@@ -539,10 +556,10 @@ axes(struct buf *b, const struct frame *f, const char *first, const char *last)
 		    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", CH_LEFT, CH_W - CH_RIGHT,
 		    y, y, CH_LEFT - 6, y + 4, n));
 	}
-	CHECK(buf_printf(b, "<text x=\"%d\" y=\"%d\">%.10s</text>\n", CH_LEFT, CH_H - 8, first));
+	CHECK(buf_printf(b, "<text x=\"%d\" y=\"%d\">%s</text>\n", CH_LEFT, CH_H - 8, D10(first)));
 	if (strcmp(first, last) != 0)
-		CHECK(buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.10s</text>\n",
-		    CH_W - CH_RIGHT, CH_H - 8, last));
+		CHECK(buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
+		    CH_W - CH_RIGHT, CH_H - 8, D10(last)));
 	return ST_OK;
 }
 
@@ -584,8 +601,10 @@ series(struct buf *b, const struct page_opts *o, const struct frame *f, const ch
 			    x_of(f, day) - 5, y_of(f, pts[i].value) - 5));
 		CHECK(buf_puts(b, "<title>"));
 		CHECK(html_escape(b, name));
-		CHECK(buf_printf(b, ": %s%s%s, %.10s</title></%s>", q != NULL ? q : "",
-		    q != NULL && *q ? " " : "", v, pts[i].date, k % 2 == 0 ? "circle" : "rect"));
+		CHECK(buf_puts(b, ": "));
+		CHECK(html_escape(b, q));
+		CHECK(buf_printf(b, "%s%s, %s</title></%s>", q != NULL && *q ? " " : "", v,
+		    D10(pts[i].date), k % 2 == 0 ? "circle" : "rect"));
 	}
 	return buf_puts(b, "</g>\n");
 }
@@ -610,8 +629,8 @@ chart_table(struct buf *b, const struct page_opts *o, const char *title,
 		html_grouped(pts[i].value, v, sizeof v);
 		CHECK(buf_puts(b, "<tr><td>"));
 		CHECK(html_bdi(b, pts[i].series));
-		CHECK(buf_printf(b, "</td><td dir=\"ltr\">%.10s</td><td>", pts[i].date != NULL ?
-		    pts[i].date : w->no_date));
+		CHECK(buf_printf(b, "</td><td dir=\"ltr\">%s</td><td>", pts[i].date != NULL ?
+		    D10(pts[i].date) : w->no_date));
 		if (q != NULL && *q != '\0') {
 			CHECK(html_escape(b, q));
 			CHECK(buf_puts(b, " "));
@@ -734,8 +753,13 @@ static enum status
 claim(struct buf *b, const struct page_opts *o, const struct figure_row *c)
 {
 	const struct pwords *w = pwords_for(o->lang);
-	const char *q = c->qualifier != NULL ? c->qualifier : "";
+	const char *q = html_qualifier_word(c->qualifier, w->lang);
 	enum status st;
+
+	if (c->qualifier == NULL)
+		q = "";
+	else if (q == NULL || *q == '\0')
+		q = w->exact;   /* the one qualifier the cards leave unsaid */
 
 	CHECK(buf_printf(b, "<li><a href=\"/figures/%lld%s\">", c->id, lang_query(o, 1)));
 	CHECK(number(b, o, c));
@@ -751,9 +775,11 @@ claim(struct buf *b, const struct page_opts *o, const struct figure_row *c)
 	CHECK(buf_puts(b, "<br><span class=\"meta\">"));
 	CHECK(date_of(b, w, c->as_of, c->period_start, c->period_end));
 	if (c->reported_on != NULL)
-		CHECK(buf_printf(b, " · %s <time dir=\"ltr\">%.10s</time>", w->reported_on,
-		    c->reported_on));
-	CHECK(buf_printf(b, " · %s: <span dir=\"ltr\">%s</span> · %s: %s", w->qualifier, q,
+		CHECK(buf_printf(b, " · %s <time dir=\"ltr\">%s</time>", w->reported_on,
+		    D10(c->reported_on)));
+	CHECK(buf_printf(b, " · %s: <span>", w->qualifier));
+	CHECK(html_escape(b, q));   /* a word of ours, or a code the store holds */
+	CHECK(buf_printf(b, "</span> · %s: %s",
 	    w->unit, c->unit != NULL && strcmp(c->unit, "households") == 0 ? w->households :
 	    w->people));
 	if (c->via != NULL) {
@@ -861,11 +887,11 @@ page_figure(struct buf *b, const struct page_opts *o, const struct figure_row *f
 	}
 	CHECK(buf_puts(b, "<p class=\"meta\">"));
 	if (fig->reported_on != NULL)
-		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%.10s</time> · ", w->reported_on,
-		    fig->reported_on));
+		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%s</time> · ", w->reported_on,
+		    D10(fig->reported_on)));
 	if (fig->retrieved_at != NULL)
-		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%.10s</time>", w->retrieved,
-		    fig->retrieved_at));
+		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%s</time>", w->retrieved,
+		    D10(fig->retrieved_at)));
 	CHECK(buf_puts(b, "</p>\n"));
 	return attribution(b, o, fig);
 }
@@ -897,10 +923,9 @@ page_revision(struct buf *b, const struct page_opts *o, const struct revision_ro
 	}
 	CHECK(buf_printf(b, "<span class=\"n\" dir=\"ltr\">%s</span></td><td>", v));
 	CHECK(date_of(b, w, r->as_of, r->period_start, r->period_end));
-	CHECK(buf_printf(b, "</td><td dir=\"ltr\">%.10s</td><td>", r->retrieved_at != NULL ?
-	    r->retrieved_at : ""));
+	CHECK(buf_printf(b, "</td><td dir=\"ltr\">%s</td><td>", D10(r->retrieved_at)));
 	if (r->superseded_at != NULL)
-		CHECK(buf_printf(b, "<span dir=\"ltr\">%.10s</span>", r->superseded_at));
+		CHECK(buf_printf(b, "<span dir=\"ltr\">%s</span>", D10(r->superseded_at)));
 	else
 		CHECK(html_escape(b, w->current));
 	return buf_puts(b, "</td></tr>\n");

@@ -160,6 +160,8 @@ class Pages(unittest.TestCase):
 
     def test_place_page_shows_both_escape_claims_and_that_sources_disagree(self):
         dom = self.dom("/places/ain-issa-camp")
+        first = re.search(r'<h2 id="item\d+">(.*?)</h2>', dom, re.S).group(1)
+        self.assertTrue(first.startswith("escaped"), "where sources disagree comes first")
         esc = self.section(dom, "escaped")
         text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", esc)))
         self.assertIn("Sources disagree: A monitoring group (not named in the report) counted 100, "
