@@ -76,6 +76,7 @@ struct response {
 	long long   total;            /* X-Total-Count, or -1 */
 	int         preflight;        /* a CORS preflight answer */
 	int         embed;            /* an HTML card for iframes: its own CSP */
+	int         page;             /* a public HTML page: its own CSP */
 	int         retry_after;      /* seconds, for 503; 0: none */
 };
 
@@ -87,6 +88,7 @@ struct hctx {
 	const struct data_state *state;
 	const struct pval       *p;           /* indexed like the route's pspec table */
 	long long                id;          /* the {id} in the path, if the route has one */
+	const char              *code;        /* the {code} in the path, for a CODE_ID route */
 	enum out_format          format;
 	char                     now[21];
 };
@@ -112,6 +114,8 @@ enum route_flags {
 	NEEDS_STORE = 1,   /* 503 if the database cannot be read */
 	FEED_STATE  = 2,   /* the answer shows feeds' fetch state, which changes every refresh */
 	NEGOTIATES  = 4,   /* JSON, CSV or HXL: format=, else the Accept header */
+	CODE_ID     = 8,   /* the {id} is a code (a place's), in cx->code, not a number */
+	PAGE        = 16,  /* a public HTML page: its errors are pages too (page_error) */
 };
 
 /*
@@ -139,6 +143,12 @@ const struct route *route_find(const char *path, const char **id);
 extern const struct route *const routes[];
 extern const size_t nroutes;
 
+/*
+ * h_pages.c: turns r, a JSON error answer to a page's request, into an HTML
+ * page saying the same, with the same status and headers.
+ */
+void page_error(const struct request *req, struct response *r);
+
 /* respond.c */
 int respond_error(struct response *r, int status, const char *code, const char *param,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -148,6 +158,11 @@ int respond_db_failed(struct hctx *cx, struct response *r, const char *what);
 int respond_json(struct response *r, int status, cJSON *root);
 /* b's bytes (taken over) as an HTML card, framable by any page. */
 int respond_html(struct response *r, struct buf *b);
+/*
+ * b's bytes (taken over) as a public page with status: framable by nobody,
+ * it may frame this service's cards and send its GET form to itself.
+ */
+int respond_page(struct response *r, int status, struct buf *b);
 /* 503: the answer could not be made (out of memory, too large): what says which. */
 int respond_overloaded(struct response *r, const char *what);
 /* 503: the database cannot be opened or read now. */

@@ -25,7 +25,9 @@
 #define ROUTES(X) \
 	X(figures) X(summary) X(figure) X(locations) X(sources) X(feeds) X(metrics) X(health) \
 	X(embed_figure) X(embed_summary) X(oembed) X(openapi) \
-	X(changes) X(changes_atom)
+	X(changes) X(changes_atom) \
+	X(search) \
+	X(page_home) X(page_place) X(page_figure)
 
 #define DECLARE(name) extern const struct route route_##name;
 ROUTES(DECLARE)
@@ -41,9 +43,10 @@ route_find(const char *path, const char **id)
 		const struct route *rt = routes[i];
 		size_t n = strlen(rt->path);
 
-		if (!rt->has_id && strcmp(path, rt->path) == 0)
+		if (!rt->has_id && strcmp(path, rt->path) == 0 && !(rt->flags & CODE_ID))
 			return rt;
-		if (rt->has_id && strncmp(path, rt->path, n) == 0 && path[n] != '\0' &&
+		if ((rt->has_id || (rt->flags & CODE_ID)) && strncmp(path, rt->path, n) == 0 &&
+		    path[n] != '\0' &&
 		    strchr(path + n, '/') == NULL) {
 			*id = path + n;
 			return rt;
@@ -310,8 +313,23 @@ cache_control(const struct data_state *st, struct response *r)
 	r->cache_control = r->cache_buf;
 }
 
+static void dispatch_route(struct app *app, const struct request *req, struct response *r,
+    const struct route **found);
+
+/* Answers the request; a page's errors (JSON until here) become pages. */
 void
 dispatch(struct app *app, const struct request *req, struct response *r)
+{
+	const struct route *rt = NULL;
+
+	dispatch_route(app, req, r, &rt);
+	if (rt != NULL && (rt->flags & PAGE) && r->status >= 400 && !r->page)
+		page_error(req, r);
+}
+
+static void
+dispatch_route(struct app *app, const struct request *req, struct response *r,
+    const struct route **found)
 {
 	const struct route *rt;
 	struct pval pv[PARAMS_MAX];
@@ -350,6 +368,7 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		    req->path : "(not UTF-8)");
 		return;
 	}
+	*found = rt;
 	if (params_parse(req->query, rt->params, rt->nparams, &q, pv, rt->path, &pe) != 0) {
 		respond_error(r, pe.status, pe.status == 414 ? "query_too_long" :
 		    "invalid_parameter", pe.param, "%s", pe.message);
@@ -374,6 +393,13 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		}
 		cx.format = (enum out_format)format;
 	}
+	if ((rt->flags & CODE_ID) && !code_valid(id)) {
+		respond_error(r, 404, "not_found", "code", "%.80s is not a code: a place's code is "
+		    "1-64 letters, digits, '.', '_' or '-' (search for its name at /)",
+		    utf8_valid(id, strlen(id)) ? id : "(not UTF-8)");
+		return;
+	}
+	cx.code = id;
 	if (rt->has_id && !parse_int64(id, 1, INT64_MAX, &cx.id)) {
 		respond_error(r, 400, "invalid_parameter", "id", "the id in %s{id} must be a "
 		    "positive whole number", rt->path);

@@ -76,6 +76,18 @@ respond_html(struct response *r, struct buf *b)
 }
 
 int
+respond_page(struct response *r, int status, struct buf *b)
+{
+	response_free(r);
+	r->status = status;
+	r->content_type = "text/html; charset=utf-8";
+	r->page = 1;
+	r->body = b->data != NULL ? b->data : strdup("");
+	r->len = b->len;
+	return status;
+}
+
+int
 respond_overloaded(struct response *r, const char *what)
 {
 	r->retry_after = 1;
@@ -171,7 +183,12 @@ respond_headers(const struct response *r, char *out, size_t size)
 		PUT("Access-Control-Allow-Headers: Accept, If-None-Match, If-Modified-Since\r\n");
 		PUT("Access-Control-Max-Age: 86400\r\n");
 	}
-	if (r->embed)
+	if (r->page)
+		/* a page: no scripts, nothing from elsewhere; it shows our cards, sends its form to us */
+		PUT("Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+		    "img-src data:; frame-src 'self'; form-action 'self'; base-uri 'none'; "
+		    "frame-ancestors 'none'\r\n");
+	else if (r->embed)
 		/* a card: no scripts, no outside assets, any page may frame it */
 		PUT("Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
 		    "img-src data:; base-uri 'none'; form-action 'none'\r\n");

@@ -425,3 +425,37 @@ html_summary_card(struct buf *b, const struct summary_item *item, const struct c
 	CHECK(buf_puts(b, "</p>\n"));
 	return footer(b, w, o, NULL);
 }
+
+/* For the public pages (render/page.c): the cards' words and bidi isolation. */
+enum status
+html_bdi(struct buf *b, const char *s)
+{
+	return bdi(b, s);
+}
+
+const char *
+html_metric_word(const char *metric, const char *lang)
+{
+	return words_metric(words_for(lang), metric);
+}
+
+const char *
+html_qualifier_word(const char *qualifier, const char *lang)
+{
+	return words_qualifier(words_for(lang), qualifier);
+}
+
+enum status
+html_cause_words(struct buf *b, const char *cause, const char *lang)
+{
+	return cause_words(b, words_for(lang), cause);
+}
+
+void
+html_grouped(long long v, char *out, size_t size)
+{
+	char n[WORDS_NUMBER_MAX];
+
+	words_number(words_for("en"), v, n);
+	snprintf(out, size, "%s", n);
+}

@@ -59,4 +59,16 @@ enum status card_title_figure(struct buf *b, const struct figure_row *figure);
 /* "escaped: Ain Issa camp, foreign nationals" */
 enum status card_title_summary(struct buf *b, const struct summary_item *item);
 
+/*
+ * For the public pages (render/page.c), in the cards' words: a value from a
+ * source, escaped and bidi-isolated ("<bdi>…</bdi>"); a metric's and a
+ * qualifier's words in lang ("en", "ar"; the code itself when there is no
+ * word; "" for exact); a canonical cause in words; 130000 as "130,000".
+ */
+enum status html_bdi(struct buf *b, const char *s);
+const char *html_metric_word(const char *metric, const char *lang);
+const char *html_qualifier_word(const char *qualifier, const char *lang);
+enum status html_cause_words(struct buf *b, const char *cause, const char *lang);
+void html_grouped(long long v, char *out, size_t size);
+
 #endif

@@ -137,6 +137,19 @@ enum status store_locations_count(struct store *s, const struct list_filter *f,
 struct cursor *store_sources(struct store *s, const struct list_filter *f);
 enum status store_sources_count(struct store *s, const struct list_filter *f,
     long long *total, char *err);
+/*
+ * Places whose name or code holds text (at most SEARCH_TEXT_MAX bytes; a
+ * longer one finds nothing), ASCII letters in any case, % and _ as themselves:
+ * an exact code first, then names that begin with it, then by name; limit of
+ * them (store_locations_next).
+ */
+#define SEARCH_TEXT_MAX 100
+struct cursor *store_search(struct store *s, const char *text, int limit);
+/*
+ * The countries figures are about (store_locations_next: code and country the
+ * ISO3, name the country's location's, or the ISO3), most figures first.
+ */
+struct cursor *store_countries(struct store *s, int limit);
 /* Every feed by code, stale as of now (store_feeds_next). */
 struct cursor *store_feeds(struct store *s, const char *now);
 /* The metrics of a category (NULL: all), in vocabulary order (store_metrics_next). */
