@@ -442,6 +442,7 @@ class Totals(unittest.TestCase):
                 # back to schema 9 as it was: later migrations run again on --migrate
                 c.execute("ALTER TABLE feed DROP COLUMN removed_at")     # 0014
                 c.execute("ALTER TABLE feed DROP COLUMN max_rejected")   # 0012
+                c.execute("DROP INDEX figure_by_withdrawal")            # 0015
                 for index in ("figure_by_claim_group", "figure_by_country_group",
                               "figure_by_origin"):                    # 0013
                     c.execute("DROP INDEX %s" % index)
