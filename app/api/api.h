@@ -76,6 +76,7 @@ struct response {
 	long long   total;            /* X-Total-Count, or -1 */
 	int         preflight;        /* a CORS preflight answer */
 	int         embed;            /* an HTML card for iframes: its own CSP */
+	int         page;             /* a public HTML page: its own CSP */
 	int         retry_after;      /* seconds, for 503; 0: none */
 	char        error[512];       /* an error's message (respond_error), for an error card */
 };
@@ -88,6 +89,7 @@ struct hctx {
 	const struct data_state *state;
 	const struct pval       *p;           /* indexed like the route's pspec table */
 	long long                id;          /* the {id} in the path, if the route has one */
+	const char              *code;        /* the {code} in the path, for a CODE_ID route */
 	enum out_format          format;
 	char                     now[21];
 };
@@ -113,12 +115,14 @@ enum route_flags {
 	NEEDS_STORE = 1,   /* 503 if the database cannot be read */
 	FEED_STATE  = 2,   /* the answer shows feeds' fetch state, which changes every refresh */
 	NEGOTIATES  = 4,   /* JSON, CSV or HXL: format=, else the Accept header */
+	CODE_ID     = 8,   /* the {id} is a code (a place's), in cx->code, not a number */
+	PAGE        = 16,  /* a public HTML page: its errors are pages too (page_error) */
 	/*
 	 * An HTML card for iframes: tracking parameters (utm_*, fbclid…) are
 	 * skipped, and every error is an HTML card saying what is wrong, as
 	 * framable as the card (respond_error_card).
 	 */
-	CARD        = 8,
+	CARD        = 32,
 };
 
 /*
@@ -146,6 +150,12 @@ const struct route *route_find(const char *path, const char **id);
 extern const struct route *const routes[];
 extern const size_t nroutes;
 
+/*
+ * h_pages.c: turns r, a JSON error answer to a page's request, into an HTML
+ * page saying the same, with the same status and headers.
+ */
+void page_error(const struct request *req, struct response *r);
+
 /* respond.c */
 int respond_error(struct response *r, int status, const char *code, const char *param,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -156,11 +166,18 @@ int respond_json(struct response *r, int status, cJSON *root);
 /* b's bytes (taken over) as an HTML card, framable by any page. */
 int respond_html(struct response *r, struct buf *b);
 /*
- * Turns the error in r (respond_error) into an HTML card that says what is
- * wrong, framable like a card, with the same status: inside an iframe a
- * reader sees a sentence, not JSON.
+ * b's bytes (taken over) as a public page with status: framable by nobody,
+ * it may frame this service's cards and send its GET form to itself.
  */
-void respond_error_card(struct response *r);
+int respond_page(struct response *r, int status, struct buf *b);
+/*
+ * Turns the error in r (respond_error) into an HTML card that says what is
+ * wrong, in lang's words ("en", "ar", "fr", "es"), framable like a card, with
+ * the same status: inside an iframe a reader sees a sentence, not JSON.
+ */
+void respond_error_card(struct response *r, const char *lang);
+/* The language query's lang= asks for ("en", "ar", "fr", "es"), or NULL: for an error card. */
+const char *card_lang(const char *query);
 /* 503: the answer could not be made (out of memory, too large): what says which. */
 int respond_overloaded(struct response *r, const char *what);
 /* 503: the database cannot be opened or read now. */

@@ -6,6 +6,7 @@
 #include "api.h"
 #include "../core/log.h"
 #include "../core/strutil.h"
+#include "../render/words.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -24,7 +25,10 @@
  */
 #define ROUTES(X) \
 	X(figures) X(summary) X(figure) X(locations) X(sources) X(feeds) X(metrics) X(health) \
-	X(embed_figure) X(embed_summary) X(oembed) X(openapi)
+	X(embed_figure) X(embed_summary) X(oembed) X(openapi) \
+	X(changes) X(changes_atom) \
+	X(search) \
+	X(page_home) X(page_place) X(page_figure)
 
 #define DECLARE(name) extern const struct route route_##name;
 ROUTES(DECLARE)
@@ -40,9 +44,10 @@ route_find(const char *path, const char **id)
 		const struct route *rt = routes[i];
 		size_t n = strlen(rt->path);
 
-		if (!rt->has_id && strcmp(path, rt->path) == 0)
+		if (!rt->has_id && strcmp(path, rt->path) == 0 && !(rt->flags & CODE_ID))
 			return rt;
-		if (rt->has_id && strncmp(path, rt->path, n) == 0 && path[n] != '\0' &&
+		if ((rt->has_id || (rt->flags & CODE_ID)) && strncmp(path, rt->path, n) == 0 &&
+		    path[n] != '\0' &&
 		    strchr(path + n, '/') == NULL) {
 			*id = path + n;
 			return rt;
@@ -310,6 +315,34 @@ cache_control(const struct data_state *st, struct response *r)
 }
 
 /*
+ * The language a card's query asks for (lang=en|ar|fr|es, as words_langs
+ * spells them), or NULL: read from the raw query, for an error card, when
+ * the parameters could not be parsed.
+ */
+const char *
+card_lang(const char *query)
+{
+	const char *p = query;
+
+	while (p != NULL && *p != '\0') {
+		size_t n = strcspn(p, "&");
+
+		if (params_segment_is(p, n, "lang") && memchr(p, '=', n) != NULL) {
+			const char *v = (const char *)memchr(p, '=', n) + 1;
+			size_t vn = n - (size_t)(v - p);
+
+			for (size_t i = 0; words_langs[i] != NULL; i++)
+				if (strlen(words_langs[i]) == vn && memcmp(words_langs[i], v, vn) == 0)
+					return words_langs[i];
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+	return NULL;
+}
+
+/*
  * An error on a card route: an HTML card (what an iframe shows a reader),
  * unless the client prefers JSON to HTML (a program asking with Accept:
  * application/json gets the JSON error every other route gives).
@@ -322,11 +355,33 @@ card_error(const struct request *req, struct response *r)
 	r->vary = "Accept";
 	if (accept_q(accept, "application", "json") > accept_q(accept, "text", "html"))
 		return;
-	respond_error_card(r);
+	respond_error_card(r, card_lang(req->query));
 }
 
+static void dispatch_route(struct app *app, const struct request *req, struct response *r,
+    const struct route **found);
+
+/*
+ * Answers the request; the errors (JSON until here) of a card become cards,
+ * those of a page pages.
+ */
 void
 dispatch(struct app *app, const struct request *req, struct response *r)
+{
+	const struct route *rt = NULL;
+
+	dispatch_route(app, req, r, &rt);
+	if (rt == NULL || r->status < 400)
+		return;
+	if (rt->flags & CARD)
+		card_error(req, r);
+	else if ((rt->flags & PAGE) && !r->page)
+		page_error(req, r);
+}
+
+static void
+dispatch_route(struct app *app, const struct request *req, struct response *r,
+    const struct route **found)
 {
 	const struct route *rt;
 	struct pval pv[PARAMS_MAX];
@@ -365,12 +420,11 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		    req->path : "(not UTF-8)");
 		return;
 	}
+	*found = rt;
 	if (params_parse(req->query, rt->params, rt->nparams, &q, pv, rt->path,
 	    rt->flags & CARD ? PARAMS_SKIP_TRACKING : 0, &pe) != 0) {
 		respond_error(r, pe.status, pe.status == 414 ? "query_too_long" :
 		    "invalid_parameter", pe.param, "%s", pe.message);
-		if (rt->flags & CARD)
-			card_error(req, r);
 		return;
 	}
 	cx.p = pv;
@@ -392,26 +446,27 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 		}
 		cx.format = (enum out_format)format;
 	}
+	if ((rt->flags & CODE_ID) && !code_valid(id)) {
+		respond_error(r, 404, "not_found", "code", "%.80s is not a code: a place's code is "
+		    "1-64 letters, digits, '.', '_' or '-' (search for its name at /)",
+		    utf8_valid(id, strlen(id)) ? id : "(not UTF-8)");
+		return;
+	}
+	cx.code = id;
 	if (rt->has_id && !parse_int64(id, 1, INT64_MAX, &cx.id)) {
 		respond_error(r, 400, "invalid_parameter", "id", "the id in %s{id} must be a "
 		    "positive whole number", rt->path);
-		if (rt->flags & CARD)
-			card_error(req, r);
 		return;
 	}
 	if (rt->flags & NEEDS_STORE) {
 		if ((cx.store = app_store(app, 0)) == NULL) {
 			respond_unavailable(r);
-			if (rt->flags & CARD)
-				card_error(req, r);
 			return;
 		}
 		if (store_begin(cx.store, &state, err) != ST_OK) {
 			log_error("%s", err);
 			app_close(app);
 			respond_unavailable(r);
-			if (rt->flags & CARD)
-				card_error(req, r);
 			return;
 		}
 		cx.state = &state;
@@ -430,8 +485,6 @@ dispatch(struct app *app, const struct request *req, struct response *r)
 	rt->handler(&cx, r);
 	if (cx.store != NULL)
 		store_end(cx.store);
-	if ((rt->flags & CARD) && r->status >= 400)
-		card_error(req, r);
 	/* a route without the store sets its own validator: revalidate it here */
 	if (cx.store == NULL && r->status == 200 && r->etag[0] != '\0' &&
 	    etag_matches(req->if_none_match, r->etag)) {

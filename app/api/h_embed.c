@@ -12,6 +12,7 @@
 #include "../core/strutil.h"
 #include "../render/html.h"
 #include "../render/json.h"
+#include "../render/words.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -23,20 +24,19 @@
 #define CARD_WIDTH 320
 
 static const char *const themes[] = { "light", "dark", NULL };
-static const char *const langs[] = { "en", "ar", NULL };
 static const char *const oembed_formats[] = { "json", "xml", NULL };
 
 enum { EP_THEME, EP_LANG };
 static const struct pspec embed_figure_params[] = {
 	[EP_THEME] = { "theme", P_ENUM, 0, 0, themes },
-	[EP_LANG] = { "lang", P_ENUM, 0, 0, langs },
+	[EP_LANG] = { "lang", P_ENUM, 0, 0, words_langs },
 };
 
 enum { ES_THEME = FP__FILTERS, ES_LANG };
 static const struct pspec embed_summary_params[] = {
 	FILTER_PSPECS,
 	[ES_THEME] = { "theme", P_ENUM, 0, 0, themes },
-	[ES_LANG] = { "lang", P_ENUM, 0, 0, langs },
+	[ES_LANG] = { "lang", P_ENUM, 0, 0, words_langs },
 };
 
 enum { OP_URL, OP_FORMAT, OP_MAXWIDTH, OP_MAXHEIGHT };
@@ -400,7 +400,7 @@ h_oembed(struct hctx *cx, struct response *r)
 	    PARAMS_SKIP_TRACKING, &pe) != 0) {
 		buf_init(&title, CARD_TITLE_MAX);
 		st = buf_puts(&title, "figures: this card cannot be shown");
-		height = html_error_card_height(pe.message);
+		height = html_error_card_height(pe.message, card_lang(query + 1));
 		clean_query(query + 1, 0, card_query, sizeof card_query);
 		n = snprintf(embed, sizeof embed, "%s%s%s%s", base, path, card_query[0] ? "?" : "",
 		    card_query);
@@ -441,7 +441,7 @@ h_oembed(struct hctx *cx, struct response *r)
 		    route_embed_summary.params, route_embed_summary.nparams, &q, pv, rt->card,
 		    PARAMS_SKIP_TRACKING, &pe) != 0) {
 			st = buf_puts(&title, "figures: this card cannot be shown");
-			height = html_error_card_height(pe.message);
+			height = html_error_card_height(pe.message, card_lang(query + 1));
 		} else {
 			sub.p = pv;
 			if ((rc = card_summary(&sub, r, &page)) != 0) {
@@ -450,7 +450,7 @@ h_oembed(struct hctx *cx, struct response *r)
 					return rc;
 				}
 				/* the card will say what is wrong (no claim, several groups…) */
-				height = html_error_card_height(r->error);
+				height = html_error_card_height(r->error, card_lang(query + 1));
 				response_free(r);
 				*r = saved;
 				st = buf_puts(&title, "figures: this card cannot be shown");

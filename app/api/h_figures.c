@@ -7,12 +7,13 @@
 #include "cursor.h"
 #include "filters.h"
 #include "../render/json.h"
+#include "../render/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { XP_LIMIT = FP__FILTERS, XP_CURSOR, XP_FORMAT, XP_AS_OF_DATE, XP_KNOWN_BY };
+enum { XP_LIMIT = FP__FILTERS, XP_CURSOR, XP_FORMAT, XP_AS_OF_DATE, XP_KNOWN_BY, XP_LANG };
 
 static const char *const formats[] = { "json", "csv", "hxl", NULL };
 
@@ -23,6 +24,13 @@ static const struct pspec figures_params[] = {
 	[XP_FORMAT] = { "format", P_ENUM, 0, 0, formats },
 	[XP_AS_OF_DATE] = { "as_of_date", P_DATE, 0, 0, NULL },
 	[XP_KNOWN_BY] = { "known_by", P_ENUM, 0, 0, known_bys },
+	[XP_LANG] = { "lang", P_ENUM, 0, 0, words_langs },   /* the attribution's language */
+};
+
+/* /v1/figures/{id}: the language of its attribution. */
+enum { OP_LANG };
+static const struct pspec figure_params[] = {
+	[OP_LANG] = { "lang", P_ENUM, 0, 0, words_langs },
 };
 
 static int
@@ -69,9 +77,10 @@ h_figures(struct hctx *cx, struct response *r)
 		if (++n > limit)
 			break;
 		if (table)
-			ts = table_figure_row(&t.b, &row, t.kind, t.metrics, t.nmetrics);
+			ts = table_figure_row_lang(&t.b, &row, t.kind, t.metrics, t.nmetrics,
+			    p[XP_LANG].s);
 		else
-			cJSON_AddItemToArray(data, json_figure(&row));
+			cJSON_AddItemToArray(data, json_figure_lang(&row, p[XP_LANG].s));
 		last_id = row.id;
 		/* sort_date is always YYYY-MM-DD (NOT NULL, written by ingest); per row,
 		 * so no snprintf: a 500-row page spent 1% of its time there */
@@ -112,7 +121,7 @@ h_figure(struct hctx *cx, struct response *r)
 
 	c = store_figure(cx->store, cx->id);
 	if ((found = store_figures_next(c, &row)))
-		fig = json_figure(&row);
+		fig = json_figure_lang(&row, cx->p[OP_LANG].s);
 	if (store_cursor_close(c) != ST_OK) {
 		cJSON_Delete(fig);
 		return respond_db_failed(cx, r, "reading a figure");
@@ -137,5 +146,6 @@ h_figure(struct hctx *cx, struct response *r)
 
 const struct route route_figures = { "/v1/figures", 0, ROUTE_PARAMS(figures_params),
     h_figures, NEEDS_STORE | NEGOTIATES, NULL };
-const struct route route_figure = { "/v1/figures/", 1, NULL, 0, h_figure, NEEDS_STORE,
+const struct route route_figure = { "/v1/figures/", 1, ROUTE_PARAMS(figure_params), h_figure,
+    NEEDS_STORE,
     "/v1/embed/figures/" };

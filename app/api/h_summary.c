@@ -10,12 +10,13 @@
 #include "summary.h"
 #include "../core/strutil.h"
 #include "../render/json.h"
+#include "../render/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { SP_LIMIT = FP__FILTERS, SP_CURSOR, SP_FORMAT, SP_AS_OF_DATE, SP_KNOWN_BY };
+enum { SP_LIMIT = FP__FILTERS, SP_CURSOR, SP_FORMAT, SP_AS_OF_DATE, SP_KNOWN_BY, SP_LANG };
 
 static const char *const formats[] = { "json", "csv", "hxl", NULL };
 
@@ -29,6 +30,7 @@ static const struct pspec summary_params[] = {
 	[SP_FORMAT] = { "format", P_ENUM, 0, 0, formats },
 	[SP_AS_OF_DATE] = { "as_of_date", P_DATE, 0, 0, NULL },
 	[SP_KNOWN_BY] = { "known_by", P_ENUM, 0, 0, known_bys },
+	[SP_LANG] = { "lang", P_ENUM, 0, 0, words_langs },   /* the attributions' language */
 };
 
 /*
@@ -109,13 +111,14 @@ answer(struct hctx *cx, struct response *r, const struct summary_page *page, lon
 		if ((ts = respond_table_begin(cx, &t)) == ST_OK)
 			ts = table_summary_head(&t.b, t.kind, t.metrics, t.nmetrics);
 		for (size_t i = 0; ts == ST_OK && i < page->n; i++)
-			ts = table_summary_item(&t.b, &page->items[i], t.kind, t.metrics, t.nmetrics);
+			ts = table_summary_item_lang(&t.b, &page->items[i], t.kind, t.metrics,
+			    t.nmetrics, cx->p[SP_LANG].s);
 		return respond_table_end(cx, r, &t, ts, next, total);
 	}
 	root = cJSON_CreateObject();
 	data = cJSON_AddArrayToObject(root, "data");
 	for (size_t i = 0; i < page->n; i++)
-		cJSON_AddItemToArray(data, json_summary_item(&page->items[i]));
+		cJSON_AddItemToArray(data, json_summary_item_lang(&page->items[i], cx->p[SP_LANG].s));
 	meta = respond_meta(root, cx);
 	json_add_int(meta, "total", total);
 	json_add_int(meta, "limit", limit);

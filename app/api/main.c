@@ -87,9 +87,12 @@ print_routes(void)
 		cJSON *route = cJSON_CreateObject(), *params;
 		char path[128];
 
-		snprintf(path, sizeof path, "%s%s", rt->path, rt->has_id ? "{id}" : "");
+		snprintf(path, sizeof path, "%s%s", rt->path, rt->has_id ? "{id}" :
+		    rt->flags & CODE_ID ? "{code}" : "");
 		cJSON_AddItemToArray(all, route);
 		cJSON_AddStringToObject(route, "path", path);
+		/* a page for people (HTML), not the API's: not in openapi.json */
+		cJSON_AddBoolToObject(route, "page", (rt->flags & PAGE) != 0);
 		params = cJSON_AddArrayToObject(route, "parameters");
 		for (size_t k = 0; k < rt->nparams; k++) {
 			cJSON *p = cJSON_CreateObject();

@@ -106,6 +106,18 @@ limit_of(struct hctx *cx, struct response *r, int limit, int dflt, long long tot
 }
 
 int
+respond_page(struct response *r, int status, struct buf *b)
+{
+	response_free(r);
+	r->status = status;
+	r->content_type = "text/html; charset=utf-8";
+	r->page = 1;
+	r->body = b->data != NULL ? b->data : strdup("");
+	r->len = b->len;
+	return status;
+}
+
+int
 respond_overloaded(struct response *r, const char *what)
 {
 	r->retry_after = 1;
@@ -152,13 +164,13 @@ respond_error(struct response *r, int status, const char *code, const char *para
 }
 
 void
-respond_error_card(struct response *r)
+respond_error_card(struct response *r, const char *lang)
 {
 	struct buf b;
 	int status = r->status, retry = r->retry_after;
 
 	buf_init(&b, 64 * 1024);
-	if (html_error_card(&b, status, r->error) != ST_OK) {
+	if (html_error_card(&b, status, r->error, lang) != ST_OK) {
 		buf_free(&b);
 		return;   /* out of memory: the JSON error stays, which says as much */
 	}
@@ -221,7 +233,12 @@ respond_headers(const struct response *r, char *out, size_t size)
 		PUT("Access-Control-Allow-Headers: Accept, If-None-Match, If-Modified-Since\r\n");
 		PUT("Access-Control-Max-Age: 86400\r\n");
 	}
-	if (r->embed)
+	if (r->page)
+		/* a page: no scripts, nothing from elsewhere; it shows our cards, sends its form to us */
+		PUT("Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
+		    "img-src data:; frame-src 'self'; form-action 'self'; base-uri 'none'; "
+		    "frame-ancestors 'none'\r\n");
+	else if (r->embed)
 		/* a card: no scripts, no outside assets, any page may frame it */
 		PUT("Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; "
 		    "img-src data:; base-uri 'none'; form-action 'none'\r\n");

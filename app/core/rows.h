@@ -96,6 +96,27 @@ struct summary_item {
 	char               latest_as_of[11];   /* the newest date of a claim; "" if none */
 };
 
+/* A value a figure had, in a change (/v1/changes): its revision's words and date. */
+struct change_value {
+	int         set;              /* 0: there is none (before an addition, after a withdrawal) */
+	long long   value;
+	const char *qualifier, *as_of, *period_start, *period_end;
+};
+
+/*
+ * One change to a claim: added (its first revision), revised (a later one)
+ * or withdrawn (no longer carried by its feed), at a time (the revision's
+ * retrieved_at, or the figure's withdrawn_at). The figure is as it is now.
+ */
+enum change_kind { CHANGE_ADDED, CHANGE_REVISED, CHANGE_WITHDRAWN };
+struct change_row {
+	enum change_kind    kind;
+	const char         *at;           /* YYYY-MM-DDThh:mm:ssZ */
+	long long           seq;          /* the revision's id; the figure's for a withdrawal */
+	struct figure_row   figure;
+	struct change_value old, new_;    /* what it was and what it became */
+};
+
 /*
  * Copies src into dst with every string in one new block, which the function
  * returns and the caller frees (free()) when done with dst; NULL when out of

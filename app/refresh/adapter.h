@@ -5,9 +5,12 @@
  * An adapter is a pure function from response bytes to claims: it parses,
  * maps the upstream's fields onto ours and hands each claim to a sink. It
  * never touches the network or the database, so it is unit-tested on
- * fixtures alone. Bytes arrive in chunks (write), so an adapter that can
- * stream (CSV) parses with memory bounded by a row; one that cannot (a JSON
- * page) buffers up to its own bound and parses in end.
+ * fixtures alone. Bytes arrive in chunks (write), and every adapter parses
+ * them as a stream, in memory bounded by a row, never by the body: CSV a row
+ * at a time, JSON pages through adapters/json_page.c (yajl). So claims reach
+ * the sink before the body is complete, and a body that fails later (in end)
+ * has given some: the caller drops them all with the payload (fetch.c fails
+ * the feed; its spool is never written).
  *
  * Paged upstreams: after end, next_page writes the URL of the next page, or
  * returns ST_NOT_FOUND when this page was the last.
@@ -55,7 +58,7 @@ struct adapter {
 	void *(*begin)(const struct adapter_ctx *ctx, char *err);
 	/* Parses n more bytes. A non-OK status means the payload is broken. */
 	enum status (*write)(void *state, const char *data, size_t n, char *err);
-	/* The body is complete: parse what is buffered and emit the last claims. */
+	/* The body is complete: check how it ended and emit the last claims. */
 	enum status (*end)(void *state, char *err);
 	/* Writes the next page's URL into url (size bytes); ST_NOT_FOUND if none. */
 	enum status (*next_page)(void *state, char *url, size_t size);

@@ -22,11 +22,22 @@
  */
 _Static_assert(CLAIM_NFIELDS <= 64, "a spool record's field mask is 64 bits");
 
+/*
+ * A rejected row's record: 'R', its row and the reason; or, for the row after
+ * the previous record's when that record was a rejection for the same reason,
+ * the one byte 'N'. A page of tiny rows all refused for one reason (60 MB of
+ * "{}," is 20 million rows) then spools a byte a row, not a hundred.
+ */
+
 struct spool {
 	FILE       *f;
 	enum status st;           /* the first write error, reported to the adapter */
 	char        err[ERR_MAX];
 	char        dir[PATH_MAX]; /* where the file is, for messages */
+	/* the last record, if a rejection: its row and reason (an 'N' may follow it) */
+	int         last_rejected;
+	int64_t     last_row;
+	char       *last_reason;
 };
 
 /* Where temporary files go: $TMPDIR if set, else /tmp (as tmpfile() never asks). */
@@ -74,6 +85,7 @@ spool_free(struct spool *s)
 	if (s == NULL)
 		return;
 	fclose(s->f);
+	free(s->last_reason);
 	free(s);
 }
 
@@ -113,6 +125,7 @@ spool_claim(void *ctx, const struct claim *c)
 
 	uint64_t mask = 0;
 
+	s->last_rejected = 0;
 	for (size_t i = 0; i < CLAIM_NFIELDS; i++)
 		if (claim_text(c, i) != NULL)
 			mask |= (uint64_t)1 << i;
@@ -130,11 +143,26 @@ spool_reject(void *ctx, long row, const char *reason)
 {
 	struct spool *s = ctx;
 	int64_t r = row;
+	char *copy;
 
+	if (reason == NULL)
+		reason = "";
+	if (s->last_rejected && r == s->last_row + 1 && strcmp(reason, s->last_reason) == 0) {
+		fputc('N', s->f);
+		s->last_row = r;
+		spool_check(s);
+		return;
+	}
 	fputc('R', s->f);
 	fwrite(&r, sizeof r, 1, s->f);
 	put_text(s, reason);
-	spool_check(s);
+	s->last_rejected = 0;
+	if (spool_check(s) == ST_OK && (copy = strdup(reason)) != NULL) {
+		free(s->last_reason);
+		s->last_reason = copy;
+		s->last_row = r;
+		s->last_rejected = 1;
+	}
 }
 
 struct sink
@@ -158,6 +186,7 @@ spool_tell(const struct spool *s)
 enum status
 spool_truncate(struct spool *s, off_t pos, char *err)
 {
+	s->last_rejected = 0;   /* the record an 'N' would follow may be cut away */
 	if (fflush(s->f) != 0 || ftruncate(fileno(s->f), pos) != 0 ||
 	    fseeko(s->f, pos, SEEK_SET) != 0) {
 		err_set(err, "truncating the spool file: %s", strerror(errno));
@@ -199,7 +228,8 @@ spool_replay(struct spool *s, const struct sink *out, char *err)
 	int64_t row;
 	uint64_t mask;
 	enum status st = ST_OK;
-	int type;
+	int type, rejected = 0;   /* the last record was an 'R' (or 'N'): b holds its reason */
+	int64_t last_row = 0;
 
 	if (spool_check(s) != ST_OK) {
 		err_set(err, "%s", s->err);
@@ -216,13 +246,25 @@ spool_replay(struct spool *s, const struct sink *out, char *err)
 	}
 	buf_init(&b, SPOOL_RECORD_MAX);
 	while (st == ST_OK && (type = fgetc(s->f)) != EOF) {
+		if (type == 'N') {
+			if (!rejected)
+				goto corrupt;
+			last_row++;
+			out->reject(out->ctx, (long)last_row, b.data);
+			continue;
+		}
 		buf_reset(&b);
+		rejected = 0;
 		if (fread(&row, sizeof row, 1, s->f) != 1)
 			goto corrupt;
 		if (type == 'R') {
 			if (!get_text(s->f, &b, &offs[0]))
 				goto corrupt;
-			out->reject(out->ctx, (long)row, offs[0] < 0 ? "" : b.data + offs[0]);
+			if (offs[0] < 0 && buf_putc(&b, '\0') != ST_OK)
+				goto corrupt;
+			out->reject(out->ctx, (long)row, b.data);
+			rejected = 1;
+			last_row = row;
 			continue;
 		}
 		if (type != 'C' || fread(&mask, sizeof mask, 1, s->f) != 1)

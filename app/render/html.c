@@ -1,70 +1,11 @@
 #include "html.h"
+#include "attribution.h"
+#include "words.h"
 #include "../core/strutil.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-/* The words a card uses, in each language it speaks. */
-struct words {
-	const char *lang, *dir;
-	const char *source, *as_of, *no_date, *via, *document, *data, *retrieved;
-	const char *agree, *disagree, *range, *sources, *one_source, *between;
-	const char *qualifier[6];   /* exact about almost at_least more_than up_to */
-	const char *metric[14];     /* in the order of metrics below */
-	const char *households, *from;
-	const char *cause[4];       /* in the order of causes below */
-	const char *revised_on, *withdrawn, *licence;
-};
-
-static const char *const qualifiers[6] = {
-	"exact", "about", "almost", "at_least", "more_than", "up_to",
-};
-static const char *const metrics[14] = {
-	"displaced", "idps", "refugees", "returnees", "detained", "escaped", "released",
-	"killed", "injured", "missing", "idp_returnees", "refugee_returnees", "asylum_seekers",
-	"killed_injured",
-};
-static const char *const causes[4] = { "conflict", "violence", "disaster", "other" };
-
-static const struct words words[] = {
-	{ "en", "ltr", "Source", "as of", "date not given", "via", "Source document", "Data",
-	    "retrieved", "Sources agree", "Sources disagree", "range", "sources", "one source",
-	    "more sources in between",
-	    { "", "about", "almost", "at least", "more than", "up to" },
-	    { "displaced", "internally displaced", "refugees", "returnees", "detained",
-	      "escaped", "released", "killed", "injured", "missing", "IDP returnees",
-	      "refugee returnees", "asylum seekers", "killed or injured" },
-	    "households", "from", { "conflict", "violence", "disaster", "other causes" },
-	    "revised on", "no longer published by the feed", "Licence" },
-	{ "ar", "rtl", "المصدر", "حتى تاريخ", "التاريخ غير مذكور", "عبر", "الوثيقة المصدر",
-	    "البيانات", "جُمعت في", "المصادر متفقة", "المصادر مختلفة", "النطاق", "مصادر",
-	    "مصدر واحد", "مصادر أخرى بينها",
-	    { "", "حوالي", "قرابة", "على الأقل", "أكثر من", "حتى" },
-	    { "نازحون", "نازحون داخليًا", "لاجئون", "عائدون", "محتجزون", "فارّون",
-	      "مُفرج عنهم", "قتلى", "جرحى", "مفقودون", "نازحون داخليًا عائدون", "لاجئون عائدون",
-	      "طالبو لجوء", "قتلى وجرحى" },
-	    "أسر", "من", { "نزاع", "عنف", "كوارث", "أسباب أخرى" },
-	    "عُدّل في", "لم يعد المصدر ينشره", "الترخيص" },
-};
-
-static const struct words *
-words_for(const char *lang)
-{
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (lang != NULL && strcmp(lang, words[i].lang) == 0)
-			return &words[i];
-	return &words[0];
-}
-
-static const char *
-word_of(const char *code, const char *const *codes, const char *const *names, size_t n)
-{
-	for (size_t i = 0; code != NULL && i < n; i++)
-		if (strcmp(code, codes[i]) == 0)
-			return names[i];
-	return code;   /* a metric this build has no word for: its code */
-}
 
 enum status
 html_escape(struct buf *b, const char *s)
@@ -95,19 +36,26 @@ html_url_ok(const char *url)
 	return strlen(url) < 2000;
 }
 
-/* 130000 → "130,000". */
-static void
-grouped(long long v, char *out, size_t size)
+/*
+ * A date for people in the card's language, "13 October 2019", marked up
+ * with its machine-readable day; a text that is no date is escaped as given.
+ */
+enum status
+html_date(struct buf *b, const struct words *w, const char *date)
 {
-	char digits[INT_TEXT_MAX];
-	size_t n = int_text(v, digits), o = 0;
+	char day[11];
+	enum status st;
 
-	for (size_t i = 0; i < n && o + 2 < size; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			out[o++] = ',';
-		out[o++] = digits[i];
-	}
-	out[o] = '\0';
+	if (date == NULL || strlen(date) < 10 || (date[10] != '\0' && date[10] != 'T'))
+		return html_escape(b, date);
+	memcpy(day, date, 10);
+	day[10] = '\0';
+	if (!date_valid(day))
+		return html_escape(b, date);
+	if ((st = buf_printf(b, "<time datetime=\"%s\">", day)) != ST_OK ||
+	    (st = words_date(b, w, day)) != ST_OK)
+		return st;
+	return buf_puts(b, "</time>");
 }
 
 #define CHECK(x) do { if ((st = (x)) != ST_OK) return st; } while (0)
@@ -155,6 +103,8 @@ head(struct buf *b, const struct words *w, const struct card_opts *o, const char
 	    ".badge.no{background:#fdecea;color:#8a1c12}\n"
 	    ".status{font-size:13px;font-weight:700;margin:4px 0;color:#8a4b00}\n"
 	    ".status.gone{color:#8a1c12}\n"
+	    ".attr{font-size:13px;margin:8px 0 0;padding:6px 8px;border-radius:6px;"
+	    "background:#f4f5f7;color:#1b1b1b}\n"
 	    "a{color:#0b57d0}\n"
 	    "footer{margin-top:8px;padding-top:6px;border-top:1px solid #eee}\n"
 	    ".dark{background:#121417;color:#eceff1}\n"
@@ -167,6 +117,7 @@ head(struct buf *b, const struct words *w, const struct card_opts *o, const char
 	    ".dark .badge.no{background:#3d1a17;color:#f5b7b1}\n"
 	    ".dark .status{color:#f6c177}\n"
 	    ".dark .status.gone{color:#f5b7b1}\n"
+	    ".dark .attr{background:#1e2227;color:#eceff1}\n"
 	    "</style>\n</head>\n"));
 	return buf_printf(b, "<body class=\"%s\">\n<article class=\"card\">\n",
 	    o->dark ? "dark" : "light");
@@ -201,11 +152,11 @@ link(struct buf *b, const char *url, const char *text, int isolate)
 static enum status
 number(struct buf *b, const struct words *w, const struct figure_row *fig)
 {
-	const char *q = word_of(fig->qualifier, qualifiers, w->qualifier, 6);
-	char n[40];
+	const char *q = words_qualifier(w, fig->qualifier);
+	char n[WORDS_NUMBER_MAX];
 	enum status st;
 
-	grouped(fig->value, n, sizeof n);
+	words_number(w, fig->value, n);
 	if (q != NULL && *q != '\0') {
 		CHECK(buf_puts(b, "<span class=\"q\">"));
 		CHECK(html_escape(b, q));
@@ -219,11 +170,17 @@ date_of(struct buf *b, const struct words *w, const struct figure_row *fig)
 {
 	const char *as_of = fig->as_of, *start = fig->period_start, *end = fig->period_end;
 
-	if (as_of != NULL)
-		return buf_printf(b, "%s <time dir=\"ltr\">%.10s</time>", w->as_of, as_of);
-	if (start != NULL || end != NULL)
-		return buf_printf(b, "<time dir=\"ltr\">%.10s</time> – <time dir=\"ltr\">%.10s</time>", start ? start : "…",
-		    end ? end : "…");
+	enum status st;
+
+	if (as_of != NULL) {
+		CHECK(buf_printf(b, "%s ", w->as_of));
+		return html_date(b, w, as_of);
+	}
+	if (start != NULL || end != NULL) {
+		CHECK(start != NULL ? html_date(b, w, start) : buf_puts(b, "…"));
+		CHECK(buf_puts(b, " – "));
+		return end != NULL ? html_date(b, w, end) : buf_puts(b, "…");
+	}
 	return html_escape(b, w->no_date);
 }
 
@@ -234,9 +191,11 @@ footer(struct buf *b, const struct words *w, const struct card_opts *o,
 	enum status st;
 
 	CHECK(buf_puts(b, "<footer class=\"meta\">figures · "));
-	if (fig != NULL && fig->retrieved_at != NULL)
-		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%.10s</time> · ", w->retrieved,
-		    fig->retrieved_at));
+	if (fig != NULL && fig->retrieved_at != NULL) {
+		CHECK(buf_printf(b, "%s ", w->retrieved));
+		CHECK(html_date(b, w, fig->retrieved_at));
+		CHECK(buf_puts(b, " · "));
+	}
 	if (o->data_url != NULL) {
 		CHECK(buf_puts(b, "<a href=\""));
 		CHECK(html_escape(b, o->data_url));
@@ -261,7 +220,7 @@ cause_words(struct buf *b, const struct words *w, const char *cause)
 		snprintf(word, sizeof word, "%.*s", (int)(len < 15 ? len : 15), cause);
 		if (!first)
 			CHECK(buf_puts(b, ", "));
-		CHECK(html_escape(b, word_of(word, causes, w->cause, 4)));
+		CHECK(html_escape(b, words_cause(w, word)));
 		first = 0;
 		cause += len + (cause[len] == '+');
 	}
@@ -281,7 +240,7 @@ what_where(struct buf *b, const struct words *w, const struct figure_row *obj)
 	enum status st;
 
 	CHECK(buf_puts(b, "<p class=\"what\">"));
-	CHECK(html_escape(b, word_of(obj->metric, metrics, w->metric, 14)));
+	CHECK(html_escape(b, words_metric(w, obj->metric)));
 	if (obj->unit != NULL && strcmp(obj->unit, "households") == 0) {
 		CHECK(buf_puts(b, " ("));
 		CHECK(html_escape(b, w->households));
@@ -323,12 +282,12 @@ enum status
 card_title_figure(struct buf *b, const struct figure_row *fig)
 {
 	const struct words *w = words_for("en");
-	const char *q = word_of(fig->qualifier, qualifiers, w->qualifier, 6);
-	char n[40];
+	const char *q = words_qualifier(w, fig->qualifier);
+	char n[WORDS_NUMBER_MAX];
 
-	grouped(fig->value, n, sizeof n);
+	words_number(w, fig->value, n);
 	return buf_printf(b, "%s%s%s %s%s: %s%s%s", text_of(q), q && *q ? " " : "", n,
-	    word_of(fig->metric, metrics, w->metric, 14), households(fig),
+	    words_metric(w, fig->metric), households(fig),
 	    text_of(fig->location.name), fig->origin.name ? ", from " : "",
 	    text_of(fig->origin.name));
 }
@@ -341,7 +300,7 @@ card_title_summary(struct buf *b, const struct summary_item *item)
 
 	if (item->n == 0)
 		return buf_puts(b, "figures");
-	return buf_printf(b, "%s%s: %s%s%s%s%s", word_of(first->metric, metrics, w->metric, 14),
+	return buf_printf(b, "%s%s: %s%s%s%s%s", words_metric(w, first->metric),
 	    households(first), text_of(first->location.name),
 	    first->group && *first->group ? ", " : "", text_of(first->group),
 	    first->origin.name ? ", from " : "", text_of(first->origin.name));
@@ -386,12 +345,20 @@ static enum status
 figure_status(struct buf *b, const struct words *w, const struct figure_row *fig,
     const char *revised_on)
 {
-	if (fig->withdrawn)
-		return buf_printf(b, "<p class=\"status gone\">%s</p>\n", w->withdrawn);
-	if (revised_on != NULL)
-		return buf_printf(b, "<p class=\"status\">%s <time dir=\"ltr\">%.10s</time></p>\n",
-		    w->revised_on, revised_on);
-	return ST_OK;
+	enum status st;
+
+	if (fig->withdrawn) {
+		CHECK(buf_puts(b, "<p class=\"status gone\">"));
+		CHECK(html_escape(b, w->withdrawn));
+		return buf_puts(b, "</p>\n");
+	}
+	if (revised_on == NULL)
+		return ST_OK;
+	CHECK(buf_puts(b, "<p class=\"status\">"));
+	CHECK(html_escape(b, w->revised_on));
+	CHECK(buf_puts(b, " "));
+	CHECK(html_date(b, w, revised_on));
+	return buf_puts(b, "</p>\n");
 }
 
 /* The figure's licence, else its source's; NULL when neither is known. */
@@ -456,6 +423,10 @@ html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_
 		CHECK(buf_puts(b, " ↗</p>\n"));
 	}
 	CHECK(licence_line(b, w, licence_of(fig), 1));
+	/* the sentence to quote it by (attribution.h), in the card's language */
+	CHECK(buf_puts(b, "<p class=\"attr\">"));
+	CHECK(attribution_figure_html(b, fig, w->lang));
+	CHECK(buf_puts(b, "</p>\n"));
 	return footer(b, w, o, fig);
 }
 
@@ -463,9 +434,9 @@ html_figure_card(struct buf *b, const struct figure_row *fig, const struct card_
 static enum status
 claims_left_out(struct buf *b, const struct words *w, size_t n)
 {
-	char count[40];
+	char count[WORDS_NUMBER_MAX];
 
-	grouped((long long)n, count, sizeof count);
+	words_number(w, (long long)n, count);
 	return buf_printf(b, "<li class=\"meta\">… <span dir=\"ltr\">%s</span> %s …</li>\n",
 	    count, w->between);
 }
@@ -477,12 +448,12 @@ claims_left_out(struct buf *b, const struct words *w, size_t n)
 static enum status
 verdict(struct buf *b, const struct words *w, const struct summary_item *item)
 {
-	char lo[40], hi[40];
+	char lo[WORDS_NUMBER_MAX], hi[WORDS_NUMBER_MAX];
 	enum status st;
 
 	CHECK(buf_puts(b, "<p class=\"meta verdict\">"));
-	grouped(item->min, lo, sizeof lo);
-	grouped(item->max, hi, sizeof hi);
+	words_number(w, item->min, lo);
+	words_number(w, item->max, hi);
 	if (item->n > 1) {
 		CHECK(buf_printf(b, "<span class=\"badge%s\">%s</span> ", item->agree ? "" : " no",
 		    item->agree ? w->agree : w->disagree));
@@ -550,31 +521,38 @@ html_summary_card(struct buf *b, const struct summary_item *item, const struct c
 		CHECK(buf_puts(b, "</span> <span class=\"meta\">"));
 		CHECK(date_of(b, w, c));
 		CHECK(buf_puts(b, "</span>"));
-		if (c->withdrawn)
-			CHECK(buf_printf(b, " <span class=\"status gone\">%s</span>", w->withdrawn));
+		if (c->withdrawn) {
+			CHECK(buf_puts(b, " <span class=\"status gone\">"));
+			CHECK(html_escape(b, w->withdrawn));
+			CHECK(buf_puts(b, "</span>"));
+		}
 		CHECK(buf_puts(b, "</li>\n"));
 	}
 	CHECK(buf_puts(b, "</ul>\n"));
 	CHECK(licences(b, w, item));
+	CHECK(buf_puts(b, "<p class=\"attr\">"));
+	CHECK(attribution_summary_html(b, item, w->lang));
+	CHECK(buf_puts(b, "</p>\n"));
 	return footer(b, w, o, NULL);
 }
 
 enum status
-html_error_card(struct buf *b, int status, const char *message)
+html_error_card(struct buf *b, int status, const char *message, const char *lang)
 {
-	const struct words *w = words_for("en");
+	const struct words *w = words_for(lang);
 	const struct card_opts o = { 0 };
-	const char *what = status == 404 ? "Nothing to show here" : status == 503 ?
-	    "These figures cannot be shown right now" : "This card cannot be shown";
+	const char *what = status == 404 ? w->err_not_found : status == 503 ?
+	    w->err_unavailable : w->err_other;
 	enum status st;
 
 	CHECK(head(b, w, &o, what));
-	CHECK(buf_printf(b, "<p class=\"what\">%s</p>\n<p class=\"meta\">", what));
+	CHECK(buf_puts(b, "<p class=\"what\">"));
+	CHECK(html_escape(b, what));
+	CHECK(buf_puts(b, "</p>\n<p class=\"meta\">"));
 	CHECK(html_escape(b, message));
-	CHECK(buf_printf(b, "</p>\n<p class=\"meta\">HTTP %d%s</p>\n", status,
-	    status < 500 ? " · check the card's address (see /v1/openapi.json)" :
-	    " · it will show again once the service recovers"));
-	return buf_puts(b, "<footer class=\"meta\">figures</footer>\n</article>\n</body>\n"
+	CHECK(buf_printf(b, "</p>\n<p class=\"meta\"><span dir=\"ltr\">HTTP %d</span> · ", status));
+	CHECK(html_escape(b, status < 500 ? w->err_check : w->err_recover));
+	return buf_puts(b, "</p>\n<footer class=\"meta\">figures</footer>\n</article>\n</body>\n"
 	    "</html>\n");
 }
 
@@ -634,11 +612,11 @@ flex_lines(const double *w, size_t n)
 static int
 claim_height(const struct words *w, const struct figure_row *c)
 {
-	const char *q = word_of(c->qualifier, qualifiers, w->qualifier, 6);
-	char n[40];
+	const char *q = words_qualifier(w, c->qualifier);
+	char n[WORDS_NUMBER_MAX];
 	double items[4];
 
-	grouped(c->value, n, sizeof n);
+	words_number(w, c->value, n);
 	items[0] = q != NULL && *q ? 10.0 * (double)chars(q) : 0;
 	items[1] = 12.5 * (double)strlen(n);
 	items[2] = 8.0 * (double)chars(c->source.name);
@@ -657,17 +635,102 @@ meta_height(double chars_13px)
 	return 19 * lines_of(6.8 * chars_13px);
 }
 
+/* The licence's line: a meta line and its margin (2 px) under it. */
 static int
 licence_height(const char *licence)
 {
-	return licence != NULL && *licence ? meta_height((double)chars(licence) + 10) : 0;
+	return licence != NULL && *licence ? 3 + meta_height((double)chars(licence) + 10) : 0;
+}
+
+/*
+ * A figure card's footer beyond its first line: "figures · retrieved 14
+ * October 2019 · Data", the date written for people, wraps in the wordier
+ * languages ("obtenido el 14 de octubre de 2019").
+ */
+static int
+footer_extra_height(const struct words *w, const struct figure_row *fig)
+{
+	struct buf t;
+	double n = 10 + (double)chars(w->data);
+	char day[11];
+	int h;
+
+	if (fig->retrieved_at == NULL)
+		return meta_height(n) - 19;
+	snprintf(day, sizeof day, "%.10s", fig->retrieved_at);
+	buf_init(&t, 256);
+	if (words_date(&t, w, day) != ST_OK)
+		buf_reset(&t);
+	n += (double)chars(w->retrieved) + 4 + (t.data != NULL ? (double)chars(t.data) : 20);
+	h = meta_height(n) - 19;
+	buf_free(&t);
+	return h;
+}
+
+/*
+ * The attribution sentence's box (.attr: 13 px text, 8 px above, 6 px of
+ * padding above and below, 8 px either side, so 270 px of line): its plain
+ * text laid out word by word (a word that does not fit starts a line; one
+ * longer than a line is broken anywhere), at 7 px a character.
+ */
+static int
+attr_height(const char *text)
+{
+	const double line = CARD_INNER - 16, space = 3.5;
+	double used = 0;
+	int lines = 1;
+
+	while (text != NULL && *text != '\0') {
+		size_t n = strcspn(text, " ");
+		char word[256];
+		double w;
+
+		snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word - 1 ? n : sizeof word - 1),
+		    text);
+		w = 7.0 * (double)chars(word);
+		if (used > 0 && used + space + w > line) {
+			lines++;
+			used = 0;
+		}
+		for (; w > line; w -= line)
+			lines++;
+		used += (used > 0 ? space : 0) + w;
+		text += n;
+		text += strspn(text, " ");
+	}
+	return 20 + 19 * lines;
+}
+
+static int
+figure_attr_height(const struct figure_row *fig, const struct words *w)
+{
+	struct buf t;
+	int h;
+
+	buf_init(&t, 16 * 1024);
+	h = attribution_figure(&t, fig, w->lang) == ST_OK ? attr_height(t.data) : 20 + 19 * 4;
+	buf_free(&t);
+	return h;
+}
+
+static int
+summary_attr_height(const struct summary_item *item, const struct words *w)
+{
+	struct buf t;
+	int h;
+
+	buf_init(&t, 64 * 1024);
+	h = attribution_summary(&t, item, w->lang) == ST_OK ? attr_height(t.data) :
+	    20 + 19 * 8;
+	buf_free(&t);
+	return h;
 }
 
 /* What what_where writes: the metric line (16 px) and the place line. */
 static int
 what_where_height(const struct words *w, const struct figure_row *f)
 {
-	double what = (double)chars(word_of(f->metric, metrics, w->metric, 14)) +
+	double what = (double)chars(words_metric(w, f->metric)) +
 	    (double)chars(f->group) + 3 + (f->origin.name != NULL ?
 	    (double)chars(f->origin.name) + 8 : 0) + (f->cause != NULL ? (double)chars(f->cause) +
 	    3 : 0);
@@ -695,7 +758,7 @@ html_summary_card_height(const struct summary_item *item, const struct card_opts
 	for (size_t i = 0; i < item->n && nlic < 8; i++)
 		if (licence_of(&item->claims[i]) != NULL)
 			nlic += licence_height(licence_of(&item->claims[i]));
-	return h + nlic;
+	return h + nlic + summary_attr_height(item, w);
 }
 
 int
@@ -714,11 +777,49 @@ html_figure_card_height(const struct figure_row *fig, const struct card_opts *o)
 		h += 19;
 	if (fig->withdrawn || o->revised_on != NULL)
 		h += 23;
-	return h + licence_height(licence_of(fig));
+	return h + licence_height(licence_of(fig)) + figure_attr_height(fig, w) +
+	    footer_extra_height(w, fig);
 }
 
 int
-html_error_card_height(const char *message)
+html_error_card_height(const char *message, const char *lang)
 {
-	return 110 + meta_height((double)chars(message)) + meta_height(60);
+	const struct words *w = words_for(lang);
+
+	return 110 + meta_height((double)chars(message)) +
+	    meta_height((double)chars(w->err_check) + 12);
+}
+
+/* For the public pages (render/page.c): the cards' words and bidi isolation. */
+enum status
+html_bdi(struct buf *b, const char *s)
+{
+	return bdi(b, s);
+}
+
+const char *
+html_metric_word(const char *metric, const char *lang)
+{
+	return words_metric(words_for(lang), metric);
+}
+
+const char *
+html_qualifier_word(const char *qualifier, const char *lang)
+{
+	return words_qualifier(words_for(lang), qualifier);
+}
+
+enum status
+html_cause_words(struct buf *b, const char *cause, const char *lang)
+{
+	return cause_words(b, words_for(lang), cause);
+}
+
+void
+html_grouped(long long v, char *out, size_t size)
+{
+	char n[WORDS_NUMBER_MAX];
+
+	words_number(words_for("en"), v, n);
+	snprintf(out, size, "%s", n);
 }

@@ -1,7 +1,10 @@
 /*
  * html.h: small self-contained HTML cards for iframes (journalists embed live
  * figures with them): no scripts, no outside assets, inline CSS, 320 px wide
- * and fluid, a light and a dark theme, English or Arabic (right to left).
+ * and fluid, a light and a dark theme, English, Arabic (right to left),
+ * French or Spanish (render/words.h), dates and numbers written as each
+ * language writes them, and the sentence that attributes the figure
+ * (render/attribution.h).
  *
  * Every value that came from a source goes through html_escape; a link is
  * made only from an http(s) URL; text from sources is bidi-isolated, so an
@@ -12,10 +15,11 @@
 
 #include "../core/buf.h"
 #include "../core/rows.h"
+#include "words.h"
 
 struct card_opts {
 	int         dark;
-	const char *lang;        /* "en" or "ar" */
+	const char *lang;        /* "en", "ar", "fr" or "es" (words_langs); else English */
 	const char *data_url;    /* the JSON this card shows, linked in its footer */
 	const char *data_as_of;  /* meta.data_as_of */
 	/* a figure card: the date of its latest revision when it has more than one, else NULL */
@@ -26,6 +30,13 @@ struct card_opts {
 
 /* Appends s with &, <, >, " and ' escaped (NULL appends nothing). */
 enum status html_escape(struct buf *b, const char *s);
+
+/*
+ * A date written for people in w's language inside <time datetime="YYYY-MM-DD">
+ * ("13 October 2019"); date is a day or a time starting with one. Anything
+ * else is escaped and appended as it is, never guessed at.
+ */
+enum status html_date(struct buf *b, const struct words *w, const char *date);
 
 /* 1 if url may be linked: http or https, no spaces or control characters. */
 int html_url_ok(const char *url);
@@ -51,10 +62,12 @@ int html_summary_card_height(const struct summary_item *item, const struct card_
 
 /*
  * A card that says why the card asked for cannot be shown (status, and the
- * error's message, escaped), for an iframe: a reader sees a sentence.
+ * error's message, escaped), in lang's words (English for NULL or any other),
+ * for an iframe: a reader sees a sentence.
  */
-enum status html_error_card(struct buf *b, int status, const char *message);
-int html_error_card_height(const char *message);
+enum status html_error_card(struct buf *b, int status, const char *message,
+    const char *lang);
+int html_error_card_height(const char *message, const char *lang);
 
 /*
  * "almost 800 escaped: Ain Issa camp" and the like, for titles (plain text),
@@ -65,5 +78,17 @@ int html_error_card_height(const char *message);
 enum status card_title_figure(struct buf *b, const struct figure_row *figure);
 /* "escaped: Ain Issa camp, foreign nationals" */
 enum status card_title_summary(struct buf *b, const struct summary_item *item);
+
+/*
+ * For the public pages (render/page.c), in the cards' words: a value from a
+ * source, escaped and bidi-isolated ("<bdi>…</bdi>"); a metric's and a
+ * qualifier's words in lang ("en", "ar"; the code itself when there is no
+ * word; "" for exact); a canonical cause in words; 130000 as "130,000".
+ */
+enum status html_bdi(struct buf *b, const char *s);
+const char *html_metric_word(const char *metric, const char *lang);
+const char *html_qualifier_word(const char *qualifier, const char *lang);
+enum status html_cause_words(struct buf *b, const char *cause, const char *lang);
+void html_grouped(long long v, char *out, size_t size);
 
 #endif

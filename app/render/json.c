@@ -1,4 +1,5 @@
 #include "json.h"
+#include "attribution.h"
 #include "../core/strutil.h"
 #include "../core/url_public.h"
 
@@ -113,8 +114,28 @@ json_source(const struct source_row *s)
 	return obj;
 }
 
+/* "attribution": the sentence (attribution.h) in lang; null only when out of memory. */
+static void
+json_add_attribution(cJSON *obj, const struct figure_row *fig, const struct summary_item *item,
+    const char *lang)
+{
+	struct buf b;
+	enum status st;
+
+	buf_init(&b, ATTRIBUTION_MAX);
+	st = item != NULL ? attribution_summary(&b, item, lang) : attribution_figure(&b, fig, lang);
+	json_add_text(obj, "attribution", st == ST_OK ? b.data : NULL);
+	buf_free(&b);
+}
+
 cJSON *
 json_figure(const struct figure_row *row)
+{
+	return json_figure_lang(row, NULL);
+}
+
+cJSON *
+json_figure_lang(const struct figure_row *row, const char *lang)
 {
 	cJSON *f = cJSON_CreateObject();
 
@@ -141,6 +162,7 @@ json_figure(const struct figure_row *row)
 	json_add_text(f, "licence", row->licence);
 	json_add_text(f, "feed", row->feed);
 	cJSON_AddBoolToObject(f, "withdrawn", row->withdrawn);
+	json_add_attribution(f, row, NULL, lang);
 	return f;
 }
 
@@ -225,6 +247,12 @@ json_metric(const struct metric_row *row)
 cJSON *
 json_summary_item(const struct summary_item *item)
 {
+	return json_summary_item_lang(item, NULL);
+}
+
+cJSON *
+json_summary_item_lang(const struct summary_item *item, const char *lang)
+{
 	const struct figure_row *first = &item->claims[0];
 	cJSON *obj, *claims, *range;
 
@@ -237,12 +265,13 @@ json_summary_item(const struct summary_item *item)
 	json_add_counts(obj, first);
 	claims = cJSON_AddArrayToObject(obj, "claims");
 	for (size_t i = 0; i < item->n; i++)
-		cJSON_AddItemToArray(claims, json_figure(&item->claims[i]));
+		cJSON_AddItemToArray(claims, json_figure_lang(&item->claims[i], lang));
 	range = cJSON_AddObjectToObject(obj, "range");
 	json_add_int(range, "min", item->min);
 	json_add_int(range, "max", item->max);
 	json_add_int(obj, "sources", (long long)item->n);
 	cJSON_AddBoolToObject(obj, "agree", item->agree);
 	json_add_text(obj, "latest_as_of", item->latest_as_of[0] ? item->latest_as_of : NULL);
+	json_add_attribution(obj, NULL, item, lang);
 	return obj;
 }

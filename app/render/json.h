@@ -11,7 +11,13 @@
 #include <cjson/cJSON.h>
 #include "../core/rows.h"
 
+/*
+ * A figure, with "attribution": its sentence (render/attribution.h) in lang
+ * ("en", "ar", "fr", "es"; NULL or any other: English). json_figure is
+ * json_figure_lang in English.
+ */
 cJSON *json_figure(const struct figure_row *f);
+cJSON *json_figure_lang(const struct figure_row *f, const char *lang);
 /* A figure's place: code, name, country, admin_level, type. */
 cJSON *json_location_of_figure(const struct figure_row *f);
 cJSON *json_revision(const struct revision_row *r);
@@ -22,9 +28,11 @@ cJSON *json_feed(const struct feed_status_row *f);
 cJSON *json_metric(const struct metric_row *m);
 /*
  * A summary item: metric, category, location, group, claims, range,
- * sources, agree, latest_as_of.
+ * sources, agree, latest_as_of, attribution (the sources' claims side by
+ * side in one sentence, in lang; each claim has its own).
  */
 cJSON *json_summary_item(const struct summary_item *item);
+cJSON *json_summary_item_lang(const struct summary_item *item, const char *lang);
 
 /* Adds name: the integer v (exactly, not through a double). */
 cJSON *json_add_int(cJSON *obj, const char *name, long long v);

@@ -1,4 +1,5 @@
 #include "table.h"
+#include "attribution.h"
 #include "../core/strutil.h"
 
 #include <stddef.h>
@@ -60,6 +61,7 @@ enum cell_kind {
 	CELL_TEXT, CELL_INT, CELL_BOOL, CELL_SIZE, CELL_CHARS, CELL_COUNT,
 	CELL_ORIGIN,   /* text of a figure's origin, when the origin is at this admin level */
 	CELL_LEVEL,    /* a location's admin level, when it has one */
+	CELL_ATTRIBUTION,   /* the sentence (attribution.h) of the figure, or of the item */
 };
 struct column {
 	const char    *name, *hxl;
@@ -113,6 +115,7 @@ static const struct column figure_cols[] = {
 	{ "licence", "#meta+licence", FIG(CELL_TEXT, licence) },
 	{ "feed", "#meta+feed", FIG(CELL_TEXT, feed) },
 	{ "withdrawn", "#meta+withdrawn", FIG(CELL_BOOL, withdrawn) },
+	{ "attribution", "#description+attribution", CELL_ATTRIBUTION, 0, 0 },
 };
 #define NFIGURE_COLS (sizeof figure_cols / sizeof figure_cols[0])
 
@@ -122,6 +125,7 @@ static const struct column summary_cols[] = {
 	{ "range_min", "#meta+min+range", ITEM(CELL_INT, min) },
 	{ "range_max", "#meta+max+range", ITEM(CELL_INT, max) },
 	{ "latest_as_of", "#date+latest", ITEM(CELL_CHARS, latest_as_of) },
+	{ "summary_attribution", "#description+attribution+summary", CELL_ATTRIBUTION, 0, 0 },
 };
 #define NSUMMARY_COLS (sizeof summary_cols / sizeof summary_cols[0])
 
@@ -182,8 +186,27 @@ cell(const void *row, const struct column *c, char num[INT_TEXT_MAX])
 			return NULL;
 		int_text(*(const long long *)(const void *)p, num);
 		return num;
+	case CELL_ATTRIBUTION:   /* written by attribution_cell */
+		break;
 	}
 	return NULL;
+}
+
+/* The sentence of the figure (item NULL) or of the item, in lang, as one cell. */
+static enum status
+attribution_cell(struct buf *b, const struct summary_item *item, const struct figure_row *fig,
+    const char *lang)
+{
+	struct buf text;
+	enum status st;
+
+	buf_init(&text, ATTRIBUTION_MAX);
+	st = item != NULL ? attribution_summary(&text, item, lang) :
+	    attribution_figure(&text, fig, lang);
+	if (st == ST_OK)
+		st = table_cell(b, text.data);
+	buf_free(&text);
+	return st;
 }
 
 #define CHECK(x) do { if ((st = (x)) != ST_OK) return st; } while (0)
@@ -218,10 +241,13 @@ header(struct buf *b, enum table_kind kind, int summary, const struct table_metr
 	return ST_OK;
 }
 
-/* One figure's line, after its summary item's columns when item is not NULL. */
+/*
+ * One figure's line, after its summary item's columns when item is not NULL;
+ * the sentences in lang.
+ */
 static enum status
 row(struct buf *b, const struct summary_item *item, const struct figure_row *fig,
-    enum table_kind kind, const struct table_metric *m, size_t nm)
+    enum table_kind kind, const struct table_metric *m, size_t nm, const char *lang)
 {
 	char num[INT_TEXT_MAX];
 	enum status st;
@@ -230,12 +256,18 @@ row(struct buf *b, const struct summary_item *item, const struct figure_row *fig
 	for (size_t i = 0; item != NULL && i < NSUMMARY_COLS; i++, first = 0) {
 		if (!first)
 			CHECK(buf_putc(b, ','));
-		CHECK(table_cell(b, cell(item, &summary_cols[i], num)));
+		if (summary_cols[i].kind == CELL_ATTRIBUTION)
+			CHECK(attribution_cell(b, item, NULL, lang));
+		else
+			CHECK(table_cell(b, cell(item, &summary_cols[i], num)));
 	}
 	for (size_t i = 0; i < NFIGURE_COLS; i++, first = 0) {
 		if (!first)
 			CHECK(buf_putc(b, ','));
-		CHECK(table_cell(b, cell(fig, &figure_cols[i], num)));
+		if (figure_cols[i].kind == CELL_ATTRIBUTION)
+			CHECK(attribution_cell(b, NULL, fig, lang));
+		else
+			CHECK(table_cell(b, cell(fig, &figure_cols[i], num)));
 	}
 	for (size_t i = 0; kind == TABLE_HXL && i < nm; i++) {
 		CHECK(buf_putc(b, ','));
@@ -256,7 +288,14 @@ enum status
 table_figure_row(struct buf *b, const struct figure_row *figure, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics)
 {
-	return row(b, NULL, figure, kind, metrics, nmetrics);
+	return row(b, NULL, figure, kind, metrics, nmetrics, NULL);
+}
+
+enum status
+table_figure_row_lang(struct buf *b, const struct figure_row *figure, enum table_kind kind,
+    const struct table_metric *metrics, size_t nmetrics, const char *lang)
+{
+	return row(b, NULL, figure, kind, metrics, nmetrics, lang);
 }
 
 enum status
@@ -270,10 +309,17 @@ enum status
 table_summary_item(struct buf *b, const struct summary_item *item, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics)
 {
+	return table_summary_item_lang(b, item, kind, metrics, nmetrics, NULL);
+}
+
+enum status
+table_summary_item_lang(struct buf *b, const struct summary_item *item, enum table_kind kind,
+    const struct table_metric *metrics, size_t nmetrics, const char *lang)
+{
 	enum status st;
 
 	for (size_t i = 0; i < item->n; i++)
-		CHECK(row(b, item, &item->claims[i], kind, metrics, nmetrics));
+		CHECK(row(b, item, &item->claims[i], kind, metrics, nmetrics, lang));
 	return ST_OK;
 }
 

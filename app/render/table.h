@@ -29,17 +29,28 @@ enum status table_cell(struct buf *b, const char *s);
 
 /*
  * A list of figures: the header row(s), then one row per figure. HXL puts
- * each value in its metric's column: metrics[0..nmetrics).
+ * each value in its metric's column: metrics[0..nmetrics). The last figure
+ * column, attribution (#description+attribution), is the figure's sentence
+ * (render/attribution.h) in lang (the _lang forms; the others: English);
+ * a summary's rows start with the item's columns, the last of them
+ * summary_attribution (#description+attribution+summary), its claims side by
+ * side in one sentence.
  */
 enum status table_figures_head(struct buf *b, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics);
 enum status table_figure_row(struct buf *b, const struct figure_row *figure,
     enum table_kind kind, const struct table_metric *metrics, size_t nmetrics);
+enum status table_figure_row_lang(struct buf *b, const struct figure_row *figure,
+    enum table_kind kind, const struct table_metric *metrics, size_t nmetrics,
+    const char *lang);
 /* Summary items: the header, then each claim a row after its item's columns. */
 enum status table_summary_head(struct buf *b, enum table_kind kind,
     const struct table_metric *metrics, size_t nmetrics);
 enum status table_summary_item(struct buf *b, const struct summary_item *item,
     enum table_kind kind, const struct table_metric *metrics, size_t nmetrics);
+enum status table_summary_item_lang(struct buf *b, const struct summary_item *item,
+    enum table_kind kind, const struct table_metric *metrics, size_t nmetrics,
+    const char *lang);
 
 /*
  * /v1/locations and /v1/sources: the header row(s), then one row per

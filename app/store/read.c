@@ -195,6 +195,8 @@ enum rstmt {
 	R_FIGURE, R_REVISIONS, R_PAGE_CLAIMS, R_PAGE_CLAIMS_AT, R_PAGE_CLAIMS_REPORTED,
 	R_METRIC_BY_ID, R_LOCATION_BY_ID, R_TOTAL,
 	R_LOCATIONS, R_LOCATIONS_COUNT, R_SOURCES, R_SOURCES_COUNT, R_FEEDS, R_METRICS,
+	R_CHANGES, R_CHANGES_NEWEST,
+	R_SEARCH, R_COUNTRIES,
 	R_FIGURES,
 	R__COUNT = R_FIGURES + Q__COUNT * DRIVE__COUNT
 };
@@ -219,6 +221,57 @@ enum rstmt {
 	"AND (:level IS NULL OR l.admin_level = :level) " \
 	"AND (:type IS NULL OR l.type = :type) "
 #define SOURCE_FILTERS "WHERE (:type IS NULL OR type = :type) "
+
+/*
+ * Changes (/v1/changes): additions and revisions are revision rows, in time
+ * order on revision_by_retrieval; withdrawals are withdrawn figures, in time
+ * order on figure_by_withdrawal (0015). A change's position is (at, tag,
+ * seq): tag 0 a revision (seq its id), 1 a withdrawal (seq the figure's id),
+ * so within a second a figure's addition or revision comes before its
+ * withdrawal (which is always its last change: a later revision clears it).
+ * Each kind's first :limit past the position are read in its index's order,
+ * (at, row id), without sorting; only those (at most twice :limit rows) are
+ * merged in the list's order and cut at :limit, and only then joined to the
+ * figure's columns, the revision's values and the one before it.
+ */
+#define CHANGE_FILTERS \
+	"(:metric IS NULL OR f.metric_id = :metric) " \
+	"AND (:category IS NULL OR f.metric_id IN " \
+	"     (SELECT id FROM metric WHERE category = :category)) " \
+	"AND (:location IS NULL OR f.location_id = :location) " \
+	"AND (:subtree IS NULL OR f.location_id IN " \
+	"     (SELECT location_id FROM location_tree WHERE ancestor_id = :subtree)) " \
+	"AND (:country IS NULL OR f.country = :country) " \
+	FILTER_SOURCE_FEED \
+	"AND (:grp IS NULL OR f.grp = :grp) " \
+	"AND (:origin IS NULL OR f.origin_id IN " \
+	"     (SELECT location_id FROM location_tree WHERE ancestor_id = :origin)) " \
+	"AND (:unit IS NULL OR f.unit = :unit) " \
+	"AND (:cause IS NULL OR f.cause = :cause) "
+/* past the keyset position, in the list's order (op: > oldest first, < newest first) */
+#define CHANGE_AFTER(at, tag, seq, op) \
+	"AND (:after_at IS NULL OR (" at ", " tag ", " seq ") " op " (:after_at, :after_tag, :after_seq)) "
+#define CHANGES_SQL(op, dir) \
+	FIGURE_COLS ", f.metric_id, f.location_id, f.facet, change.at, change.tag, change.seq, " \
+	"nv.value, nv.qualifier, nv.as_of, nv.period_start, nv.period_end, " \
+	"ov.value, ov.qualifier, ov.as_of, ov.period_start, ov.period_end FROM (" \
+	"SELECT * FROM (SELECT r.retrieved_at AS at, 0 AS tag, r.id AS seq, r.figure_id AS fid " \
+	"FROM revision AS r CROSS JOIN figure AS f ON f.id = r.figure_id " \
+	"WHERE r.retrieved_at >= :since AND r.retrieved_at <= :until AND " CHANGE_FILTERS \
+	CHANGE_AFTER("r.retrieved_at", "0", "r.id", op) \
+	"ORDER BY r.retrieved_at " dir ", r.id " dir " LIMIT :limit) " \
+	"UNION ALL " \
+	"SELECT * FROM (SELECT f.withdrawn_at, 1, f.id, f.id FROM figure AS f " \
+	"WHERE f.withdrawn_at IS NOT NULL AND f.withdrawn_at >= :since " \
+	"AND f.withdrawn_at <= :until AND " CHANGE_FILTERS \
+	CHANGE_AFTER("f.withdrawn_at", "1", "f.id", op) \
+	"ORDER BY f.withdrawn_at " dir ", f.id " dir " LIMIT :limit) " \
+	"ORDER BY 1 " dir ", 2 " dir ", 3 " dir " LIMIT :limit) AS change " \
+	"CROSS JOIN figure AS f ON f.id = change.fid " FIGURE_JOINS \
+	"LEFT JOIN revision AS nv ON change.tag = 0 AND nv.id = change.seq " \
+	"LEFT JOIN revision AS ov ON ov.id = (SELECT max(p.id) FROM revision AS p " \
+	"WHERE change.tag = 0 AND p.figure_id = change.fid AND p.id < change.seq) " \
+	"ORDER BY change.at " dir ", change.tag " dir ", change.seq " dir
 
 static const char *const rsql[R__COUNT] = {
 	[R_BEGIN] = "BEGIN",
@@ -286,6 +339,31 @@ static const char *const rsql[R__COUNT] = {
 	[R_METRICS] =
 	    "SELECT code, category, hxl, label, description, kind FROM metric "
 	    "WHERE (?1 IS NULL OR category = ?1) ORDER BY id",
+	[R_CHANGES] = CHANGES_SQL(">", "ASC"),
+	[R_CHANGES_NEWEST] = CHANGES_SQL("<", "DESC"),
+	/*
+	 * Places by name or code (/v1/search, the page's search box): :like is
+	 * "%text%" with the text's own %, _ and \ escaped by \; ASCII letters match
+	 * in any case (SQLite's LIKE), other scripts as written. A substring
+	 * cannot seek a B-tree, so this reads the location table whole: one row
+	 * per place a feed names (thousands: every admin area of a crisis
+	 * country is some 5,000), never one per figure or revision. Measured on
+	 * 50,000 places: 16 ms a search (26 ms for one letter), on a loaded
+	 * machine; answers are cached (ETag, nginx) like any other. Exact codes
+	 * first, then names that begin with the text, then by name.
+	 */
+	[R_SEARCH] =
+	    "SELECT l.code, l.name, l.country, l.admin_level, l.type, p.code "
+	    "FROM location AS l LEFT JOIN location AS p ON p.id = l.parent_id "
+	    "WHERE l.name LIKE :like ESCAPE '\\' OR l.code LIKE :like ESCAPE '\\' "
+	    "ORDER BY l.code = :text COLLATE NOCASE DESC, l.name LIKE :prefix ESCAPE '\\' DESC, "
+	    "l.name, l.code LIMIT :limit",
+	/* The countries with figures, most figures first (their totals: no count here). */
+	[R_COUNTRIES] =
+	    "SELECT t.key, coalesce(l.name, t.key), t.key, l.admin_level, "
+	    "coalesce(l.type, 'country'), NULL FROM figure_total AS t "
+	    "LEFT JOIN location AS l ON l.code = t.key "
+	    "WHERE t.kind = 'country' AND t.total > 0 ORDER BY t.total DESC, t.key LIMIT :limit",
 	VARIANTS(Q_LIST, LIST_SQL),
 	VARIANTS(Q_COUNT, COUNT_SQL),
 	VARIANTS(Q_HISTORY, HISTORY_SQL),
@@ -298,7 +376,7 @@ static const char *const rsql[R__COUNT] = {
 
 /* What a cursor's rows are: each store_*_next reads its own kind only. */
 enum row_kind { ROW_FIGURE, ROW_REVISION, ROW_LOCATION, ROW_SOURCE, ROW_FEED, ROW_METRIC,
-	ROW_GROUP };
+	ROW_GROUP, ROW_CHANGE };
 
 struct cursor {
 	sqlite3_stmt *st;
@@ -399,14 +477,10 @@ text(sqlite3_stmt *st, int col)
 	return (const char *)sqlite3_column_text(st, col);
 }
 
-int
-store_figures_next(struct cursor *c, struct figure_row *r)
+/* The figure columns (FIGURE_COLS, and FC_FACET's when st has them) of st's row. */
+static void
+read_figure(sqlite3_stmt *st, struct figure_row *r)
 {
-	sqlite3_stmt *st;
-
-	if (!step(c, ROW_FIGURE))
-		return 0;
-	st = c->st;
 	*r = (struct figure_row){
 		.id = sqlite3_column_int64(st, FC_ID),
 		.metric = text(st, FC_METRIC), .category = text(st, FC_CATEGORY),
@@ -446,6 +520,62 @@ store_figures_next(struct cursor *c, struct figure_row *r)
 		r->location_id = sqlite3_column_int64(st, FC_LOCATION_ID);
 		r->facet = text(st, FC_FACET);
 	}
+}
+
+int
+store_figures_next(struct cursor *c, struct figure_row *r)
+{
+	if (!step(c, ROW_FIGURE))
+		return 0;
+	read_figure(c->st, r);
+	return 1;
+}
+
+/* A change's columns after the figure's (R_CHANGES). */
+enum change_col {
+	CC_AT = FC_FACET + 1, CC_TAG, CC_SEQ,
+	CC_NEW_VALUE, CC_NEW_QUALIFIER, CC_NEW_AS_OF, CC_NEW_START, CC_NEW_END,
+	CC_OLD_VALUE, CC_OLD_QUALIFIER, CC_OLD_AS_OF, CC_OLD_START, CC_OLD_END,
+};
+
+/* The value at columns col.. (value, qualifier, as_of, period start, end); unset if NULL. */
+static struct change_value
+read_change_value(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return (struct change_value){ .set = 0 };
+	return (struct change_value){
+		.set = 1, .value = sqlite3_column_int64(st, col),
+		.qualifier = text(st, col + 1), .as_of = text(st, col + 2),
+		.period_start = text(st, col + 3), .period_end = text(st, col + 4),
+	};
+}
+
+int
+store_changes_next(struct cursor *c, struct change_row *r)
+{
+	sqlite3_stmt *st;
+
+	if (!step(c, ROW_CHANGE))
+		return 0;
+	st = c->st;
+	read_figure(st, &r->figure);
+	r->at = text(st, CC_AT);
+	r->seq = sqlite3_column_int64(st, CC_SEQ);
+	if (sqlite3_column_int(st, CC_TAG) == 1) {
+		/* withdrawn: it was what the figure still holds, and is now nothing */
+		r->kind = CHANGE_WITHDRAWN;
+		r->old = (struct change_value){
+			.set = 1, .value = r->figure.value, .qualifier = r->figure.qualifier,
+			.as_of = r->figure.as_of, .period_start = r->figure.period_start,
+			.period_end = r->figure.period_end,
+		};
+		r->new_ = (struct change_value){ .set = 0 };
+		return 1;
+	}
+	r->new_ = read_change_value(st, CC_NEW_VALUE);
+	r->old = read_change_value(st, CC_OLD_VALUE);
+	r->kind = r->old.set ? CHANGE_REVISED : CHANGE_ADDED;
 	return 1;
 }
 
@@ -884,6 +1014,36 @@ store_revisions(struct store *s, long long figure_id)
 	return cursor(s, R_REVISIONS, ROW_REVISION);
 }
 
+struct cursor *
+store_changes(struct store *s, const struct change_filter *cf)
+{
+	int i = cf->newest_first ? R_CHANGES_NEWEST : R_CHANGES;
+	struct figure_filter f = cf->f;
+	sqlite3_stmt *st;
+	const char *since = cf->since != NULL ? cf->since : "0000";
+	const char *until = cf->until != NULL ? cf->until : "9999";
+
+	/* the figure filter's own dates, cursor and withdrawn flag are not the changes' */
+	f.since = f.until = f.cursor_date = f.known = NULL;
+	/* the position bounds the index range too: a later page starts where the last ended */
+	if (cf->after_at != NULL && !cf->newest_first && strcmp(cf->after_at, since) > 0)
+		since = cf->after_at;
+	if (cf->after_at != NULL && cf->newest_first && strcmp(cf->after_at, until) < 0)
+		until = cf->after_at;
+	st = bind_filter(stmt(s, i), &f, 0);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":since"), since, -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":until"), until, -1,
+	    SQLITE_TRANSIENT);
+	if (cf->after_at != NULL) {
+		stmt_bind_str(st, ":after_at", cf->after_at);
+		sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":after_tag"), cf->after_tag);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":after_seq"), cf->after_seq);
+	}
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), cf->limit);
+	return cursor(s, i, ROW_CHANGE);
+}
+
 static sqlite3_stmt *
 bind_list(struct store *s, int i, const struct list_filter *f)
 {
@@ -923,6 +1083,59 @@ enum status
 store_sources_count(struct store *s, const struct list_filter *f, long long *total, char *err)
 {
 	return count(s, bind_list(s, R_SOURCES_COUNT, f), total, err);
+}
+
+/*
+ * text as a LIKE pattern: its %, _ and \ escaped by \, between lead ("%" or
+ * "") and "%". 0 if it does not fit out.
+ */
+static int
+like_pattern(const char *text, const char *lead, char *out, size_t size)
+{
+	size_t o = strlen(lead);
+
+	if (o + 2 > size)
+		return 0;
+	memcpy(out, lead, o);
+	for (const char *p = text; *p != '\0'; p++) {
+		if (o + 4 > size)
+			return 0;
+		if (*p == '%' || *p == '_' || *p == '\\')
+			out[o++] = '\\';
+		out[o++] = *p;
+	}
+	out[o++] = '%';
+	out[o] = '\0';
+	return 1;
+}
+
+struct cursor *
+store_search(struct store *s, const char *text, int limit)
+{
+	sqlite3_stmt *st = stmt(s, R_SEARCH);
+	char like[2 * SEARCH_TEXT_MAX + 3], prefix[2 * SEARCH_TEXT_MAX + 3];
+
+	/* a text too long matches nothing: limit 0 */
+	if (strlen(text) > SEARCH_TEXT_MAX || !like_pattern(text, "%", like, sizeof like) ||
+	    !like_pattern(text, "", prefix, sizeof prefix))
+		limit = 0, like[0] = prefix[0] = '\0';
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":like"), like, -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":prefix"), prefix, -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":text"), text, -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), limit);
+	return cursor(s, R_SEARCH, ROW_LOCATION);
+}
+
+struct cursor *
+store_countries(struct store *s, int limit)
+{
+	sqlite3_stmt *st = stmt(s, R_COUNTRIES);
+
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), limit);
+	return cursor(s, R_COUNTRIES, ROW_LOCATION);
 }
 
 struct cursor *

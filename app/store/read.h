@@ -149,10 +149,44 @@ enum status store_locations_count(struct store *s, const struct list_filter *f,
 struct cursor *store_sources(struct store *s, const struct list_filter *f);
 enum status store_sources_count(struct store *s, const struct list_filter *f,
     long long *total, char *err);
+/*
+ * Places whose name or code holds text (at most SEARCH_TEXT_MAX bytes; a
+ * longer one finds nothing), ASCII letters in any case, % and _ as themselves:
+ * an exact code first, then names that begin with it, then by name; limit of
+ * them (store_locations_next).
+ */
+#define SEARCH_TEXT_MAX 100
+struct cursor *store_search(struct store *s, const char *text, int limit);
+/*
+ * The countries figures are about (store_locations_next: code and country the
+ * ISO3, name the country's location's, or the ISO3), most figures first.
+ */
+struct cursor *store_countries(struct store *s, int limit);
 /* Every feed by code, stale as of now (store_feeds_next). */
 struct cursor *store_feeds(struct store *s, const char *now);
 /* The metrics of a category (NULL: all), in vocabulary order (store_metrics_next). */
 struct cursor *store_metrics(struct store *s, const char *category);
+
+/*
+ * Changes to claims (store_changes_next) at times from since to until
+ * (inclusive, YYYY-MM-DDThh:mm:ssZ; NULL: no bound), past the position
+ * (after_at, after_tag, after_seq) in the list's order when after_at is set,
+ * oldest first (newest first if newest_first), limit of
+ * them. Only the filter's metric, category, location, subtree, country,
+ * source, feed, group, origin, unit and cause apply: a change to a figure
+ * now withdrawn is still a change.
+ */
+struct change_filter {
+	struct figure_filter f;
+	const char *since, *until;
+	const char *after_at;        /* keyset: changes past (after_at, after_tag, after_seq) */
+	int         after_tag;       /* 0: an addition or revision, 1: a withdrawal */
+	long long   after_seq;
+	int         newest_first;
+	int         limit;
+};
+struct cursor *store_changes(struct store *s, const struct change_filter *cf);
+int store_changes_next(struct cursor *c, struct change_row *row);
 
 /*
  * Calls fn with each prepared statement's number, SQL and EXPLAIN QUERY PLAN

@@ -97,7 +97,7 @@ FIGURE = {"id": is_int, "metric": one_of(METRICS), "category": one_of(CATEGORIES
           "url": maybe(string), "quote": maybe(string), "reported_on": maybe(date),
           "retrieved_at": time_, "licence": maybe(string), "feed": text, "withdrawn": boolean,
           "unit": one_of(UNITS), "cause": maybe(cause), "origin": maybe(obj),
-          "by_sex": maybe(obj)}
+          "by_sex": maybe(obj), "attribution": text}
 BY_SEX = {"males": maybe(count), "females": maybe(count)}
 REVISION = {"value": count, "qualifier": one_of(QUALIFIERS), "by_sex": maybe(obj),
             "as_of": maybe(date),
@@ -106,7 +106,7 @@ REVISION = {"value": count, "qualifier": one_of(QUALIFIERS), "by_sex": maybe(obj
 SUMMARY = {"metric": one_of(METRICS), "category": one_of(CATEGORIES), "location": obj,
            "group": string, "claims": array, "range": obj, "sources": count,
            "agree": boolean, "latest_as_of": maybe(date), "unit": one_of(UNITS),
-           "cause": maybe(cause), "origin": maybe(obj)}
+           "cause": maybe(cause), "origin": maybe(obj), "attribution": text}
 METRIC = {"id": one_of(METRICS), "category": one_of(CATEGORIES), "hxl": text, "label": text,
           "description": text, "kind": one_of({"stock", "flow"})}
 FEED = {"id": text, "name": text, "url": maybe(text), "adapter": one_of(ADAPTERS),
@@ -114,6 +114,12 @@ FEED = {"id": text, "name": text, "url": maybe(text), "adapter": one_of(ADAPTERS
         "last_success": maybe(time_), "last_error": maybe(string), "consecutive_failures": count,
         "stale": boolean, "last_rows": obj, "removed_at": maybe(time_)}
 LAST_ROWS = {"added": count, "changed": count, "unchanged": count, "rejected": count}
+CHANGE = {"id": text, "kind": one_of({"added", "revised", "withdrawn"}), "at": time_,
+          "figure": obj, "old": maybe(obj), "new": maybe(obj), "changed": array}
+CHANGE_VALUE = {"value": count, "qualifier": one_of(QUALIFIERS), "as_of": maybe(date),
+                "period": maybe(obj)}
+CHANGE_META = {"since": time_, "until": maybe(time_), "limit": count, "next_cursor": maybe(text),
+               "data_as_of": time_, "generated_at": time_}
 META = {"total": count, "next_cursor": maybe(text), "data_as_of": time_, "generated_at": time_}
 PAGED_META = dict(META, limit=count)
 ERROR = {"status": is_int, "code": text, "parameter": maybe(text), "message": text}
@@ -167,6 +173,17 @@ class Checker:
         self.report(len(x["claims"]) > 0, where + ": claims not empty")
         for i, c in enumerate(x["claims"][:5]):
             self.figure(c, "%s.claims[%d]" % (where, i))
+
+    def change(self, x, where):
+        if not self.shape(x, CHANGE, where):
+            return
+        self.figure(x["figure"], where + ".figure")
+        for side in ("old", "new"):
+            if x[side] is not None:
+                self.shape(x[side], CHANGE_VALUE, "%s.%s" % (where, side))
+        self.report((x["old"] is None) == (x["kind"] == "added") and
+                    (x["new"] is None) == (x["kind"] == "withdrawn"),
+                    where + ": old and new as its kind says", repr(x)[:200])
 
     def feed(self, x, where):
         if self.shape(x, FEED, where):
@@ -222,6 +239,11 @@ class Checker:
         self.list_("/v1/locations", lambda x, w: self.shape(x, LOCATION, w))
         self.list_("/v1/metrics", lambda x, w: self.shape(x, METRIC, w), META)
         self.list_("/v1/feeds", self.feed, META)
+        # every claim was added at some time since the epoch
+        self.list_("/v1/changes?since=1970-01-01&limit=20", self.change, CHANGE_META)
+        s, h, b = self.fetch("/v1/changes.atom?limit=1")
+        self.report(s == 200 and h.get("content-type", "").startswith("application/atom+xml"),
+                    "/v1/changes.atom: an Atom feed", "%d %s" % (s, h.get("content-type")))
         s, h, x = self.get_json("/v1/health")
         if self.shape(x, HEALTH, "/v1/health"):
             self.shape(x["database"], HEALTH_DB, "/v1/health database")
@@ -284,6 +306,7 @@ class Checker:
         for path, status, param in (("/v1/figures?bogus=1", 400, "bogus"),
                                     ("/v1/figures?since=2019-02-30", 400, "since"),
                                     ("/v1/figures?limit=0", 400, "limit"),
+                                    ("/v1/changes?since=yesterday", 400, "since"),
                                     ("/v1/figures/999999999", 404, None)):
             s, h, d = self.get_json(path, status)
             if self.shape(d.get("error") if isinstance(d, dict) else d, ERROR,

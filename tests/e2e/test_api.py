@@ -200,7 +200,7 @@ class Api(unittest.TestCase):
         self.assertEqual(worker.status, 400)
         want = {n: worker.header(n) for n in names}
         self.assertTrue(all(want.values()), want)
-        for what, r in (("no route", self.svc.get("/")),
+        for what, r in (("no route", self.svc.get("/nothing-here")),
                         ("a body", self.svc.request("POST", "/v1/figures", body=b"x" * 4096)),
                         ("a long request line", self.svc.get("/v1/figures?q=" + "a" * 20480))):
             with self.subTest(what):
@@ -262,7 +262,7 @@ class Api(unittest.TestCase):
         ("/v1/health?verbose=1", 400, "verbose", "invalid_parameter"),
         ("/v1/nothing", 404, None, "not_found"),
         ("/v1/figures/", 404, None, "not_found"),
-        ("/", 404, None, "not_found"),
+        ("/nothing-here", 404, None, "not_found"),   # "/" is the public page (test_pages)
         ("/v2/figures", 404, None, "not_found"),
     ]
 

@@ -59,6 +59,18 @@ def feed_stale_as_text(path, d):
             f["stale"] = "no"
 
 
+def change_kind(path, d):
+    if path.startswith("/v1/changes") and isinstance(d.get("data"), list):
+        for c in d["data"]:
+            c["kind"] = "edited"
+
+
+def added_with_old(path, d):
+    if path.startswith("/v1/changes") and isinstance(d.get("data"), list):
+        for c in d["data"]:
+            c["old"] = c["new"]
+
+
 class Proxy(http.server.ThreadingHTTPServer):
     """Forwards to the service, passing each JSON body through self.mutate."""
     daemon_threads = True
@@ -127,7 +139,9 @@ class ContractCheckCanFail(unittest.TestCase):
                                (no_next_cursor, "missing ['next_cursor']"),
                                (source_type, "type='blogger'"),
                                (error_without_parameter, "missing ['parameter']"),
-                               (feed_stale_as_text, "stale='no'")):
+                               (feed_stale_as_text, "stale='no'"),
+                               (change_kind, "kind='edited'"),
+                               (added_with_old, "old and new as its kind says")):
             with self.subTest(mutate.__name__):
                 p = self.check(mutate)
                 self.assertEqual(p.returncode, 1, p.stdout[-2000:] + p.stderr)

@@ -94,7 +94,7 @@ class Embed(unittest.TestCase):
     def test_a_figure_card_shows_number_qualifier_what_where_source_and_date(self):
         html = self.card("/v1/embed/figures/2")
         for text in ('<span class="q">almost</span>', ">800<", "escaped", "Ain Issa camp",
-                     "Kurdish authorities", "as of <time dir=\"ltr\">2019-10-13</time>",
+                     "Kurdish authorities", "as of <time datetime=\"2019-10-13\">13 October 2019</time>",
                      "foreigners affiliated with IS", 'href="/v1/figures/2"'):
             self.assertIn(text, html)
         self.assertNotIn("Source document", html, "the report gave no URL: no link is invented")
@@ -118,9 +118,11 @@ class Embed(unittest.TestCase):
         self.assertIn("<bdi>المرصد السوري لحقوق الإنسان</bdi>", html)
         self.assertIn('<span class="q">حوالي</span> <span class="n" dir="ltr">1,500</span>', html)
         self.assertIn('href="https://example.org/ar-report"', html)
-        self.assertIn('<time dir="ltr">2020-05-02</time>', html, "dates keep their order in RTL")
+        self.assertIn('<time datetime="2020-05-02">2 مايو 2020</time>', html,
+                      "dates written for Arabic readers, in the card's direction")
         self.assertIn('dir="auto"', html)
-        self.assertEqual(self.svc.get("/v1/embed/figures/2?lang=fr").status, 400)
+        self.assertEqual(self.svc.get("/v1/embed/figures/2?lang=fr").status, 200)
+        self.assertEqual(self.svc.get("/v1/embed/figures/2?lang=de").status, 400)
         self.assertEqual(self.svc.get("/v1/embed/figures/2?theme=pink").status, 400)
         self.assertEqual(self.svc.get("/v1/embed/figures/999").status, 404)
 
@@ -179,7 +181,7 @@ class Embed(unittest.TestCase):
         os.makedirs(OUT, exist_ok=True)
         base = "http://127.0.0.1:%d" % self.svc.port
         cards = {
-            "figure-light": ("/v1/embed/figures/2", ["almost", "800", "Kurdish authorities", "2019-10-13"]),
+            "figure-light": ("/v1/embed/figures/2", ["almost", "800", "Kurdish authorities", "13 October 2019"]),
             "figure-dark": ("/v1/embed/figures/3?theme=dark", ["130,000", "United Nations", "Northern Syria"]),
             "figure-arabic-rtl": ("/v1/embed/figures/%d?lang=ar" % self.arabic, ["حوالي", "1,500", "الرقة"]),
             "summary-escape": ("/v1/embed/summary?metric=escaped", ["Sources disagree", "100", "800"]),

@@ -110,6 +110,11 @@ class Newsroom(unittest.TestCase):
     def test_an_error_inside_an_iframe_is_a_card_that_says_what_is_wrong(self):
         self.assertIn("no figure has id 999", self.error_card("/v1/embed/figures/999", 404))
         self.assertIn("Nothing to show here", self.error_card("/v1/embed/figures/999", 404))
+        # in the card's language, even when its other parameters are wrong
+        self.assertIn("Rien à afficher ici", self.error_card("/v1/embed/figures/999?lang=fr", 404))
+        html = self.error_card("/v1/embed/figures/2?lang=ar&theme=pink", 400)
+        self.assertIn('dir="rtl"', html)
+        self.assertIn("لا يمكن عرض هذه البطاقة", html)
         self.assertIn("more than one", self.error_card("/v1/embed/summary?metric=detained", 400))
         self.assertIn("theme must be one of: light, dark",
                       self.error_card("/v1/embed/figures/2?theme=pink", 400))
@@ -136,13 +141,19 @@ class Newsroom(unittest.TestCase):
         revs = self.svc.get("/v1/figures/%d" % self.revised).json()["data"]["revisions"]
         self.assertEqual(len(revs), 2)
         html = self.card("/v1/embed/figures/%d" % self.revised)
-        self.assertIn('revised on <time dir="ltr">%s</time>' % revs[0]["retrieved_at"][:10], html)
+        # the date written for people, like the card's other dates, in the card's language
+        day = revs[0]["retrieved_at"][:10]
+        self.assertIn('revised on <time datetime="%s">' % day, html)
+        self.assertIn('révisé le <time datetime="%s">' % day,
+                      self.card("/v1/embed/figures/%d?lang=fr" % self.revised))
         self.assertIn(">55<", html)
         html = self.card("/v1/embed/figures/%d" % self.withdrawn)
         self.assertIn("no longer published by the feed", html)
         self.assertNotIn("revised on", html)
         html = self.card("/v1/embed/figures/%d?lang=ar" % self.withdrawn)
         self.assertIn("لم يعد المصدر ينشره", html)
+        html = self.card("/v1/embed/figures/%d?lang=es" % self.withdrawn)
+        self.assertIn("el canal de datos ya no lo publica", html)
 
     def test_the_licence_shows_when_known(self):
         html = self.card("/v1/embed/figures/%d" % self.licensed)
@@ -188,9 +199,11 @@ class Newsroom(unittest.TestCase):
         self.assertLessEqual(verdict, d["height"])
         self.assertIn('height="%d"' % d["height"], d["html"])
         self.assertIn("killed: Tal Abyad", d["title"])
-        # a figure card too (a revised one has a line more)
-        for fid in (2, 3, self.revised, self.licensed):
-            path = "/v1/embed/figures/%d" % fid
+        # a figure card too (a revised one has a line more); and in the wordier languages,
+        # whose attribution sentences and dates ("obtenido el 1 de diciembre de 2026") are longer
+        for path in ["/v1/embed/figures/%d" % fid for fid in (2, 3, self.revised, self.licensed)] + \
+                ["/v1/embed/figures/%d?lang=es" % fid for fid in (3, self.revised, self.licensed)] + \
+                [card + "&lang=es", card + "&lang=ar"]:
             d = self.oembed(path)
             self.assertLessEqual(self.rendered(path, d["height"])[1], d["height"], path)
 

@@ -88,10 +88,17 @@ class BrokenDatabase(unittest.TestCase):
         self.assertEqual(r.status, 503)
         self.assertEqual(r.json()["status"], "unavailable")
         self.assertIn(why, r.json()["reason"])
-        for path in ("/v1/figures", "/v1/summary", "/v1/feeds", "/v1/embed/figures/1"):
+        for path in ("/v1/figures", "/v1/summary", "/v1/feeds"):
             r = svc.get(path)
             self.assertEqual(r.status, 503, path)
             self.assertEqual(r.json()["error"]["code"], "unavailable")
+        # a card's 503 is a card saying so (inside an iframe), JSON to a program that asks
+        r = svc.get("/v1/embed/figures/1")
+        self.assertEqual((r.status, r.header("content-type")), (503, "text/html; charset=utf-8"))
+        self.assertIn("These figures cannot be shown right now", r.body.decode("utf-8"))
+        self.assertIsNotNone(r.header("retry-after"))
+        r = svc.get("/v1/embed/figures/1", {"Accept": "application/json"})
+        self.assertEqual((r.status, r.json()["error"]["code"]), (503, "unavailable"))
         self.assertEqual(svc.get("/v1/openapi.json").status, 200, "what needs no database still answers")
 
     def test_a_newer_schema_is_a_503_until_the_worker_is_upgraded(self):

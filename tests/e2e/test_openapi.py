@@ -24,11 +24,13 @@ def install_redocly():
 
 
 def worker_routes():
-    """The worker's route table (figures-fcgi --routes): {OpenAPI path: {parameter: required}}."""
+    """The worker's API routes (figures-fcgi --routes): {OpenAPI path: {parameter: required}}.
+    The public HTML pages (/, /places/{code}, /figures/{id}: "page") are for people, not the
+    API: tests/e2e/test_pages.py checks them."""
     p = subprocess.run([os.path.join(harness.BIN, "figures-fcgi"), "--routes"],
                        capture_output=True, text=True, timeout=30, check=True)
     return {r["path"]: {q["name"]: q["required"] for q in r["parameters"]}
-            for r in json.loads(p.stdout)}
+            for r in json.loads(p.stdout) if not r["page"]}
 
 
 class OpenApi(unittest.TestCase):

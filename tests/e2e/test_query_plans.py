@@ -14,8 +14,9 @@ import harness
 from harness import refresh
 
 # Tables whose size is fixed by the vocabulary or small by nature: scanning them is fine.
-# json_each: a summary page's own group keys (at most 200); claim: a subquery's rows.
-SMALL = {"metric", "feed", "json_each", "claim"}
+# json_each: a summary page's own group keys (at most 200); claim: a subquery's rows;
+# change: a page of changes (a subquery cut at its limit).
+SMALL = {"metric", "feed", "json_each", "claim", "change"}
 
 
 class QueryPlans(unittest.TestCase):
@@ -68,6 +69,11 @@ class QueryPlans(unittest.TestCase):
                     table = {"f": "figure", "r": "revision", "l": "location", "p": "location",
                              "m": "metric", "s": "source", "fd": "feed"}.get(m.group(1), m.group(1))
                     if table in SMALL:
+                        continue
+                    # /v1/search: a substring of a name seeks no B-tree; it reads the places
+                    # (one row per place feeds name, never per figure), bounded and measured
+                    # in store/read.c (R_SEARCH)
+                    if table == "location" and "LIKE :like" in sql:
                         continue
                     if m.group(3) is None:
                         bad.append("[%s] full scan of %s: %s\n      %s" % (num, table, line.strip(), sql[:160]))

@@ -41,8 +41,13 @@ class Memcheck(unittest.TestCase):
             paths = ["/v1/figures?metric=escaped", "/v1/figures/2", "/v1/summary", "/v1/figures?format=csv",
                      "/v1/figures?format=hxl", "/v1/embed/figures/2?lang=ar", "/v1/embed/summary?metric=escaped",
                      "/v1/locations", "/v1/sources", "/v1/metrics", "/v1/feeds", "/v1/health",
-                     "/v1/openapi.json", "/v1/figures?as_of_date=2030-01-01", "/v1/oembed?url=x"]
+                     "/v1/openapi.json", "/v1/figures?as_of_date=2030-01-01", "/v1/oembed?url=x",
+                     "/v1/search?q=%25ai_", "/", "/?q=issa", "/places/ain-issa-camp",
+                     "/places/ain-issa-camp?lang=ar", "/figures/2", "/places/nowhere", "/figures/x"]
             paths += [p for p, *_ in test_api.Api.BAD if len(p) < 3000]
+            paths += ["/v1/changes?since=2000-01-01&limit=3", "/v1/changes.atom?metric=escaped&limit=2",
+                      "/v1/changes?since=2000-01-01&cursor=YzF8MjAyNi0xMi0wMVQwMjoxMDoxOVp8M3ww",
+                      "/v1/changes?since=bad", "/v1/changes.atom?since=2000-01-01&location=ain-issa-camp"]
             for p in paths:
                 self.assertLess(svc.get(p).status, 500, p)
             subprocess.run(["python3", CONTRACT_CHECK, "http://127.0.0.1:%d" % svc.port],

@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 
 #include "refresh/adapter.h"
+#include "refresh/adapters/json_page.h"   /* its bounds */
 #include "refresh/fetch.h"   /* URL_MAX: the size of every URL the refresher handles */
 #include "sink_helper.h"
 #include "testutil.h"
@@ -695,7 +696,11 @@ static const struct adapter_case adapter_cases[] = {
 	  .body = "{\"result\": [" DTM_ROW("\"AFG\"", "10", "\"Conflict\"", NA, NA) "], "
 	      "\"statusCode\": 200, \"isSuccess\": true, \"errorMessages\": "
 	      "[\"Data for this round is under review.\"], \"totalRecordsCount\": 1}",
-	  .status = ST_INVALID, .nclaims = COUNT(0),
+	  /*
+	   * the row streamed out before the envelope that fails the answer: the
+	   * caller drops the whole payload (test_spool.c, test_fetch.py)
+	   */
+	  .status = ST_INVALID, .nclaims = COUNT(1),
 	  .err = "DTM says the request failed (isSuccess true, statusCode 200): Data for this "
 	      "round is under review." },
 	{ "dtm_answer_without_is_success_invalid", .adapter = "dtm", .url = DTM_URL,
@@ -703,7 +708,7 @@ static const struct adapter_case adapter_cases[] = {
 	  .err = "no isSuccess" },
 	{ "dtm_fewer_rows_than_counted_invalid", .adapter = "dtm", .url = DTM_URL,
 	  .body = DTM_ANSWER(3, DTM_ROW("\"AFG\"", "10", "\"Conflict\"", NA, NA)),
-	  .status = ST_INVALID, .nclaims = COUNT(0),
+	  .status = ST_INVALID, .nclaims = COUNT(1),   /* given as it streamed, then dropped */
 	  .err = "totalRecordsCount is 3 but its result holds 1 rows" },
 	{ "dtm_empty_result_is_ok_without_claims", .adapter = "dtm", .url = DTM_URL,
 	  .fixture = "dtm/empty.json", .nclaims = COUNT(0), .nrejects = COUNT(0) },
@@ -980,6 +985,188 @@ json_adapters_reject_empty_and_html_bodies(void **state)
 	}
 }
 
+/* ---- a JSON page is a stream (json_page.c): bounds, and what a stream gives ---- */
+
+/* prefix, then n copies of unit, then suffix, in a new string; the caller frees. */
+static char *
+repeated(const char *prefix, const char *unit, size_t n, const char *suffix)
+{
+	size_t lp = strlen(prefix), lu = strlen(unit), ls = strlen(suffix);
+	char *s = malloc(lp + lu * n + ls + 1), *o = s;
+
+	assert_non_null(s);
+	memcpy(o, prefix, lp);
+	o += lp;
+	for (size_t i = 0; i < n; i++, o += lu)
+		memcpy(o, unit, lu);
+	memcpy(o, suffix, ls + 1);
+	return s;
+}
+
+/*
+ * A page past a bound fails, saying which: nesting, a long string or
+ * number (even in a member nobody reads), a row of many tiny elements (which
+ * cJSON once parsed whole: a 60 MB page cost 2.4 GB), a kept member as big.
+ */
+static void
+json_page_bounds_fail_the_page_saying_which(void **state)
+{
+	/* a row of 600,000 tiny elements: far past JSON_VALUE_MAX as parsed */
+	const size_t many = 600000, deep = JSON_DEPTH_MAX + 10;
+	struct {
+		const char *adapter, *url, *want;
+		char *body;
+	} cases[] = {
+		{ "hapi", HAPI_REF_URL, "deeper than 64 levels",
+		  repeated("{\"data\": [", "[", deep, "") },
+		{ "hapi", HAPI_REF_URL, "longer than 1048576 bytes",
+		  repeated("{\"data\": [], \"note\": \"", "a", JSON_TOKEN_MAX + 1, "\"}") },
+		{ "unhcr", UNHCR_URL, "longer than 1048576 bytes",
+		  repeated("{\"items\": [], \"total\": ", "1", JSON_TOKEN_MAX + 1, "}") },
+		{ "hapi", HAPI_REF_URL, "row 2 of the JSON page is larger than 4194304 bytes",
+		  repeated("{\"data\": [{}, [", "0,", many, "0]]}") },
+		{ "unhcr", UNHCR_URL, "row 1 of the JSON page is larger than",
+		  repeated("{\"items\": [{\"year\": [", "0,", many, "0]}]}") },
+		{ "dtm", DTM_URL, "row 1 of the JSON page is larger than",
+		  repeated("{\"result\": [[", "{},", many, "{}]], \"isSuccess\": true}") },
+		{ "reliefweb", RW_URL, "row 1 of the JSON page is larger than",
+		  repeated("[{\"name\": \"IDPs\", \"values\": [", "\"1\",", many, "\"1\"]}]") },
+		{ "dtm", DTM_URL, "\"errorMessages\" member is larger than",
+		  repeated("{\"result\": [], \"errorMessages\": [", "\"\",", many, "\"\"]}") },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct got g = { 0 };
+		char err[ERR_MAX];
+		enum status st = run_adapter_in(cases[i].adapter, cases[i].url, "SYR",
+		    cases[i].body, strlen(cases[i].body), &g, err);
+
+		check_status(cases[i].adapter, "bound", st, ST_TOO_BIG);
+		check_mentions(cases[i].adapter, "bound's error", err, cases[i].want);
+		free(cases[i].body);
+		got_free(&g);
+	}
+}
+
+/*
+ * Members no adapter reads are skipped as they stream, whatever they hold
+ * (only strings and numbers are bounded there), and the rows come through
+ * as they would alone; kept members may follow the rows (UNHCR's paging).
+ */
+static void
+json_page_skips_what_it_does_not_read(void **state)
+{
+	char *body = repeated("{\"before\": {\"a\": [[[]]]}, \"data\": [{\"location_code\": "
+	    "\"SDN\", \"population\": 7}], \"padding\": [", "0,", 1000000,
+	    "0], \"deep\": [[[[[[[[[[\"x\"]]]]]]]]]]}");
+	struct got g = { 0 };
+	char err[ERR_MAX], next[URL_MAX];
+	enum status next_st;
+
+	(void)state;
+	assert_int_equal(run_adapter("hapi", HAPI_REF_URL, body, strlen(body), &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_int_equal(g.nrejects, 0);
+	assert_text(g.claim[0].c.value, "7");
+	free(body);
+	got_free(&g);
+	body = "{\"items\": [], \"maxPages\": 3, \"page\": 1}";
+	assert_int_equal(run_page("unhcr", UNHCR_URL, body, strlen(body), &g, err, &next_st, next,
+	    sizeof next), ST_OK);
+	assert_int_equal(next_st, ST_OK);
+	assert_string_equal(next, "http://x/population/v1/population/?coo=SYR&page=2");
+	got_free(&g);
+}
+
+/*
+ * A member read twice is ambiguous, so the page fails (cJSON took the first:
+ * a second "data" was silently dropped, a second isSuccess ignored).
+ */
+static void
+json_page_members_named_twice_fail(void **state)
+{
+	static const struct {
+		const char *adapter, *url, *body, *want;
+	} cases[] = {
+		{ "hapi", HAPI_REF_URL, "{\"data\": [{\"location_code\": \"SDN\", \"population\": 7}], "
+		  "\"data\": [{\"location_code\": \"SDN\", \"population\": 8}]}",
+		  "two \"data\" members" },
+		{ "dtm", DTM_URL, "{\"result\": [], \"isSuccess\": true, \"errorMessages\": [], "
+		  "\"isSuccess\": false}", "two \"isSuccess\" members" },
+		{ "unhcr", UNHCR_URL, "{\"page\": 1, \"items\": [], \"page\": 2}",
+		  "two \"page\" members" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct got g = { 0 };
+		char err[ERR_MAX];
+
+		check_status(cases[i].adapter, "twice", run_adapter(cases[i].adapter, cases[i].url,
+		    cases[i].body, strlen(cases[i].body), &g, err), ST_INVALID);
+		check_mentions(cases[i].adapter, "twice's error", err, cases[i].want);
+		got_free(&g);
+	}
+}
+
+/*
+ * Malformed JSON fails the write that carries it, so fetch.c stops the
+ * transfer there; rows complete before it were given, and the failure is
+ * the page's from then on. Half a surrogate pair is malformed too (yajl
+ * would read it as '?', a character the upstream never sent).
+ */
+static void
+json_page_fails_as_bytes_arrive(void **state)
+{
+	static const char good[] = "{\"data\": [{\"location_code\": \"SDN\", \"population\": 7}, ";
+	static const char *const bad[] = {
+		"<html>", "{\"location_code\": \"SDN\" \"population\": 8}",
+		"{\"location_code\": \"SD\\ud800N\", \"population\": 8}",
+		"{\"location_code\": \"SD\\udc00N\", \"population\": 8}",
+		"{\"location_code\": \"SD\\ud800\\u0041\", \"population\": 8}",
+	};
+	const struct adapter *a = adapter_find("hapi");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct got g = { 0 };
+		struct sink sink = got_sink(&g);
+		struct adapter_ctx ctx = { .sink = &sink, .url = HAPI_REF_URL };
+		char err[ERR_MAX] = "";
+		void *st = a->begin(&ctx, err);
+
+		assert_non_null(st);
+		assert_int_equal(a->write(st, good, strlen(good), err), ST_OK);
+		assert_int_equal(g.nclaims, 1);
+		check_status(bad[i], "write", a->write(st, bad[i], strlen(bad[i]), err), ST_INVALID);
+		check_mentions(bad[i], "error", err, "malformed JSON near byte");
+		if (i >= 2)
+			check_mentions(bad[i], "error", err, "half of a UTF-16 surrogate pair");
+		err[0] = '\0';
+		assert_int_equal(a->end(st, err), ST_INVALID);
+		check_mentions(bad[i], "end's error", err, "malformed JSON");
+		a->free(st);
+		got_free(&g);
+	}
+}
+
+/* A whole surrogate pair is one character, as cJSON read it. */
+static void
+json_page_reads_a_surrogate_pair(void **state)
+{
+	static const char body[] = "{\"data\": [{\"location_code\": \"SDN\", \"population\": 7, "
+	    "\"operation\": \"\\ud83d\\ude00 \\u00e9\"}]}";
+	struct got g = { 0 };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run_adapter("hapi", HAPI_REF_URL, body, strlen(body), &g, err), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_text(g.claim[0].c.group, "\xf0\x9f\x98\x80 \xc3\xa9");
+	got_free(&g);
+}
+
 /* ---- IOM DTM's real answers, whole ------------------------------------------ */
 
 /*
@@ -1076,6 +1263,10 @@ dtm_real_answers_lose_no_row_and_share_no_key(void **state)
 	}
 }
 
+/*
+ * A page written a byte at a time gives what it gives whole, and gives each
+ * row as it completes: memory is bounded by a row, not by the page.
+ */
 static void
 json_page_in_one_byte_chunks_same_as_whole(void **state)
 {
@@ -1093,9 +1284,16 @@ json_page_in_one_byte_chunks_same_as_whole(void **state)
 	assert_int_equal(run_adapter("dtm", DTM_URL, data, n, &whole, err), ST_OK);
 	st = a->begin(&ctx, err);
 	assert_non_null(st);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(a->write(st, data + i, 1, err), ST_OK);
-	assert_int_equal(chunked.nclaims, 0);   /* nothing before the page is complete */
+		/* streamed: a row is given once it is complete, not when the page is */
+		if (i == n / 2) {
+			assert_true(chunked.nclaims > 0);
+			assert_true(chunked.nclaims < whole.nclaims);
+		}
+	}
+	/* every row is out before the envelope is checked */
+	assert_int_equal(chunked.nclaims, whole.nclaims);
 	assert_int_equal(a->end(st, err), ST_OK);
 	a->free(st);
 	free(data);
@@ -1124,6 +1322,11 @@ main(void)
 		cmocka_unit_test(unhcr_next_page_url_never_truncated),   /* regression */
 		cmocka_unit_test(json_adapters_reject_empty_and_html_bodies),
 		cmocka_unit_test(json_page_in_one_byte_chunks_same_as_whole),
+		cmocka_unit_test(json_page_bounds_fail_the_page_saying_which),
+		cmocka_unit_test(json_page_skips_what_it_does_not_read),
+		cmocka_unit_test(json_page_members_named_twice_fail),
+		cmocka_unit_test(json_page_fails_as_bytes_arrive),
+		cmocka_unit_test(json_page_reads_a_surrogate_pair),
 		cmocka_unit_test(dtm_real_answers_lose_no_row_and_share_no_key),
 	};
 	/* sizes from sizeof: constants, so no VLA, and cmocka_run_group_tests counts them */

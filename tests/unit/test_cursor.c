@@ -349,7 +349,7 @@ cursor_text_carries_the_longest_summary_key(void **state)
 		assert_string_equal(back, text);
 	}
 	/* one byte more is refused, never cut */
-	strcat(text, "x");
+	snprintf(text + strlen(text), sizeof text - strlen(text), "x");
 	assert_false(cursor_encode_text('g', text, token, sizeof token));
 }
 

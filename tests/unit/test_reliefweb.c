@@ -744,6 +744,88 @@ reliefweb_not_an_array_invalid(void **state)
 	got_free(&g);
 }
 
+/*
+ * A figure repeating an earlier one member for member is a repeat whatever
+ * the order of its members, at any depth (cJSON_Compare's sense, which the
+ * stream keeps as a fingerprint of each figure); another figure of the name
+ * counts its own.
+ */
+static void
+reliefweb_repeat_whatever_the_member_order(void **state)
+{
+	static const char body[] = "["
+	    "{\"name\": \"IDPs\", \"value\": \"5\", \"date\": \"2020-01-31\", \"values\": "
+	    "[{\"value\": \"5\", \"date\": \"2020-01-31\"}, {\"value\": \"4\", \"date\": \"2019-12-31\"}]},"
+	    "{\"values\": [{\"date\": \"2020-01-31\", \"value\": \"5\"}, {\"date\": \"2019-12-31\", "
+	    "\"value\": \"4\"}], \"date\": \"2020-01-31\", \"value\": \"5\", \"name\": \"IDPs\"},"
+	    "{\"name\": \"IDPs\", \"value\": \"6\", \"date\": \"2020-02-29\"},"
+	    /* the same entries in another order: another figure (a history is ordered) */
+	    "{\"name\": \"IDPs\", \"value\": \"5\", \"date\": \"2020-01-31\", \"values\": "
+	    "[{\"value\": \"4\", \"date\": \"2019-12-31\"}, {\"value\": \"5\", \"date\": \"2020-01-31\"}]}"
+	    "]";
+	struct got g = { 0 };
+	char err[ERR_MAX];
+
+	(void)state;
+	assert_int_equal(run_adapter_in("reliefweb", RW_URL, "SYR", body, strlen(body), &g, err),
+	    ST_OK);
+	assert_int_equal(g.nclaims, 5);
+	assert_text(g.claim[0].c.key, "rw|IDPs|2020-01-31");
+	assert_text(g.claim[1].c.key, "rw|IDPs|2019-12-31");
+	assert_int_equal(g.nrejects, 2);   /* both values of the second figure */
+	assert_int_equal(g.reject[0].row, 3);
+	assert_non_null(strstr(g.reject[0].reason, "repeats, value for value, an earlier figure"));
+	assert_int_equal(g.reject[1].row, 4);
+	assert_text(g.claim[2].c.key, "rw|IDPs|2020-02-29|#3");
+	assert_text(g.claim[3].c.key, "rw|IDPs|2019-12-31|#4");
+	assert_text(g.claim[4].c.key, "rw|IDPs|2020-01-31|#4");
+	got_free(&g);
+}
+
+/* A ReliefWeb file of n figures named IDPs, each its own value if distinct, else one. */
+static char *
+idps_figures(size_t n, int distinct)
+{
+	size_t size = 16 + n * 64, len = 1;
+	char *s = malloc(size);
+
+	assert_non_null(s);
+	s[0] = '[';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, size - len, "%s{\"name\": \"IDPs\", \"value\": "
+		    "\"%zu\", \"date\": \"2020-01-31\"}", i ? "," : "", distinct ? i : 7);
+	snprintf(s + len, size - len, "]");
+	return s;
+}
+
+/*
+ * What is remembered of earlier figures (to tell repeats) is bounded: a
+ * file of more distinct figures of the table's names than any real one
+ * fails, saying so; repeats of one figure cost nothing.
+ */
+static void
+reliefweb_figures_remembered_are_bounded(void **state)
+{
+	struct got g = { 0 };
+	char err[ERR_MAX];
+	char *body = idps_figures(100001, 1);
+
+	(void)state;
+	assert_int_equal(run_adapter_in("reliefweb", RW_URL, "SYR", body, strlen(body), &g, err),
+	    ST_TOO_BIG);
+	assert_non_null(strstr(err, "more than 100000 distinct key figures"));
+	assert_int_equal(g.nclaims, 100000);
+	free(body);
+	got_free(&g);
+	body = idps_figures(200000, 0);
+	assert_int_equal(run_adapter_in("reliefweb", RW_URL, "SYR", body, strlen(body), &g, err),
+	    ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_int_equal(g.nrejects, 199999);
+	free(body);
+	got_free(&g);
+}
+
 int
 main(void)
 {
@@ -759,6 +841,8 @@ main(void)
 		cmocka_unit_test(reliefweb_real_regional_file_without_country_fails),
 		cmocka_unit_test(reliefweb_misbehaviour),
 		cmocka_unit_test(reliefweb_not_an_array_invalid),
+		cmocka_unit_test(reliefweb_repeat_whatever_the_member_order),
+		cmocka_unit_test(reliefweb_figures_remembered_are_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

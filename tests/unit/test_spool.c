@@ -158,6 +158,50 @@ spool_row_numbers_round_trip(void **state)
 	spool_free(s);
 }
 
+/*
+ * A million tiny rows refused for one reason spool about a byte each, and
+ * come back each with its row and reason; a claim, a gap in the rows or a
+ * new reason starts a record of its own; a truncation never leaves a
+ * one-byte record pointing at a rejection it cut away.
+ */
+static void
+spool_runs_of_one_reason_take_a_byte_a_row(void **state)
+{
+	struct spool *s = new_spool();
+	struct sink in = spool_sink(s);
+	struct claim a = { .row = 1000002, .metric = "idps", .value = "10" };
+	struct got g = { 0 };
+	off_t pos;
+	char err[ERR_MAX];
+
+	(void)state;
+	for (long row = 1; row <= 1000000; row++)
+		in.reject(in.ctx, row, "row has no count");
+	assert_true(spool_tell(s) < 1000000 + 200);
+	in.reject(in.ctx, 1000001, "another reason");
+	assert_int_equal(in.claim(in.ctx, &a), ST_OK);
+	in.reject(in.ctx, 1000003, "another reason");   /* after a claim: a record */
+	in.reject(in.ctx, 1000005, "another reason");   /* a gap: a record */
+	pos = spool_tell(s);
+	in.reject(in.ctx, 1000006, "cut");
+	assert_int_equal(spool_truncate(s, pos, err), ST_OK);
+	in.reject(in.ctx, 1000006, "another reason");   /* not an 'N' after the cut one */
+	assert_int_equal(replay(s, &g), ST_OK);
+	assert_int_equal(g.nclaims, 1);
+	assert_int_equal(g.nrejects, 1000000 + 4);
+	for (size_t i = 0; i < 1000000; i++)
+		if (g.reject[i].row != (long)i + 1 || strcmp(g.reject[i].reason, "row has no count"))
+			fail_msg("rejection %zu: row %ld, '%s'", i, g.reject[i].row, g.reject[i].reason);
+	assert_int_equal(g.reject[1000000].row, 1000001);
+	assert_string_equal(g.reject[1000000].reason, "another reason");
+	assert_int_equal(g.reject[1000001].row, 1000003);
+	assert_int_equal(g.reject[1000002].row, 1000005);
+	assert_int_equal(g.reject[1000003].row, 1000006);
+	assert_string_equal(g.reject[1000003].reason, "another reason");
+	got_free(&g);
+	spool_free(s);
+}
+
 static void
 spool_rejects_interleaved_in_order(void **state)
 {
@@ -497,6 +541,7 @@ main(void)
 		cmocka_unit_test(spool_null_and_empty_stay_distinct),
 		cmocka_unit_test(spool_row_numbers_round_trip),
 		cmocka_unit_test(spool_rejects_interleaved_in_order),
+		cmocka_unit_test(spool_runs_of_one_reason_take_a_byte_a_row),
 		cmocka_unit_test(spool_truncate_drops_later_records),
 		cmocka_unit_test(spool_truncate_to_start_empties),
 		cmocka_unit_test(spool_replay_stops_at_sink_error),

@@ -182,73 +182,72 @@ dtm_messages(const cJSON *msgs, char *msg, size_t size)
 }
 
 /*
- * The envelope: *result is the rows, or the payload fails (err says why):
- * the upstream's own failure, another shape, or fewer rows than it counts.
+ * The envelope, once the body is complete (DTM writes it after the rows): the
+ * upstream's own failure, another shape, or fewer rows than it counts fail
+ * the payload (err says why), with its claims given so far.
  */
 static enum status
-dtm_envelope(const cJSON *root, const cJSON **result, char *err)
+dtm_end(struct json_page *p, const cJSON *env, char *err)
 {
-	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(root, "isSuccess");
-	const cJSON *total = cJSON_GetObjectItemCaseSensitive(root, "totalRecordsCount");
+	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(env, "isSuccess");
+	const cJSON *total = cJSON_GetObjectItemCaseSensitive(env, "totalRecordsCount");
 	char msg[600], code[32];
 	const char *status;
-	int rows;
 
-	*result = cJSON_GetObjectItemCaseSensitive(root, "result");
-	dtm_messages(cJSON_GetObjectItemCaseSensitive(root, "errorMessages"), msg, sizeof msg);
+	dtm_messages(cJSON_GetObjectItemCaseSensitive(env, "errorMessages"), msg, sizeof msg);
 	if (cJSON_IsFalse(ok) || msg[0] != '\0') {
-		status = jcount(root, "statusCode", code, sizeof code);
+		status = jcount(env, "statusCode", code, sizeof code);
 		err_set(err, "DTM says the request failed (isSuccess %s, statusCode %s): %s",
 		    cJSON_IsTrue(ok) ? "true" : cJSON_IsFalse(ok) ? "false" : "missing",
 		    status != NULL ? status : "missing", msg[0] != '\0' ? msg : "no message");
 		return ST_INVALID;
 	}
-	if (!cJSON_IsArray(*result) || !cJSON_IsTrue(ok)) {
+	if (!p->rows_array || !cJSON_IsTrue(ok)) {
 		err_set(err, "expected DTM's answer {\"result\": [...], \"isSuccess\": true, "
 		    "\"errorMessages\": [], …}; this has %s and %s",
-		    cJSON_IsArray(*result) ? "a result array" : "no result array",
+		    p->rows_array ? "a result array" : "no result array",
 		    ok == NULL ? "no isSuccess" : "an isSuccess that is not a boolean");
 		return ST_INVALID;
 	}
-	rows = cJSON_GetArraySize(*result);
-	if (cJSON_IsNumber(total) && total->valuedouble != (double)rows) {
-		err_set(err, "DTM's totalRecordsCount is %.0f but its result holds %d rows: the "
+	if (cJSON_IsNumber(total) && total->valuedouble != (double)p->nrows) {
+		err_set(err, "DTM's totalRecordsCount is %.0f but its result holds %ld rows: the "
 		    "answer is incomplete (or the API now pages, which dtm.c does not follow)",
-		    total->valuedouble, rows);
+		    total->valuedouble, p->nrows);
 		return ST_INVALID;
 	}
 	return ST_OK;
 }
 
 static enum status
-dtm_parse(struct json_page *p, const cJSON *root, char *err)
+dtm_row(struct json_page *p, const cJSON *r, long row, char *err)
 {
 	const struct sink *sink = p->ctx.sink;
-	const cJSON *result, *r;
+	struct claim c = { .row = row, .metric = "idps", .unit = "people", .via = "IOM DTM API" };
 	struct dtm_row s;
-	long row = 0;
-	enum status st;
 
-	if ((st = dtm_envelope(root, &result, err)) != ST_OK)
-		return st;
-	cJSON_ArrayForEach(r, result) {
-		struct claim c = { .row = ++row, .metric = "idps", .unit = "people",
-		    .via = "IOM DTM API" };
-
-		if (!dtm_read_row(r, &c, &s)) {
-			sink->reject(sink->ctx, row, s.why);
-			continue;
-		}
-		if ((st = sink->claim(sink->ctx, &c)) != ST_OK)
-			return st;
+	(void)err;
+	if (!dtm_read_row(r, &c, &s)) {
+		sink->reject(sink->ctx, row, s.why);
+		return ST_OK;
 	}
-	return ST_OK;
+	return sink->claim(sink->ctx, &c);
 }
+
+/* {"result": [rows], "statusCode", "isSuccess", "errorMessages", "totalRecordsCount"} */
+static const char *const dtm_keep[] = { "isSuccess", "statusCode", "errorMessages",
+	"totalRecordsCount", NULL };
+
+static const struct json_shape dtm_shape = {
+	.rows = "result",
+	.keep = dtm_keep,
+	.row = dtm_row,
+	.end = dtm_end,
+};
 
 static void *
 dtm_begin(const struct adapter_ctx *ctx, char *err)
 {
-	return json_page_begin(ctx, dtm_parse, err);
+	return json_page_begin(ctx, &dtm_shape, err);
 }
 
 const struct adapter adapter_dtm = {

@@ -49,7 +49,6 @@
 #include "../../core/strutil.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -283,69 +282,98 @@ conflict_row(const struct sink *sink, const cJSON *r, long row, struct row *s)
 	return sink->claim(sink->ctx, &c);
 }
 
-static enum status
-hapi_parse(struct json_page *p, const cJSON *root, char *err)
-{
-	const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data"), *r;
-	const struct sink *sink = p->ctx.sink;
-	char param[32], next[URL_MAX], num[32];
-	long long limit = HAPI_LIMIT_DEFAULT, offset = 0, n = 0;
-	struct row *s;
-	enum status st = ST_OK;
+/* One page: where it starts and how long a full one is (from its URL), and a row's scratch. */
+struct hapi_page {
+	struct json_page page;
+	long long        limit, offset;
+	struct row       s;
+};
 
-	if (!cJSON_IsArray(data)) {
-		const char *e = jtext(root, "error");
+static enum status
+hapi_rows_start(struct json_page *p, char *err)
+{
+	struct hapi_page *h = (struct hapi_page *)p;
+	char param[32];
+
+	(void)err;
+	h->limit = HAPI_LIMIT_DEFAULT;
+	h->offset = 0;
+	if (url_param(p->ctx.url, "limit", param, sizeof param))
+		parse_int64(param, 0, 1000000, &h->limit);
+	if (url_param(p->ctx.url, "offset", param, sizeof param))
+		parse_int64(param, 0, 1LL << 40, &h->offset);
+	return ST_OK;
+}
+
+static enum status
+hapi_row(struct json_page *p, const cJSON *r, long n, char *err)
+{
+	struct hapi_page *h = (struct hapi_page *)p;
+	const struct sink *sink = p->ctx.sink;
+	long row = (long)(h->offset + n);
+
+	(void)err;
+	if (!cJSON_IsObject(r))
+		sink->reject(sink->ctx, row, "a row is not a JSON object");
+	else if (jhas(r, "population_group"))
+		return refugee_row(sink, r, row, &h->s);
+	else if (jhas(r, "event_type"))
+		return conflict_row(sink, r, row, &h->s);
+	else if (jhas(r, "population"))
+		return idp_row(sink, r, row, &h->s);
+	else
+		sink->reject(sink->ctx, row, "not a HAPI refugees, IDPs or conflict-event "
+		    "row (no population_group, event_type or population)");
+	return ST_OK;
+}
+
+/* The page is complete: an error answer fails it; a full page may have a next one. */
+static enum status
+hapi_end(struct json_page *p, const cJSON *env, char *err)
+{
+	struct hapi_page *h = (struct hapi_page *)p;
+	char next[URL_MAX], num[32];
+	enum status st;
+
+	if (!p->rows_array) {
+		const char *e = jtext(env, "error");
 
 		err_set(err, "expected HAPI's {\"data\": [...]}%s%.150s", e != NULL ? "; it says: " :
 		    "", e != NULL ? e : "");
 		return ST_INVALID;
 	}
-	if (url_param(p->ctx.url, "limit", param, sizeof param))
-		parse_int64(param, 0, 1000000, &limit);
-	if (url_param(p->ctx.url, "offset", param, sizeof param))
-		parse_int64(param, 0, 1LL << 40, &offset);
-	if ((s = malloc(sizeof *s)) == NULL) {
-		err_set(err, "out of memory");
-		return ST_NOMEM;
-	}
-	cJSON_ArrayForEach(r, data) {
-		long row = (long)(offset + ++n);
-
-		if (!cJSON_IsObject(r))
-			sink->reject(sink->ctx, row, "a row is not a JSON object");
-		else if (jhas(r, "population_group"))
-			st = refugee_row(sink, r, row, s);
-		else if (jhas(r, "event_type"))
-			st = conflict_row(sink, r, row, s);
-		else if (jhas(r, "population"))
-			st = idp_row(sink, r, row, s);
-		else
-			sink->reject(sink->ctx, row, "not a HAPI refugees, IDPs or conflict-event "
-			    "row (no population_group, event_type or population)");
-		if (st != ST_OK)
-			break;
-	}
-	free(s);
 	/* A full page may have a next one; a short page is the last. */
-	if (st == ST_OK && limit > 0 && n == limit) {
-		snprintf(num, sizeof num, "%lld", offset + limit);
-		st = url_set_param(p->ctx.url, "offset", num, next, sizeof next);
-		snprintf(num, sizeof num, "%lld", limit);
-		if (st == ST_OK)
-			st = url_set_param(next, "limit", num, p->next, sizeof p->next);
-		if (st != ST_OK) {
-			/* never a cut URL: it would fetch the wrong page, or stop short */
-			p->next[0] = '\0';
-			err_set(err, "the next page's URL would be longer than %d bytes", URL_MAX - 1);
-		}
+	if (h->limit <= 0 || p->nrows != h->limit)
+		return ST_OK;
+	snprintf(num, sizeof num, "%lld", h->offset + h->limit);
+	st = url_set_param(p->ctx.url, "offset", num, next, sizeof next);
+	snprintf(num, sizeof num, "%lld", h->limit);
+	if (st == ST_OK)
+		st = url_set_param(next, "limit", num, p->next, sizeof p->next);
+	if (st != ST_OK) {
+		/* never a cut URL: it would fetch the wrong page, or stop short */
+		p->next[0] = '\0';
+		err_set(err, "the next page's URL would be longer than %d bytes", URL_MAX - 1);
 	}
 	return st;
 }
 
+/* {"data": [rows]}; an error answer is {"error": "…"}. */
+static const char *const hapi_keep[] = { "error", NULL };
+
+static const struct json_shape hapi_shape = {
+	.rows = "data",
+	.keep = hapi_keep,
+	.size = sizeof(struct hapi_page),
+	.rows_start = hapi_rows_start,
+	.row = hapi_row,
+	.end = hapi_end,
+};
+
 static void *
 hapi_begin(const struct adapter_ctx *ctx, char *err)
 {
-	return json_page_begin(ctx, hapi_parse, err);
+	return json_page_begin(ctx, &hapi_shape, err);
 }
 
 const struct adapter adapter_hapi = {

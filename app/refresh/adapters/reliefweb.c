@@ -31,6 +31,7 @@
 #include "reliefweb_names.h"
 #include "../../core/strutil.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,60 +252,196 @@ figure(const struct json_page *p, const cJSON *fig, int nth, int repeat, long *r
 }
 
 /*
- * How many earlier figures of the array have this one's name (*nth), and
- * whether one of them is equal to it, value for value (*repeat).
+ * A figure's fingerprint: FNV-1a over its value, objects order-blind (the sum
+ * of their members' mixed hashes), so two figures equal member for member
+ * (cJSON_Compare's sense) have the same one. A collision of two different
+ * figures, at 64 bits among at most RW_FIGURES_MAX, would reject a figure as
+ * a repeat: a refusal with its reason, never a wrong count.
  */
-static void
-earlier_figures(const cJSON *root, const cJSON *fig, int *nth, int *repeat)
+static uint64_t
+mix(uint64_t h)
 {
-	const char *name = jtext(fig, "name");
-
-	*nth = *repeat = 0;
-	if (name == NULL)
-		return;
-	for (const cJSON *f = root->child; f != NULL && f != fig; f = f->next)
-		if (same_text(jtext(f, "name"), name)) {
-			++*nth;
-			*repeat |= cJSON_Compare(f, fig, 1);
-		}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
 }
 
-static enum status
-reliefweb_parse(struct json_page *p, const cJSON *root, char *err)
+static uint64_t
+value_hash(const cJSON *v)
 {
-	const struct sink *sink = p->ctx.sink;
-	const cJSON *fig;
-	long row = 0;
-	enum status st;
+	unsigned char type = (unsigned char)(v->type & 0xFF);
+	uint64_t h = fnv1a(FNV1A_OFFSET, &type, 1), sum = 0, m;
+	const cJSON *c;
+	double d;
 
-	if (!cJSON_IsArray(root)) {
-		err_set(err, "expected ReliefWeb key figures: a JSON array of figures");
-		return ST_INVALID;
+	if (cJSON_IsNumber(v)) {
+		d = v->valuedouble == 0 ? 0 : v->valuedouble;   /* -0 is 0 */
+		h = fnv1a(h, &d, sizeof d);
+	} else if (cJSON_IsString(v))
+		h = fnv1a(h, v->valuestring, strlen(v->valuestring) + 1);
+	else if (cJSON_IsArray(v))
+		cJSON_ArrayForEach(c, v) {
+			m = value_hash(c);
+			h = fnv1a(h, &m, sizeof m);
+		}
+	else if (cJSON_IsObject(v)) {
+		cJSON_ArrayForEach(c, v) {
+			m = value_hash(c);
+			m = fnv1a(fnv1a(FNV1A_OFFSET, c->string, strlen(c->string) + 1), &m, sizeof m);
+			sum += mix(m);
+		}
+		h = fnv1a(h, &sum, sizeof sum);
 	}
+	return h;
+}
+
+/*
+ * The figures read so far whose names the table reads (only theirs can be
+ * claims): how many of each name, and each one's fingerprint (an open
+ * addressing set, 0 for an empty slot), bounded by RW_FIGURES_MAX.
+ */
+#define RW_FIGURES_MAX 100000
+
+struct rw_page {
+	struct json_page page;
+	unsigned        *names;   /* figures of rw_names[i] so far */
+	uint64_t        *seen;
+	size_t           nseen, cap;
+	long             row;     /* the last row given (each value of a figure is one) */
+};
+
+/* Adds fingerprint h to the set; 1 if it was there, -1 if the set cannot grow. */
+static int
+seen_add(struct rw_page *w, uint64_t h)
+{
+	size_t i;
+
+	h = h != 0 ? h : 1;
+	if (w->nseen * 2 >= w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		uint64_t *t = calloc(cap, sizeof *t);
+
+		if (t == NULL)
+			return -1;
+		for (size_t k = 0; k < w->cap; k++)
+			if (w->seen[k] != 0) {
+				for (i = w->seen[k] & (cap - 1); t[i] != 0; i = (i + 1) & (cap - 1))
+					;
+				t[i] = w->seen[k];
+			}
+		free(w->seen);
+		w->seen = t;
+		w->cap = cap;
+	}
+	for (i = h & (w->cap - 1); w->seen[i] != 0; i = (i + 1) & (w->cap - 1))
+		if (w->seen[i] == h)
+			return 1;
+	w->seen[i] = h;
+	w->nseen++;
+	return 0;
+}
+
+/*
+ * How many earlier figures have this one's name (*nth), and whether one of
+ * them is equal to it, value for value (*repeat): remembered for the names
+ * the table reads, whose figures alone can be claims.
+ */
+static enum status
+earlier_figures(struct rw_page *w, const cJSON *fig, int *nth, int *repeat, char *err)
+{
+	const struct rw_name *n = rw_name_find(jtext(fig, "name"));
+	size_t i;
+	int r;
+
+	*nth = *repeat = 0;
+	if (n == NULL || n->metric == NULL)
+		return ST_OK;
+	i = (size_t)(n - rw_names);
+	if (w->names == NULL && (w->names = calloc(rw_names_count, sizeof *w->names)) == NULL) {
+		err_set(err, "out of memory reading ReliefWeb key figures");
+		return ST_NOMEM;
+	}
+	if ((r = seen_add(w, fnv1a(value_hash(fig), &i, sizeof i))) < 0) {
+		err_set(err, "out of memory reading ReliefWeb key figures");
+		return ST_NOMEM;
+	}
+	if (w->nseen > RW_FIGURES_MAX) {
+		err_set(err, "the file holds more than %d distinct key figures of the table's "
+		    "names (RW_FIGURES_MAX; a real one holds tens): not ReliefWeb key figures",
+		    RW_FIGURES_MAX);
+		return ST_TOO_BIG;
+	}
+	*nth = (int)w->names[i]++;
+	*repeat = r;
+	return ST_OK;
+}
+
+/* The array opens: a file that does not say its country needs the feed's. */
+static enum status
+reliefweb_rows_start(struct json_page *p, char *err)
+{
 	if (p->ctx.country == NULL || *p->ctx.country == '\0') {
 		err_set(err, "ReliefWeb key figures do not say their country, and this feed has "
 		    "none: register it with --country ISO3 (figures-refresh --add-feed ID "
 		    "--country SYR)");
 		return ST_INVALID;
 	}
-	cJSON_ArrayForEach(fig, root) {
-		int nth, repeat;
+	return ST_OK;
+}
 
-		if (!cJSON_IsObject(fig)) {
-			sink->reject(sink->ctx, ++row, "a key figure is not a JSON object");
-			continue;
-		}
-		earlier_figures(root, fig, &nth, &repeat);
-		if ((st = figure(p, fig, nth, repeat, &row, err)) != ST_OK)
-			return st;
+static enum status
+reliefweb_row(struct json_page *p, const cJSON *fig, long n, char *err)
+{
+	struct rw_page *w = (struct rw_page *)p;
+	const struct sink *sink = p->ctx.sink;
+	int nth, repeat;
+	enum status st;
+
+	(void)n;
+	if (!cJSON_IsObject(fig)) {
+		sink->reject(sink->ctx, ++w->row, "a key figure is not a JSON object");
+		return ST_OK;
+	}
+	if ((st = earlier_figures(w, fig, &nth, &repeat, err)) != ST_OK)
+		return st;
+	return figure(p, fig, nth, repeat, &w->row, err);
+}
+
+static enum status
+reliefweb_end(struct json_page *p, const cJSON *env, char *err)
+{
+	(void)env;
+	if (!p->rows_array) {
+		err_set(err, "expected ReliefWeb key figures: a JSON array of figures");
+		return ST_INVALID;
 	}
 	return ST_OK;
 }
 
+static void
+reliefweb_release(struct json_page *p)
+{
+	struct rw_page *w = (struct rw_page *)p;
+
+	free(w->names);
+	free(w->seen);
+}
+
+/* [figures]: the body is the array. */
+static const struct json_shape reliefweb_shape = {
+	.size = sizeof(struct rw_page),
+	.rows_start = reliefweb_rows_start,
+	.row = reliefweb_row,
+	.end = reliefweb_end,
+	.release = reliefweb_release,
+};
+
 static void *
 reliefweb_begin(const struct adapter_ctx *ctx, char *err)
 {
-	return json_page_begin(ctx, reliefweb_parse, err);
+	return json_page_begin(ctx, &reliefweb_shape, err);
 }
 
 const struct adapter adapter_reliefweb = {

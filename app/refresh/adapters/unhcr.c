@@ -198,31 +198,31 @@ unhcr_item(const struct sink *sink, const cJSON *it, long row)
 }
 
 static enum status
-unhcr_parse(struct json_page *p, const cJSON *root, char *err)
+unhcr_row(struct json_page *p, const cJSON *it, long row, char *err)
 {
-	const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items"), *it;
+	(void)err;
+	if (!cJSON_IsObject(it)) {
+		p->ctx.sink->reject(p->ctx.sink->ctx, row, "an item is not a JSON object");
+		return ST_OK;
+	}
+	return unhcr_item(p->ctx.sink, it, row);
+}
+
+/* The page is complete: the next one's URL, if it says there are more. */
+static enum status
+unhcr_end(struct json_page *p, const cJSON *env, char *err)
+{
 	char num[32], buf[32];
 	long long page = 1, max_pages = 1;
-	long row = 0;
-	enum status st;
 
-	if (!cJSON_IsArray(items)) {
+	if (!p->rows_array) {
 		err_set(err, "expected UNHCR's {\"page\", \"maxPages\", \"items\": [...]}");
 		return ST_INVALID;
 	}
-	if (jcount(root, "page", buf, sizeof buf) != NULL)
+	if (jcount(env, "page", buf, sizeof buf) != NULL)
 		parse_int64(buf, 1, 1000000, &page);
-	if (jcount(root, "maxPages", buf, sizeof buf) != NULL)
+	if (jcount(env, "maxPages", buf, sizeof buf) != NULL)
 		parse_int64(buf, 0, 1000000, &max_pages);
-	cJSON_ArrayForEach(it, items) {
-		row++;
-		if (!cJSON_IsObject(it)) {
-			p->ctx.sink->reject(p->ctx.sink->ctx, row, "an item is not a JSON object");
-			continue;
-		}
-		if ((st = unhcr_item(p->ctx.sink, it, row)) != ST_OK)
-			return st;
-	}
 	if (page < max_pages) {
 		snprintf(num, sizeof num, "%lld", page + 1);
 		if (url_set_param(p->ctx.url, "page", num, p->next, sizeof p->next) != ST_OK) {
@@ -235,10 +235,20 @@ unhcr_parse(struct json_page *p, const cJSON *root, char *err)
 	return ST_OK;
 }
 
+/* {"page", "maxPages", "items": [rows]}: the paging may come after the rows. */
+static const char *const unhcr_keep[] = { "page", "maxPages", NULL };
+
+static const struct json_shape unhcr_shape = {
+	.rows = "items",
+	.keep = unhcr_keep,
+	.row = unhcr_row,
+	.end = unhcr_end,
+};
+
 static void *
 unhcr_begin(const struct adapter_ctx *ctx, char *err)
 {
-	return json_page_begin(ctx, unhcr_parse, err);
+	return json_page_begin(ctx, &unhcr_shape, err);
 }
 
 const struct adapter adapter_unhcr = {

@@ -1,0 +1,183 @@
+#include "words.h"
+#include "../core/strutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const words_qualifier_codes[WORDS_QUALIFIERS] = {
+	"exact", "about", "almost", "at_least", "more_than", "up_to",
+};
+const char *const words_metric_codes[WORDS_METRICS] = {
+	"displaced", "idps", "refugees", "returnees", "detained", "escaped", "released",
+	"killed", "injured", "missing", "idp_returnees", "refugee_returnees", "asylum_seekers",
+	"killed_injured",
+};
+const char *const words_cause_codes[WORDS_CAUSES] = {
+	"conflict", "violence", "disaster", "other",
+};
+
+const char *const words_langs[] = { "en", "ar", "fr", "es", NULL };
+
+/* U+202F NARROW NO-BREAK SPACE: French groups thousands with it. */
+#define NNBSP "\xe2\x80\xaf"
+
+static const struct words words[LANG__N] = {
+	[LANG_EN] = { LANG_EN, "en", "ltr", "Source", "as of", "date not given", "via",
+	    "Source document", "Data", "retrieved", "Sources agree", "Sources disagree", "range",
+	    "sources", "one source", "more sources in between",
+	    { "", "about", "almost", "at least", "more than", "up to" },
+	    { "displaced", "internally displaced", "refugees", "returnees", "detained",
+	      "escaped", "released", "killed", "injured", "missing", "IDP returnees",
+	      "refugee returnees", "asylum seekers", "killed or injured" },
+	    "households", "from", { "conflict", "violence", "disaster", "other causes" },
+	    { "January", "February", "March", "April", "May", "June", "July", "August",
+	      "September", "October", "November", "December" },
+	    ",", 4,
+	    "revised on", "no longer published by the feed", "Licence",
+	    "Nothing to show here", "These figures cannot be shown right now",
+	    "This card cannot be shown", "check the card's address (see /v1/openapi.json)",
+	    "it will show again once the service recovers" },
+	[LANG_AR] = { LANG_AR, "ar", "rtl", "المصدر", "حتى تاريخ", "التاريخ غير مذكور", "عبر",
+	    "الوثيقة المصدر", "البيانات", "جُمعت في", "المصادر متفقة", "المصادر مختلفة", "النطاق",
+	    "مصادر", "مصدر واحد", "مصادر أخرى بينها",
+	    { "", "حوالي", "قرابة", "على الأقل", "أكثر من", "حتى" },
+	    { "نازحون", "نازحون داخليًا", "لاجئون", "عائدون", "محتجزون", "فارّون",
+	      "مُفرج عنهم", "قتلى", "جرحى", "مفقودون", "نازحون داخليًا عائدون", "لاجئون عائدون",
+	      "طالبو لجوء", "قتلى وجرحى" },
+	    "أسر", "من", { "نزاع", "عنف", "كوارث", "أسباب أخرى" },
+	    { "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+	      "أكتوبر", "نوفمبر", "ديسمبر" },
+	    ",", 4,
+	    "عُدّل في", "لم يعد المصدر ينشره", "الترخيص",
+	    "لا شيء لعرضه هنا", "لا يمكن عرض هذه الأرقام الآن", "لا يمكن عرض هذه البطاقة",
+	    "تحقّق من عنوان البطاقة (انظر /v1/openapi.json)",
+	    "ستظهر من جديد حين تعود الخدمة" },
+	[LANG_FR] = { LANG_FR, "fr", "ltr", "Source", "au", "date non indiquée", "via",
+	    "Document source", "Données", "collecté le", "Les sources concordent",
+	    "Les sources divergent", "fourchette", "sources", "une seule source",
+	    "autres sources entre les deux",
+	    { "", "environ", "près de", "au moins", "plus de", "jusqu’à" },
+	    { "déplacés", "déplacés internes", "réfugiés", "rentrés", "détenus", "évadés",
+	      "libérés", "tués", "blessés", "disparus", "déplacés internes rentrés",
+	      "réfugiés rentrés", "demandeurs d’asile", "tués ou blessés" },
+	    "ménages", "originaires de", { "conflit", "violence", "catastrophes", "autres causes" },
+	    { "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+	      "septembre", "octobre", "novembre", "décembre" },
+	    NNBSP, 4,
+	    "révisé le", "n’est plus publié par le flux", "Licence",
+	    "Rien à afficher ici", "Ces chiffres ne peuvent pas être affichés pour le moment",
+	    "Cette carte ne peut pas être affichée",
+	    "vérifiez l’adresse de la carte (voir /v1/openapi.json)",
+	    "elle s’affichera de nouveau dès que le service sera rétabli" },
+	[LANG_ES] = { LANG_ES, "es", "ltr", "Fuente", "al", "fecha no indicada", "vía",
+	    "Documento fuente", "Datos", "obtenido el", "Las fuentes coinciden",
+	    "Las fuentes discrepan", "rango", "fuentes", "una sola fuente",
+	    "fuentes más entre ambos extremos",
+	    { "", "alrededor de", "casi", "al menos", "más de", "hasta" },
+	    { "desplazados", "desplazados internos", "refugiados", "retornados", "detenidos",
+	      "fugados", "liberados", "muertos", "heridos", "desaparecidos",
+	      "desplazados internos retornados", "refugiados retornados",
+	      "solicitantes de asilo", "muertos o heridos" },
+	    "hogares", "procedentes de", { "conflicto", "violencia", "desastres", "otras causas" },
+	    { "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+	      "septiembre", "octubre", "noviembre", "diciembre" },
+	    ".", 5,
+	    "revisado el", "el canal de datos ya no lo publica", "Licencia",
+	    "Nada que mostrar aquí", "Estas cifras no se pueden mostrar en este momento",
+	    "Esta tarjeta no se puede mostrar",
+	    "compruebe la dirección de la tarjeta (véase /v1/openapi.json)",
+	    "volverá a mostrarse cuando el servicio se recupere" },
+};
+
+const struct words *
+words_for(const char *lang)
+{
+	for (size_t i = 0; lang != NULL && i < LANG__N; i++)
+		if (strcmp(lang, words[i].lang) == 0)
+			return &words[i];
+	return &words[LANG_EN];
+}
+
+int
+words_index(const char *code, const char *const *codes, size_t n)
+{
+	for (size_t i = 0; code != NULL && i < n; i++)
+		if (strcmp(code, codes[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+words_metric(const struct words *w, const char *code)
+{
+	int i = words_index(code, words_metric_codes, WORDS_METRICS);
+
+	return i < 0 ? code : w->metric[i];
+}
+
+const char *
+words_qualifier(const struct words *w, const char *code)
+{
+	int i = words_index(code, words_qualifier_codes, WORDS_QUALIFIERS);
+
+	return i < 0 ? code : w->qualifier[i];
+}
+
+const char *
+words_cause(const struct words *w, const char *code)
+{
+	int i = words_index(code, words_cause_codes, WORDS_CAUSES);
+
+	return i < 0 ? code : w->cause[i];
+}
+
+size_t
+words_number(const struct words *w, long long v, char out[WORDS_NUMBER_MAX])
+{
+	char digits[INT_TEXT_MAX];
+	size_t n = int_text(v, digits), o = 0, start = digits[0] == '-';
+	size_t sep = strlen(w->group_sep), count = n - start;
+
+	for (size_t i = 0; i < n; i++) {
+		/* a separator before each group of three, once the number is long enough */
+		if (i > start && count >= (size_t)w->group_min && (n - i) % 3 == 0) {
+			memcpy(out + o, w->group_sep, sep);
+			o += sep;
+		}
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* 1 if s starts with a real day, YYYY-MM-DD, into *y, *m (1-12) and *d. */
+static int
+day_of(const char *s, int *y, int *m, int *d)
+{
+	char day[11];
+
+	if (s == NULL || strlen(s) < 10)
+		return 0;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (!date_valid(day) || (s[10] != '\0' && s[10] != 'T'))
+		return 0;
+	return sscanf(day, "%4d-%2d-%2d", y, m, d) == 3;
+}
+
+enum status
+words_date(struct buf *b, const struct words *w, const char *date)
+{
+	int y, m, d;
+
+	if (!day_of(date, &y, &m, &d))
+		return buf_puts(b, date != NULL ? date : "");
+	switch (w->id) {
+	case LANG_FR:
+		return buf_printf(b, "%d%s %s %d", d, d == 1 ? "er" : "", w->month[m - 1], y);
+	case LANG_ES:
+		return buf_printf(b, "%d de %s de %d", d, w->month[m - 1], y);
+	default:
+		return buf_printf(b, "%d %s %d", d, w->month[m - 1], y);
+	}
+}
