@@ -67,6 +67,7 @@ opts_of(const struct hctx *cx, const char *lang, char *base, size_t size, struct
 	o->base = base;
 	o->data_as_of = cx->state != NULL ? cx->state->changed_at : NULL;
 	o->path = cx->req->path;
+	o->card = NULL;
 }
 
 /* The page in b as the answer, or a 503 if it could not be written (st). */
@@ -379,7 +380,7 @@ h_page_place(struct hctx *cx, struct response *r)
 	struct figures fs = { 0 };
 	struct page_opts o;
 	char base[300], name[1024];
-	struct buf b;
+	struct buf b, card;
 	size_t n = 0;
 	enum status st;
 
@@ -408,6 +409,11 @@ h_page_place(struct hctx *cx, struct response *r)
 		return respond_overloaded(r, "out of memory");
 	}
 	opts_of(cx, cx->p[PP_LANG].s, base, sizeof base, &o);
+	/* announced for oEmbed: the card of the place's first group */
+	buf_init(&card, 16 * 1024);
+	if (page.n > 0 && buf_puts(&card, "/v1/embed/summary?") == ST_OK &&
+	    item_query(&card, cx->code, &page.items[0].claims[0]) == ST_OK)
+		o.card = card.data;
 	buf_init(&b, PAGE_BYTES_MAX);
 	st = page_begin(&b, &o, name);
 	if (st == ST_OK)
@@ -416,6 +422,7 @@ h_page_place(struct hctx *cx, struct response *r)
 		st = page_end(&b, &o);
 	summary_page_free(&page);
 	figures_free(&fs);
+	buf_free(&card);
 	return answer(r, &b, st);
 }
 
@@ -512,7 +519,7 @@ h_page_figure(struct hctx *cx, struct response *r)
 	struct page_opts o;
 	struct cursor *c;
 	struct buf b, title;
-	char base[300], *block = NULL;
+	char base[300], card_path[64], *block = NULL;
 	int found, db_failed = 0;
 	enum status st;
 
@@ -528,6 +535,8 @@ h_page_figure(struct hctx *cx, struct response *r)
 	if (block == NULL)
 		return respond_overloaded(r, "out of memory");
 	opts_of(cx, cx->p[PP_LANG].s, base, sizeof base, &o);
+	snprintf(card_path, sizeof card_path, "/v1/embed/figures/%lld", fig.id);
+	o.card = card_path;   /* announced for oEmbed */
 	buf_init(&b, PAGE_BYTES_MAX);
 	buf_init(&title, CARD_TITLE_MAX);
 	st = card_title_figure(&title, &fig);

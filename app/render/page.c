@@ -164,7 +164,20 @@ page_begin(struct buf *b, const struct page_opts *o, const char *title)
 	    "<meta name=\"referrer\" content=\"no-referrer\">\n"
 	    "<meta name=\"color-scheme\" content=\"light dark\">\n<title>", w->lang, w->dir));
 	CHECK(html_escape(b, title));
-	CHECK(buf_printf(b, " · %s</title>\n<style>\n", w->site));
+	CHECK(buf_printf(b, " · %s</title>\n", w->site));
+	/* oEmbed discovery: a publishing system given this page's address finds its card */
+	if (o->card != NULL) {
+		const char *base = o->base != NULL ? o->base : "";
+
+		CHECK(buf_printf(b, "<link rel=\"alternate\" type=\"application/json+oembed\" "
+		    "href=\"%s/v1/oembed?url=", base));
+		CHECK(page_url_encode(b, base));
+		CHECK(page_url_encode(b, o->card));
+		CHECK(buf_puts(b, "\" title=\""));
+		CHECK(html_escape(b, title));
+		CHECK(buf_puts(b, "\">\n"));
+	}
+	CHECK(buf_puts(b, "<style>\n"));
 	CHECK(buf_puts(b, style));
 	CHECK(buf_printf(b, "</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">%s</a>\n"
 	    "<header>\n<a class=\"site\" href=\"/%s\">%s</a>\n<span class=\"muted\">%s</span>\n",

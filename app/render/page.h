@@ -27,6 +27,7 @@ struct page_opts {
 	const char *base;        /* "http://host" for addresses given out; "" if unknown */
 	const char *data_as_of;  /* when the figures last changed, or NULL */
 	const char *path;        /* this page's path, for its other language's link */
+	const char *card;        /* the page's card (a path), announced for oEmbed; NULL: none */
 };
 
 /* The page's head, its title (plain text, escaped here) and its header; then <main>. */

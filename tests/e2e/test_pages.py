@@ -208,6 +208,27 @@ class Pages(unittest.TestCase):
         self.assertEqual(src, self.base + "/v1/embed/figures/2")
         self.assertEqual(self.svc.get("/v1/embed/figures/2").status, 200)
 
+    def test_pages_announce_their_card_for_oembed_discovery(self):
+        """A publishing system given a place's or a figure's page address finds its card:
+        <link rel="alternate" type="application/json+oembed"> in the head, answering."""
+        host = {"Host": "127.0.0.1:%d" % self.svc.port}
+        for path, card in (("/places/ain-issa-camp", "/v1/embed/summary?"),
+                           ("/figures/2", "/v1/embed/figures/2")):
+            with self.subTest(path):
+                page = self.svc.get(path, host).body.decode()
+                head = page[:page.index("</head>")]
+                links = re.findall(r'<link rel="alternate" type="application/json\+oembed" '
+                                   r'href="([^"]+)"', head)
+                self.assertEqual(len(links), 1, head[:600])
+                href = html.unescape(links[0])
+                self.assertTrue(href.startswith("http://127.0.0.1:%d/v1/oembed?url=" %
+                                                self.svc.port), href)
+                r = self.svc.get(href[href.index("/v1/oembed"):], host)
+                self.assertEqual(r.status, 200, r.body[:300])
+                self.assertIn(card, r.json()["html"])
+        self.assertNotIn("json+oembed", self.svc.get("/", host).body.decode(),
+                         "the home page has no one card")
+
     def test_figure_page_shows_the_figure_and_its_revisions(self):
         dom = self.dom("/figures/%d" % self.revised)
         text = html.unescape(re.sub(r"<[^>]+>", " ", dom))
@@ -250,8 +271,15 @@ class Pages(unittest.TestCase):
                 body = self.page(path)
                 parsed = Elements()
                 parsed.feed(body)
-                self.assertFalse(set(parsed.tags) & {"script", "img", "object", "embed", "link",
+                self.assertFalse(set(parsed.tags) & {"script", "img", "object", "embed",
                                                      "base", "b"}, "markup from a source")
+                # the one <link> is the page's own oEmbed discovery, whole
+                links = [a for a in parsed.attrs if a[0] == "link"]
+                self.assertIn(sorted(k for _, k, _ in links),
+                              ([], ["href", "rel", "title", "type"]), links)
+                if links:
+                    self.assertEqual(dict((k, v) for _, k, v in links)["type"],
+                                     "application/json+oembed")
                 for tag, name, value in parsed.attrs:
                     self.assertFalse(name.startswith("on"), (tag, name, value))
                     if name in ("href", "src", "action"):
