@@ -157,6 +157,13 @@ extern const size_t nroutes;
 void page_error(const struct request *req, struct response *r);
 
 /* respond.c */
+/*
+ * "scheme://host" of the request (http unless the scheme says https) into
+ * out, for the absolute addresses an answer gives out (oEmbed, Atom, pages);
+ * 0 and "" if its Host is not a plain host[:port]: Host is the client's, and
+ * it goes into HTML and XML.
+ */
+int request_base(const struct request *req, char *out, size_t size);
 int respond_error(struct response *r, int status, const char *code, const char *param,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* A database error mid-request: logged, and a 503 for the client. */

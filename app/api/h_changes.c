@@ -278,19 +278,6 @@ h_changes(struct hctx *cx, struct response *r)
 	return respond_json(r, 200, root);
 }
 
-/* 1 if host is a plain host[:port] (it goes into the feed's every address). */
-static int
-host_ok(const char *host)
-{
-	if (host == NULL || *host == '\0' || strlen(host) > 255)
-		return 0;
-	for (const char *p = host; *p != '\0'; p++)
-		if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == ':' ||
-		    *p == '[' || *p == ']'))
-			return 0;
-	return 1;
-}
-
 /* "figures: changes" and the filters asked for, as given: the feed's title. */
 static void
 feed_title(const struct hctx *cx, const struct pspec *spec, size_t n, struct buf *b)
@@ -311,7 +298,6 @@ feed_title(const struct hctx *cx, const struct pspec *spec, size_t n, struct buf
 static int
 h_changes_atom(struct hctx *cx, struct response *r)
 {
-	const char *scheme = cx->req->scheme, *host = cx->req->host;
 	const char *query = cx->req->query != NULL ? cx->req->query : "";
 	char base[300], self[QUERY_READ_MAX + 32];
 	struct changes_req q;
@@ -324,12 +310,9 @@ h_changes_atom(struct hctx *cx, struct response *r)
 
 	if ((rc = changes_parse(cx, r, &q, 0, ATOM_DEFAULT)) != 0)
 		return rc;
-	if (!host_ok(host))
+	if (!request_base(cx->req, base, sizeof base))
 		return respond_error(r, 400, "invalid_parameter", NULL, "the Host header is "
 		    "missing or malformed: a feed's addresses are absolute");
-	if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
-		scheme = "http";
-	snprintf(base, sizeof base, "%s://%s", scheme, host);
 	snprintf(self, sizeof self, "%s%s%s", cx->req->path, *query ? "?" : "", query);
 	/* the newest changes: what a reader polling the same address wants */
 	q.cf.newest_first = 1;

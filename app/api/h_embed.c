@@ -111,33 +111,6 @@ clean_query(const char *q, int data, char *out, size_t size)
 	}
 }
 
-/* 1 if host is a plain host[:port] (Host is client-controlled: it goes into HTML). */
-static int
-host_ok(const char *host)
-{
-	if (host == NULL || *host == '\0' || strlen(host) > 255)
-		return 0;
-	for (const char *p = host; *p != '\0'; p++)
-		if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == ':' ||
-		    *p == '[' || *p == ']'))
-			return 0;
-	return 1;
-}
-
-/* "http://host", from the request; 0 if its Host cannot be trusted into HTML. */
-static int
-base_url(const struct request *req, char *out, size_t size)
-{
-	const char *scheme = req->scheme;
-
-	if (!host_ok(req->host))
-		return 0;
-	if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
-		scheme = "http";
-	snprintf(out, size, "%s://%s", scheme, req->host);
-	return 1;
-}
-
 #define OEMBED_URL_MAX (3 * (300 + QUERY_MAX + 64) + 340)
 
 /*
@@ -153,7 +126,7 @@ oembed_url(const struct request *req, char out[OEMBED_URL_MAX])
 	size_t o;
 	int n;
 
-	if (!base_url(req, base, sizeof base))
+	if (!request_base(req, base, sizeof base))
 		return 0;
 	clean_query(req->query, 0, query, sizeof query);
 	n = snprintf(card, sizeof card, "%s%s%s%s", base, req->path, query[0] ? "?" : "", query);
@@ -373,7 +346,7 @@ h_oembed(struct hctx *cx, struct response *r)
 	if (cx->p[OP_FORMAT].set && strcmp(cx->p[OP_FORMAT].s, "xml") == 0)
 		return respond_error(r, 501, "not_implemented", "format", "this provider answers "
 		    "oEmbed in JSON only: format=json");
-	if (!base_url(cx->req, base, sizeof base))
+	if (!request_base(cx->req, base, sizeof base))
 		return respond_error(r, 400, "invalid_parameter", NULL, "the Host header is "
 		    "missing or malformed");
 	/* the URL must be ours: http(s)://<this host>/v1/... */

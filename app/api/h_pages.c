@@ -13,7 +13,6 @@
 #include "../render/html.h"
 #include "../render/page.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,30 +38,11 @@ static const struct pspec page_params[] = {
 	[PP_LANG] = { "lang", P_ENUM, 0, 0, langs },
 };
 
-/* 1 if host is a plain host[:port] (Host is client-controlled: it goes into HTML). */
-static int
-host_ok(const char *host)
-{
-	if (host == NULL || *host == '\0' || strlen(host) > 255)
-		return 0;
-	for (const char *p = host; *p != '\0'; p++)
-		if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == ':' ||
-		    *p == '[' || *p == ']'))
-			return 0;
-	return 1;
-}
-
 /* The page's options: its language, "scheme://host" when Host is sound, the data's date. */
 static void
 opts_of(const struct hctx *cx, const char *lang, char *base, size_t size, struct page_opts *o)
 {
-	const char *scheme = cx->req->scheme;
-
-	if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
-		scheme = "http";
-	base[0] = '\0';
-	if (host_ok(cx->req->host))
-		snprintf(base, size, "%s://%s", scheme, cx->req->host);
+	request_base(cx->req, base, size);   /* "" when Host is not sound */
 	o->lang = lang != NULL ? lang : "en";
 	o->base = base;
 	o->data_as_of = cx->state != NULL ? cx->state->changed_at : NULL;

@@ -6,6 +6,7 @@
 #include "../render/table.h"
 
 #include <stdarg.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,33 @@ respond_unavailable(struct response *r)
 	    "now; see /v1/health");
 	r->retry_after = 5;
 	return 503;
+}
+
+/* 1 if host is a plain host[:port]. */
+static int
+host_ok(const char *host)
+{
+	if (host == NULL || *host == '\0' || strlen(host) > 255)
+		return 0;
+	for (const char *p = host; *p != '\0'; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == ':' ||
+		    *p == '[' || *p == ']'))
+			return 0;
+	return 1;
+}
+
+int
+request_base(const struct request *req, char *out, size_t size)
+{
+	const char *scheme = req->scheme;
+
+	out[0] = '\0';
+	if (!host_ok(req->host))
+		return 0;
+	if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
+		scheme = "http";
+	snprintf(out, size, "%s://%s", scheme, req->host);
+	return 1;
 }
 
 int
