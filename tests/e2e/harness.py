@@ -30,6 +30,26 @@ def _die_with_parent():
     _libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def chromium(*args):
+    """Runs Debian's headless Chromium with a throwaway profile; returns the
+    CompletedProcess (stdout holds --dump-dom's DOM). None if Chromium is absent."""
+    if CHROMIUM is None:
+        return None
+    profile = tempfile.mkdtemp(prefix="figures-chromium-")
+    try:
+        return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                               "--disable-quic", "--no-first-run",
+                               "--disable-background-networking", "--disable-component-update",
+                               "--disable-sync", "--hide-scrollbars",
+                               "--user-data-dir=" + profile, *args],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

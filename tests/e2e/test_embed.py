@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import struct
-import subprocess
 import tempfile
 import unittest
 import urllib.parse
@@ -14,7 +13,7 @@ import urllib.parse
 import harness
 from harness import Service, refresh
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = harness.CHROMIUM
 OUT = os.path.join(harness.BIN, "test-output")
 
 # A source that tries to break the card, and one that writes in Arabic.
@@ -166,16 +165,7 @@ class Embed(unittest.TestCase):
 
     def chromium(self, *args):
         self.assertIsNotNone(CHROMIUM, "Debian's chromium is needed (scripts/deps browser)")
-        profile = tempfile.mkdtemp(prefix="figures-chromium-")
-        try:
-            return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                                   "--disable-quic", "--no-first-run",
-                                   "--disable-background-networking", "--disable-component-update",
-                                   "--disable-sync", "--hide-scrollbars",
-                                   "--user-data-dir=" + profile, *args],
-                                  capture_output=True, text=True, timeout=120)
-        finally:
-            shutil.rmtree(profile, ignore_errors=True)
+        return harness.chromium(*args)
 
     def test_cards_render_in_headless_chromium_at_320px(self):
         os.makedirs(OUT, exist_ok=True)

@@ -19,7 +19,7 @@ import urllib.parse
 import harness
 from harness import Service, refresh
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = harness.CHROMIUM
 OUT = os.path.join(harness.BIN, "test-output")
 NPM_DIR = os.path.join(harness.BIN, "npm-axe")
 AXE_PACKAGES = ["axe-core@4.10.2", "puppeteer-core@22.15.0"]   # puppeteer 22: Node 18 and up
@@ -90,16 +90,7 @@ class Pages(unittest.TestCase):
 
     def chromium(self, *args):
         self.assertIsNotNone(CHROMIUM, "Debian's chromium is needed (scripts/deps browser)")
-        profile = tempfile.mkdtemp(prefix="figures-chromium-")
-        try:
-            return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                                   "--disable-quic", "--no-first-run",
-                                   "--disable-background-networking", "--disable-component-update",
-                                   "--disable-sync", "--hide-scrollbars",
-                                   "--user-data-dir=" + profile, *args],
-                                  capture_output=True, text=True, timeout=120)
-        finally:
-            shutil.rmtree(profile, ignore_errors=True)
+        return harness.chromium(*args)
 
     def dom(self, path):
         p = self.chromium("--dump-dom", self.base + path)
