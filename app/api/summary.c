@@ -74,9 +74,8 @@ same_group(const struct figure_row *row, const struct group_row *g)
 	    row->facet != NULL && strcmp(row->facet, g->facet != NULL ? g->facet : "") == 0;
 }
 
-/* The groups' keys as the JSON array store_page_claims takes; NULL if out of memory. */
-static char *
-keys_json(const struct group_row *g, size_t n)
+char *
+summary_keys_json(const struct group_row *g, size_t n)
 {
 	cJSON *keys = cJSON_CreateArray();
 	char *json;
@@ -108,7 +107,7 @@ summary_read(struct store *s, const struct figure_filter *f, const struct group_
 	memset(page, 0, sizeof *page);
 	if (n == 0)
 		return ST_OK;
-	if ((json = keys_json(g, n)) == NULL ||
+	if ((json = summary_keys_json(g, n)) == NULL ||
 	    (page->items = calloc(n, sizeof *page->items)) == NULL) {
 		cJSON_free(json);
 		return ST_NOMEM;
