@@ -130,8 +130,13 @@ main(int argc, char **argv)
 		perror(outp);
 		return 1;
 	}
+#ifndef FIGURES_NO_ARENA
+	/* as the worker: not in a sanitized build, where each allocation is its own */
 	if (arena_init(ARENA_SIZE) == 0)
 		cJSON_InitHooks(&hooks);
+#else
+	(void)hooks;
+#endif
 	memset(&app, 0, sizeof app);
 	app.db_path = db;
 	if (nurls > 0)
