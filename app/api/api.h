@@ -175,6 +175,15 @@ int respond_error(struct response *r, int status, const char *code, const char *
 int respond_db_failed(struct hctx *cx, struct response *r, const char *what);
 /* Prints root (freed here) as the body with status. */
 int respond_json(struct response *r, int status, cJSON *root);
+/*
+ * A list's answer, 200: body holds `{"data":[` and the items, written by
+ * render/json.h's writers (st: how that went); root holds "meta" alone
+ * (respond_meta), which is printed after them, as respond_json would print
+ * {"data":[…],"meta":{…}}. Takes body and root; 503 when st is not ST_OK.
+ */
+#define JSON_LIST_BEGIN "{\"data\":["
+#define JSON_BODY_MAX (256 * 1024 * 1024)
+int respond_json_list(struct response *r, struct buf *body, enum status st, cJSON *root);
 /* b's bytes (taken over) as an HTML card, framable by any page. */
 int respond_html(struct response *r, struct buf *b);
 /*

@@ -9,6 +9,7 @@
 #include "filters.h"
 #include "summary.h"
 #include "../core/strutil.h"
+#include "../render/attribution.h"
 #include "../render/json.h"
 #include "../render/words.h"
 
@@ -104,7 +105,8 @@ answer(struct hctx *cx, struct response *r, const struct summary_page *page, lon
     int limit, const char *next, const struct figure_filter *f)
 {
 	struct table_out t;
-	cJSON *root, *data, *meta;
+	struct buf body, scratch;
+	cJSON *root, *meta;
 	enum status ts;
 
 	if (cx->format != OUT_JSON) {
@@ -115,10 +117,21 @@ answer(struct hctx *cx, struct response *r, const struct summary_page *page, lon
 			    t.nmetrics, cx->p[SP_LANG].s);
 		return respond_table_end(cx, r, &t, ts, next, total);
 	}
+	/* each item written as cJSON would print it, no tree in between */
+	buf_init(&body, JSON_BODY_MAX);
+	buf_init(&scratch, ATTRIBUTION_MAX);
+	ts = buf_puts(&body, JSON_LIST_BEGIN);
+	for (size_t i = 0, k = 0; ts == ST_OK && i < page->n; i++) {
+		if (page->items[i].n == 0)
+			continue;   /* (cannot happen) no object, as json_summary_item_lang */
+		if (k++ > 0)
+			ts = buf_putc(&body, ',');
+		if (ts == ST_OK)
+			ts = json_write_summary_item(&body, &page->items[i], cx->p[SP_LANG].s,
+			    &scratch);
+	}
+	buf_free(&scratch);
 	root = cJSON_CreateObject();
-	data = cJSON_AddArrayToObject(root, "data");
-	for (size_t i = 0; i < page->n; i++)
-		cJSON_AddItemToArray(data, json_summary_item_lang(&page->items[i], cx->p[SP_LANG].s));
 	meta = respond_meta(root, cx);
 	json_add_int(meta, "total", total);
 	json_add_int(meta, "limit", limit);
@@ -128,7 +141,7 @@ answer(struct hctx *cx, struct response *r, const struct summary_page *page, lon
 		    "retrieved");
 	}
 	json_add_text(meta, "next_cursor", next);
-	return respond_json(r, 200, root);
+	return respond_json_list(r, &body, ts, root);
 }
 
 static int

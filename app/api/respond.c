@@ -67,6 +67,35 @@ respond_json(struct response *r, int status, cJSON *root)
 }
 
 int
+respond_json_list(struct response *r, struct buf *body, enum status st, cJSON *root)
+{
+	cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "meta");
+	char *text = st == ST_OK && meta != NULL ? cJSON_PrintUnformatted(meta) : NULL;
+
+	if (text == NULL && st == ST_OK)
+		st = ST_NOMEM;
+	if (st == ST_OK)
+		st = buf_append(body, "],\"meta\":", sizeof "],\"meta\":" - 1);
+	if (st == ST_OK)
+		st = buf_puts(body, text);
+	if (st == ST_OK)
+		st = buf_putc(body, '}');
+	cJSON_free(text);
+	cJSON_Delete(root);
+	if (st != ST_OK) {
+		buf_free(body);
+		return respond_overloaded(r, "the answer could not be rendered (too large, or out "
+		    "of memory): ask for a smaller page");
+	}
+	response_free(r);
+	r->status = 200;
+	r->content_type = "application/json; charset=utf-8";
+	r->body = body->data;
+	r->len = body->len;
+	return 200;
+}
+
+int
 respond_html(struct response *r, struct buf *b)
 {
 	response_free(r);

@@ -57,7 +57,7 @@ buf_reserve(struct buf *b, size_t n)
 }
 
 enum status
-buf_append(struct buf *b, const void *data, size_t n)
+buf_append_slow(struct buf *b, const void *data, size_t n)
 {
 	enum status st;
 
@@ -68,18 +68,6 @@ buf_append(struct buf *b, const void *data, size_t n)
 	b->len += n;
 	b->data[b->len] = '\0';
 	return ST_OK;
-}
-
-enum status
-buf_puts(struct buf *b, const char *s)
-{
-	return buf_append(b, s, strlen(s));
-}
-
-enum status
-buf_putc(struct buf *b, char c)
-{
-	return buf_append(b, &c, 1);
 }
 
 enum status

@@ -275,3 +275,235 @@ json_summary_item_lang(const struct summary_item *item, const char *lang)
 	json_add_attribution(obj, NULL, item, lang);
 	return obj;
 }
+
+/*
+ * The same objects written straight into a buffer, byte for byte as
+ * cJSON_PrintUnformatted prints the trees above (tests/unit/test_json.c
+ * compares the two on every kind of row). A page of figures or summary items
+ * spent more than half its rendering building the tree and printing it again:
+ * a node, a key and a copy of each value per field, every string scanned
+ * twice to escape it.
+ */
+#define CHECK(x) do { if ((st = (x)) != ST_OK) return st; } while (0)
+#define LIT(b, text) buf_append(b, text, sizeof text - 1)
+
+/* Bytes cJSON escapes: the control characters, the quote, the backslash. */
+static const unsigned char needs_escape[256] = {
+	[0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
+static enum status
+escape(struct buf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+	switch (c) {
+	case '"': return LIT(b, "\\\"");
+	case '\\': return LIT(b, "\\\\");
+	case '\b': return LIT(b, "\\b");
+	case '\f': return LIT(b, "\\f");
+	case '\n': return LIT(b, "\\n");
+	case '\r': return LIT(b, "\\r");
+	case '\t': return LIT(b, "\\t");
+	}
+	return buf_append(b, u, sizeof u);   /* as cJSON: \u00XX, lower-case hex */
+}
+
+enum status
+json_put_text(struct buf *b, const char *s)
+{
+	const unsigned char *p, *run;
+	enum status st;
+
+	if (s == NULL)
+		return LIT(b, "null");
+	CHECK(buf_putc(b, '"'));
+	for (p = run = (const unsigned char *)s; *p != '\0'; p++) {
+		if (!needs_escape[*p])
+			continue;
+		CHECK(buf_append(b, run, (size_t)(p - run)));
+		CHECK(escape(b, *p));
+		run = p + 1;
+	}
+	CHECK(buf_append(b, run, (size_t)(p - run)));
+	return buf_putc(b, '"');
+}
+
+enum status
+json_put_int(struct buf *b, long long v)
+{
+	char num[INT_TEXT_MAX];
+
+	return buf_append(b, num, int_text(v, num));
+}
+
+static enum status
+put_bool(struct buf *b, int v)
+{
+	return v ? LIT(b, "true") : LIT(b, "false");
+}
+
+static enum status
+put_location(struct buf *b, const struct location_row *l)
+{
+	enum status st;
+
+	CHECK(LIT(b, "{\"code\":"));
+	CHECK(json_put_text(b, l->code));
+	CHECK(LIT(b, ",\"name\":"));
+	CHECK(json_put_text(b, l->name));
+	CHECK(LIT(b, ",\"country\":"));
+	CHECK(json_put_text(b, l->country));
+	CHECK(LIT(b, ",\"admin_level\":"));
+	CHECK(l->has_level ? json_put_int(b, l->admin_level) : LIT(b, "null"));
+	CHECK(LIT(b, ",\"type\":"));
+	CHECK(json_put_text(b, l->type));
+	return buf_putc(b, '}');
+}
+
+/* ,"unit":…,"cause":…,"origin":… (json_add_counts) */
+static enum status
+put_counts(struct buf *b, const struct figure_row *row)
+{
+	enum status st;
+
+	CHECK(LIT(b, ",\"unit\":"));
+	CHECK(json_put_text(b, row->unit != NULL ? row->unit : "people"));
+	CHECK(LIT(b, ",\"cause\":"));
+	CHECK(json_put_text(b, row->cause));
+	CHECK(LIT(b, ",\"origin\":"));
+	return row->origin.code == NULL ? LIT(b, "null") : put_location(b, &row->origin);
+}
+
+/* ,"attribution":… in lang; null when the sentence cannot be made (as json_add_attribution) */
+static enum status
+put_attribution(struct buf *b, const struct figure_row *fig, const struct summary_item *item,
+    const char *lang, struct buf *scratch)
+{
+	enum status st, as;
+
+	buf_reset(scratch);
+	as = item != NULL ? attribution_summary(scratch, item, lang) :
+	    attribution_figure(scratch, fig, lang);
+	CHECK(LIT(b, ",\"attribution\":"));
+	return json_put_text(b, as == ST_OK && scratch->len > 0 ? scratch->data : NULL);
+}
+
+static enum status
+put_figure(struct buf *b, const struct figure_row *row, const char *lang, struct buf *scratch)
+{
+	enum status st;
+
+	CHECK(LIT(b, "{\"id\":"));
+	CHECK(json_put_int(b, row->id));
+	CHECK(LIT(b, ",\"metric\":"));
+	CHECK(json_put_text(b, row->metric));
+	CHECK(LIT(b, ",\"category\":"));
+	CHECK(json_put_text(b, row->category));
+	CHECK(LIT(b, ",\"value\":"));
+	CHECK(json_put_int(b, row->value));
+	CHECK(LIT(b, ",\"qualifier\":"));
+	CHECK(json_put_text(b, row->qualifier));
+	CHECK(LIT(b, ",\"group\":"));
+	CHECK(json_put_text(b, row->group));
+	CHECK(put_counts(b, row));
+	CHECK(LIT(b, ",\"by_sex\":"));
+	if (!row->has_males && !row->has_females)
+		CHECK(LIT(b, "null"));
+	else {
+		CHECK(LIT(b, "{\"males\":"));
+		CHECK(row->has_males ? json_put_int(b, row->males) : LIT(b, "null"));
+		CHECK(LIT(b, ",\"females\":"));
+		CHECK(row->has_females ? json_put_int(b, row->females) : LIT(b, "null"));
+		CHECK(buf_putc(b, '}'));
+	}
+	CHECK(LIT(b, ",\"location\":"));
+	CHECK(put_location(b, &row->location));
+	CHECK(LIT(b, ",\"as_of\":"));
+	CHECK(json_put_text(b, row->as_of));
+	if (row->period_start != NULL || row->period_end != NULL) {
+		CHECK(LIT(b, ",\"period\":{\"start\":"));
+		CHECK(json_put_text(b, row->period_start));
+		CHECK(LIT(b, ",\"end\":"));
+		CHECK(json_put_text(b, row->period_end));
+		CHECK(buf_putc(b, '}'));
+	}
+	CHECK(LIT(b, ",\"source\":{\"id\":"));
+	CHECK(json_put_text(b, row->source.code));
+	CHECK(LIT(b, ",\"name\":"));
+	CHECK(json_put_text(b, row->source.name));
+	CHECK(LIT(b, ",\"organisation\":"));
+	CHECK(json_put_text(b, row->source.organisation));
+	CHECK(LIT(b, ",\"type\":"));
+	CHECK(json_put_text(b, row->source.type));
+	CHECK(LIT(b, ",\"url\":"));
+	CHECK(json_put_text(b, row->source.url));
+	CHECK(LIT(b, ",\"licence\":"));
+	CHECK(json_put_text(b, row->source.licence));
+	CHECK(LIT(b, "},\"via\":"));
+	CHECK(json_put_text(b, row->via));
+	CHECK(LIT(b, ",\"url\":"));
+	CHECK(json_put_text(b, row->url));
+	CHECK(LIT(b, ",\"quote\":"));
+	CHECK(json_put_text(b, row->quote));
+	CHECK(LIT(b, ",\"reported_on\":"));
+	CHECK(json_put_text(b, row->reported_on));
+	CHECK(LIT(b, ",\"retrieved_at\":"));
+	CHECK(json_put_text(b, row->retrieved_at));
+	CHECK(LIT(b, ",\"licence\":"));
+	CHECK(json_put_text(b, row->licence));
+	CHECK(LIT(b, ",\"feed\":"));
+	CHECK(json_put_text(b, row->feed));
+	CHECK(LIT(b, ",\"withdrawn\":"));
+	CHECK(put_bool(b, row->withdrawn));
+	CHECK(put_attribution(b, row, NULL, lang, scratch));
+	return buf_putc(b, '}');
+}
+
+enum status
+json_write_figure(struct buf *b, const struct figure_row *row, const char *lang,
+    struct buf *scratch)
+{
+	return put_figure(b, row, lang, scratch);
+}
+
+enum status
+json_write_summary_item(struct buf *b, const struct summary_item *item, const char *lang,
+    struct buf *scratch)
+{
+	const struct figure_row *first = &item->claims[0];
+	enum status st;
+
+	if (item->n == 0)
+		return ST_INVALID;   /* json_summary_item_lang makes no object of it either */
+	CHECK(LIT(b, "{\"metric\":"));
+	CHECK(json_put_text(b, first->metric));
+	CHECK(LIT(b, ",\"category\":"));
+	CHECK(json_put_text(b, first->category));
+	CHECK(LIT(b, ",\"location\":"));
+	CHECK(put_location(b, &first->location));
+	CHECK(LIT(b, ",\"group\":"));
+	CHECK(json_put_text(b, first->group));
+	CHECK(put_counts(b, first));
+	CHECK(LIT(b, ",\"claims\":["));
+	for (size_t i = 0; i < item->n; i++) {
+		if (i > 0)
+			CHECK(buf_putc(b, ','));
+		CHECK(put_figure(b, &item->claims[i], lang, scratch));
+	}
+	CHECK(LIT(b, "],\"range\":{\"min\":"));
+	CHECK(json_put_int(b, item->min));
+	CHECK(LIT(b, ",\"max\":"));
+	CHECK(json_put_int(b, item->max));
+	CHECK(LIT(b, "},\"sources\":"));
+	CHECK(json_put_int(b, (long long)item->n));
+	CHECK(LIT(b, ",\"agree\":"));
+	CHECK(put_bool(b, item->agree));
+	CHECK(LIT(b, ",\"latest_as_of\":"));
+	CHECK(json_put_text(b, item->latest_as_of[0] ? item->latest_as_of : NULL));
+	CHECK(put_attribution(b, NULL, item, lang, scratch));
+	return buf_putc(b, '}');
+}

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "render/attribution.h"
 #include "render/html.h"
 #include "render/json.h"
 #include "render/table.h"
@@ -394,6 +395,100 @@ a_summary_card_of_ten_thousand_claims(void **state)
 	free(claims);
 }
 
+/* json_write_* against cJSON_PrintUnformatted of the tree, byte for byte. */
+static void
+assert_writes_as_cjson(const struct figure_row *f, const struct summary_item *item,
+    const char *lang)
+{
+	struct buf b, scratch;
+	cJSON *obj = item != NULL ? json_summary_item_lang(item, lang) : json_figure_lang(f, lang);
+	char *want;
+
+	assert_non_null(obj);
+	assert_non_null(want = cJSON_PrintUnformatted(obj));
+	buf_init(&b, 1 << 22);
+	buf_init(&scratch, ATTRIBUTION_MAX);
+	assert_int_equal(item != NULL ? json_write_summary_item(&b, item, lang, &scratch) :
+	    json_write_figure(&b, f, lang, &scratch), ST_OK);
+	if (b.len != strlen(want) || memcmp(b.data, want, b.len) != 0)
+		fail_msg("json_write_* (lang %s) differs from cJSON:\n--- got\n%s\n--- want\n%s",
+		    lang != NULL ? lang : "none", b.data, want);
+	buf_free(&b);
+	buf_free(&scratch);
+	cJSON_free(want);
+	cJSON_Delete(obj);
+}
+
+/*
+ * The many-row answers are written without cJSON (render/json.h): the same
+ * bytes for every field's shape: nulls, an origin, a breakdown by sex (whole,
+ * half, none), a period (whole, either end), every byte cJSON escapes, bytes
+ * it does not (DEL, UTF-8), empty strings, extreme numbers, every language,
+ * and a sentence too long to make (null).
+ */
+static void
+json_writers_print_as_cjson(void **state)
+{
+	static const char *const langs[] = { NULL, "en", "fr", "ar", "es" };
+	char nasty[160], *huge;
+	size_t k = 0;
+	struct figure_row odd = monitor, bare, claims[2], one[1];
+	struct summary_item item = two_claims(claims), single;
+
+	(void)state;
+	for (int c = 1; c < 128; c++)
+		nasty[k++] = (char)c;
+	memcpy(nasty + k, "\xc3\xa9\xd8\xb3\xe2\x80\xaf", 8);   /* NUL-terminated */
+	odd.quote = nasty;
+	odd.group = "";
+	odd.via = "a \"via\"\\ with\ttabs\r\n";
+	odd.id = -9223372036854775807LL - 1;
+	odd.value = 9223372036854775807LL;
+	odd.males = 5;
+	odd.has_males = 1;
+	odd.females = 0;
+	odd.has_females = 1;
+	odd.period_end = "2019-10-13";
+	odd.cause = "violence+unknown\x01";
+	odd.unit = NULL;
+	odd.origin = hosted.origin;
+	odd.location.has_level = 1;
+	odd.location.admin_level = 2;
+	memset(&bare, 0, sizeof bare);
+	bare.metric = "killed";
+	for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+		assert_writes_as_cjson(&kurdish, NULL, langs[i]);
+		assert_writes_as_cjson(&monitor, NULL, langs[i]);
+		assert_writes_as_cjson(&hosted, NULL, langs[i]);
+		assert_writes_as_cjson(&odd, NULL, langs[i]);
+		assert_writes_as_cjson(&bare, NULL, langs[i]);
+		odd.period_start = "2019-10-01";
+		assert_writes_as_cjson(&odd, NULL, langs[i]);
+		odd.period_end = NULL;
+		assert_writes_as_cjson(&odd, NULL, langs[i]);
+		odd.period_start = NULL;
+		odd.period_end = "2019-10-13";
+		assert_writes_as_cjson(NULL, &item, langs[i]);
+		item.agree = !item.agree;
+		item.latest_as_of[0] = '\0';
+		assert_writes_as_cjson(NULL, &item, langs[i]);
+		item = two_claims(claims);
+		one[0] = odd;
+		single = (struct summary_item){ .claims = one, .n = 1, .min = odd.value,
+		    .max = odd.value, .agree = 1, .latest_as_of = "2019-10-13" };
+		assert_writes_as_cjson(NULL, &single, langs[i]);
+	}
+	/* a source's name longer than a sentence may be: the attribution is null */
+	assert_non_null(huge = malloc(ATTRIBUTION_MAX + 2));
+	memset(huge, 'n', ATTRIBUTION_MAX + 1);
+	huge[ATTRIBUTION_MAX + 1] = '\0';
+	odd.source.name = huge;
+	assert_writes_as_cjson(&odd, NULL, NULL);
+	one[0] = odd;
+	assert_writes_as_cjson(NULL, &single, "fr");
+	free(huge);
+}
+
 /* A copy outlives what it was copied from: the summary keeps rows past their cursor. */
 static void
 figure_row_copy_owns_its_strings(void **state)
@@ -432,6 +527,7 @@ main(void)
 		cmocka_unit_test(card_titles_keep_long_names_whole),
 		cmocka_unit_test(a_summary_card_of_ten_thousand_claims),
 		cmocka_unit_test(figure_row_copy_owns_its_strings),
+		cmocka_unit_test(json_writers_print_as_cjson),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
