@@ -19,6 +19,9 @@ enum wstmt {
 	W_TOTALS_CLEAR, W_TOTALS_ALL, W_TOTALS_METRIC, W_TOTALS_CATEGORY, W_TOTALS_COUNTRY,
 	W_TOTALS_SOURCE, W_TOTALS_FEED, W_TOTALS_LOCATION, W_TOTALS_GROUPS, W_TOTALS_GROUPS_COUNTRY,
 	W_TOTALS_COUNTRY_METRIC,
+	W_CHANGES_COUNT, W_CHANGES_CLEAR, W_DELTA_CLEAR, W_DELTA_SIMPLE, W_DELTA_GROUPS,
+	W_DELTA_GROUPS_COUNTRY, W_DELTA_APPLY, W_DELTA_DROP_ZEROS, W_DELTA_NEGATIVE,
+	W_CATEGORY_CLEAR,
 	W__COUNT
 };
 
@@ -149,7 +152,106 @@ static const char *const wsql[W__COUNT] = {
 	[W_FEED_FAIL] =
 	    "UPDATE feed SET last_attempt = ?2, last_error = ?3, "
 	    "consecutive_failures = consecutive_failures + 1 WHERE id = ?1",
+
+	/*
+	 * The totals kept by the changed rows only (see TOTALS_SCHEMA): how many
+	 * rows temp.total_change holds, and whether the totals were ever counted.
+	 */
+	[W_CHANGES_COUNT] = "SELECT (SELECT count(*) FROM temp.total_change), "
+	    "EXISTS (SELECT 1 FROM figure_total WHERE kind = 'all' AND key = '')",
+	[W_CHANGES_CLEAR] = "DELETE FROM temp.total_change",
+	[W_DELTA_CLEAR] = "DELETE FROM temp.total_delta",
+	/* one row per total a change moves; keys as the recount writes them (text) */
+	[W_DELTA_SIMPLE] = "INSERT INTO temp.total_delta (kind, key, n) "
+	    "SELECT 'all', '', sum(n) FROM temp.total_change HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'metric', metric_id, sum(n) FROM temp.total_change "
+	    "GROUP BY metric_id HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'country', country, sum(n) FROM temp.total_change "
+	    "GROUP BY country HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'source', source_id, sum(n) FROM temp.total_change "
+	    "GROUP BY source_id HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'feed', feed_id, sum(n) FROM temp.total_change "
+	    "GROUP BY feed_id HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'location', location_id, sum(n) FROM temp.total_change "
+	    "GROUP BY location_id HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'country_metric', country || '|' || metric_id, sum(n) "
+	    "FROM temp.total_change GROUP BY country, metric_id HAVING sum(n) <> 0",
+	/*
+	 * A group (metric x location x group x facet) is counted while it has a
+	 * figure shown: a change moves the count of groups only where the group
+	 * had none before (after - net) and has some now (after), or the reverse.
+	 * "after" is counted on the group's own index entries.
+	 */
+	[W_DELTA_GROUPS] = "INSERT INTO temp.total_delta (kind, key, n) "
+	    "SELECT 'groups', '', sum((after > 0) - (after - net > 0)) FROM ("
+	    "SELECT c.net, (SELECT count(*) FROM figure AS f WHERE f.metric_id = c.metric_id "
+	    "AND f.location_id = c.location_id AND f.grp = c.grp AND f.facet = c.facet "
+	    "AND f.withdrawn = 0) AS after "
+	    "FROM (SELECT metric_id, location_id, grp, facet, sum(n) AS net "
+	    "FROM temp.total_change GROUP BY metric_id, location_id, grp, facet "
+	    "HAVING sum(n) <> 0) AS c) "
+	    "HAVING sum((after > 0) - (after - net > 0)) <> 0",
+	[W_DELTA_GROUPS_COUNTRY] = "INSERT INTO temp.total_delta (kind, key, n) "
+	    "SELECT 'groups_country', country, sum((after > 0) - (after - net > 0)) FROM ("
+	    "SELECT c.country, c.net, (SELECT count(*) FROM figure AS f "
+	    "WHERE f.country = c.country AND f.metric_id = c.metric_id "
+	    "AND f.location_id = c.location_id AND f.grp = c.grp AND f.facet = c.facet "
+	    "AND f.withdrawn = 0) AS after "
+	    "FROM (SELECT country, metric_id, location_id, grp, facet, sum(n) AS net "
+	    "FROM temp.total_change GROUP BY country, metric_id, location_id, grp, facet "
+	    "HAVING sum(n) <> 0) AS c) "
+	    "GROUP BY country HAVING sum((after > 0) - (after - net > 0)) <> 0",
+	[W_DELTA_APPLY] = "INSERT INTO figure_total (kind, key, total) "
+	    "SELECT kind, key, n FROM temp.total_delta WHERE true "
+	    "ON CONFLICT (kind, key) DO UPDATE SET total = total + excluded.total",
+	/* the recount writes no row for a key with nothing shown, except these two */
+	[W_DELTA_DROP_ZEROS] = "DELETE FROM figure_total WHERE total = 0 "
+	    "AND kind NOT IN ('all', 'groups') "
+	    "AND (kind, key) IN (SELECT kind, key FROM temp.total_delta)",
+	[W_DELTA_NEGATIVE] = "SELECT EXISTS (SELECT 1 FROM figure_total WHERE total < 0 "
+	    "AND (kind, key) IN (SELECT kind, key FROM temp.total_delta))",
+	/* a category's total is its metrics' (a dozen rows): counted again from them */
+	[W_CATEGORY_CLEAR] = "DELETE FROM figure_total WHERE kind = 'category'",
 };
+
+/*
+ * What a transaction changes in the totals, for the totals to follow the
+ * changed rows instead of a recount of every figure: each figure shown
+ * (withdrawn = 0) that this connection adds, removes, or moves between keys
+ * (its metric, place, source, feed, group or facet, or its withdrawn state)
+ * leaves its old keys with n = -1 and its new ones with n = +1, by TEMP
+ * triggers (only this connection's writes; another program that writes
+ * figures must run --recount). Temp tables are part of the transaction: a
+ * rollback forgets them with the data.
+ */
+static const char TOTALS_TABLES[] =
+    "CREATE TEMP TABLE IF NOT EXISTS seen (id INTEGER PRIMARY KEY);"
+    "CREATE TEMP TABLE IF NOT EXISTS total_change (metric_id INTEGER, location_id INTEGER, "
+    "  country TEXT, source_id INTEGER, feed_id INTEGER, grp TEXT, facet TEXT, n INTEGER);"
+    "CREATE TEMP TABLE IF NOT EXISTS total_delta (kind TEXT NOT NULL, key TEXT NOT NULL, "
+    "  n INTEGER NOT NULL, PRIMARY KEY (kind, key));";
+static const char TOTALS_TRIGGERS[] =
+    "CREATE TEMP TRIGGER IF NOT EXISTS total_on_insert AFTER INSERT ON main.figure "
+    "WHEN new.withdrawn = 0 BEGIN "
+    "  INSERT INTO total_change VALUES (new.metric_id, new.location_id, new.country, "
+    "    new.source_id, new.feed_id, new.grp, new.facet, 1); "
+    "END;"
+    "CREATE TEMP TRIGGER IF NOT EXISTS total_on_update AFTER UPDATE OF withdrawn, metric_id, "
+    "  location_id, country, source_id, feed_id, grp, facet ON main.figure "
+    "WHEN old.withdrawn IS NOT new.withdrawn OR old.metric_id IS NOT new.metric_id "
+    "  OR old.location_id IS NOT new.location_id OR old.country IS NOT new.country "
+    "  OR old.source_id IS NOT new.source_id OR old.feed_id IS NOT new.feed_id "
+    "  OR old.grp IS NOT new.grp OR old.facet IS NOT new.facet BEGIN "
+    "  INSERT INTO total_change SELECT old.metric_id, old.location_id, old.country, "
+    "    old.source_id, old.feed_id, old.grp, old.facet, -1 WHERE old.withdrawn = 0; "
+    "  INSERT INTO total_change SELECT new.metric_id, new.location_id, new.country, "
+    "    new.source_id, new.feed_id, new.grp, new.facet, 1 WHERE new.withdrawn = 0; "
+    "END;"
+    "CREATE TEMP TRIGGER IF NOT EXISTS total_on_delete AFTER DELETE ON main.figure "
+    "WHEN old.withdrawn = 0 BEGIN "
+    "  INSERT INTO total_change VALUES (old.metric_id, old.location_id, old.country, "
+    "    old.source_id, old.feed_id, old.grp, old.facet, -1); "
+    "END;";
 
 struct writer {
 	sqlite3           *db;
@@ -200,15 +302,22 @@ writer_new(sqlite3 *db, char *err)
 		return NULL;
 	}
 	w->db = db;
-	/* Each feed's seen keys, to find withdrawn figures and duplicates. */
-	if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS seen (id INTEGER PRIMARY KEY)",
-	    NULL, NULL, NULL) != SQLITE_OK) {
-		err_set(err, "writer: cannot create temp table: %s", sqlite3_errmsg(db));
+	/*
+	 * Each feed's seen keys, to find withdrawn figures and duplicates; what
+	 * the transaction changes in the totals (TOTALS_TABLES).
+	 */
+	if (sqlite3_exec(db, TOTALS_TABLES, NULL, NULL, NULL) != SQLITE_OK) {
+		err_set(err, "writer: cannot create temp tables: %s", sqlite3_errmsg(db));
 		goto fail;
 	}
 	if (stmts_prepare(db, wsql, W__COUNT, w->st, "writer",
 	    " (is the schema current? run --migrate)", err) != ST_OK)
 		goto fail;
+	if (sqlite3_exec(db, TOTALS_TRIGGERS, NULL, NULL, NULL) != SQLITE_OK) {
+		err_set(err, "writer: cannot create the triggers that follow the totals: %s "
+		    "(is the schema current? run --migrate)", sqlite3_errmsg(db));
+		goto fail;
+	}
 	if (load_metrics(w, err) != ST_OK)
 		goto fail;
 	return w;
@@ -240,7 +349,8 @@ writer_begin(struct writer *w, char *err)
 
 	if ((st = stmt_run(stmt(w, W_BEGIN), "BEGIN IMMEDIATE", err)) != ST_OK)
 		return st;
-	if ((st = stmt_run(stmt(w, W_SEEN_CLEAR), "clearing seen keys", err)) != ST_OK)
+	if ((st = stmt_run(stmt(w, W_SEEN_CLEAR), "clearing seen keys", err)) != ST_OK ||
+	    (st = stmt_run(stmt(w, W_CHANGES_CLEAR), "clearing the totals' changes", err)) != ST_OK)
 		writer_rollback(w);
 	return st;
 }
@@ -252,16 +362,87 @@ writer_recount(struct writer *w, char *err)
 
 	for (int i = W_TOTALS_CLEAR; i <= W_TOTALS_COUNTRY_METRIC && st == ST_OK; i++)
 		st = stmt_run(stmt(w, i), "recounting totals", err);
+	/* every change so far is in the count */
+	if (st == ST_OK)
+		st = stmt_run(stmt(w, W_CHANGES_CLEAR), "clearing the totals' changes", err);
 	return st;
+}
+
+/* Reads one row of integers from st (a, and b if b is not NULL), then resets it. */
+static enum status
+read_ints(struct writer *w, sqlite3_stmt *st, const char *what, long long *a, long long *b,
+    char *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		*a = sqlite3_column_int64(st, 0);
+		if (b != NULL)
+			*b = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		err_set(err, "store: %s: %s", what, sqlite3_errmsg(w->db));
+		return rc == SQLITE_BUSY ? ST_BUSY : ST_DB;
+	}
+	return ST_OK;
+}
+
+/*
+ * Moves the totals by what this transaction changed (temp.total_change, of
+ * changes rows), so a refresh costs its changed rows, not a count of every
+ * figure. Exact: the same rows writer_recount would write. Recounts instead
+ * when a total would fall below zero (they were wrong before: a database
+ * written by another program); writer_commit recounts when the totals were
+ * never counted.
+ */
+static enum status
+totals_follow(struct writer *w, long long changes, char *err)
+{
+	static const enum wstmt steps[] = {
+		W_DELTA_CLEAR, W_DELTA_SIMPLE, W_DELTA_GROUPS, W_DELTA_GROUPS_COUNTRY,
+		W_DELTA_APPLY, W_DELTA_DROP_ZEROS,
+	};
+	long long negative;
+	enum status st;
+
+	if (changes == 0)
+		return ST_OK;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if ((st = stmt_run(stmt(w, steps[i]), "moving the totals by the changed rows",
+		    err)) != ST_OK)
+			return st;
+	if ((st = read_ints(w, stmt(w, W_DELTA_NEGATIVE), "checking the totals", &negative,
+	    NULL, err)) != ST_OK)
+		return st;
+	if (negative)
+		return writer_recount(w, err);
+	if ((st = stmt_run(stmt(w, W_CATEGORY_CLEAR), "counting the categories", err)) != ST_OK ||
+	    (st = stmt_run(stmt(w, W_TOTALS_CATEGORY), "counting the categories", err)) != ST_OK ||
+	    (st = stmt_run(stmt(w, W_CHANGES_CLEAR), "clearing the totals' changes", err)) != ST_OK)
+		return st;
+	return stmt_run(stmt(w, W_DELTA_CLEAR), "clearing the totals' changes", err);
 }
 
 enum status
 writer_commit(struct writer *w, int changed, char *err)
 {
+	long long changes, counted;
 	enum status st;
 
-	/* the totals change with the data, in the same transaction: readers see both or neither */
-	if (changed && ((st = writer_recount(w, err)) != ST_OK ||
+	/*
+	 * The totals change with the data, in the same transaction: readers see
+	 * both or neither. A row written is a change whatever the caller says.
+	 */
+	if ((st = read_ints(w, stmt(w, W_CHANGES_COUNT), "counting the totals' changes",
+	    &changes, &counted, err)) != ST_OK) {
+		writer_rollback(w);
+		return st;
+	}
+	if (changes > 0)
+		changed = 1;
+	if (changed && ((st = counted ? totals_follow(w, changes, err) : writer_recount(w, err))
+	    != ST_OK ||
 	    (st = stmt_run(stmt(w, W_STATE_BUMP), "bumping data version", err)) != ST_OK)) {
 		writer_rollback(w);
 		return st;
