@@ -21,7 +21,7 @@ enum wstmt {
 	W_TOTALS_COUNTRY_METRIC,
 	W_CHANGES_COUNT, W_CHANGES_CLEAR, W_DELTA_CLEAR, W_DELTA_SIMPLE, W_DELTA_GROUPS,
 	W_DELTA_GROUPS_COUNTRY, W_DELTA_APPLY, W_DELTA_DROP_ZEROS, W_DELTA_NEGATIVE,
-	W_CATEGORY_CLEAR,
+	W_CATEGORY_CLEAR, W_CHANGE_ADD, W_CHANGE_WITHDRAW_UNSEEN, W_CHANGE_WITHDRAW_FEED,
 	W__COUNT
 };
 
@@ -88,7 +88,8 @@ static const char *const wsql[W__COUNT] = {
 	[W_FIG_GET] =
 	    "SELECT id, metric_id, location_id, source_id, grp, value, qualifier, as_of, "
 	    "period_start, period_end, reported_on, via, url, quote, licence, withdrawn, "
-	    "coalesce(origin_id, 0), unit, cause, coalesce(males, -1), coalesce(females, -1) "
+	    "coalesce(origin_id, 0), unit, cause, coalesce(males, -1), coalesce(females, -1), "
+	    "country, facet "
 	    "FROM figure WHERE feed_id = ?1 AND key = ?2",
 	[W_FIG_SEEN] =
 	    "SELECT 1 FROM figure AS f JOIN temp.seen AS s ON s.id = f.id "
@@ -158,7 +159,7 @@ static const char *const wsql[W__COUNT] = {
 	 * rows temp.total_change holds, and whether the totals were ever counted.
 	 */
 	[W_CHANGES_COUNT] = "SELECT (SELECT count(*) FROM temp.total_change), "
-	    "EXISTS (SELECT 1 FROM figure_total WHERE kind = 'all' AND key = '')",
+	    "coalesce((SELECT total FROM figure_total WHERE kind = 'all' AND key = ''), -1)",
 	[W_CHANGES_CLEAR] = "DELETE FROM temp.total_change",
 	[W_DELTA_CLEAR] = "DELETE FROM temp.total_delta",
 	/* one row per total a change moves; keys as the recount writes them (text) */
@@ -212,17 +213,27 @@ static const char *const wsql[W__COUNT] = {
 	    "AND (kind, key) IN (SELECT kind, key FROM temp.total_delta))",
 	/* a category's total is its metrics' (a dozen rows): counted again from them */
 	[W_CATEGORY_CLEAR] = "DELETE FROM figure_total WHERE kind = 'category'",
+	[W_CHANGE_ADD] = "INSERT INTO temp.total_change VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* the figures W_WITHDRAW and W_FEED_WITHDRAW_ALL are about to withdraw */
+	[W_CHANGE_WITHDRAW_UNSEEN] = "INSERT INTO temp.total_change "
+	    "SELECT metric_id, location_id, country, source_id, feed_id, grp, facet, -1 "
+	    "FROM figure WHERE feed_id = ?1 AND withdrawn = 0 "
+	    "AND id NOT IN (SELECT id FROM temp.seen)",
+	[W_CHANGE_WITHDRAW_FEED] = "INSERT INTO temp.total_change "
+	    "SELECT metric_id, location_id, country, source_id, feed_id, grp, facet, -1 "
+	    "FROM figure WHERE feed_id = ?1 AND withdrawn = 0",
 };
 
 /*
  * What a transaction changes in the totals, for the totals to follow the
  * changed rows instead of a recount of every figure: each figure shown
- * (withdrawn = 0) that this connection adds, removes, or moves between keys
- * (its metric, place, source, feed, group or facet, or its withdrawn state)
- * leaves its old keys with n = -1 and its new ones with n = +1, by TEMP
- * triggers (only this connection's writes; another program that writes
- * figures must run --recount). Temp tables are part of the transaction: a
- * rollback forgets them with the data.
+ * (withdrawn = 0) that the writer adds, withdraws, or moves between keys
+ * (its metric, place, source, group or facet, or its withdrawn state)
+ * leaves its old keys with n = -1 and its new ones with n = +1. Written by
+ * the writer's own statements, not by triggers: a trigger on figure makes
+ * every insert keep a statement journal (40 writes a row to a temp file,
+ * measured: a first refresh took 1.8x the CPU). Temp tables are part of the
+ * transaction: a rollback forgets them with the data.
  */
 static const char TOTALS_TABLES[] =
     "CREATE TEMP TABLE IF NOT EXISTS seen (id INTEGER PRIMARY KEY);"
@@ -230,28 +241,6 @@ static const char TOTALS_TABLES[] =
     "  country TEXT, source_id INTEGER, feed_id INTEGER, grp TEXT, facet TEXT, n INTEGER);"
     "CREATE TEMP TABLE IF NOT EXISTS total_delta (kind TEXT NOT NULL, key TEXT NOT NULL, "
     "  n INTEGER NOT NULL, PRIMARY KEY (kind, key));";
-static const char TOTALS_TRIGGERS[] =
-    "CREATE TEMP TRIGGER IF NOT EXISTS total_on_insert AFTER INSERT ON main.figure "
-    "WHEN new.withdrawn = 0 BEGIN "
-    "  INSERT INTO total_change VALUES (new.metric_id, new.location_id, new.country, "
-    "    new.source_id, new.feed_id, new.grp, new.facet, 1); "
-    "END;"
-    "CREATE TEMP TRIGGER IF NOT EXISTS total_on_update AFTER UPDATE OF withdrawn, metric_id, "
-    "  location_id, country, source_id, feed_id, grp, facet ON main.figure "
-    "WHEN old.withdrawn IS NOT new.withdrawn OR old.metric_id IS NOT new.metric_id "
-    "  OR old.location_id IS NOT new.location_id OR old.country IS NOT new.country "
-    "  OR old.source_id IS NOT new.source_id OR old.feed_id IS NOT new.feed_id "
-    "  OR old.grp IS NOT new.grp OR old.facet IS NOT new.facet BEGIN "
-    "  INSERT INTO total_change SELECT old.metric_id, old.location_id, old.country, "
-    "    old.source_id, old.feed_id, old.grp, old.facet, -1 WHERE old.withdrawn = 0; "
-    "  INSERT INTO total_change SELECT new.metric_id, new.location_id, new.country, "
-    "    new.source_id, new.feed_id, new.grp, new.facet, 1 WHERE new.withdrawn = 0; "
-    "END;"
-    "CREATE TEMP TRIGGER IF NOT EXISTS total_on_delete AFTER DELETE ON main.figure "
-    "WHEN old.withdrawn = 0 BEGIN "
-    "  INSERT INTO total_change VALUES (old.metric_id, old.location_id, old.country, "
-    "    old.source_id, old.feed_id, old.grp, old.facet, -1); "
-    "END;";
 
 struct writer {
 	sqlite3           *db;
@@ -313,11 +302,6 @@ writer_new(sqlite3 *db, char *err)
 	if (stmts_prepare(db, wsql, W__COUNT, w->st, "writer",
 	    " (is the schema current? run --migrate)", err) != ST_OK)
 		goto fail;
-	if (sqlite3_exec(db, TOTALS_TRIGGERS, NULL, NULL, NULL) != SQLITE_OK) {
-		err_set(err, "writer: cannot create the triggers that follow the totals: %s "
-		    "(is the schema current? run --migrate)", sqlite3_errmsg(db));
-		goto fail;
-	}
 	if (load_metrics(w, err) != ST_OK)
 		goto fail;
 	return w;
@@ -394,7 +378,7 @@ read_ints(struct writer *w, sqlite3_stmt *st, const char *what, long long *a, lo
  * figure. Exact: the same rows writer_recount would write. Recounts instead
  * when a total would fall below zero (they were wrong before: a database
  * written by another program); writer_commit recounts when the totals were
- * never counted.
+ * never counted, or when the change is a large share of the figures.
  */
 static enum status
 totals_follow(struct writer *w, long long changes, char *err)
@@ -424,10 +408,14 @@ totals_follow(struct writer *w, long long changes, char *err)
 	return stmt_run(stmt(w, W_DELTA_CLEAR), "clearing the totals' changes", err);
 }
 
+/* Below this many changed rows the totals always follow them (see writer_commit). */
+#define RECOUNT_ABOVE 10000
+
 enum status
 writer_commit(struct writer *w, int changed, char *err)
 {
-	long long changes, counted;
+	long long changes, shown;
+	int recount;
 	enum status st;
 
 	/*
@@ -435,13 +423,18 @@ writer_commit(struct writer *w, int changed, char *err)
 	 * both or neither. A row written is a change whatever the caller says.
 	 */
 	if ((st = read_ints(w, stmt(w, W_CHANGES_COUNT), "counting the totals' changes",
-	    &changes, &counted, err)) != ST_OK) {
+	    &changes, &shown, err)) != ST_OK) {
 		writer_rollback(w);
 		return st;
 	}
 	if (changes > 0)
 		changed = 1;
-	if (changed && ((st = counted ? totals_follow(w, changes, err) : writer_recount(w, err))
+	/*
+	 * Never counted (shown < 0): count. A change of more rows than a quarter
+	 * of the figures shown costs more to follow than to count again.
+	 */
+	recount = shown < 0 || (changes > RECOUNT_ABOVE && changes > shown / 4);
+	if (changed && ((st = recount ? writer_recount(w, err) : totals_follow(w, changes, err))
 	    != ST_OK ||
 	    (st = stmt_run(stmt(w, W_STATE_BUMP), "bumping data version", err)) != ST_OK)) {
 		writer_rollback(w);
@@ -708,6 +701,10 @@ writer_feed_remove(struct writer *w, const char *code, const char *when, long lo
 		err_set(err, "feed %s was already removed at %s", code, feed.removed_at);
 		return ST_INVALID;
 	}
+	st = stmt(w, W_CHANGE_WITHDRAW_FEED);
+	sqlite3_bind_int64(st, 1, feed.id);
+	if ((rs = stmt_run(st, "noting the withdrawn figures' totals", err)) != ST_OK)
+		return rs;
 	st = stmt(w, W_FEED_WITHDRAW_ALL);
 	sqlite3_bind_int64(st, 1, feed.id);
 	stmt_bind_text_or_null(st, 2, when);
@@ -860,6 +857,50 @@ bind_figure(sqlite3_stmt *st, const struct figure_in *in)
 	sqlite3_bind_text(st, 25, f, -1, SQLITE_TRANSIENT);
 }
 
+/* What a shown figure counts toward the totals (temp.total_change's columns). */
+struct total_keys {
+	long long metric_id, location_id, source_id, feed_id;
+	char      country[16], grp[GROUP_MAX + 1], facet[FACET_MAX];
+};
+
+static void
+keys_of_input(const struct figure_in *in, struct total_keys *k)
+{
+	k->metric_id = in->metric_id;
+	k->location_id = in->location_id;
+	k->source_id = in->source_id;
+	k->feed_id = in->feed_id;
+	snprintf(k->country, sizeof k->country, "%s", in->country != NULL ? in->country : "");
+	snprintf(k->grp, sizeof k->grp, "%s", in->group != NULL ? in->group : "");
+	facet(in, k->facet);
+}
+
+static int
+same_keys(const struct total_keys *a, const struct total_keys *b)
+{
+	return a->metric_id == b->metric_id && a->location_id == b->location_id &&
+	    a->source_id == b->source_id && a->feed_id == b->feed_id &&
+	    strcmp(a->country, b->country) == 0 && strcmp(a->grp, b->grp) == 0 &&
+	    strcmp(a->facet, b->facet) == 0;
+}
+
+/* Notes that a shown figure with keys k comes (n = 1) or goes (n = -1). */
+static enum status
+total_change(struct writer *w, const struct total_keys *k, int n, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_CHANGE_ADD);
+
+	sqlite3_bind_int64(st, 1, k->metric_id);
+	sqlite3_bind_int64(st, 2, k->location_id);
+	sqlite3_bind_text(st, 3, k->country, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, k->source_id);
+	sqlite3_bind_int64(st, 5, k->feed_id);
+	sqlite3_bind_text(st, 6, k->grp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, k->facet, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, n);
+	return stmt_run(st, "noting a change of the totals", err);
+}
+
 static enum status
 add_revision(struct writer *w, long long figure_id, const struct figure_in *in, char *err)
 {
@@ -903,8 +944,9 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
     char *err)
 {
 	sqlite3_stmt *st = stmt(w, W_FIG_GET);
+	struct total_keys was, now;
 	long long id;
-	int same, rc;
+	int same, rc, shown = 0;
 	enum status rs;
 
 	sqlite3_bind_int64(st, 1, in->feed_id);
@@ -926,6 +968,16 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 		    same_text(st, 17, unit_of(in)) && same_text(st, 18, in->cause) &&
 		    sqlite3_column_int64(st, 19) == (in->males >= 0 ? in->males : -1) &&
 		    sqlite3_column_int64(st, 20) == (in->females >= 0 ? in->females : -1);
+		/* what it counted toward the totals, if it was shown */
+		if ((shown = sqlite3_column_int(st, 15) == 0)) {
+			was.metric_id = sqlite3_column_int64(st, 1);
+			was.location_id = sqlite3_column_int64(st, 2);
+			was.source_id = sqlite3_column_int64(st, 3);
+			was.feed_id = in->feed_id;
+			stmt_copy_text(was.grp, sizeof was.grp, st, 4);
+			stmt_copy_text(was.country, sizeof was.country, st, 21);
+			stmt_copy_text(was.facet, sizeof was.facet, st, 22);
+		}
 		sqlite3_reset(st);
 	} else {
 		sqlite3_reset(st);
@@ -939,6 +991,9 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 			return rs;
 		id = sqlite3_last_insert_rowid(w->db);
 		if ((rs = add_revision(w, id, in, err)) != ST_OK)
+			return rs;
+		keys_of_input(in, &now);
+		if ((rs = total_change(w, &now, 1, err)) != ST_OK)
 			return rs;
 		*out = FIG_ADDED;
 		goto seen;
@@ -968,6 +1023,14 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 		return rs;
 	if ((rs = add_revision(w, id, in, err)) != ST_OK)
 		return rs;
+	/* shown now (the update clears withdrawn): its totals move if its keys did */
+	keys_of_input(in, &now);
+	if (!shown || !same_keys(&was, &now)) {
+		if (shown && (rs = total_change(w, &was, -1, err)) != ST_OK)
+			return rs;
+		if ((rs = total_change(w, &now, 1, err)) != ST_OK)
+			return rs;
+	}
 	*out = FIG_CHANGED;
 	return ST_OK;
 seen:
@@ -980,9 +1043,13 @@ enum status
 writer_withdraw_unseen(struct writer *w, long long feed_id, const char *when, long long *count,
     char *err)
 {
-	sqlite3_stmt *st = stmt(w, W_WITHDRAW);
+	sqlite3_stmt *st = stmt(w, W_CHANGE_WITHDRAW_UNSEEN);
 	enum status rs;
 
+	sqlite3_bind_int64(st, 1, feed_id);
+	if ((rs = stmt_run(st, "noting the withdrawn figures' totals", err)) != ST_OK)
+		return rs;
+	st = stmt(w, W_WITHDRAW);
 	sqlite3_bind_int64(st, 1, feed_id);
 	stmt_bind_text_or_null(st, 2, when);
 	if ((rs = stmt_run(st, "withdrawing figures missing from the payload", err)) != ST_OK)

@@ -84,7 +84,8 @@ enum status writer_recount(struct writer *w, char *err);
 /*
  * Commits. If changed (or if any figure was written), first moves the totals
  * by the rows this transaction added, withdrew or moved between keys (a
- * recount when the totals were never counted) and bumps the data version.
+ * recount when the totals were never counted, or when more than 10,000 rows
+ * and a quarter of the figures shown changed) and bumps the data version.
  */
 enum status writer_commit(struct writer *w, int changed, char *err);
 void writer_rollback(struct writer *w);
