@@ -155,7 +155,7 @@ static const char *const wsql[W__COUNT] = {
 	    "consecutive_failures = consecutive_failures + 1 WHERE id = ?1",
 
 	/*
-	 * The totals kept by the changed rows only (see TOTALS_SCHEMA): how many
+	 * The totals kept by the changed rows only (see TOTALS_TABLES): how many
 	 * rows temp.total_change holds, and whether the totals were ever counted.
 	 */
 	[W_CHANGES_COUNT] = "SELECT (SELECT count(*) FROM temp.total_change), "
@@ -181,26 +181,27 @@ static const char *const wsql[W__COUNT] = {
 	 * A group (metric x location x group x facet) is counted while it has a
 	 * figure shown: a change moves the count of groups only where the group
 	 * had none before (after - net) and has some now (after), or the reverse.
-	 * "after" is counted on the group's own index entries.
+	 * "after" is counted on the group's own index entries, once per group
+	 * (MATERIALIZED: inlined, the subquery ran once per mention).
 	 */
-	[W_DELTA_GROUPS] = "INSERT INTO temp.total_delta (kind, key, n) "
-	    "SELECT 'groups', '', sum((after > 0) - (after - net > 0)) FROM ("
-	    "SELECT c.net, (SELECT count(*) FROM figure AS f WHERE f.metric_id = c.metric_id "
-	    "AND f.location_id = c.location_id AND f.grp = c.grp AND f.facet = c.facet "
-	    "AND f.withdrawn = 0) AS after "
+	[W_DELTA_GROUPS] = "WITH g AS MATERIALIZED (SELECT c.net, (SELECT count(*) "
+	    "FROM figure AS f WHERE f.metric_id = c.metric_id AND f.location_id = c.location_id "
+	    "AND f.grp = c.grp AND f.facet = c.facet AND f.withdrawn = 0) AS after "
 	    "FROM (SELECT metric_id, location_id, grp, facet, sum(n) AS net "
 	    "FROM temp.total_change GROUP BY metric_id, location_id, grp, facet "
 	    "HAVING sum(n) <> 0) AS c) "
+	    "INSERT INTO temp.total_delta (kind, key, n) "
+	    "SELECT 'groups', '', sum((after > 0) - (after - net > 0)) FROM g "
 	    "HAVING sum((after > 0) - (after - net > 0)) <> 0",
-	[W_DELTA_GROUPS_COUNTRY] = "INSERT INTO temp.total_delta (kind, key, n) "
-	    "SELECT 'groups_country', country, sum((after > 0) - (after - net > 0)) FROM ("
-	    "SELECT c.country, c.net, (SELECT count(*) FROM figure AS f "
-	    "WHERE f.country = c.country AND f.metric_id = c.metric_id "
-	    "AND f.location_id = c.location_id AND f.grp = c.grp AND f.facet = c.facet "
-	    "AND f.withdrawn = 0) AS after "
+	[W_DELTA_GROUPS_COUNTRY] = "WITH g AS MATERIALIZED (SELECT c.country, c.net, "
+	    "(SELECT count(*) FROM figure AS f WHERE f.country = c.country "
+	    "AND f.metric_id = c.metric_id AND f.location_id = c.location_id AND f.grp = c.grp "
+	    "AND f.facet = c.facet AND f.withdrawn = 0) AS after "
 	    "FROM (SELECT country, metric_id, location_id, grp, facet, sum(n) AS net "
 	    "FROM temp.total_change GROUP BY country, metric_id, location_id, grp, facet "
 	    "HAVING sum(n) <> 0) AS c) "
+	    "INSERT INTO temp.total_delta (kind, key, n) "
+	    "SELECT 'groups_country', country, sum((after > 0) - (after - net > 0)) FROM g "
 	    "GROUP BY country HAVING sum((after > 0) - (after - net > 0)) <> 0",
 	[W_DELTA_APPLY] = "INSERT INTO figure_total (kind, key, total) "
 	    "SELECT kind, key, n FROM temp.total_delta WHERE true "
