@@ -111,7 +111,8 @@ usage(FILE *out)
 	    "                       workers serve it from their next request\n"
 	    "  --list-feeds         print every feed and its fetch state\n"
 	    "  --recount            recount the totals the API reports (after writing the\n"
-	    "                       database by other means; refreshes do it themselves)\n"
+	    "                       database by other means; refreshes move them by the\n"
+	    "                       rows they change)\n"
 	    "  --import FILE        load a local file as the feed --feed ID through the same\n"
 	    "                       adapter and validation as a fetch (registers the feed if new)\n"
 	    "    --if-empty         only if the database has no feed yet (first run); with feeds\n"
@@ -791,7 +792,7 @@ run_remove(struct writer *w, const struct options *o)
 	if ((rs = writer_begin(w, err)) == ST_OK &&
 	    (rs = writer_feed_remove(w, o->feed, now, &withdrawn, err)) != ST_OK)
 		writer_rollback(w);
-	/* a change: the totals are recounted and the data version bumped with it */
+	/* a change: the totals follow the withdrawn figures, the data version is bumped */
 	if (rs == ST_OK)
 		rs = writer_commit(w, 1, err);
 	if (rs != ST_OK) {
@@ -977,7 +978,8 @@ main(int argc, char **argv)
 	}
 	/* an upgraded database may have gained derived tables (totals): fill them */
 	if (o.migrate && from > 0 && from != to &&
-	    (writer_begin(w, err) != ST_OK || writer_commit(w, 1, err) != ST_OK)) {
+	    (writer_begin(w, err) != ST_OK || writer_recount(w, err) != ST_OK ||
+	    writer_commit(w, 1, err) != ST_OK)) {
 		log_error("recounting after the upgrade: %s", err);
 		goto done;
 	}
@@ -995,7 +997,8 @@ main(int argc, char **argv)
 	case MODE_LIST:         rc = run_list(w); break;
 	case MODE_IMPORT:       rc = run_import(w, &o); break;
 	case MODE_RECOUNT:
-		rc = writer_begin(w, err) == ST_OK && writer_commit(w, 1, err) == ST_OK ? 0 : EXIT_USAGE;
+		rc = writer_begin(w, err) == ST_OK && writer_recount(w, err) == ST_OK &&
+		    writer_commit(w, 1, err) == ST_OK ? 0 : EXIT_USAGE;
 		if (rc != 0)
 			log_error("recounting: %s", err);
 		break;

@@ -19,6 +19,9 @@ enum wstmt {
 	W_TOTALS_CLEAR, W_TOTALS_ALL, W_TOTALS_METRIC, W_TOTALS_CATEGORY, W_TOTALS_COUNTRY,
 	W_TOTALS_SOURCE, W_TOTALS_FEED, W_TOTALS_LOCATION, W_TOTALS_GROUPS, W_TOTALS_GROUPS_COUNTRY,
 	W_TOTALS_COUNTRY_METRIC,
+	W_CHANGES_COUNT, W_CHANGES_CLEAR, W_DELTA_CLEAR, W_DELTA_SIMPLE, W_DELTA_GROUPS,
+	W_DELTA_GROUPS_COUNTRY, W_DELTA_APPLY, W_DELTA_DROP_ZEROS, W_DELTA_NEGATIVE,
+	W_CATEGORY_CLEAR, W_CHANGE_ADD, W_CHANGE_WITHDRAW_UNSEEN, W_CHANGE_WITHDRAW_FEED,
 	W__COUNT
 };
 
@@ -85,7 +88,8 @@ static const char *const wsql[W__COUNT] = {
 	[W_FIG_GET] =
 	    "SELECT id, metric_id, location_id, source_id, grp, value, qualifier, as_of, "
 	    "period_start, period_end, reported_on, via, url, quote, licence, withdrawn, "
-	    "coalesce(origin_id, 0), unit, cause, coalesce(males, -1), coalesce(females, -1) "
+	    "coalesce(origin_id, 0), unit, cause, coalesce(males, -1), coalesce(females, -1), "
+	    "country, facet "
 	    "FROM figure WHERE feed_id = ?1 AND key = ?2",
 	[W_FIG_SEEN] =
 	    "SELECT 1 FROM figure AS f JOIN temp.seen AS s ON s.id = f.id "
@@ -149,7 +153,95 @@ static const char *const wsql[W__COUNT] = {
 	[W_FEED_FAIL] =
 	    "UPDATE feed SET last_attempt = ?2, last_error = ?3, "
 	    "consecutive_failures = consecutive_failures + 1 WHERE id = ?1",
+
+	/*
+	 * The totals kept by the changed rows only (see TOTALS_TABLES): how many
+	 * rows temp.total_change holds, and whether the totals were ever counted.
+	 */
+	[W_CHANGES_COUNT] = "SELECT (SELECT count(*) FROM temp.total_change), "
+	    "coalesce((SELECT total FROM figure_total WHERE kind = 'all' AND key = ''), -1)",
+	[W_CHANGES_CLEAR] = "DELETE FROM temp.total_change",
+	[W_DELTA_CLEAR] = "DELETE FROM temp.total_delta",
+	/* one row per total a change moves; keys as the recount writes them (text) */
+	[W_DELTA_SIMPLE] = "INSERT INTO temp.total_delta (kind, key, n) "
+	    "SELECT 'all', '', sum(n) FROM temp.total_change HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'metric', metric_id, sum(n) FROM temp.total_change "
+	    "GROUP BY metric_id HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'country', country, sum(n) FROM temp.total_change "
+	    "GROUP BY country HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'source', source_id, sum(n) FROM temp.total_change "
+	    "GROUP BY source_id HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'feed', feed_id, sum(n) FROM temp.total_change "
+	    "GROUP BY feed_id HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'location', location_id, sum(n) FROM temp.total_change "
+	    "GROUP BY location_id HAVING sum(n) <> 0 "
+	    "UNION ALL SELECT 'country_metric', country || '|' || metric_id, sum(n) "
+	    "FROM temp.total_change GROUP BY country, metric_id HAVING sum(n) <> 0",
+	/*
+	 * A group (metric x location x group x facet) is counted while it has a
+	 * figure shown: a change moves the count of groups only where the group
+	 * had none before (after - net) and has some now (after), or the reverse.
+	 * "after" is counted on the group's own index entries, once per group
+	 * (MATERIALIZED: inlined, the subquery ran once per mention).
+	 */
+	[W_DELTA_GROUPS] = "WITH g AS MATERIALIZED (SELECT c.net, (SELECT count(*) "
+	    "FROM figure AS f WHERE f.metric_id = c.metric_id AND f.location_id = c.location_id "
+	    "AND f.grp = c.grp AND f.facet = c.facet AND f.withdrawn = 0) AS after "
+	    "FROM (SELECT metric_id, location_id, grp, facet, sum(n) AS net "
+	    "FROM temp.total_change GROUP BY metric_id, location_id, grp, facet "
+	    "HAVING sum(n) <> 0) AS c) "
+	    "INSERT INTO temp.total_delta (kind, key, n) "
+	    "SELECT 'groups', '', sum((after > 0) - (after - net > 0)) FROM g "
+	    "HAVING sum((after > 0) - (after - net > 0)) <> 0",
+	[W_DELTA_GROUPS_COUNTRY] = "WITH g AS MATERIALIZED (SELECT c.country, c.net, "
+	    "(SELECT count(*) FROM figure AS f WHERE f.country = c.country "
+	    "AND f.metric_id = c.metric_id AND f.location_id = c.location_id AND f.grp = c.grp "
+	    "AND f.facet = c.facet AND f.withdrawn = 0) AS after "
+	    "FROM (SELECT country, metric_id, location_id, grp, facet, sum(n) AS net "
+	    "FROM temp.total_change GROUP BY country, metric_id, location_id, grp, facet "
+	    "HAVING sum(n) <> 0) AS c) "
+	    "INSERT INTO temp.total_delta (kind, key, n) "
+	    "SELECT 'groups_country', country, sum((after > 0) - (after - net > 0)) FROM g "
+	    "GROUP BY country HAVING sum((after > 0) - (after - net > 0)) <> 0",
+	[W_DELTA_APPLY] = "INSERT INTO figure_total (kind, key, total) "
+	    "SELECT kind, key, n FROM temp.total_delta WHERE true "
+	    "ON CONFLICT (kind, key) DO UPDATE SET total = total + excluded.total",
+	/* the recount writes no row for a key with nothing shown, except these two */
+	[W_DELTA_DROP_ZEROS] = "DELETE FROM figure_total WHERE total = 0 "
+	    "AND kind NOT IN ('all', 'groups') "
+	    "AND (kind, key) IN (SELECT kind, key FROM temp.total_delta)",
+	[W_DELTA_NEGATIVE] = "SELECT EXISTS (SELECT 1 FROM figure_total WHERE total < 0 "
+	    "AND (kind, key) IN (SELECT kind, key FROM temp.total_delta))",
+	/* a category's total is its metrics' (a dozen rows): counted again from them */
+	[W_CATEGORY_CLEAR] = "DELETE FROM figure_total WHERE kind = 'category'",
+	[W_CHANGE_ADD] = "INSERT INTO temp.total_change VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* the figures W_WITHDRAW and W_FEED_WITHDRAW_ALL are about to withdraw */
+	[W_CHANGE_WITHDRAW_UNSEEN] = "INSERT INTO temp.total_change "
+	    "SELECT metric_id, location_id, country, source_id, feed_id, grp, facet, -1 "
+	    "FROM figure WHERE feed_id = ?1 AND withdrawn = 0 "
+	    "AND id NOT IN (SELECT id FROM temp.seen)",
+	[W_CHANGE_WITHDRAW_FEED] = "INSERT INTO temp.total_change "
+	    "SELECT metric_id, location_id, country, source_id, feed_id, grp, facet, -1 "
+	    "FROM figure WHERE feed_id = ?1 AND withdrawn = 0",
 };
+
+/*
+ * What a transaction changes in the totals, for the totals to follow the
+ * changed rows instead of a recount of every figure: each figure shown
+ * (withdrawn = 0) that the writer adds, withdraws, or moves between keys
+ * (its metric, place, source, group or facet, or its withdrawn state)
+ * leaves its old keys with n = -1 and its new ones with n = +1. Written by
+ * the writer's own statements, not by triggers: a trigger on figure makes
+ * every insert keep a statement journal (40 writes a row to a temp file,
+ * measured: a first refresh took 1.8x the CPU). Temp tables are part of the
+ * transaction: a rollback forgets them with the data.
+ */
+static const char TOTALS_TABLES[] =
+    "CREATE TEMP TABLE IF NOT EXISTS seen (id INTEGER PRIMARY KEY);"
+    "CREATE TEMP TABLE IF NOT EXISTS total_change (metric_id INTEGER, location_id INTEGER, "
+    "  country TEXT, source_id INTEGER, feed_id INTEGER, grp TEXT, facet TEXT, n INTEGER);"
+    "CREATE TEMP TABLE IF NOT EXISTS total_delta (kind TEXT NOT NULL, key TEXT NOT NULL, "
+    "  n INTEGER NOT NULL, PRIMARY KEY (kind, key));";
 
 struct writer {
 	sqlite3           *db;
@@ -200,10 +292,12 @@ writer_new(sqlite3 *db, char *err)
 		return NULL;
 	}
 	w->db = db;
-	/* Each feed's seen keys, to find withdrawn figures and duplicates. */
-	if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS seen (id INTEGER PRIMARY KEY)",
-	    NULL, NULL, NULL) != SQLITE_OK) {
-		err_set(err, "writer: cannot create temp table: %s", sqlite3_errmsg(db));
+	/*
+	 * Each feed's seen keys, to find withdrawn figures and duplicates; what
+	 * the transaction changes in the totals (TOTALS_TABLES).
+	 */
+	if (sqlite3_exec(db, TOTALS_TABLES, NULL, NULL, NULL) != SQLITE_OK) {
+		err_set(err, "writer: cannot create temp tables: %s", sqlite3_errmsg(db));
 		goto fail;
 	}
 	if (stmts_prepare(db, wsql, W__COUNT, w->st, "writer",
@@ -240,7 +334,8 @@ writer_begin(struct writer *w, char *err)
 
 	if ((st = stmt_run(stmt(w, W_BEGIN), "BEGIN IMMEDIATE", err)) != ST_OK)
 		return st;
-	if ((st = stmt_run(stmt(w, W_SEEN_CLEAR), "clearing seen keys", err)) != ST_OK)
+	if ((st = stmt_run(stmt(w, W_SEEN_CLEAR), "clearing seen keys", err)) != ST_OK ||
+	    (st = stmt_run(stmt(w, W_CHANGES_CLEAR), "clearing the totals' changes", err)) != ST_OK)
 		writer_rollback(w);
 	return st;
 }
@@ -252,16 +347,96 @@ writer_recount(struct writer *w, char *err)
 
 	for (int i = W_TOTALS_CLEAR; i <= W_TOTALS_COUNTRY_METRIC && st == ST_OK; i++)
 		st = stmt_run(stmt(w, i), "recounting totals", err);
+	/* every change so far is in the count */
+	if (st == ST_OK)
+		st = stmt_run(stmt(w, W_CHANGES_CLEAR), "clearing the totals' changes", err);
 	return st;
 }
+
+/* Reads one row of integers from st (a, and b if b is not NULL), then resets it. */
+static enum status
+read_ints(struct writer *w, sqlite3_stmt *st, const char *what, long long *a, long long *b,
+    char *err)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		*a = sqlite3_column_int64(st, 0);
+		if (b != NULL)
+			*b = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		err_set(err, "store: %s: %s", what, sqlite3_errmsg(w->db));
+		return rc == SQLITE_BUSY ? ST_BUSY : ST_DB;
+	}
+	return ST_OK;
+}
+
+/*
+ * Moves the totals by what this transaction changed (temp.total_change, of
+ * changes rows), so a refresh costs its changed rows, not a count of every
+ * figure. Exact: the same rows writer_recount would write. Recounts instead
+ * when a total would fall below zero (they were wrong before: a database
+ * written by another program); writer_commit recounts when the totals were
+ * never counted, or when the change is a large share of the figures.
+ */
+static enum status
+totals_follow(struct writer *w, long long changes, char *err)
+{
+	static const enum wstmt steps[] = {
+		W_DELTA_CLEAR, W_DELTA_SIMPLE, W_DELTA_GROUPS, W_DELTA_GROUPS_COUNTRY,
+		W_DELTA_APPLY, W_DELTA_DROP_ZEROS,
+	};
+	long long negative;
+	enum status st;
+
+	if (changes == 0)
+		return ST_OK;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if ((st = stmt_run(stmt(w, steps[i]), "moving the totals by the changed rows",
+		    err)) != ST_OK)
+			return st;
+	if ((st = read_ints(w, stmt(w, W_DELTA_NEGATIVE), "checking the totals", &negative,
+	    NULL, err)) != ST_OK)
+		return st;
+	if (negative)
+		return writer_recount(w, err);
+	if ((st = stmt_run(stmt(w, W_CATEGORY_CLEAR), "counting the categories", err)) != ST_OK ||
+	    (st = stmt_run(stmt(w, W_TOTALS_CATEGORY), "counting the categories", err)) != ST_OK ||
+	    (st = stmt_run(stmt(w, W_CHANGES_CLEAR), "clearing the totals' changes", err)) != ST_OK)
+		return st;
+	return stmt_run(stmt(w, W_DELTA_CLEAR), "clearing the totals' changes", err);
+}
+
+/* Below this many changed rows the totals always follow them (see writer_commit). */
+#define RECOUNT_ABOVE 10000
 
 enum status
 writer_commit(struct writer *w, int changed, char *err)
 {
+	long long changes, shown;
+	int recount;
 	enum status st;
 
-	/* the totals change with the data, in the same transaction: readers see both or neither */
-	if (changed && ((st = writer_recount(w, err)) != ST_OK ||
+	/*
+	 * The totals change with the data, in the same transaction: readers see
+	 * both or neither. A row written is a change whatever the caller says.
+	 */
+	if ((st = read_ints(w, stmt(w, W_CHANGES_COUNT), "counting the totals' changes",
+	    &changes, &shown, err)) != ST_OK) {
+		writer_rollback(w);
+		return st;
+	}
+	if (changes > 0)
+		changed = 1;
+	/*
+	 * Never counted (shown < 0): count. A change of more rows than a quarter
+	 * of the figures shown costs more to follow than to count again.
+	 */
+	recount = shown < 0 || (changes > RECOUNT_ABOVE && changes > shown / 4);
+	if (changed && ((st = recount ? writer_recount(w, err) : totals_follow(w, changes, err))
+	    != ST_OK ||
 	    (st = stmt_run(stmt(w, W_STATE_BUMP), "bumping data version", err)) != ST_OK)) {
 		writer_rollback(w);
 		return st;
@@ -527,6 +702,10 @@ writer_feed_remove(struct writer *w, const char *code, const char *when, long lo
 		err_set(err, "feed %s was already removed at %s", code, feed.removed_at);
 		return ST_INVALID;
 	}
+	st = stmt(w, W_CHANGE_WITHDRAW_FEED);
+	sqlite3_bind_int64(st, 1, feed.id);
+	if ((rs = stmt_run(st, "noting the withdrawn figures' totals", err)) != ST_OK)
+		return rs;
 	st = stmt(w, W_FEED_WITHDRAW_ALL);
 	sqlite3_bind_int64(st, 1, feed.id);
 	stmt_bind_text_or_null(st, 2, when);
@@ -679,6 +858,50 @@ bind_figure(sqlite3_stmt *st, const struct figure_in *in)
 	sqlite3_bind_text(st, 25, f, -1, SQLITE_TRANSIENT);
 }
 
+/* What a shown figure counts toward the totals (temp.total_change's columns). */
+struct total_keys {
+	long long metric_id, location_id, source_id, feed_id;
+	char      country[16], grp[GROUP_MAX + 1], facet[FACET_MAX];
+};
+
+static void
+keys_of_input(const struct figure_in *in, struct total_keys *k)
+{
+	k->metric_id = in->metric_id;
+	k->location_id = in->location_id;
+	k->source_id = in->source_id;
+	k->feed_id = in->feed_id;
+	snprintf(k->country, sizeof k->country, "%s", in->country != NULL ? in->country : "");
+	snprintf(k->grp, sizeof k->grp, "%s", in->group != NULL ? in->group : "");
+	facet(in, k->facet);
+}
+
+static int
+same_keys(const struct total_keys *a, const struct total_keys *b)
+{
+	return a->metric_id == b->metric_id && a->location_id == b->location_id &&
+	    a->source_id == b->source_id && a->feed_id == b->feed_id &&
+	    strcmp(a->country, b->country) == 0 && strcmp(a->grp, b->grp) == 0 &&
+	    strcmp(a->facet, b->facet) == 0;
+}
+
+/* Notes that a shown figure with keys k comes (n = 1) or goes (n = -1). */
+static enum status
+total_change(struct writer *w, const struct total_keys *k, int n, char *err)
+{
+	sqlite3_stmt *st = stmt(w, W_CHANGE_ADD);
+
+	sqlite3_bind_int64(st, 1, k->metric_id);
+	sqlite3_bind_int64(st, 2, k->location_id);
+	sqlite3_bind_text(st, 3, k->country, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, k->source_id);
+	sqlite3_bind_int64(st, 5, k->feed_id);
+	sqlite3_bind_text(st, 6, k->grp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, k->facet, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, n);
+	return stmt_run(st, "noting a change of the totals", err);
+}
+
 static enum status
 add_revision(struct writer *w, long long figure_id, const struct figure_in *in, char *err)
 {
@@ -722,8 +945,9 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
     char *err)
 {
 	sqlite3_stmt *st = stmt(w, W_FIG_GET);
+	struct total_keys was, now;
 	long long id;
-	int same, rc;
+	int same, rc, shown = 0;
 	enum status rs;
 
 	sqlite3_bind_int64(st, 1, in->feed_id);
@@ -745,6 +969,16 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 		    same_text(st, 17, unit_of(in)) && same_text(st, 18, in->cause) &&
 		    sqlite3_column_int64(st, 19) == (in->males >= 0 ? in->males : -1) &&
 		    sqlite3_column_int64(st, 20) == (in->females >= 0 ? in->females : -1);
+		/* what it counted toward the totals, if it was shown */
+		if ((shown = sqlite3_column_int(st, 15) == 0)) {
+			was.metric_id = sqlite3_column_int64(st, 1);
+			was.location_id = sqlite3_column_int64(st, 2);
+			was.source_id = sqlite3_column_int64(st, 3);
+			was.feed_id = in->feed_id;
+			stmt_copy_text(was.grp, sizeof was.grp, st, 4);
+			stmt_copy_text(was.country, sizeof was.country, st, 21);
+			stmt_copy_text(was.facet, sizeof was.facet, st, 22);
+		}
 		sqlite3_reset(st);
 	} else {
 		sqlite3_reset(st);
@@ -758,6 +992,9 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 			return rs;
 		id = sqlite3_last_insert_rowid(w->db);
 		if ((rs = add_revision(w, id, in, err)) != ST_OK)
+			return rs;
+		keys_of_input(in, &now);
+		if ((rs = total_change(w, &now, 1, err)) != ST_OK)
 			return rs;
 		*out = FIG_ADDED;
 		goto seen;
@@ -787,6 +1024,14 @@ writer_figure(struct writer *w, const struct figure_in *in, enum figure_outcome 
 		return rs;
 	if ((rs = add_revision(w, id, in, err)) != ST_OK)
 		return rs;
+	/* shown now (the update clears withdrawn): its totals move if its keys did */
+	keys_of_input(in, &now);
+	if (!shown || !same_keys(&was, &now)) {
+		if (shown && (rs = total_change(w, &was, -1, err)) != ST_OK)
+			return rs;
+		if ((rs = total_change(w, &now, 1, err)) != ST_OK)
+			return rs;
+	}
 	*out = FIG_CHANGED;
 	return ST_OK;
 seen:
@@ -799,9 +1044,13 @@ enum status
 writer_withdraw_unseen(struct writer *w, long long feed_id, const char *when, long long *count,
     char *err)
 {
-	sqlite3_stmt *st = stmt(w, W_WITHDRAW);
+	sqlite3_stmt *st = stmt(w, W_CHANGE_WITHDRAW_UNSEEN);
 	enum status rs;
 
+	sqlite3_bind_int64(st, 1, feed_id);
+	if ((rs = stmt_run(st, "noting the withdrawn figures' totals", err)) != ST_OK)
+		return rs;
+	st = stmt(w, W_WITHDRAW);
 	sqlite3_bind_int64(st, 1, feed_id);
 	stmt_bind_text_or_null(st, 2, when);
 	if ((rs = stmt_run(st, "withdrawing figures missing from the payload", err)) != ST_OK)

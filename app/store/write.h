@@ -77,11 +77,16 @@ void writer_free(struct writer *w);
 
 enum status writer_begin(struct writer *w, char *err);
 /*
- * Recounts the totals readers use for meta.total (inside a transaction).
- * writer_commit does it whenever the data changed.
+ * Recounts every total readers use for meta.total (inside a transaction):
+ * the repair (--recount), and what --migrate does after an upgrade.
  */
 enum status writer_recount(struct writer *w, char *err);
-/* Commits; if changed, first recounts the totals and bumps the data version. */
+/*
+ * Commits. If changed (or if any figure was written), first moves the totals
+ * by the rows this transaction added, withdrew or moved between keys (a
+ * recount when the totals were never counted, or when more than 10,000 rows
+ * and a quarter of the figures shown changed) and bumps the data version.
+ */
 enum status writer_commit(struct writer *w, int changed, char *err);
 void writer_rollback(struct writer *w);
 
