@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <getopt.h>
+#include <poll.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/prctl.h>
@@ -33,6 +34,7 @@
 #define ARENA_SIZE  (8 * 1024 * 1024)   /* a 1000-figure page's tree and text fit */
 #define WORKER_AS   (1024L * 1024 * 1024)  /* address space a worker may map */
 #define BACKLOG     1024
+#define KEEP_IDLE_MS 10000   /* a kept connection idle this long is closed */
 
 struct options {
 	const char *db;
@@ -262,15 +264,31 @@ serve(struct app *app, FCGX_Request *req)
 	arena_reset();   /* the request's JSON tree and text are gone */
 }
 
+/* A connection waits on the listening socket (poll: no accept, no wait). */
+static int
+connection_waiting(int listen_sock)
+{
+	struct pollfd p = { .fd = listen_sock, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
 /*
- * Ends the request and closes nginx's connection at once. libfcgi's own close
- * shuts the socket for writing, then waits (up to seconds) for nginx to close
- * its side, reading whatever it still sends, lest unread data turn the close
- * into a reset: perf showed a third of a worker's time in that wait and close,
- * not accepting the next request. So: read stdin to its end (nginx sends no
- * body, fastcgi_pass_request_body off, only the empty record ending stdin),
- * leaving nothing unread, then detach: libfcgi closes a detached request's
- * socket with a plain close().
+ * Ends the request. When nginx asked to keep the connection (fastcgi_keep_conn)
+ * and no other connection waits to be accepted, it stays open for nginx's next
+ * request (keep_or_close decides how long); otherwise it is closed at once.
+ * libfcgi's own close shuts the socket for writing, then waits (up to seconds)
+ * for nginx to close its side, reading whatever it still sends, lest unread
+ * data turn the close into a reset: perf showed a third of a worker's time in
+ * that wait and close, not accepting the next request. So: read stdin to its
+ * end (nginx sends no body, fastcgi_pass_request_body off, only the empty
+ * record ending stdin), leaving nothing unread, then detach: libfcgi closes a
+ * detached request's socket with a plain close().
+ *
+ * A worker answers one connection at a time: were it to keep one while another
+ * waits in the listening socket's queue, that one would wait for nothing (for
+ * ever, if nginx kept as many idle connections as there are workers). So a
+ * connection waiting for accept() ends the kept one, after this answer.
  */
 static void
 finish(FCGX_Request *req)
@@ -279,8 +297,35 @@ finish(FCGX_Request *req)
 
 	while (FCGX_GetStr(sink, sizeof sink, req->in) > 0)
 		;
+	if (req->keepConnection && connection_waiting(req->listen_sock))
+		req->keepConnection = 0;
 	FCGX_Detach(req);
 	FCGX_Finish_r(req);
+}
+
+/*
+ * Before FCGX_Accept_r reads the next request from a kept connection: waits
+ * until nginx sends one on it, and gives the connection up (a plain close;
+ * nginx drops it from its pool, and a request it sent at that very moment is
+ * retried on a new connection) when instead a new connection waits to be
+ * accepted, after KEEP_IDLE_MS with neither, or when the worker is told to
+ * stop. Returns 1 when the kept connection has a request to read.
+ */
+static int
+keep_or_close(FCGX_Request *req)
+{
+	struct pollfd p[2] = {
+		{ .fd = req->ipcFd, .events = POLLIN },
+		{ .fd = req->listen_sock, .events = POLLIN },
+	};
+	int n = poll(p, 2, KEEP_IDLE_MS);
+
+	if (n > 0 && (p[0].revents & POLLIN) && !(p[0].revents & (POLLERR | POLLNVAL)))
+		return 1;
+	close(req->ipcFd);
+	req->ipcFd = -1;
+	req->keepConnection = 0;
+	return 0;
 }
 
 /*
@@ -325,7 +370,7 @@ drop_privileges(struct app *app, const char *user)
 
 /* A worker process: accept and answer until told to stop. Never returns. */
 static void
-worker(int sock, const char *db, const char *user)
+worker(int sock, const char *db, const char *user, pid_t supervisor)
 {
 	struct app app = { .db_path = db };
 	struct sigaction sa;
@@ -341,6 +386,16 @@ worker(int sock, const char *db, const char *user)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (drop_privileges(&app, user) != 0)
 		_exit(1);
+	/*
+	 * The supervisor stops its workers on SIGTERM; should it die otherwise (a
+	 * SIGKILL), each worker is sent SIGTERM too, and none serves on without
+	 * it. Set after dropping privileges, which clears it; the supervisor may
+	 * be gone already.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+		log_warn("prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+	if (getppid() != supervisor)
+		_exit(0);
 
 #ifndef FIGURES_NO_ARENA
 	/* cJSON's nodes and printed text come from a per-request arena */
@@ -355,6 +410,8 @@ worker(int sock, const char *db, const char *user)
 		_exit(1);
 	}
 	while (!worker_stop) {
+		if (req.ipcFd >= 0 && !keep_or_close(&req))
+			continue;   /* closed: check worker_stop, then accept */
 		if (FCGX_Accept_r(&req) < 0) {
 			if (!worker_stop) {
 				log_warn("FCGX_Accept_r failed: %s", strerror(errno));
@@ -372,10 +429,11 @@ worker(int sock, const char *db, const char *user)
 static pid_t
 spawn(int sock, const char *db, const char *user)
 {
+	pid_t self = getpid();
 	pid_t pid = fork();
 
 	if (pid == 0)
-		worker(sock, db, user);
+		worker(sock, db, user, self);
 	if (pid < 0)
 		log_error("fork: %s", strerror(errno));
 	return pid;
