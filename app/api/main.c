@@ -34,7 +34,7 @@
 #define ARENA_SIZE  (8 * 1024 * 1024)   /* a 1000-figure page's tree and text fit */
 #define WORKER_AS   (1024L * 1024 * 1024)  /* address space a worker may map */
 #define BACKLOG     1024
-#define KEEP_IDLE_MS 10000   /* a kept connection idle this long is closed */
+#define KEEP_IDLE_MS 10000   /* a kept connection idle this long is closed (nginx: 5 s) */
 
 struct options {
 	const char *db;
@@ -264,19 +264,9 @@ serve(struct app *app, FCGX_Request *req)
 	arena_reset();   /* the request's JSON tree and text are gone */
 }
 
-/* A connection waits on the listening socket (poll: no accept, no wait). */
-static int
-connection_waiting(int listen_sock)
-{
-	struct pollfd p = { .fd = listen_sock, .events = POLLIN };
-
-	return poll(&p, 1, 0) > 0;
-}
-
 /*
  * Ends the request. When nginx asked to keep the connection (fastcgi_keep_conn)
- * and no other connection waits to be accepted, it stays open for nginx's next
- * request (keep_or_close decides how long); otherwise it is closed at once.
+ * it stays open for nginx's next request; otherwise it is closed at once.
  * libfcgi's own close shuts the socket for writing, then waits (up to seconds)
  * for nginx to close its side, reading whatever it still sends, lest unread
  * data turn the close into a reset: perf showed a third of a worker's time in
@@ -284,11 +274,6 @@ connection_waiting(int listen_sock)
  * end (nginx sends no body, fastcgi_pass_request_body off, only the empty
  * record ending stdin), leaving nothing unread, then detach: libfcgi closes a
  * detached request's socket with a plain close().
- *
- * A worker answers one connection at a time: were it to keep one while another
- * waits in the listening socket's queue, that one would wait for nothing (for
- * ever, if nginx kept as many idle connections as there are workers). So a
- * connection waiting for accept() ends the kept one, after this answer.
  */
 static void
 finish(FCGX_Request *req)
@@ -297,30 +282,31 @@ finish(FCGX_Request *req)
 
 	while (FCGX_GetStr(sink, sizeof sink, req->in) > 0)
 		;
-	if (req->keepConnection && connection_waiting(req->listen_sock))
-		req->keepConnection = 0;
 	FCGX_Detach(req);
 	FCGX_Finish_r(req);
 }
 
 /*
  * Before FCGX_Accept_r reads the next request from a kept connection: waits
- * until nginx sends one on it, and gives the connection up (a plain close;
- * nginx drops it from its pool, and a request it sent at that very moment is
- * retried on a new connection) when instead a new connection waits to be
- * accepted, after KEEP_IDLE_MS with neither, or when the worker is told to
- * stop. Returns 1 when the kept connection has a request to read.
+ * for one, and closes the connection after KEEP_IDLE_MS without (nginx closes
+ * its idle ones first, after 5 s: this is in case it does not) or when the
+ * worker is told to stop. Returns 1 when the kept connection has something to
+ * read (a request, or nginx's close, which FCGX_Accept_r handles).
+ *
+ * A worker answers one connection at a time, and waits here on an idle one:
+ * that is why nginx keeps fewer idle connections (keepalive, in all its
+ * processes) than there are workers (scripts/nginx-conf sees to it), so a new
+ * connection always finds a worker to accept it. Closing the kept connection
+ * here whenever a new one waited would be no cure: nginx, not yet aware of the
+ * close, sends its next request on it (writev() failed (32: Broken pipe) in
+ * its log at every such close under load, and 502s when its retry failed too).
  */
 static int
 keep_or_close(FCGX_Request *req)
 {
-	struct pollfd p[2] = {
-		{ .fd = req->ipcFd, .events = POLLIN },
-		{ .fd = req->listen_sock, .events = POLLIN },
-	};
-	int n = poll(p, 2, KEEP_IDLE_MS);
+	struct pollfd p = { .fd = req->ipcFd, .events = POLLIN };
 
-	if (n > 0 && (p[0].revents & POLLIN) && !(p[0].revents & (POLLERR | POLLNVAL)))
+	if (poll(&p, 1, KEEP_IDLE_MS) > 0 && !(p.revents & POLLNVAL))
 		return 1;
 	close(req->ipcFd);
 	req->ipcFd = -1;

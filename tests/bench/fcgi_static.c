@@ -3,8 +3,8 @@
  * that answers /fcgi-baseline/<name> with the bytes of DIR/<name>, read once
  * on first use, touching no database: what the worker's answers cost at the very
  * least on the same nginx and socket. Prefork like figures-fcgi, keeping
- * nginx's connections between requests by figures-fcgi's rule (app/api/main.c:
- * given up when another connection waits to be accepted, or idle 10 s).
+ * nginx's connections between requests as figures-fcgi does (app/api/main.c,
+ * keep_or_close: until nginx closes them, or 10 s idle).
  *
  * SIGTERM or SIGINT stops the workers and waits for them; a worker whose
  * parent dies (even by SIGKILL) is sent SIGTERM (PR_SET_PDEATHSIG), so none
@@ -69,24 +69,13 @@ find(const char *name)
 	return f;
 }
 
-/* figures-fcgi's keep_or_close and connection_waiting, the same rule */
-static int
-waiting(int listen_sock)
-{
-	struct pollfd p = { .fd = listen_sock, .events = POLLIN };
-
-	return poll(&p, 1, 0) > 0;
-}
-
+/* figures-fcgi's keep_or_close (app/api/main.c), the same rule */
 static void
 keep_or_close(FCGX_Request *req)
 {
-	struct pollfd p[2] = {
-		{ .fd = req->ipcFd, .events = POLLIN },
-		{ .fd = req->listen_sock, .events = POLLIN },
-	};
+	struct pollfd p = { .fd = req->ipcFd, .events = POLLIN };
 
-	if (poll(p, 2, 10000) > 0 && (p[0].revents & POLLIN))
+	if (poll(&p, 1, 10000) > 0 && !(p.revents & POLLNVAL))
 		return;
 	close(req->ipcFd);
 	req->ipcFd = -1;
@@ -136,8 +125,6 @@ serve(int sock, pid_t parent)
 		/* closed as figures-fcgi closes: stdin read to its end, no lingering close */
 		while (FCGX_GetStr(head, sizeof head, req.in) > 0)
 			;
-		if (req.keepConnection && waiting(req.listen_sock))
-			req.keepConnection = 0;
 		FCGX_Detach(&req);
 		FCGX_Finish_r(&req);
 	}

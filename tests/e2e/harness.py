@@ -87,7 +87,8 @@ class Service:
         conf = subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), prefix,
                                "127.0.0.1:%d" % self.port, self.socket, str(self.rate),
                                str(self.cache)],
-                              capture_output=True, text=True, check=True).stdout.strip()
+                              capture_output=True, text=True, check=True,
+                              env=dict(os.environ, FIGURES_WORKERS=str(self.workers))).stdout.strip()
         self.nginx_log = os.path.join(prefix, "logs")
         self.nginx_prefix = prefix
         # the microcache's directory (on tmpfs, chosen by scripts/nginx-conf)

@@ -10,6 +10,7 @@ workers never leave a request waiting.
   clients than workers, bursts and idle pauses in between, all get answers.
 """
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -18,7 +19,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import BIN, Service, _die_with_parent
+from harness import BIN, ROOT, Service, _die_with_parent
 
 
 def children(pid):
@@ -107,15 +108,15 @@ class NoProcessLeftBehind(unittest.TestCase):
 
 
 class KeptConnections(unittest.TestCase):
-    """Two workers, nginx keeping up to 8 idle connections in each of its
-    processes: without care a worker would sit on an idle kept connection
-    while another nginx process's new connection waited to be accepted (until
-    fastcgi_read_timeout, 30 s, then a 503)."""
+    """Five workers, nginx keeping idle connections to them (two per nginx
+    process on two cores: scripts/nginx-conf keeps fewer in all than there are
+    workers). A worker waits on an idle kept connection and accepts no other:
+    with as many idle as workers (the rule broken: FIGURES_FCGI_KEEPALIVE=8 on
+    two workers did it), a new connection from another nginx process waited
+    until fastcgi_read_timeout (30 s), then got a 503."""
 
     def setUp(self):
-        os.environ["FIGURES_FCGI_KEEPALIVE"] = "8"
-        self.addCleanup(os.environ.pop, "FIGURES_FCGI_KEEPALIVE")
-        self.svc = Service(workers=2)
+        self.svc = Service(workers=5)
         self.svc.start()
         self.addCleanup(self.svc.stop)
 
@@ -154,10 +155,46 @@ class KeptConnections(unittest.TestCase):
             for i in range(6):
                 got = self.burst(1, 1, 100 + round_ * 10 + i)
                 self.assertEqual(got[0][0], 200, "after an idle pause: %r" % (got,))
+        # no request was sent on a connection the worker had closed (nginx logs each:
+        # "writev() failed (32: Broken pipe) while sending request to upstream")
+        with open(os.path.join(self.svc.nginx_log, "error.log")) as f:
+            self.assertEqual([l for l in f if "upstream" in l], [])
         # and nginx does keep connections to the workers: some idle ones are open now
+        with open(os.path.join(self.svc.nginx_prefix, "nginx.conf")) as f:
+            self.assertRegex(f.read(), r"\n\s+keepalive [1-8];")
         conns = subprocess.run(["ss", "-x", "-H", "state", "connected"], capture_output=True,
                                text=True).stdout
         self.assertIn(self.svc.socket, conns, "no connection to the workers was kept")
+
+
+class KeepaliveRule(unittest.TestCase):
+    def render(self, workers, keepalive=None):
+        prefix = tempfile.mkdtemp(prefix="figures-conf-")
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", prefix]))
+        env = dict(os.environ, FIGURES_WORKERS=str(workers))
+        env.pop("FIGURES_FCGI_KEEPALIVE", None)
+        if keepalive is not None:
+            env["FIGURES_FCGI_KEEPALIVE"] = str(keepalive)
+        p = subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), os.path.join(prefix, "n"),
+                            "127.0.0.1:1", os.path.join(prefix, "s.sock"), "0", "1"],
+                           capture_output=True, text=True, env=env)
+        subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), "--clean",
+                        os.path.join(prefix, "n")], check=True)
+        return p
+
+    def test_nginx_never_keeps_as_many_idle_connections_as_there_are_workers(self):
+        procs = os.cpu_count()
+        for workers in range(1, 3 * procs + 2):
+            p = self.render(workers)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(p.stdout.strip()) as f:
+                conf = f.read()
+            kept = [int(x) for x in re.findall(r"\n\s+keepalive (\d+);", conf)]
+            self.assertLess(sum(kept) * procs, workers, "workers %d: %r" % (workers, kept))
+            self.assertIn("fastcgi_keep_conn %s;" % ("on" if kept else "off"), conf)
+        refused = self.render(2, keepalive=8)
+        self.assertEqual(refused.returncode, 2)
+        self.assertIn("would hold all 2 workers", refused.stderr)
 
 
 if __name__ == "__main__":
