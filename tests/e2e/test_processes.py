@@ -108,15 +108,18 @@ class NoProcessLeftBehind(unittest.TestCase):
 
 
 class KeptConnections(unittest.TestCase):
-    """Five workers, nginx keeping idle connections to them (two per nginx
-    process on two cores: scripts/nginx-conf keeps fewer in all than there are
+    """2 x cores + 1 workers, nginx keeping idle connections to them (opt-in, two per
+    nginx process: scripts/nginx-conf refuses as many in all as there are
     workers). A worker waits on an idle kept connection and accepts no other:
     with as many idle as workers (the rule broken: FIGURES_FCGI_KEEPALIVE=8 on
     two workers did it), a new connection from another nginx process waited
     until fastcgi_read_timeout (30 s), then got a 503."""
 
     def setUp(self):
-        self.svc = Service(workers=5)
+        # 2 x cores + 1 workers: two idle connections per nginx process is the most allowed
+        os.environ["FIGURES_FCGI_KEEPALIVE"] = "2"
+        self.addCleanup(os.environ.pop, "FIGURES_FCGI_KEEPALIVE")
+        self.svc = Service(workers=2 * os.cpu_count() + 1)
         self.svc.start()
         self.addCleanup(self.svc.stop)
 
@@ -185,13 +188,16 @@ class KeepaliveRule(unittest.TestCase):
     def test_nginx_never_keeps_as_many_idle_connections_as_there_are_workers(self):
         procs = os.cpu_count()
         for workers in range(1, 3 * procs + 2):
-            p = self.render(workers)
-            self.assertEqual(p.returncode, 0, p.stderr)
-            with open(p.stdout.strip()) as f:
-                conf = f.read()
-            kept = [int(x) for x in re.findall(r"\n\s+keepalive (\d+);", conf)]
-            self.assertLess(sum(kept) * procs, workers, "workers %d: %r" % (workers, kept))
-            self.assertIn("fastcgi_keep_conn %s;" % ("on" if kept else "off"), conf)
+            for keepalive in (None, 0, (workers - 1) // procs):
+                p = self.render(workers, keepalive)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                with open(p.stdout.strip()) as f:
+                    conf = f.read()
+                kept = [int(x) for x in re.findall(r"\n\s+keepalive (\d+);", conf)]
+                self.assertEqual(kept, [keepalive] if keepalive else [], "off by default")
+                self.assertLess(sum(kept) * procs, workers, "workers %d: %r" % (workers, kept))
+                self.assertIn("fastcgi_keep_conn %s;" % ("on" if kept else "off"), conf)
+            self.assertEqual(self.render(workers, workers // procs + 1).returncode, 2)
         refused = self.render(2, keepalive=8)
         self.assertEqual(refused.returncode, 2)
         self.assertIn("would hold all 2 workers", refused.stderr)
