@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <getopt.h>
+#include <poll.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/prctl.h>
@@ -34,6 +35,7 @@
 #define ARENA_SIZE  (8 * 1024 * 1024)   /* a 1000-figure page's tree and text fit */
 #define WORKER_AS   (1024L * 1024 * 1024)  /* address space a worker may map */
 #define BACKLOG     1024
+#define KEEP_IDLE_MS 10000   /* a kept connection idle this long is closed (nginx: 5 s) */
 
 struct options {
 	const char *db;
@@ -284,14 +286,15 @@ serve(struct app *app, FCGX_Request *req)
 }
 
 /*
- * Ends the request and closes nginx's connection at once. libfcgi's own close
- * shuts the socket for writing, then waits (up to seconds) for nginx to close
- * its side, reading whatever it still sends, lest unread data turn the close
- * into a reset: perf showed a third of a worker's time in that wait and close,
- * not accepting the next request. So: read stdin to its end (nginx sends no
- * body, fastcgi_pass_request_body off, only the empty record ending stdin),
- * leaving nothing unread, then detach: libfcgi closes a detached request's
- * socket with a plain close().
+ * Ends the request. When nginx asked to keep the connection (fastcgi_keep_conn)
+ * it stays open for nginx's next request; otherwise it is closed at once.
+ * libfcgi's own close shuts the socket for writing, then waits (up to seconds)
+ * for nginx to close its side, reading whatever it still sends, lest unread
+ * data turn the close into a reset: perf showed a third of a worker's time in
+ * that wait and close, not accepting the next request. So: read stdin to its
+ * end (nginx sends no body, fastcgi_pass_request_body off, only the empty
+ * record ending stdin), leaving nothing unread, then detach: libfcgi closes a
+ * detached request's socket with a plain close().
  */
 static void
 finish(FCGX_Request *req)
@@ -302,6 +305,34 @@ finish(FCGX_Request *req)
 		;
 	FCGX_Detach(req);
 	FCGX_Finish_r(req);
+}
+
+/*
+ * Before FCGX_Accept_r reads the next request from a kept connection: waits
+ * for one, and closes the connection after KEEP_IDLE_MS without (nginx closes
+ * its idle ones first, after 5 s: this is in case it does not) or when the
+ * worker is told to stop. Returns 1 when the kept connection has something to
+ * read (a request, or nginx's close, which FCGX_Accept_r handles).
+ *
+ * A worker answers one connection at a time, and waits here on an idle one:
+ * that is why nginx keeps fewer idle connections (keepalive, in all its
+ * processes) than there are workers (scripts/nginx-conf sees to it), so a new
+ * connection always finds a worker to accept it. Closing the kept connection
+ * here whenever a new one waited would be no cure: nginx, not yet aware of the
+ * close, sends its next request on it (writev() failed (32: Broken pipe) in
+ * its log at every such close under load, and 502s when its retry failed too).
+ */
+static int
+keep_or_close(FCGX_Request *req)
+{
+	struct pollfd p = { .fd = req->ipcFd, .events = POLLIN };
+
+	if (poll(&p, 1, KEEP_IDLE_MS) > 0 && !(p.revents & POLLNVAL))
+		return 1;
+	close(req->ipcFd);
+	req->ipcFd = -1;
+	req->keepConnection = 0;
+	return 0;
 }
 
 /*
@@ -346,7 +377,7 @@ drop_privileges(struct app *app, const char *user)
 
 /* A worker process: accept and answer until told to stop. Never returns. */
 static void
-worker(int sock, const char *db, const char *user)
+worker(int sock, const char *db, const char *user, pid_t supervisor)
 {
 	struct app app = { .db_path = db, .public_url = public_url[0] ? public_url : NULL };
 	struct sigaction sa;
@@ -362,6 +393,16 @@ worker(int sock, const char *db, const char *user)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (drop_privileges(&app, user) != 0)
 		_exit(1);
+	/*
+	 * The supervisor stops its workers on SIGTERM; should it die otherwise (a
+	 * SIGKILL), each worker is sent SIGTERM too, and none serves on without
+	 * it. Set after dropping privileges, which clears it; the supervisor may
+	 * be gone already.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+		log_warn("prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+	if (getppid() != supervisor)
+		_exit(0);
 
 #ifndef FIGURES_NO_ARENA
 	/* cJSON's nodes and printed text come from a per-request arena */
@@ -376,6 +417,8 @@ worker(int sock, const char *db, const char *user)
 		_exit(1);
 	}
 	while (!worker_stop) {
+		if (req.ipcFd >= 0 && !keep_or_close(&req))
+			continue;   /* closed: check worker_stop, then accept */
 		if (FCGX_Accept_r(&req) < 0) {
 			if (!worker_stop) {
 				log_warn("FCGX_Accept_r failed: %s", strerror(errno));
@@ -393,10 +436,11 @@ worker(int sock, const char *db, const char *user)
 static pid_t
 spawn(int sock, const char *db, const char *user)
 {
+	pid_t self = getpid();
 	pid_t pid = fork();
 
 	if (pid == 0)
-		worker(sock, db, user);
+		worker(sock, db, user, self);
 	if (pid < 0)
 		log_error("fork: %s", strerror(errno));
 	return pid;

@@ -2,16 +2,24 @@
  * fcgi_static.c: the benchmark's FastCGI ceiling. A minimal libfcgi responder
  * that answers /fcgi-baseline/<name> with the bytes of DIR/<name>, read once
  * on first use, touching no database: what the worker's answers cost at the very
- * least on the same nginx and socket. Prefork like figures-fcgi.
+ * least on the same nginx and socket. Prefork like figures-fcgi, keeping
+ * nginx's connections between requests as figures-fcgi does (app/api/main.c,
+ * keep_or_close: until nginx closes them, or 10 s idle).
+ *
+ * SIGTERM or SIGINT stops the workers and waits for them; a worker whose
+ * parent dies (even by SIGKILL) is sent SIGTERM (PR_SET_PDEATHSIG), so none
+ * outlives a benchmark or a test run.
  *
  *   fcgi_static DIR SOCKET WORKERS
  */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,13 +69,39 @@ find(const char *name)
 	return f;
 }
 
+/* figures-fcgi's keep_or_close (app/api/main.c), the same rule */
 static void
-serve(int sock)
+keep_or_close(FCGX_Request *req)
+{
+	struct pollfd p = { .fd = req->ipcFd, .events = POLLIN };
+
+	if (poll(&p, 1, 10000) > 0 && !(p.revents & POLLNVAL))
+		return;
+	close(req->ipcFd);
+	req->ipcFd = -1;
+	req->keepConnection = 0;
+}
+
+static void
+serve(int sock, pid_t parent)
 {
 	FCGX_Request req;
+	sigset_t none;
 
+	/* dies with the parent, however it dies; it may be gone already */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(0);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	FCGX_InitRequest(&req, sock, 0);
-	while (FCGX_Accept_r(&req) >= 0) {
+	for (;;) {
+		if (req.ipcFd >= 0)
+			keep_or_close(&req);
+		if (FCGX_Accept_r(&req) < 0)
+			break;
 		const char *uri = FCGX_GetParam("DOCUMENT_URI", req.envp);
 		/* nginx passes the param empty when the header is absent */
 		const char *inm = FCGX_GetParam("HTTP_IF_NONE_MATCH", req.envp);
@@ -100,6 +134,9 @@ serve(int sock)
 int
 main(int argc, char **argv)
 {
+	static pid_t pids[256];
+	sigset_t set;
+	pid_t self;
 	char *end;
 	long n;
 	int sock, workers;
@@ -125,11 +162,44 @@ main(int argc, char **argv)
 		return 1;
 	}
 	chmod(argv[2], 0666);
+	/*
+	 * Until 2026-12 the parent died of SIGTERM and its workers lived on (four
+	 * fcgi_static processes after every test run). Now it takes the signal,
+	 * passes it on and waits for every worker.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	self = getpid();
+	for (int i = 0; i < workers; i++) {
+		if ((pids[i] = fork()) == 0)
+			serve(sock, self);
+		if (pids[i] < 0) {
+			perror("fork");
+			workers = i;
+			break;
+		}
+	}
+	for (int alive = workers; alive > 0;) {
+		int sig = sigwaitinfo(&set, NULL);
+		pid_t pid;
+
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			for (int i = 0; i < workers; i++)
+				if (pids[i] == pid) {
+					pids[i] = 0;
+					alive--;
+				}
+	}
 	for (int i = 0; i < workers; i++)
-		if (fork() == 0)
-			serve(sock);
-	signal(SIGTERM, SIG_DFL);
-	while (wait(NULL) > 0)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	while (wait(NULL) > 0 || errno == EINTR)
 		;
+	unlink(argv[2]);
 	return 0;
 }

@@ -111,10 +111,15 @@ class Service:
                                "127.0.0.1:%d" % self.port, self.socket, str(self.rate),
                                str(self.cache)],
                               capture_output=True, text=True, check=True,
-                              env=dict(os.environ,
+                              env=dict(os.environ, FIGURES_WORKERS=str(self.workers),
                                        FIGURES_TRUSTED_PROXIES=self.trusted_proxies or "")
                               ).stdout.strip()
         self.nginx_log = os.path.join(prefix, "logs")
+        self.nginx_prefix = prefix
+        # the microcache's directory (on tmpfs, chosen by scripts/nginx-conf)
+        with open(conf) as f:
+            self.cache_dir = [line.split()[1] for line in f
+                              if line.strip().startswith("fastcgi_cache_path")][0]
         self._spawn(["nginx", "-p", prefix, "-c", conf, "-e", os.path.join(prefix, "logs", "error.log")],
                     "nginx")
         self.wait_ready()
@@ -194,4 +199,8 @@ class Service:
                 p.kill()
                 p.wait()
         self.procs = []
+        if getattr(self, "nginx_prefix", None):
+            # the cache directory scripts/nginx-conf made outside self.dir
+            subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), "--clean",
+                            self.nginx_prefix], check=True)
         shutil.rmtree(self.dir, ignore_errors=True)

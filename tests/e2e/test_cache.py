@@ -1,5 +1,7 @@
 """nginx's microcache: a burst costs the workers one request, a refresh shows
-within the cache time, and dead workers are covered by stale copies."""
+within the cache time, and dead workers are covered by stale copies. An answer
+is stored only when its URL is asked again (fastcgi_cache_min_uses 2), in a
+directory on memory (tmpfs) that is gone when the service stops."""
 import os
 import signal
 import tempfile
@@ -20,10 +22,47 @@ class MicroCache(unittest.TestCase):
     def tearDown(self):
         self.svc.stop()
 
+    def cached_files(self):
+        return [os.path.join(d, f) for d, _, fs in os.walk(self.svc.cache_dir) for f in fs]
+
+    def test_a_url_asked_once_is_not_stored_asked_twice_it_is(self):
+        path = "/v1/figures?metric=escaped&limit=7"
+        once = self.svc.get(path)
+        self.assertEqual((once.status, once.header("x-cache")), (200, "MISS"))
+        self.assertEqual(self.cached_files(), [], "an answer asked for once was written")
+        other = self.svc.get("/v1/figures?metric=escaped&limit=8")
+        self.assertEqual(other.header("x-cache"), "MISS")
+        self.assertEqual(self.cached_files(), [], "two URLs asked once each were written")
+        twice = self.svc.get(path)
+        self.assertEqual(twice.header("x-cache"), "MISS", "the second asking fills the entry")
+        self.assertEqual(len(self.cached_files()), 1, "the URL asked twice is stored, once")
+        thrice = self.svc.get(path)
+        self.assertEqual(thrice.header("x-cache"), "HIT")
+        self.assertEqual(thrice.body, twice.body)
+
+    def test_the_cache_is_on_memory_and_gone_when_the_service_stops(self):
+        real = os.path.realpath(self.svc.cache_dir)
+        mounts = []
+        with open("/proc/mounts") as f:
+            for line in f:
+                _, where, fstype = line.split()[:3]
+                if real == where or real.startswith(where.rstrip("/") + "/"):
+                    mounts.append((len(where), fstype))
+        self.assertIn(max(mounts)[1], ("tmpfs", "ramfs"), "the cache is on %s" % real)
+        self.assertFalse(real.startswith(self.svc.dir), "the cache is beside the rest, on disk")
+        path = "/v1/summary?metric=escaped"
+        self.svc.get(path)
+        self.svc.get(path)
+        self.assertTrue(self.cached_files())
+        self.svc.stop()
+        self.assertFalse(os.path.exists(real), "the cache directory outlived the service")
+        self.svc.start()   # for tearDown
+
     def test_hits_and_a_refresh_shows_within_the_cache_time(self):
         path = "/v1/figures?metric=escaped&location=ain-issa-camp"
         first = self.svc.get(path)
         self.assertEqual(first.header("x-cache"), "MISS")
+        self.assertEqual(self.svc.get(path).header("x-cache"), "MISS", "asked twice: now stored")
         second = self.svc.get(path)
         self.assertEqual(second.header("x-cache"), "HIT")
         self.assertEqual(second.body, first.body)
@@ -47,6 +86,7 @@ class MicroCache(unittest.TestCase):
         self.assertIsNone(self.svc.get("/v1/health").header("x-cache"), "health is never cached")
 
     def test_dead_workers_are_covered_by_stale_copies_then_a_json_503(self):
+        self.svc.get("/v1/summary?metric=escaped")   # asked twice: stored
         cached = self.svc.get("/v1/summary?metric=escaped")
         self.assertEqual(cached.status, 200)
         self.svc.worker.send_signal(signal.SIGTERM)

@@ -154,11 +154,18 @@ class WithoutRoot(unittest.TestCase):
             users = subprocess.run(["ps", "-o", "user=", "-C", "nginx,figures-fcgi"],
                                    capture_output=True, text=True).stdout.split()
             self.assertIn("nobody", users)
+            # the microcache's directory: on tmpfs for nobody too, then removed
+            with open(os.path.join(prefix, "cache-dir")) as f:
+                cache_dir = f.read().strip()
+            self.assertEqual(os.stat(cache_dir).st_uid, nobody.pw_uid)
         finally:
             for p in procs:
                 p.terminate()
                 p.wait(timeout=10)
+            subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), "--clean",
+                            os.path.join(tmp, "nginx")])
             shutil.rmtree(tmp, ignore_errors=True)
+        self.assertFalse(os.path.exists(cache_dir), "the cache directory outlived the service")
 
 
 if __name__ == "__main__":
