@@ -144,6 +144,14 @@ app_store(struct app *app, int retry_now)
 		app_close(app);
 		retry_now = 1;
 	}
+	/*
+	 * Not open, and tried this second: again now only if another file is at
+	 * the path since (a read node's first version, a database just created).
+	 */
+	if (app->store == NULL && app->store_tried == now && !retry_now &&
+	    stat(app->db_path, &sb) == 0 &&
+	    (sb.st_dev != app->store_dev || sb.st_ino != app->store_ino))
+		retry_now = 1;
 	if (app->store != NULL || (app->store_tried == now && !retry_now))
 		return app->store;
 	app->store_tried = now;

@@ -113,8 +113,8 @@ check_db(struct run *r, const char *path, const struct manifest *m, char as_of[2
 	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW || (text = (const char *)sqlite3_column_text(st, 0)) ==
 	    NULL || strcmp(text, "ok") != 0) {
-		fail(r, "the snapshot %s is not a whole database (PRAGMA quick_check: %.200s); "
-		    "the version served is kept", m->file, st != NULL &&
+		fail(r, "the snapshot %s is not a whole database (PRAGMA quick_check: %.200s)",
+		    m->file, st != NULL &&
 		    sqlite3_column_text(st, 0) != NULL ? (const char *)sqlite3_column_text(st, 0) :
 		    sqlite3_errmsg(db));
 		goto done;
@@ -251,13 +251,13 @@ install(struct run *r, const struct manifest *m)
 	f.max_bytes = m->size;   /* a byte more than the manifest says is wrong already */
 	out = fetch_file(&f, &r->o->fetch);
 	if (out != FETCH_OK)
-		fail(r, "downloading the snapshot: %s; the version served is kept", f.err);
+		fail(r, "downloading the snapshot: %s", f.err);
 	else if (f.bytes != m->size)
 		fail(r, "the snapshot %s is %lld bytes, its manifest says %lld: the download is "
-		    "cut or the file changed; the version served is kept", url, f.bytes, m->size);
+		    "cut or the file changed", url, f.bytes, m->size);
 	else if (strcmp(f.sha256, m->sha256) != 0)
 		fail(r, "the snapshot %s does not match its manifest's checksum (sha256 %s, "
-		    "expected %s): rejected, the version served is kept", url, f.sha256, m->sha256);
+		    "expected %s): rejected", url, f.sha256, m->sha256);
 	else if (fsync(fd) != 0)
 		fail(r, "cannot fsync %s: %s", part, strerror(errno));
 	else
@@ -307,7 +307,7 @@ follow_once(struct run *r)
 	f.last_modified = have ? r->st.last_modified : "";
 	out = fetch_file(&f, &r->o->fetch);
 	if (out == FETCH_FAILED) {
-		fail(r, "fetching the manifest: %s; the version served is kept", f.err);
+		fail(r, "fetching the manifest: %s", f.err);
 		return 0;
 	}
 	if (out == FETCH_UNCHANGED) {
@@ -317,14 +317,13 @@ follow_once(struct run *r)
 		return 1;
 	}
 	if (manifest_parse(f.body, (size_t)f.bytes, &m, err) != ST_OK) {
-		fail(r, "the manifest at %s is unusable: %s; the version served is kept",
+		fail(r, "the manifest at %s is unusable: %s",
 		    r->o->url, err);
 		goto done;
 	}
 	if (have && m.version < r->st.version) {
 		fail(r, "the manifest at %s names version %lld, older than the %lld served here: "
-		    "versions only grow (was the writer's database replaced?); the version served "
-		    "is kept", r->o->url, m.version, r->st.version);
+		    "versions only grow (was the writer's database replaced?)", r->o->url, m.version, r->st.version);
 		goto done;
 	}
 	if (have && m.version == r->st.version) {
@@ -385,8 +384,17 @@ follow_run(const struct follow_opts *o)
 		r.st.last_error[0] = '\0';
 	}
 	rc = ok ? 0 : 1;
-	if (!ok)
+	if (!ok) {
+		size_t n = strlen(r.st.last_error);
+
+		if (r.st.version >= 0)
+			snprintf(r.st.last_error + n, sizeof r.st.last_error - n, "; the version "
+			    "served (%lld) is kept", r.st.version);
+		else
+			snprintf(r.st.last_error + n, sizeof r.st.last_error - n, "; nothing is "
+			    "served yet");
 		log_error("%s", r.st.last_error);
+	}
 	if (follow_state_write(r.state_path, &r.st, err) != ST_OK) {
 		log_error("%s", err);
 		rc = 1;

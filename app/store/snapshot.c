@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void
@@ -56,6 +57,29 @@ snapshot_read_small(const char *path, size_t max, size_t *len, char *err)
 	return text;
 }
 
+/*
+ * nginx's validators of a static file are its mtime, in whole seconds, and
+ * its size: a manifest replaced within the second by one of the same size
+ * would look unchanged to a read node's conditional GET (304), and the new
+ * version would be missed until the next. So a replacement's mtime is always
+ * past the file's it replaces, by a second if need be.
+ */
+static void
+mtime_after(int fd, const char *path)
+{
+	struct timespec now, t[2];
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (now.tv_sec > sb.st_mtim.tv_sec)
+		return;
+	t[0].tv_sec = t[1].tv_sec = sb.st_mtim.tv_sec + 1;
+	t[0].tv_nsec = t[1].tv_nsec = 0;
+	futimens(fd, t);
+}
+
 enum status
 snapshot_write_atomic(const char *path, const char *data, size_t len, char *err)
 {
@@ -67,7 +91,7 @@ snapshot_write_atomic(const char *path, const char *data, size_t len, char *err)
 		return ST_INVALID;
 	}
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
-	    write(fd, data, len) != (ssize_t)len || fsync(fd) != 0) {
+	    write(fd, data, len) != (ssize_t)len || (mtime_after(fd, path), fsync(fd)) != 0) {
 		err_set(err, "cannot write %s: %s (is the directory writable, the disk full?)", tmp,
 		    strerror(errno));
 		if (fd >= 0)

@@ -30,7 +30,11 @@ enum status snapshot_publish(sqlite3 *db, const char *dir, int keep, struct mani
 /* Reads the file at path (at most max bytes) into a malloc'ed buffer; NULL and err on failure. */
 char *snapshot_read_small(const char *path, size_t max, size_t *len, char *err);
 
-/* Writes len bytes to path atomically: path.tmp, fsync, rename, fsync of the directory. */
+/*
+ * Writes len bytes to path atomically: path.tmp, fsync, rename, fsync of the
+ * directory. The new file's mtime is past the old one's (a second later if
+ * need be): nginx's ETag and Last-Modified change with every replacement.
+ */
 enum status snapshot_write_atomic(const char *path, const char *data, size_t len, char *err);
 
 /* sha256 (hex) and size of the file at path. */
