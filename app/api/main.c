@@ -327,7 +327,7 @@ drop_privileges(struct app *app, const char *user)
 static void
 worker(int sock, const char *db, const char *user)
 {
-	struct app app = { .db_path = db };
+	struct app app = { .db_path = db, .held_fd = -1 };
 	struct sigaction sa;
 	FCGX_Request req;
 	sigset_t none;

@@ -61,8 +61,12 @@ class Service:
     """cache: nginx's microcache seconds; 0 (off) unless a test is about it,
     so a read right after a write sees the write."""
 
-    def __init__(self, seed=True, workers=2, rate=0, cache=0, wrap=()):
+    def __init__(self, seed=True, workers=2, rate=0, cache=0, wrap=(), publish=None,
+                 migrate=True):
         self.seed, self.workers, self.rate, self.cache = seed, workers, rate, cache
+        # publish: a directory nginx serves under /snapshots/ (FIGURES_PUBLISH_DIR);
+        # migrate=False leaves the database to the test (a read node's link)
+        self.publish, self.migrate = publish, migrate
         self.wrap = list(wrap)   # a command to run the worker under (valgrind)
         self.procs = []
 
@@ -79,15 +83,18 @@ class Service:
         self.db = os.path.join(self.dir, "figures.db")
         self.socket = os.path.join(self.dir, "fcgi.sock")
         self.port = free_port()
-        refresh(self.db, "--migrate", "--quiet")
-        if self.seed:
+        if self.migrate:
+            refresh(self.db, "--migrate", "--quiet")
+        if self.seed and self.migrate:
             refresh(self.db, "--import", SEED, "--feed", "ain-issa-report", "--quiet")
         self.start_worker()
         prefix = os.path.join(self.dir, "nginx")
         conf = subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), prefix,
                                "127.0.0.1:%d" % self.port, self.socket, str(self.rate),
                                str(self.cache)],
-                              capture_output=True, text=True, check=True).stdout.strip()
+                              capture_output=True, text=True, check=True,
+                              env=dict(os.environ, FIGURES_PUBLISH_DIR=self.publish or "")
+                              ).stdout.strip()
         self.nginx_log = os.path.join(prefix, "logs")
         self._spawn(["nginx", "-p", prefix, "-c", conf, "-e", os.path.join(prefix, "logs", "error.log")],
                     "nginx")
