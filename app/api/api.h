@@ -50,6 +50,7 @@ struct app {
 	 * on the file).
 	 */
 	int           held_fd;
+	const char   *public_url;     /* --public-url, normalised (base_url.h), or NULL */
 };
 
 struct request {
@@ -59,7 +60,8 @@ struct request {
 	const char *if_none_match;    /* HTTP_IF_NONE_MATCH, or NULL */
 	const char *accept;           /* HTTP_ACCEPT, or NULL */
 	const char *host;             /* HTTP_HOST, for links the answer gives out */
-	const char *scheme;           /* REQUEST_SCHEME ("http", "https") */
+	const char *scheme;           /* REQUEST_SCHEME ("http", "https"): nginx's choice */
+	const char *public_url;       /* --public-url: the base of every absolute address, or NULL */
 };
 
 /* What a data route answers in: format= if given, else what Accept prefers. */
@@ -169,10 +171,13 @@ void page_error(const struct request *req, struct response *r);
 
 /* respond.c */
 /*
- * "scheme://host" of the request (http unless the scheme says https) into
- * out, for the absolute addresses an answer gives out (oEmbed, Atom, pages);
- * 0 and "" if its Host is not a plain host[:port]: Host is the client's, and
- * it goes into HTML and XML.
+ * The base of the absolute addresses an answer gives out (oEmbed, Atom,
+ * pages) into out: the public URL when the operator set one (--public-url:
+ * "https://host[:port][/prefix]", whatever the request says); else
+ * "scheme://host" of the request, the scheme nginx passes (REQUEST_SCHEME:
+ * https when it terminates TLS, or when a proxy it trusts says so; http
+ * otherwise). 0 and "" if there is no public URL and Host is not a plain
+ * host[:port]: Host is the client's, and it goes into HTML and XML.
  */
 int request_base(const struct request *req, char *out, size_t size);
 int respond_error(struct response *r, int status, const char *code, const char *param,

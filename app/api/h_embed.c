@@ -327,7 +327,7 @@ extern const struct route route_embed_summary;
 static int
 h_oembed(struct hctx *cx, struct response *r)
 {
-	const char *url = cx->p[OP_URL].s, *host = cx->req->host;
+	const char *url = cx->p[OP_URL].s, *ours;
 	const char *rest, *query, *id_text;
 	char base[300], path[2048], embed[QUERY_MAX + 400], card_query[QUERY_MAX + 1];
 	long long id = 0, width = CARD_WIDTH, height;
@@ -340,7 +340,7 @@ h_oembed(struct hctx *cx, struct response *r)
 	struct buf html, title;
 	enum status st;
 	cJSON *root;
-	size_t hl, pl;
+	size_t al, ol, pl;
 	int n;
 
 	if (cx->p[OP_FORMAT].set && strcmp(cx->p[OP_FORMAT].s, "xml") == 0)
@@ -349,16 +349,23 @@ h_oembed(struct hctx *cx, struct response *r)
 	if (!request_base(cx->req, base, sizeof base))
 		return respond_error(r, 400, "invalid_parameter", NULL, "the Host header is "
 		    "missing or malformed");
-	/* the URL must be ours: http(s)://<this host>/v1/... */
+	/*
+	 * The URL must be ours, in either scheme: http(s)://<host[:port]>[/prefix]/v1/...,
+	 * the host (any case) and prefix of the base (the public URL, or this Host).
+	 */
 	rest = strncasecmp(url, "https://", 8) == 0 ? url + 8 :
 	    strncasecmp(url, "http://", 7) == 0 ? url + 7 : NULL;
-	hl = strlen(host);
-	if (rest == NULL || strncasecmp(rest, host, hl) != 0 || rest[hl] != '/')
+	ours = strstr(base, "://") + 3;
+	ol = strlen(ours);
+	al = strcspn(ours, "/");
+	if (rest == NULL || strncasecmp(rest, ours, al) != 0 ||
+	    strncmp(rest + al, ours + al, ol - al) != 0 || rest[ol] != '/')
 		return respond_error(r, 404, "not_found", "url", "url is not an address of this "
 		    "service (%s)", base);
-	pl = strcspn(rest + hl, "?");
-	query = rest[hl + pl] == '?' ? rest + hl + pl : NULL;
-	snprintf(path, sizeof path, "%.*s", (int)pl, rest + hl);   /* url is < 2000 bytes */
+	rest += ol;
+	pl = strcspn(rest, "?");
+	query = rest[pl] == '?' ? rest + pl : NULL;
+	snprintf(path, sizeof path, "%.*s", (int)pl, rest);   /* url is < 2000 bytes */
 	if ((rt = route_find(path, &id_text)) == NULL || rt->card == NULL ||
 	    (!rt->has_id && (query == NULL || query[1] == '\0')))
 		return respond_error(r, 404, "not_found", "url", "url is not a card or a figure of "

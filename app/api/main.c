@@ -10,6 +10,7 @@
  */
 #include "api.h"
 #include "../core/arena.h"
+#include "../core/base_url.h"
 #include "../core/log.h"
 #include "../core/strutil.h"
 
@@ -44,6 +45,9 @@ struct options {
 	int         explain;
 	int         routes;
 };
+
+/* --public-url in its normal form; "" when not given (workers inherit it) */
+static char public_url[BASE_URL_MAX + 1];
 
 static volatile sig_atomic_t worker_stop;
 
@@ -116,7 +120,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: figures-fcgi --db FILE --socket PATH [--workers N] [--socket-mode MODE]\n"
+	    "usage: figures-fcgi --db FILE --socket PATH [--workers N] [--public-url URL] [...]\n"
 	    "\n"
 	    "Answers the figures API over FastCGI on a unix socket, reading FILE read-only.\n"
 	    "\n"
@@ -128,6 +132,12 @@ usage(FILE *out)
 	    "  --socket-group NAME the socket's group (e.g. nginx's www-data)\n"
 	    "  --explain          print every query's plan on FILE (EXPLAIN QUERY PLAN) and exit\n"
 	    "  --routes           print the routes and their parameters as JSON, and exit\n"
+	    "  --public-url URL   the address clients reach the service at, such as\n"
+	    "                     https://figures.example.org[/prefix] behind a CDN or a TLS\n"
+	    "                     proxy: every absolute address an answer gives out (oEmbed,\n"
+	    "                     Atom, embed codes) starts with it, whatever the request's\n"
+	    "                     Host and scheme; without it, http://Host, or https://Host\n"
+	    "                     when nginx says the request came over TLS\n"
 	    "  --user NAME        the user workers run as; required when started as root: the\n"
 	    "                     supervisor creates the socket, each worker opens the database,\n"
 	    "                     then drops to NAME before answering anything\n"
@@ -148,6 +158,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "explain", no_argument, NULL, 'E' },
 		{ "routes", no_argument, NULL, 'R' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "public-url", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -184,6 +195,15 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'E': o->explain = 1; break;
 		case 'R': o->routes = 1; break;
 		case 'u': o->user = optarg; break;
+		case 'P': {
+			char err[ERR_MAX];
+
+			if (base_url_parse(optarg, public_url, sizeof public_url, err) != ST_OK) {
+				fprintf(stderr, "figures-fcgi: --public-url '%s': %s\n", optarg, err);
+				return -1;
+			}
+			break;
+		}
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("figures-fcgi %s\n", FIGURES_VERSION); exit(0);
 		default:
@@ -244,6 +264,7 @@ serve(struct app *app, FCGX_Request *req)
 	rq.accept = param(req, "HTTP_ACCEPT");
 	rq.host = param(req, "HTTP_HOST");
 	rq.scheme = param(req, "REQUEST_SCHEME");
+	rq.public_url = app->public_url;
 	if (rq.method == NULL)
 		rq.method = "";
 	if (rq.path == NULL)
@@ -327,7 +348,8 @@ drop_privileges(struct app *app, const char *user)
 static void
 worker(int sock, const char *db, const char *user)
 {
-	struct app app = { .db_path = db, .held_fd = -1 };
+	struct app app = { .db_path = db, .held_fd = -1,
+			   .public_url = public_url[0] ? public_url : NULL };
 	struct sigaction sa;
 	FCGX_Request req;
 	sigset_t none;

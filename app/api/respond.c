@@ -153,6 +153,10 @@ request_base(const struct request *req, char *out, size_t size)
 	const char *scheme = req->scheme;
 
 	out[0] = '\0';
+	if (req->public_url != NULL) {
+		snprintf(out, size, "%s", req->public_url);
+		return 1;
+	}
 	if (!host_ok(req->host))
 		return 0;
 	if (scheme == NULL || (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))

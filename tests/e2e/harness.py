@@ -59,15 +59,17 @@ class Response:
 
 class Service:
     """cache: nginx's microcache seconds; 0 (off) unless a test is about it,
-    so a read right after a write sees the write."""
+    so a read right after a write sees the write. public_url: the worker's
+    --public-url; trusted_proxies: FIGURES_TRUSTED_PROXIES for nginx-conf."""
 
     def __init__(self, seed=True, workers=2, rate=0, cache=0, wrap=(), publish=None,
-                 migrate=True):
+                 migrate=True, public_url=None, trusted_proxies=None):
         self.seed, self.workers, self.rate, self.cache = seed, workers, rate, cache
         # publish: a directory nginx serves under /snapshots/ (FIGURES_PUBLISH_DIR);
         # migrate=False leaves the database to the test (a read node's link)
         self.publish, self.migrate = publish, migrate
         self.wrap = list(wrap)   # a command to run the worker under (valgrind)
+        self.public_url, self.trusted_proxies = public_url, trusted_proxies
         self.procs = []
 
     def __enter__(self):
@@ -93,7 +95,8 @@ class Service:
                                "127.0.0.1:%d" % self.port, self.socket, str(self.rate),
                                str(self.cache)],
                               capture_output=True, text=True, check=True,
-                              env=dict(os.environ, FIGURES_PUBLISH_DIR=self.publish or "")
+                              env=dict(os.environ, FIGURES_PUBLISH_DIR=self.publish or "",
+                                       FIGURES_TRUSTED_PROXIES=self.trusted_proxies or "")
                               ).stdout.strip()
         self.nginx_log = os.path.join(prefix, "logs")
         self._spawn(["nginx", "-p", prefix, "-c", conf, "-e", os.path.join(prefix, "logs", "error.log")],
@@ -103,6 +106,8 @@ class Service:
     def start_worker(self):
         args = self.wrap + [os.path.join(BIN, "figures-fcgi"), "--db", self.db, "--socket",
                             self.socket, "--workers", str(self.workers)]
+        if self.public_url is not None:
+            args += ["--public-url", self.public_url]
         if os.geteuid() == 0:
             args += ["--socket-group", "www-data", "--user", "www-data"]
         self.worker = self._spawn(args, "worker")
@@ -129,9 +134,12 @@ class Service:
             time.sleep(0.05)
         raise AssertionError("the service did not answer /v1/health in %ss" % timeout)
 
-    def request(self, method, path, headers=None, body=None):
-        """Sends path exactly as given (no re-encoding), returns a Response."""
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+    def request(self, method, path, headers=None, body=None, source=None):
+        """Sends path exactly as given (no re-encoding), returns a Response.
+        source: the loopback address to connect from (127.0.0.2, ...: all of
+        127.0.0.0/8 is this machine), to be a proxy or a client nginx tells apart."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10,
+                                       source_address=(source, 0) if source else None)
         try:
             headers = headers or {}
             c.putrequest(method, path, skip_accept_encoding=True,
@@ -147,8 +155,8 @@ class Service:
         finally:
             c.close()
 
-    def get(self, path, headers=None):
-        return self.request("GET", path, headers)
+    def get(self, path, headers=None, source=None):
+        return self.request("GET", path, headers, source=source)
 
     def log(self, name):
         with open(os.path.join(self.dir, name + ".log"), errors="replace") as f:
