@@ -244,10 +244,13 @@ class MultiHost(unittest.TestCase):
                 break
             time.sleep(0.05)
         prefix = os.path.join(d, "nginx")
+        # The front is the nodes' trusted proxy: they read the client's
+        # address from its X-Forwarded-For.
         conf = subprocess.run(
             [os.path.join(harness.ROOT, "scripts", "nginx-conf"), prefix,
              "%s:%d" % (cls.addr[n], PORT), sock, "0", "1"],
-            capture_output=True, text=True, check=True).stdout.strip()
+            capture_output=True, text=True, check=True,
+            env=dict(os.environ, FIGURES_TRUSTED_PROXIES=cls.addr["front"])).stdout.strip()
         cls.spawn(n, ["nginx", "-p", prefix, "-c", conf, "-e",
                       os.path.join(prefix, "logs", "error.log")], n + "-nginx")
         cls.wait_answer(n, "/v1/health", n)
@@ -347,6 +350,7 @@ class MultiHost(unittest.TestCase):
         self.start_load()
         try:
             self.refreshes(fig)
+            self.forwarded(fig)
             self.tampered_snapshot(fig)
             self.writer_cut_off(fig)
             self.nodes_killed(fig)
@@ -434,6 +438,29 @@ class MultiHost(unittest.TestCase):
                              "%s: ETag %s stood for versions %d and %d" % (path, etag,
                                                                         etags[(path, etag)], v))
         self.assertGreater(checked, 100, "too few answers to say anything")
+
+    def forwarded(self, fig):
+        """A node sees the client's address, which the front passed on; a
+        client naming another address (or https) through the front gets its
+        own address logged, not the one it named."""
+        path = "/v1/figures?metric=escaped&limit=3"
+        st, _, _ = self.hosts.in_host("client", get, self.addr["front"], path,
+                                      {"X-Forwarded-For": "198.51.100.7",
+                                       "X-Forwarded-Proto": "https"})
+        self.assertEqual(st, 200)
+        seen = []
+        for n in NODES:
+            with open(os.path.join(self.dir, n, "nginx", "logs", "access.log")) as f:
+                seen += [line.split()[0] for line in f if "limit=3 " in line]
+        self.assertEqual(seen, [self.addr["client"]],
+                         "the node logged %s for the client's request" % seen)
+        st, _, atom = self.hosts.in_host("client", get, self.addr["front"], "/v1/changes.atom",
+                                         {"X-Forwarded-Proto": "https"})
+        self.assertEqual(st, 200)
+        self.assertTrue(b'href="http://' in atom and b'href="https://' not in atom,
+                        "a client chose the scheme of the addresses given out (and cached "
+                        "for everyone): %r" % atom[:300])
+        fig["forwarded"] = {"client": self.addr["client"], "node_logged": seen[0]}
 
     def follows_since(self, n, t):
         return [r for r in self.follow_results[n] if r[0] > t]
