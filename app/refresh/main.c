@@ -1078,7 +1078,7 @@ main(int argc, char **argv)
 		log_error("recounting after the upgrade: %s", err);
 		goto done;
 	}
-	if (o.mode == MODE_MIGRATE_ONLY) {
+	if (o.mode == MODE_MIGRATE_ONLY && o.publish == NULL) {
 		rc = 0;
 		goto done;
 	}
