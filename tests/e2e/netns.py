@@ -53,6 +53,7 @@ class Hosts:
             raise AssertionError("ip %s failed: %s" % (" ".join(args), p.stderr.strip()))
 
     def make(self):
+        sweep()
         self._ip("netns", "add", self.switch)
         self.made.append(self.switch)
         self._ip("-n", self.switch, "link", "set", "lo", "up")
@@ -99,6 +100,20 @@ class Hosts:
         if "error" in out:
             raise out["error"]
         return out["value"]
+
+
+def sweep():
+    """Deletes namespaces an earlier run left (killed before its cleanup):
+    fig<pid>-* only, and only when process <pid> is gone."""
+    names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    for line in names.splitlines():
+        name = line.split()[0] if line.split() else ""
+        tag = name.split("-")[0]
+        if not (tag.startswith("fig") and tag[3:].isdigit() and "-" in name):
+            continue
+        if os.path.exists("/proc/%s" % tag[3:]):
+            continue
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)
 
 
 def enter(ns):
