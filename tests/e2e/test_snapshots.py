@@ -277,6 +277,29 @@ class Snapshots(Base):
         self.assertIn("is not a link a follower made (a regular file)", p.stderr)
         self.assertTrue(os.path.isfile(self.node.db) and not os.path.islink(self.node.db))
 
+    def test_usage_errors_say_what_to_do(self):
+        for args, needle in [
+            (("--follow", "ftp://x/manifest.json"), "must be the manifest's http://"),
+            (("--follow", self.url, "--migrate"), "goes with no --migrate"),
+            (("--follow", self.url, "--publish", self.pub), "goes with no --migrate, --publish"),
+            (("--follow", self.url, "--replace", "x.db"), "at a time"),
+            (("--publish", self.pub, "--dry-run"), "not with --replace or --dry-run"),
+            (("--publish", self.pub, "--keep", "0"), "--keep '0' must be a whole number"),
+        ]:
+            with self.subTest(args=args):
+                p = refresh(self.node.db, *args, check=False)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(needle, p.stderr)
+        p = refresh(self.writer.db, "--publish", os.path.join(self.tmp, "nowhere"), check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("nowhere: not a directory (create it", p.stderr)
+        # a directory another database published into, further along: refused
+        self.publish(change=False)
+        self.rewrite_manifest(version=99)
+        p = refresh(self.writer.db, "--publish", self.pub, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("is at data version 99, newer than this database's", p.stderr)
+
 
 class OneWorker(Base):
     """One worker, so which version it holds is known."""
