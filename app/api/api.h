@@ -41,6 +41,15 @@ struct app {
 	dev_t         store_dev;      /* the file the store has open (stat before opening): */
 	ino_t         store_ino;      /* another one at db_path is a replaced database */
 	int           store_unseen;   /* db_path cannot be stat'ed (said once) */
+	/*
+	 * The file the store has open, open once more and holding a shared flock
+	 * while the store reads it (-1: none): a read node's follower removes an
+	 * old version only when it can lock it exclusively (follow.h).
+	 * flock and SQLite's POSIX locks do not meet on Linux; this descriptor is
+	 * closed only after the store is (a close drops the process's POSIX locks
+	 * on the file).
+	 */
+	int           held_fd;
 	const char   *public_url;     /* --public-url, normalised (base_url.h), or NULL */
 };
 
@@ -105,9 +114,11 @@ void app_close(struct app *app);
  * The store, opened if it is not open: at most once a second, or now if
  * retry_now (health checks, which is how recovery is seen). NULL if it cannot
  * be opened (app->store_err says why). An open store whose file was replaced
- * (another inode at db_path: `mv new.db figures.db`) or removed since it was
- * opened is closed first and the file at db_path opened now: a worker never
- * answers from a file that is no longer the database.
+ * (another inode at db_path: `mv new.db figures.db`, or a follower's link
+ * moved to another version) or removed since it was opened is closed first
+ * and the file at db_path opened now: a worker never answers from a file
+ * that is no longer the database. db_path may be a symbolic link: the file it
+ * names is opened, and held (held_fd) while open.
  */
 struct store *app_store(struct app *app, int retry_now);
 

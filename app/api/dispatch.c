@@ -9,13 +9,17 @@
 #include "../render/words.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define ALLOW "GET, HEAD, OPTIONS"
 
@@ -61,6 +65,10 @@ app_close(struct app *app)
 {
 	store_close(app->store);
 	app->store = NULL;
+	/* after the store: closing a descriptor of the file drops its POSIX locks */
+	if (app->held_fd >= 0)
+		close(app->held_fd);
+	app->held_fd = -1;
 }
 
 /*
@@ -89,11 +97,46 @@ store_replaced(struct app *app)
 	return sb.st_dev != app->store_dev || sb.st_ino != app->store_ino;
 }
 
+/*
+ * Opens the file db_path names now (through a link: the version a follower
+ * points at), takes a shared flock on it, and checks db_path still names it
+ * (the link may move between; a follower may have removed the old file just
+ * before the lock): the descriptor, with the file's path in real and its
+ * identity in app, or -1 (the caller opens db_path as it is, for its errors).
+ */
+static int
+hold(struct app *app, char *real, size_t size)
+{
+	struct stat a, b;
+	char *r;
+	int fd;
+
+	for (int tries = 0; tries < 5; tries++) {
+		if ((r = realpath(app->db_path, NULL)) == NULL)
+			return -1;
+		fd = open(r, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && flock(fd, LOCK_SH) == 0 && fstat(fd, &a) == 0 &&
+		    stat(app->db_path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+		    strlen(r) < size) {
+			snprintf(real, size, "%s", r);
+			free(r);
+			app->store_dev = a.st_dev;
+			app->store_ino = a.st_ino;
+			return fd;
+		}
+		if (fd >= 0)
+			close(fd);
+		free(r);
+	}
+	return -1;
+}
+
 struct store *
 app_store(struct app *app, int retry_now)
 {
 	time_t now = time(NULL);
 	struct stat sb;
+	char real[PATH_MAX];
 
 	if (app->store != NULL && store_replaced(app)) {
 		log_warn("database %s was replaced or removed since it was opened: closing it "
@@ -101,15 +144,27 @@ app_store(struct app *app, int retry_now)
 		app_close(app);
 		retry_now = 1;
 	}
+	/*
+	 * Not open, and tried this second: again now only if another file is at
+	 * the path since (a read node's first version, a database just created).
+	 */
+	if (app->store == NULL && app->store_tried == now && !retry_now &&
+	    stat(app->db_path, &sb) == 0 &&
+	    (sb.st_dev != app->store_dev || sb.st_ino != app->store_ino))
+		retry_now = 1;
 	if (app->store != NULL || (app->store_tried == now && !retry_now))
 		return app->store;
 	app->store_tried = now;
+	if (app->held_fd >= 0)   /* (a store that failed to open) */
+		close(app->held_fd);
+	app->held_fd = hold(app, real, sizeof real);
 	/* the file's identity before opening it: if it changes between, we reopen again */
-	if (stat(app->db_path, &sb) == 0) {
+	if (app->held_fd < 0 && stat(app->db_path, &sb) == 0) {
 		app->store_dev = sb.st_dev;
 		app->store_ino = sb.st_ino;
 	}
-	app->store_status = store_open(app->db_path, &app->store, app->store_err);
+	app->store_status = store_open(app->held_fd >= 0 ? real : app->db_path, &app->store,
+	    app->store_err);
 	if (app->store_status != ST_OK)
 		log_error("store: %s", app->store_err);
 	return app->store;

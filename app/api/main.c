@@ -379,7 +379,8 @@ drop_privileges(struct app *app, const char *user)
 static void
 worker(int sock, const char *db, const char *user, pid_t supervisor)
 {
-	struct app app = { .db_path = db, .public_url = public_url[0] ? public_url : NULL };
+	struct app app = { .db_path = db, .held_fd = -1,
+			   .public_url = public_url[0] ? public_url : NULL };
 	struct sigaction sa;
 	FCGX_Request req;
 	sigset_t none;

@@ -1,9 +1,11 @@
 #include "fetch.h"
 #include "../core/buf.h"
 #include "../core/log.h"
+#include "../core/sha256.h"
 #include "../core/strutil.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdarg.h>
@@ -401,6 +403,8 @@ start_request(CURLM *multi, struct fetch_job *job, const struct fetch_opts *o)
 	return 1;
 }
 
+static void easy_common(CURL *e, const struct fetch_opts *o, char *errbuf);
+
 static int
 setup_job(struct fetch_job *job, const struct fetch_opts *o)
 {
@@ -427,6 +431,21 @@ setup_job(struct fetch_job *job, const struct fetch_opts *o)
 	fnv1a_128(st->hash, FIGURES_VERSION, strlen(FIGURES_VERSION));
 	fnv1a_128(st->hash, job->adapter->name, strlen(job->adapter->name) + 1);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, job);
+	easy_common(e, o, st->curl_err);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");   /* gzip; the cap counts decoded bytes */
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, job);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, job);
+	st->started = now_mono();
+	st->deadline = o->deadline > 0 ? st->started + o->deadline : 0;
+	return 1;
+}
+
+/* What every transfer here is: the protocols, redirects, TLS, timeouts, size cap, name. */
+static void
+easy_common(CURL *e, const struct fetch_opts *o, char *errbuf)
+{
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -438,16 +457,8 @@ setup_job(struct fetch_job *job, const struct fetch_opts *o)
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, o->low_speed_time);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");   /* gzip; the cap counts decoded bytes */
 	curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, st->curl_err);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, job);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, job);
-	st->started = now_mono();
-	st->deadline = o->deadline > 0 ? st->started + o->deadline : 0;
-	return 1;
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
 }
 
 /* Errors worth another attempt: the network, not the payload. */
@@ -796,4 +807,178 @@ fetch_run(struct fetch_job *jobs, size_t n, const struct fetch_opts *o, char *er
 	if (o->progress != NULL)
 		o->progress(o->progress_ctx, jobs, n);
 	return ST_OK;
+}
+
+/* fetch_file's transfer: where the body goes, and the response's validators. */
+struct file_xfer {
+	struct fetch_file *f;
+	struct buf         body;
+	struct sha256      hash;
+	struct hdr_value   etag, last_modified;
+	long long          max_bytes;
+	char               why[ERR_MAX];
+};
+
+static size_t
+file_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct file_xfer *x = arg;
+	size_t n = size * nmemb;
+
+	if (x->f->bytes + (long long)n > x->max_bytes) {
+		snprintf(x->why, sizeof x->why, "the response is larger than %lld bytes",
+		    x->max_bytes);
+		return 0;
+	}
+	x->f->bytes += (long long)n;
+	sha256_update(&x->hash, data, n);
+	if (x->f->fd >= 0) {
+		for (size_t done = 0; done < n;) {
+			ssize_t w = write(x->f->fd, data + done, n - done);
+
+			if (w < 0) {
+				snprintf(x->why, sizeof x->why, "cannot write the download: %s (is "
+				    "the disk full?)", strerror(errno));
+				return 0;
+			}
+			done += (size_t)w;
+		}
+	} else if (buf_append(&x->body, data, n) != 0) {
+		snprintf(x->why, sizeof x->why, "out of memory holding the response");
+		return 0;
+	}
+	return n;
+}
+
+static size_t
+file_header(char *line, size_t size, size_t nmemb, void *arg)
+{
+	struct file_xfer *x = arg;
+	size_t n = size * nmemb;
+
+	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		memset(&x->etag, 0, sizeof x->etag);
+		memset(&x->last_modified, 0, sizeof x->last_modified);
+	} else if (!header_value(line, n, "ETag", &x->etag))
+		header_value(line, n, "Last-Modified", &x->last_modified);
+	return n;
+}
+
+/* One attempt; 1 if another is worth it (the network, 408, 429, 5xx). */
+static int
+file_attempt(CURL *e, struct file_xfer *x, const struct fetch_opts *o, enum fetch_outcome *out)
+{
+	struct fetch_file *f = x->f;
+	struct curl_slist *headers = NULL;
+	char line[512], curl_err[CURL_ERROR_SIZE] = "";
+	int conditional = 0;
+	CURLcode rc;
+
+	f->bytes = 0;
+	f->http_status = 0;
+	x->why[0] = '\0';
+	buf_reset(&x->body);
+	sha256_init(&x->hash);
+	if (f->fd >= 0 && (ftruncate(f->fd, 0) != 0 || lseek(f->fd, 0, SEEK_SET) != 0)) {
+		snprintf(f->err, sizeof f->err, "cannot empty the download file: %s", strerror(errno));
+		*out = FETCH_FAILED;
+		return 0;
+	}
+	if (f->etag != NULL && *f->etag != '\0' &&
+	    header_value_invalid(f->etag, strlen(f->etag), 0, sizeof f->new_etag) == NULL) {
+		snprintf(line, sizeof line, "If-None-Match: %s", f->etag);
+		headers = curl_slist_append(headers, line);
+		conditional = 1;
+	}
+	if (f->last_modified != NULL && *f->last_modified != '\0' &&
+	    header_value_invalid(f->last_modified, strlen(f->last_modified), 0,
+	    sizeof f->new_last_modified) == NULL) {
+		snprintf(line, sizeof line, "If-Modified-Since: %s", f->last_modified);
+		headers = curl_slist_append(headers, line);
+		conditional = 1;
+	}
+	easy_common(e, o, curl_err);
+	curl_easy_setopt(e, CURLOPT_URL, f->url);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, o->timeout);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, file_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, file_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	rc = curl_easy_perform(e);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(headers);
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &f->http_status);
+	*out = FETCH_FAILED;
+	if (rc != CURLE_OK) {
+		snprintf(f->err, sizeof f->err, "fetching %s failed: %s", f->url,
+		    x->why[0] != '\0' ? x->why : curl_err[0] != '\0' ? curl_err :
+		    curl_easy_strerror(rc));
+		return x->why[0] == '\0' && transient_curl(rc);
+	}
+	if (f->http_status == 304) {
+		if (!conditional) {
+			snprintf(f->err, sizeof f->err, "%s answered 304 Not Modified to a request "
+			    "that was not conditional", f->url);
+			return 0;
+		}
+		*out = FETCH_UNCHANGED;
+		return 0;
+	}
+	if (f->http_status != 200 && f->http_status != 0) {
+		snprintf(f->err, sizeof f->err, "%s answered HTTP %ld", f->url, f->http_status);
+		return transient_status(f->http_status);
+	}
+	/* kept only if fit to send back, and shorter than its field: checked */
+	if (header_value_invalid(x->etag.v, x->etag.len, x->etag.folded, sizeof f->new_etag) == NULL) {
+		memcpy(f->new_etag, x->etag.v, x->etag.len);
+		f->new_etag[x->etag.len] = '\0';
+	}
+	if (header_value_invalid(x->last_modified.v, x->last_modified.len, x->last_modified.folded,
+	    sizeof f->new_last_modified) == NULL) {
+		memcpy(f->new_last_modified, x->last_modified.v, x->last_modified.len);
+		f->new_last_modified[x->last_modified.len] = '\0';
+	}
+	sha256_final_hex(&x->hash, f->sha256);
+	*out = FETCH_OK;
+	return 0;
+}
+
+enum fetch_outcome
+fetch_file(struct fetch_file *f, const struct fetch_opts *o)
+{
+	struct file_xfer x;
+	enum fetch_outcome out = FETCH_FAILED;
+	double delay = o->retry_delay;
+	CURL *e;
+
+	memset(&x, 0, sizeof x);
+	x.f = f;
+	x.max_bytes = f->max_bytes > 0 ? f->max_bytes : o->max_bytes;
+	f->body = NULL;
+	f->err[0] = f->new_etag[0] = f->new_last_modified[0] = f->sha256[0] = '\0';
+	buf_init(&x.body, (size_t)x.max_bytes);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || (e = curl_easy_init()) == NULL) {
+		snprintf(f->err, sizeof f->err, "out of memory setting up the transfer");
+		buf_free(&x.body);
+		return FETCH_FAILED;
+	}
+	for (int attempt = 0; file_attempt(e, &x, o, &out) && attempt < o->retries; attempt++) {
+		log_warn("%s; trying again in %.1f s", f->err, delay);
+		usleep((useconds_t)(delay * 1e6));
+		delay *= 2;
+	}
+	curl_easy_cleanup(e);
+	if (out == FETCH_OK && f->fd < 0) {
+		if ((f->body = malloc(x.body.len + 1)) == NULL) {
+			snprintf(f->err, sizeof f->err, "out of memory holding the response");
+			out = FETCH_FAILED;
+		} else {
+			if (x.body.len > 0)
+				memcpy(f->body, x.body.data, x.body.len);
+			f->body[x.body.len] = '\0';
+		}
+	}
+	buf_free(&x.body);
+	return out;
 }

@@ -99,4 +99,31 @@ enum status fetch_run(struct fetch_job *jobs, size_t n, const struct fetch_opts 
 /* Frees a job's spool and private state. */
 void fetch_job_free(struct fetch_job *job);
 
+/*
+ * One file fetched whole (a snapshot's manifest, a snapshot), with the same
+ * libcurl setup as the feeds: protocols, TLS, timeouts, the size cap
+ * (max_bytes; a body past it fails), conditional GET (etag, last_modified;
+ * only plain header values are sent), retries with backoff on the network,
+ * 408, 429 and 5xx. The body goes to fd if it is >= 0 (from its start: a
+ * retry truncates it), else into body (malloc'ed, NUL-terminated, the
+ * caller frees it); its SHA-256 is in sha256 either way.
+ */
+struct fetch_file {
+	/* in */
+	const char *url;
+	const char *etag, *last_modified;   /* "" or NULL: unconditional */
+	int         fd;
+	long long   max_bytes;
+	/* out */
+	long        http_status;
+	long long   bytes;
+	char       *body;
+	char        sha256[65];
+	char        new_etag[256], new_last_modified[64];
+	char        err[ERR_MAX];
+};
+
+/* FETCH_OK (200, body fetched), FETCH_UNCHANGED (304 to a conditional GET) or FETCH_FAILED (err). */
+enum fetch_outcome fetch_file(struct fetch_file *f, const struct fetch_opts *o);
+
 #endif

@@ -14,12 +14,14 @@
  */
 #include "adapter.h"
 #include "fetch.h"
+#include "follow.h"
 #include "gazetteer.h"
 #include "payload.h"
 #include "url.h"
 #include "../core/log.h"
 #include "../core/strutil.h"
 #include "../store/db.h"
+#include "../store/snapshot.h"
 #include "../store/write.h"
 
 #include <errno.h>
@@ -38,7 +40,7 @@
 #define EXIT_USAGE       2
 
 enum mode { MODE_REFRESH, MODE_MIGRATE_ONLY, MODE_ADD_FEED, MODE_ENABLE, MODE_DISABLE,
-	MODE_LIST, MODE_IMPORT, MODE_RECOUNT, MODE_REMOVE, MODE_REPLACE };
+	MODE_LIST, MODE_IMPORT, MODE_RECOUNT, MODE_REMOVE, MODE_REPLACE, MODE_FOLLOW };
 
 struct options {
 	const char       *db;
@@ -48,6 +50,11 @@ struct options {
 	const char       *feed;         /* --add-feed, --enable, --disable, --remove-feed, --feed */
 	const char       *import;
 	const char       *replace;      /* --replace FILE */
+	const char       *publish;      /* --publish DIR */
+	long long         keep;         /* --keep N: versions left in DIR */
+	const char       *follow;       /* --follow URL */
+	long long         follow_max_age;
+	int               max_bytes_set;
 	const char       *only;
 	const char       *adapter, *url, *name, *organisation, *type;
 	long long         interval;
@@ -70,6 +77,8 @@ usage(FILE *out)
 	    "                       [--max-rejected PERCENT] [--country ISO3]\n"
 	    "       figures-refresh --db FILE --enable ID | --disable ID | --remove-feed ID\n"
 	    "       figures-refresh --db FILE --list-feeds | --recount | --replace NEW\n"
+	    "       figures-refresh --db FILE [command] --publish DIR [--keep N]\n"
+	    "       figures-refresh --db LINK --follow URL [--follow-max-age SECONDS]\n"
 	    "       figures-refresh --db FILE --import FILE --feed ID [--adapter NAME]\n"
 	    "                       [--organisation TEXT] [--type TYPE] [--max-rejected PERCENT]\n"
 	    "                       [--country ISO3] [--if-empty]\n"
@@ -109,6 +118,20 @@ usage(FILE *out)
 	    "  --replace NEW        put the database NEW (a file on the same file system, of this\n"
 	    "                       schema, that nothing writes) in FILE's place, atomically; the\n"
 	    "                       workers serve it from their next request\n"
+	    "  --publish DIR        after the run (a refresh, or any command), publish the data\n"
+	    "                       for read nodes if DIR's manifest.json is of another version:\n"
+	    "                       DIR/figures-VERSION.db (a consistent copy, VACUUM INTO) then\n"
+	    "                       DIR/manifest.json (version, data_as_of, size, sha256); serve\n"
+	    "                       DIR over HTTP (scripts/serve: FIGURES_PUBLISH_DIR)\n"
+	    "    --keep N           versions left in DIR (default 3; 1 to 100)\n"
+	    "  --follow URL         make this a read node: fetch the manifest at URL (conditional\n"
+	    "                       GET) and, if it names a newer version, download it into\n"
+	    "                       LINK.versions/, check size, sha256, PRAGMA quick_check and\n"
+	    "                       schema, then point the link LINK at it (the workers'\n"
+	    "                       --db); state in LINK.follow.json, shown by /v1/health; exit\n"
+	    "                       1 if it failed (the version served is kept)\n"
+	    "    --follow-max-age SECONDS  /v1/health is degraded when the last good follow is\n"
+	    "                       older (default 900)\n"
 	    "  --list-feeds         print every feed and its fetch state\n"
 	    "  --recount            recount the totals the API reports (after writing the\n"
 	    "                       database by other means; refreshes move them by the\n"
@@ -224,6 +247,10 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "retry-delay", required_argument, NULL, 'W' },
 		{ "max-bytes", required_argument, NULL, 'B' },
 		{ "feed-deadline", required_argument, NULL, 'X' },
+		{ "publish", required_argument, NULL, 'p' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "follow", required_argument, NULL, 'w' },
+		{ "follow-max-age", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -234,6 +261,8 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	fetch_defaults(&o->fetch);
+	o->keep = SNAPSHOT_KEEP;
+	o->follow_max_age = FOLLOW_MAX_AGE_DEFAULT;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -264,6 +293,16 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'x': set_mode(o, MODE_DISABLE); o->feed = optarg; break;
 		case 'r': set_mode(o, MODE_REMOVE); o->feed = optarg; break;
 		case 'P': set_mode(o, MODE_REPLACE); o->replace = optarg; break;
+		case 'w': set_mode(o, MODE_FOLLOW); o->follow = optarg; break;
+		case 'p': o->publish = optarg; break;
+		case 'k':
+			if (number_arg("--keep", optarg, 1, 100, &o->keep) != 0)
+				return -1;
+			break;
+		case 'G':
+			if (number_arg("--follow-max-age", optarg, 1, 31536000, &o->follow_max_age) != 0)
+				return -1;
+			break;
 		case 'L': set_mode(o, MODE_LIST); break;
 		case 'K': set_mode(o, MODE_RECOUNT); break;
 		case 'i': set_mode(o, MODE_IMPORT); o->import = optarg; break;
@@ -301,6 +340,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'B':
 			if (number_arg("--max-bytes", optarg, 1024, 1LL << 40, &o->fetch.max_bytes) != 0)
 				return -1;
+			o->max_bytes_set = 1;
 			break;
 		case 'X':
 			if (number_arg("--feed-deadline", optarg, 1, 86400, &v) != 0)
@@ -326,7 +366,34 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->modes > 1) {
 		fprintf(stderr, "figures-refresh: give one of --add-feed, --enable, --disable, "
-		    "--remove-feed, --list-feeds, --import, --recount, --replace at a time\n");
+		    "--remove-feed, --list-feeds, --import, --recount, --replace, --follow at a time\n");
+		return -1;
+	}
+	if (o->mode == MODE_FOLLOW) {
+		if (o->migrate || o->publish != NULL || o->only != NULL || o->force || o->dry_run) {
+			fprintf(stderr, "figures-refresh: --follow makes a read node, which takes its "
+			    "data from the writer: it goes with no --migrate, --publish, --only, "
+			    "--force or --dry-run\n");
+			return -1;
+		}
+		if (strncmp(o->follow, "http://", 7) != 0 && strncmp(o->follow, "https://", 8) != 0 &&
+		    strncmp(o->follow, "file://", 7) != 0) {
+			fprintf(stderr, "figures-refresh: --follow '%s' must be the manifest's "
+			    "http://, https:// or file:// URL\n", o->follow);
+			return -1;
+		}
+		if (strlen(o->follow) >= 2048) {
+			fprintf(stderr, "figures-refresh: --follow URL is longer than 2047 bytes\n");
+			return -1;
+		}
+		/* a snapshot is the whole database: bounded by its manifest, and by this */
+		if (!o->max_bytes_set)
+			o->fetch.max_bytes = 1LL << 40;
+	}
+	if (o->publish != NULL && (o->mode == MODE_REPLACE || o->dry_run)) {
+		fprintf(stderr, "figures-refresh: --publish goes with a refresh or a command that "
+		    "writes the database, not with --replace or --dry-run (publish after it, "
+		    "alone)\n");
 		return -1;
 	}
 	if (o->modes == 0 && o->migrate && o->only == NULL && !o->force)
@@ -924,6 +991,29 @@ run_import(struct writer *w, const struct options *o)
 	return refresh(w, &feed, 1, url, o);
 }
 
+/* --publish DIR: after the run, a snapshot for read nodes if the data is new there. */
+static int
+publish(sqlite3 *db, const struct options *o)
+{
+	struct manifest m;
+	char err[ERR_MAX];
+	int published = 0;
+
+	if (snapshot_publish(db, o->publish, (int)o->keep, &m, &published, err) != ST_OK) {
+		log_error("publishing %s into %s: %s", o->db, o->publish, err);
+		return -1;
+	}
+	if (o->quiet)
+		return 0;
+	if (published)
+		log_info("published version %lld (data as of %s, %lld bytes) as %s/%s", m.version,
+		    m.data_as_of, m.size, o->publish, m.file);
+	else
+		log_info("%s/manifest.json is already at version %lld: nothing to publish",
+		    o->publish, m.version);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -951,6 +1041,13 @@ main(int argc, char **argv)
 	}
 	if (o.mode == MODE_REPLACE) {
 		rc = run_replace(&o);
+		goto done;
+	}
+	if (o.mode == MODE_FOLLOW) {
+		struct follow_opts fo = { .url = o.follow, .db = o.db, .max_age = o.follow_max_age,
+		    .quiet = o.quiet, .fetch = o.fetch };
+
+		rc = follow_run(&fo);
 		goto done;
 	}
 	if (db_open_rw(o.db, &db, err) != ST_OK) {
@@ -983,7 +1080,7 @@ main(int argc, char **argv)
 		log_error("recounting after the upgrade: %s", err);
 		goto done;
 	}
-	if (o.mode == MODE_MIGRATE_ONLY) {
+	if (o.mode == MODE_MIGRATE_ONLY && o.publish == NULL) {
 		rc = 0;
 		goto done;
 	}
@@ -993,7 +1090,8 @@ main(int argc, char **argv)
 	case MODE_ENABLE:       rc = run_enable(w, &o, 1); break;
 	case MODE_DISABLE:      rc = run_enable(w, &o, 0); break;
 	case MODE_REMOVE:       rc = run_remove(w, &o); break;
-	case MODE_REPLACE:      rc = EXIT_USAGE; break;   /* done above */
+	case MODE_REPLACE:      /* done above */
+	case MODE_FOLLOW:       rc = EXIT_USAGE; break;
 	case MODE_LIST:         rc = run_list(w); break;
 	case MODE_IMPORT:       rc = run_import(w, &o); break;
 	case MODE_RECOUNT:
@@ -1014,6 +1112,8 @@ main(int argc, char **argv)
 	if (o.mode == MODE_REFRESH || o.mode == MODE_IMPORT || o.migrate)
 		sqlite3_exec(db, "PRAGMA analysis_limit=1000; PRAGMA optimize", NULL, NULL, NULL);
 	sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	if (o.publish != NULL && rc != EXIT_USAGE && publish(db, &o) != 0)
+		rc = EXIT_USAGE;
 done:
 	writer_free(w);
 	if (db != NULL)

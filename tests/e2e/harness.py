@@ -82,9 +82,12 @@ class Service:
     so a read right after a write sees the write. public_url: the worker's
     --public-url; trusted_proxies: FIGURES_TRUSTED_PROXIES for nginx-conf."""
 
-    def __init__(self, seed=True, workers=2, rate=0, cache=0, wrap=(), public_url=None,
-                 trusted_proxies=None):
+    def __init__(self, seed=True, workers=2, rate=0, cache=0, wrap=(), publish=None,
+                 migrate=True, public_url=None, trusted_proxies=None):
         self.seed, self.workers, self.rate, self.cache = seed, workers, rate, cache
+        # publish: a directory nginx serves under /snapshots/ (FIGURES_PUBLISH_DIR);
+        # migrate=False leaves the database to the test (a read node's link)
+        self.publish, self.migrate = publish, migrate
         self.wrap = list(wrap)   # a command to run the worker under (valgrind)
         self.public_url, self.trusted_proxies = public_url, trusted_proxies
         self.procs = []
@@ -102,8 +105,9 @@ class Service:
         self.db = os.path.join(self.dir, "figures.db")
         self.socket = os.path.join(self.dir, "fcgi.sock")
         self.port = free_port()
-        refresh(self.db, "--migrate", "--quiet")
-        if self.seed:
+        if self.migrate:
+            refresh(self.db, "--migrate", "--quiet")
+        if self.seed and self.migrate:
             refresh(self.db, "--import", SEED, "--feed", "ain-issa-report", "--quiet")
         self.start_worker()
         prefix = os.path.join(self.dir, "nginx")
@@ -112,6 +116,7 @@ class Service:
                                str(self.cache)],
                               capture_output=True, text=True, check=True,
                               env=dict(os.environ, FIGURES_WORKERS=str(self.workers),
+                                       FIGURES_PUBLISH_DIR=self.publish or "",
                                        FIGURES_TRUSTED_PROXIES=self.trusted_proxies or "")
                               ).stdout.strip()
         self.nginx_log = os.path.join(prefix, "logs")
