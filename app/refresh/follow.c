@@ -239,6 +239,12 @@ install(struct run *r, const struct manifest *m)
 		fail(r, "cannot create %s: %s", r->versions, strerror(errno));
 		return 0;
 	}
+	snprintf(name, sizeof name, "figures-%lld.db", m->version);
+	if (strcmp(name, r->current) == 0) {   /* (the state said another version) */
+		fail(r, "%s already serves %s: remove %s to start over", r->o->db, name,
+		    r->state_path);
+		return 0;
+	}
 	snprintf(part, sizeof part, "%s/.figures-%lld.db.part", r->versions, m->version);
 	snprintf(final, sizeof final, "%s/figures-%lld.db", r->versions, m->version);
 	if ((fd = open(part, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
@@ -377,6 +383,24 @@ follow_run(const struct follow_opts *o)
 	if (r.current[0] == '\0') {
 		r.st.version = -1;
 		r.st.data_as_of[0] = r.st.file[0] = r.st.sha256[0] = '\0';
+	} else if (strcmp(r.current, r.st.file) != 0 || r.st.version < 0) {
+		/*
+		 * The state is lost or not the link's (restored from a backup): the
+		 * link says the version, or the run would download it again and
+		 * rename it over the file the workers have open.
+		 */
+		char digits[24];
+		size_t n = strlen(r.current);
+		long long v;
+
+		r.st.version = -1;
+		r.st.etag[0] = r.st.last_modified[0] = '\0';
+		if (n > 11 && n - 11 < sizeof digits && strncmp(r.current, "figures-", 8) == 0) {
+			snprintf(digits, sizeof digits, "%.*s", (int)(n - 11), r.current + 8);
+			if (parse_int64(digits, 0, 1LL << 53, &v))
+				r.st.version = v;
+		}
+		snprintf(r.st.file, sizeof r.st.file, "%s", r.current);
 	}
 	ok = follow_once(&r);
 	if (ok) {

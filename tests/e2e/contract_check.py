@@ -123,7 +123,13 @@ CHANGE_META = {"since": time_, "until": maybe(time_), "limit": count, "next_curs
 META = {"total": count, "next_cursor": maybe(text), "data_as_of": time_, "generated_at": time_}
 PAGED_META = dict(META, limit=count)
 ERROR = {"status": is_int, "code": text, "parameter": maybe(text), "message": text}
-HEALTH = {"status": one_of({"ok"}), "database": obj, "feeds": obj, "generated_at": time_}
+HEALTH = {"status": one_of({"ok", "degraded"}), "database": obj, "feeds": obj,
+          "generated_at": time_}
+# a read node's (figures-refresh --follow): only there
+HEALTH_FOLLOW = {"url": maybe(text), "version": maybe(count), "data_as_of": maybe(time_),
+                 "last_success": maybe(time_), "age_seconds": maybe(count),
+                 "max_age_seconds": count, "last_attempt": maybe(time_),
+                 "last_error": maybe(string), "stale": boolean}
 HEALTH_DB = {"schema_version": count, "data_version": count, "data_as_of": time_,
              "age_seconds": count}
 HEALTH_FEEDS = {"total": count, "stale": array}
@@ -248,6 +254,8 @@ class Checker:
         if self.shape(x, HEALTH, "/v1/health"):
             self.shape(x["database"], HEALTH_DB, "/v1/health database")
             self.shape(x["feeds"], HEALTH_FEEDS, "/v1/health feeds")
+            if "follow" in x:
+                self.shape(x["follow"], HEALTH_FOLLOW, "/v1/health follow")
         self.errors()
         s, h, b = self.fetch("/v1/openapi.json")
         self.report(s == 200, "/v1/openapi.json: 200", str(s))

@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -150,6 +152,22 @@ class Snapshots(Base):
             self.assertFalse(f["stale"])
         # the writer's health has no follow: it is no read node
         self.assertNotIn("follow", self.writer.get("/v1/health").json())
+        # every shape of docs/DESIGN.md on the read node, its health's follow included
+        p = subprocess.run([sys.executable, harness.CONTRACT_CHECK,
+                            "http://127.0.0.1:%d" % self.node.port],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stdout[-3000:] + p.stderr[-2000:])
+        self.assertIn("/v1/health follow", p.stdout)
+
+    def test_a_lost_state_file_is_rebuilt_from_the_link(self):
+        m = self.publish(change=False)
+        self.follow()
+        os.unlink(self.node.db + ".follow.json")
+        ino = os.stat(self.node.db).st_ino
+        p = self.follow()
+        self.assertIn("already at version %d" % m["version"], p.stderr)
+        self.assertEqual(os.stat(self.node.db).st_ino, ino)   # not downloaded again
+        self.assertEqual(self.health()["follow"]["version"], m["version"])
 
     def test_publish_alone_is_idempotent_and_keeps_the_last_three_versions(self):
         first = self.publish(change=False)

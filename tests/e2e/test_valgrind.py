@@ -27,6 +27,12 @@ class Memcheck(unittest.TestCase):
             logs = os.path.join(svc.dir, "valgrind")
             os.makedirs(logs)
             os.chmod(logs, 0o777)
+            # a read node's follow state beside the database: /v1/health reads it
+            with open(svc.db + ".follow.json", "w") as f:
+                f.write('{"url": "https://w.example/snapshots/manifest.json?token=x", '
+                        '"version": 1, "data_as_of": "2026-11-30T12:00:00Z", '
+                        '"last_success": "2026-11-30T12:00:00Z", "last_error": "boom", '
+                        '"max_age": 60}')
             # restart the worker with its logs in place (the directory exists only now)
             svc.worker.terminate()
             svc.worker.wait(timeout=60)
