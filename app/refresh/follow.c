@@ -171,7 +171,7 @@ switch_link(struct run *r, const char *name)
 		unlink(tmp);
 		return 0;
 	}
-	snapshot_sync_dir(r->o->db);
+	db_sync_dir(r->o->db);
 	return 1;
 }
 
@@ -279,7 +279,7 @@ install(struct run *r, const struct manifest *m)
 		unlink(part);
 		return 0;
 	}
-	snapshot_sync_dir(final);
+	db_sync_dir(final);
 	snprintf(name, sizeof name, "figures-%lld.db", m->version);
 	if (!switch_link(r, name))
 		return 0;

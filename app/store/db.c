@@ -216,9 +216,8 @@ replacement_ready(const char *path, char *err)
 	return rs;
 }
 
-/* fsyncs the directory holding path, so a rename in it survives a crash. */
-static void
-sync_dir(const char *path)
+void
+db_sync_dir(const char *path)
 {
 	char copy[PATH_MAX];
 	int fd;
@@ -280,6 +279,6 @@ db_replace(const char *path, const char *with, char *err)
 		err_set(err, "cannot rename %s to %s: %s", with, path, strerror(errno));
 		return ST_IO;
 	}
-	sync_dir(path);
+	db_sync_dir(path);
 	return ST_OK;
 }

@@ -51,4 +51,7 @@ enum status db_migrate(sqlite3 *db, int *from, int *to, char *err);
  */
 enum status db_replace(const char *path, const char *with, char *err);
 
+/* fsyncs the directory holding path, so a rename in it survives a crash. */
+void db_sync_dir(const char *path);
+
 #endif

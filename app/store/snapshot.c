@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,19 +13,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-void
-snapshot_sync_dir(const char *path)
-{
-	char copy[PATH_MAX];
-	int fd;
-
-	snprintf(copy, sizeof copy, "%s", path);
-	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
 
 char *
 snapshot_read_small(const char *path, size_t max, size_t *len, char *err)
@@ -105,7 +91,7 @@ snapshot_write_atomic(const char *path, const char *data, size_t len, char *err)
 		unlink(tmp);
 		return ST_IO;
 	}
-	snapshot_sync_dir(path);
+	db_sync_dir(path);
 	return ST_OK;
 }
 
@@ -336,7 +322,7 @@ snapshot_publish(sqlite3 *db, const char *dir, int keep, struct manifest *m, int
 		rs = ST_IO;
 		goto fail;
 	}
-	snapshot_sync_dir(final);
+	db_sync_dir(final);
 	m->version = version;
 	snprintf(m->data_as_of, sizeof m->data_as_of, "%s", as_of);
 	snprintf(m->file, sizeof m->file, "figures-%lld.db", version);

@@ -40,7 +40,5 @@ enum status snapshot_write_atomic(const char *path, const char *data, size_t len
 /* sha256 (hex) and size of the file at path. */
 enum status snapshot_digest(const char *path, char hex[SHA256_HEX], long long *size, char *err);
 
-/* fsyncs the directory holding path (so a rename there survives a crash). */
-void snapshot_sync_dir(const char *path);
 
 #endif
