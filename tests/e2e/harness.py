@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.environ.get("FIGURES_BIN", os.path.join(ROOT, "build")))
@@ -209,3 +210,28 @@ class Service:
             subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), "--clean",
                             self.nginx_prefix], check=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class ServiceTestCase(unittest.TestCase):
+    """Tests that share one Service for their whole class, started before the
+    first test and stopped after the last: by default with the seed imported;
+    a class sets SERVICE to other options of Service (workers=1, seed=False...).
+    A class that prepares more calls super().setUpClass() first, and ends with
+    super().tearDownClass()."""
+
+    SERVICE = {}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.svc = Service(**cls.SERVICE)
+        try:
+            cls.svc.start()
+        except BaseException:
+            cls.svc.stop()   # tearDownClass does not run when setUpClass fails
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+        super().tearDownClass()
