@@ -65,3 +65,16 @@ temp_db_close(struct temp_db *t)
 		remove_db_files(t->path);
 	t->path[0] = '\0';
 }
+
+int
+temp_db_teardown(void **state)
+{
+	struct temp_db *t = *state;
+
+	if (t == NULL)
+		return 0;
+	temp_db_close(t);
+	free(t);
+	*state = NULL;
+	return 0;
+}

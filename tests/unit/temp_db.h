@@ -26,4 +26,11 @@ int temp_db_open(struct temp_db *t, const char *tag);
 /* Rolls back what is open, frees the writer, closes the database and removes its files. */
 void temp_db_close(struct temp_db *t);
 
+/*
+ * A cmocka teardown for a fixture allocated with malloc whose first member is
+ * a struct temp_db (check it with _Static_assert and offsetof): closes the
+ * database and frees the fixture. A NULL state (a setup that failed) is fine.
+ */
+int temp_db_teardown(void **state);
+
 #endif

@@ -31,6 +31,7 @@ struct fx {
 	struct feed_row feed;
 	struct ingest   in;
 };
+_Static_assert(offsetof(struct fx, t) == 0, "temp_db_teardown frees the fixture by its temp_db");
 
 #define TEN "0123456789"
 #define HUNDRED TEN TEN TEN TEN TEN TEN TEN TEN TEN TEN
@@ -59,18 +60,6 @@ setup(void **state)
 	}
 	ingest_init(&f->in, f->t.w, &f->feed, NOW1);
 	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	if (f == NULL)
-		return 0;
-	temp_db_close(&f->t);
-	free(f);
 	return 0;
 }
 
@@ -1028,7 +1017,7 @@ ingest_sink_counts_rejects_and_goes_on(void **state)
 	assert_int_equal(f->in.added, 1);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, temp_db_teardown)
 
 int
 main(void)

@@ -79,6 +79,7 @@ struct fx {
 	unsigned long long rng;
 	int           steps, removals, rollbacks, regrouped, recarried;
 };
+_Static_assert(offsetof(struct fx, t) == 0, "temp_db_teardown frees the fixture by its temp_db");
 
 static unsigned
 rnd(struct fx *f, unsigned n)
@@ -141,18 +142,6 @@ setup(void **state)
 	}
 	add_feed(f);
 	add_feed(f);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	if (f == NULL)
-		return 0;
-	temp_db_close(&f->t);
-	free(f);
 	return 0;
 }
 
@@ -404,11 +393,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_random_refreshes_keep_exact_totals, setup,
-		    teardown),
+		    temp_db_teardown),
 		cmocka_unit_test_setup_teardown(test_a_refresh_moves_only_the_totals_it_changes,
-		    setup, teardown),
+		    setup, temp_db_teardown),
 		cmocka_unit_test_setup_teardown(test_a_total_that_would_fall_below_zero_is_recounted,
-		    setup, teardown),
+		    setup, temp_db_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
