@@ -80,22 +80,14 @@ def figure_dict(r):
 
 
 def filters(location, metric, country, since, until):
+    """The WHERE clause of a figures query and its parameters: each filter given, in order."""
     where, args = ["f.withdrawn = 0"], []
-    if location is not None:
-        where.append("l.code = ?")
-        args.append(location)
-    if metric is not None:
-        where.append("m.code = ?")
-        args.append(metric)
-    if country is not None:
-        where.append("f.country = ?")
-        args.append(country)
-    if since is not None:
-        where.append("f.sort_date >= ?")
-        args.append(since)
-    if until is not None:
-        where.append("f.sort_date <= ?")
-        args.append(until)
+    for clause, value in (("l.code = ?", location), ("m.code = ?", metric),
+                          ("f.country = ?", country), ("f.sort_date >= ?", since),
+                          ("f.sort_date <= ?", until)):
+        if value is not None:
+            where.append(clause)
+            args.append(value)
     return " AND ".join(where), args
 
 

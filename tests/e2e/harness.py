@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.environ.get("FIGURES_BIN", os.path.join(ROOT, "build")))
@@ -50,6 +51,15 @@ def chromium(*args):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def patient_timeout(seconds, most=5.0):
+    """How long to wait for something that only has to happen eventually (a
+    service to come up): seconds, stretched by the load average per core when
+    the machine is busier than its cores, up to most times (so that what never
+    comes still fails within the run's own time). For waits; never for asserting timings."""
+    per_core = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return seconds * min(most, max(1.0, per_core))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,8 +93,10 @@ class Service:
     --public-url; trusted_proxies: FIGURES_TRUSTED_PROXIES for nginx-conf."""
 
     def __init__(self, seed=True, workers=2, rate=0, cache=0, wrap=(), publish=None,
-                 migrate=True, public_url=None, trusted_proxies=None):
+                 migrate=True, public_url=None, trusted_proxies=None, ready_timeout=10):
         self.seed, self.workers, self.rate, self.cache = seed, workers, rate, cache
+        # how long start() waits for /v1/health (workers under valgrind want more)
+        self.ready_timeout = ready_timeout
         # publish: a directory nginx serves under /snapshots/ (FIGURES_PUBLISH_DIR);
         # migrate=False leaves the database to the test (a read node's link)
         self.publish, self.migrate = publish, migrate
@@ -127,7 +139,7 @@ class Service:
                               if line.strip().startswith("fastcgi_cache_path")][0]
         self._spawn(["nginx", "-p", prefix, "-c", conf, "-e", os.path.join(prefix, "logs", "error.log")],
                     "nginx")
-        self.wait_ready()
+        self.wait_ready(self.ready_timeout)
 
     def start_worker(self):
         args = self.wrap + [os.path.join(BIN, "figures-fcgi"), "--db", self.db, "--socket",
@@ -149,16 +161,23 @@ class Service:
         self.procs.append(p)
         return p
 
-    def wait_ready(self, timeout=10):
+    def wait_ready(self, timeout=10, statuses=(200, 503)):
+        """Waits until /v1/health answers one of statuses (by default any answer
+        of the worker's own, healthy or degraded); fails saying what it last saw."""
         deadline = time.time() + timeout
+        last = "no answer yet"
         while time.time() < deadline:
             try:
-                if self.get("/v1/health").status in (200, 503):
+                status = self.get("/v1/health").status
+                if status in statuses:
                     return
-            except OSError:
-                pass
+                last = "HTTP %d" % status
+            except OSError as e:
+                last = "%s: %s" % (type(e).__name__, e)
             time.sleep(0.05)
-        raise AssertionError("the service did not answer /v1/health in %ss" % timeout)
+        raise AssertionError("the service did not answer /v1/health with %s in %.0f s (last: %s); "
+                             "see the worker's and nginx's logs under %s"
+                             % (" or ".join(map(str, statuses)), timeout, last, self.dir))
 
     def request(self, method, path, headers=None, body=None, source=None):
         """Sends path exactly as given (no re-encoding), returns a Response.
@@ -209,3 +228,28 @@ class Service:
             subprocess.run([os.path.join(ROOT, "scripts", "nginx-conf"), "--clean",
                             self.nginx_prefix], check=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class ServiceTestCase(unittest.TestCase):
+    """Tests that share one Service for their whole class, started before the
+    first test and stopped after the last: by default with the seed imported;
+    a class sets SERVICE to other options of Service (workers=1, seed=False...).
+    A class that prepares more calls super().setUpClass() first, and ends with
+    super().tearDownClass()."""
+
+    SERVICE = {}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.svc = Service(**cls.SERVICE)
+        try:
+            cls.svc.start()
+        except BaseException:
+            cls.svc.stop()   # tearDownClass does not run when setUpClass fails
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.svc.stop()
+        super().tearDownClass()

@@ -3,19 +3,10 @@ import subprocess
 import sys
 import unittest
 
-from harness import CONTRACT_CHECK, SEED, Service, refresh
+from harness import CONTRACT_CHECK, SEED, ServiceTestCase, refresh
 
 
-class Api(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
-
+class Api(ServiceTestCase):
     def get_json(self, path, status=200):
         r = self.svc.get(path)
         self.assertEqual(r.status, status, "%s: %s" % (path, r.body[:300]))

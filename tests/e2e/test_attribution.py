@@ -5,7 +5,7 @@ import csv
 import io
 import unittest
 
-from harness import Service
+from harness import ServiceTestCase
 
 VIA = "BBC News report from Ain Issa, northern Syria (13 October 2019)"
 GROUP = "foreigners affiliated with IS"
@@ -48,16 +48,7 @@ SUMMARY = {
 LANGS = ("en", "ar", "fr", "es")
 
 
-class Attribution(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
-
+class Attribution(ServiceTestCase):
     def get(self, path, status=200):
         r = self.svc.get(path)
         self.assertEqual(r.status, status, r.body[:300])

@@ -11,7 +11,7 @@ import unittest
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from harness import SEED, Service, refresh
+from harness import SEED, Service, ServiceTestCase, refresh
 
 try:
     import feedparser
@@ -41,17 +41,16 @@ def now_minus(seconds):
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class Changes(unittest.TestCase):
+class Changes(ServiceTestCase):
     @classmethod
     def setUpClass(cls):
         cls.before = now_minus(2)   # before the seed import
-        cls.svc = Service()
-        cls.svc.start()
+        super().setUpClass()
         cls.tmp = tempfile.mkdtemp(prefix="figures-changes-")
 
     @classmethod
     def tearDownClass(cls):
-        cls.svc.stop()
+        super().tearDownClass()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def get(self, path, status=200):

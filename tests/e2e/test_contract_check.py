@@ -9,7 +9,7 @@ import sys
 import threading
 import unittest
 
-from harness import CONTRACT_CHECK, Service
+from harness import CONTRACT_CHECK, ServiceTestCase
 
 
 def figures(d):
@@ -107,11 +107,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class ContractCheckCanFail(unittest.TestCase):
+class ContractCheckCanFail(ServiceTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
+        super().setUpClass()
         cls.proxy = Proxy(cls.svc.port)
         threading.Thread(target=cls.proxy.serve_forever, daemon=True).start()
 
@@ -119,7 +118,7 @@ class ContractCheckCanFail(unittest.TestCase):
     def tearDownClass(cls):
         cls.proxy.shutdown()
         cls.proxy.server_close()
-        cls.svc.stop()
+        super().tearDownClass()
 
     def check(self, mutate):
         self.proxy.mutate = mutate

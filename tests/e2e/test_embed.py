@@ -11,7 +11,7 @@ import unittest
 import urllib.parse
 
 import harness
-from harness import Service, refresh
+from harness import ServiceTestCase, refresh
 
 CHROMIUM = harness.CHROMIUM
 OUT = os.path.join(harness.BIN, "test-output")
@@ -44,11 +44,10 @@ def png_size(path):
     return struct.unpack(">II", head[16:24])
 
 
-class Embed(unittest.TestCase):
+class Embed(ServiceTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
+        super().setUpClass()
         tmp = tempfile.mkdtemp(prefix="figures-embed-")
         path = os.path.join(tmp, "hostile.csv")
         with open(path, "w", encoding="utf-8") as f:
@@ -57,10 +56,6 @@ class Embed(unittest.TestCase):
         shutil.rmtree(tmp)
         ids = {f["source"]["id"]: f["id"] for f in cls.svc.get("/v1/figures?feed=hostile").json()["data"]}
         cls.hostile, cls.arabic = ids["hostile"], ids["sohr-ar"]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
 
     def card(self, path):
         r = self.svc.get(path)

@@ -15,7 +15,7 @@ import urllib.parse
 
 import harness
 import test_embed
-from harness import Service, refresh
+from harness import ServiceTestCase, refresh
 
 HEAD = "\r\n".join([
     "Reported,As of,Country,Location code,Location,Source,Source code,Source type,URL,Killed,Qualifier,Group,Quote,Licence",
@@ -38,14 +38,13 @@ def write(path, rows):
         f.write(HEAD + "\r\n" + "\r\n".join(rows) + "\r\n")
 
 
-class Newsroom(unittest.TestCase):
+class Newsroom(ServiceTestCase):
     card = test_embed.Embed.card
     chromium = test_embed.Embed.chromium
 
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
+        super().setUpClass()
         cls.tmp = tempfile.mkdtemp(prefix="figures-newsroom-")
         five = os.path.join(cls.tmp, "five.csv")
         write(five, ['2019-10-1%d,2019-10-1%d,SYR,tal-abyad,Tal Abyad,"%s",%s,%s,,%d,about,civilians,q%d,'
@@ -64,7 +63,7 @@ class Newsroom(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.svc.stop()
+        super().tearDownClass()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def base(self):

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import unittest
 
-from harness import Service, refresh
+from harness import ServiceTestCase, refresh
 from test_summary_formats import LINES
 
 EXPORT_MAX, SUMMARY_EXPORT_MAX = 100000, 20000
@@ -21,11 +21,10 @@ def rows_of(body):
     return list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
 
 
-class Exports(unittest.TestCase):
+class Exports(ServiceTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
+        super().setUpClass()
         cls.tmp = tempfile.mkdtemp(prefix="figures-exports-")
         # one group more than a summary export holds, each its own figure: more
         # figures than a page (1,000) holds, fewer than a figures export does
@@ -48,7 +47,7 @@ class Exports(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.svc.stop()
+        super().tearDownClass()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def test_limit_all_exports_every_figure_in_one_answer(self):

@@ -8,23 +8,14 @@ import shutil
 import tempfile
 import unittest
 
-from harness import Service, refresh
+from harness import ServiceTestCase, refresh
 
 
 def ids(r):
     return sorted(f["id"] for f in r.json()["data"])
 
 
-class Lists(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
-
+class Lists(ServiceTestCase):
     def union(self, param, values, route="/v1/figures"):
         one = set()
         for v in values:
@@ -70,17 +61,8 @@ class Lists(unittest.TestCase):
                 self.assertIn(text, e["message"])
 
 
-class History(unittest.TestCase):
+class History(ServiceTestCase):
     """The seed is the BBC's report of 13 October 2019, retrieved today."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
 
     def test_the_default_data_answers_for_13_october_2019_by_report(self):
         r = self.svc.get("/v1/summary?as_of_date=2019-10-13&known_by=reported&metric=escaped")

@@ -17,7 +17,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from harness import Service, refresh
+from harness import Service, ServiceTestCase, refresh
 
 HEAD = ("Reported,As of,Country,Location code,Location,Location type,Source,Source code,"
         "Killed,Qualifier,Group,Quote")
@@ -60,13 +60,14 @@ def table(body):
     return list(csv.reader(io.StringIO(body.decode("utf-8"))))
 
 
-class ManySources(unittest.TestCase):
+class ManySources(ServiceTestCase):
     """Issue 15.1: the verdict counts every claim, however many sources."""
+
+    SERVICE = dict(seed=False)
 
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service(seed=False)
-        cls.svc.start()
+        super().setUpClass()
         # 300 sources say 100; two more, last in the sheet and last by value, 5,000 and 7,000
         rows = [row("Source %03d" % i, 100) for i in range(300)]
         rows += [row("Source 300", 5000), row("Source 301", 7000)]
@@ -74,10 +75,6 @@ class ManySources(unittest.TestCase):
                  for i in range(8000)]
         p = import_rows(cls.svc.db, "many", rows)
         assert "8302 added" in p.stderr, p.stderr
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
 
     QUERY = "metric=killed&location=hostile-town&group=civilians"
 
@@ -131,7 +128,7 @@ def groups_in(db, location=""):
             "WHERE f.withdrawn = 0 AND (?1 = '' OR l.code = ?1)", (location,))]
 
 
-class UnusualGroups(unittest.TestCase):
+class UnusualGroups(ServiceTestCase):
     """Issue 15.4: every group ingest accepts is reachable by paging the summary
     (JSON's next_cursor, CSV's Link) and by group=, or refused at ingest with
     its reason. A group with a tab, CR or LF got a cursor the API then refused
@@ -143,10 +140,11 @@ class UnusualGroups(unittest.TestCase):
     ODD = ["a" * 141, "b" * 300, "c" * 500, "ع" * 250, "p|i:p|e", "x&cursor=y+z%41 #?",
            "'quoted' \"and\" =formula"]
 
+    SERVICE = dict(seed=False)
+
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service(seed=False)
-        cls.svc.start()
+        super().setUpClass()
         # the groups with control characters in a place of their own, among short ones,
         # so that paging there meets their cursors before any long group's
         rows = [row("Source", i + 1, group=g) for i, g in
@@ -154,10 +152,6 @@ class UnusualGroups(unittest.TestCase):
         rows += [row("Source", i + 1, group=g, location="Control town", code="control-town")
                  for i, g in enumerate(["first"] + cls.CONTROL + ["last"])]
         cls.imported = import_rows(cls.svc.db, "odd", rows, check=False)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
 
     def test_ingest_refuses_control_characters_and_overlong_groups_with_a_reason(self):
         p = self.imported
@@ -240,7 +234,7 @@ class Iframe(html.parser.HTMLParser):
         self.ends.append(tag)
 
 
-class CutText(unittest.TestCase):
+class CutText(ServiceTestCase):
     """Issue 15.5: a long name in a non-Latin script, or a URL full of quotes,
     is never cut inside a character (the title, oEmbed's JSON) nor inside
     markup (oEmbed's iframe)."""
@@ -248,20 +242,17 @@ class CutText(unittest.TestCase):
     NAME = "ع" * 250          # 500 bytes, the most ingest takes
     GROUP = "نازحون " * 38    # 494 bytes
 
+    SERVICE = dict(seed=False)
+
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service(seed=False)
-        cls.svc.start()
+        super().setUpClass()
         # "more than 1,000,000 killed: " and the name: 528 bytes, the title's buffer was 512
         import_rows(cls.svc.db, "arabic", [row("Source", 1000000, group=cls.GROUP.strip(),
                                                 location=cls.NAME, code="long-name",
                                                 qualifier="more than")])
         cls.id = cls.svc.get("/v1/figures?feed=arabic").json()["data"][0]["id"]
         cls.base = "http://127.0.0.1:%d" % cls.svc.port
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
 
     def text(self, path):
         r = self.svc.get(path)
@@ -310,7 +301,7 @@ class CutText(unittest.TestCase):
                 self.assertEqual(p.ends, ["iframe"])
 
 
-class FormulaAfterASeparator(unittest.TestCase):
+class FormulaAfterASeparator(ServiceTestCase):
     """Issue 15.6: in a locale whose spreadsheets split CSV on ';', the second
     cell of `x;=cmd|' /C calc'!A0` was a formula: it went out unquoted and
     unprefixed. Every piece of every cell, split as any reader might, must
@@ -319,17 +310,14 @@ class FormulaAfterASeparator(unittest.TestCase):
     HOSTILE = "x;=cmd|' /C calc'!A0"
     TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
+    SERVICE = dict(seed=False)
+
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service(seed=False)
-        cls.svc.start()
+        super().setUpClass()
         import_rows(cls.svc.db, "semicolon", [
             row(cls.HOSTILE, 5, group=cls.HOSTILE, quote="said 5;+3 injured,@SUM(A1)\t-1"),
             row("Other", 9, group=cls.HOSTILE)])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
 
     def bodies(self):
         for path in ("/v1/figures?format=csv", "/v1/figures?format=hxl",

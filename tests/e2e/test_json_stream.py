@@ -16,7 +16,7 @@ import tempfile
 import threading
 import unittest
 
-from harness import BIN, ROOT, Service, refresh
+from harness import BIN, ROOT, Service, ServiceTestCase, refresh
 
 REAL = os.path.join(ROOT, "tests", "fixtures", "real")
 SIZE = 60 * 1024 * 1024   # under the default --max-bytes, 64 MiB
@@ -159,18 +159,19 @@ class JsonPagesInBoundedMemory(unittest.TestCase):
                 self.assertIn(says, log)
 
 
-class FailedPagesWriteNothing(unittest.TestCase):
+class FailedPagesWriteNothing(ServiceTestCase):
     """A page's rows are spooled as they stream; only a whole, good payload is written."""
+
+    SERVICE = dict(seed=False)
 
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service(seed=False)
-        cls.svc.start()
+        super().setUpClass()
         cls.tmp = tempfile.mkdtemp(prefix="figures-json-fail-")
 
     @classmethod
     def tearDownClass(cls):
-        cls.svc.stop()
+        super().tearDownClass()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def write(self, name, body):

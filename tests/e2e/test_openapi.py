@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 import harness
-from harness import Service
+from harness import ServiceTestCase
 
 REDOCLY_VERSION = "1.9.1"   # runs on Debian 12's own Node 18
 NPM_DIR = os.path.join(harness.BIN, "npm")
@@ -33,18 +33,13 @@ def worker_routes():
             for r in json.loads(p.stdout) if not r["page"]}
 
 
-class OpenApi(unittest.TestCase):
+class OpenApi(ServiceTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
+        super().setUpClass()
         r = cls.svc.get("/v1/openapi.json")
         cls.raw, cls.etag = r.body, r.header("etag")
         cls.spec = json.loads(r.body)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
 
     def test_served_with_validators(self):
         self.assertEqual(self.spec["openapi"], "3.1.0")

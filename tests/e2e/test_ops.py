@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from harness import BIN, ROOT, SEED, Service, refresh
+from harness import BIN, ROOT, SEED, Service, ServiceTestCase, refresh
 
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
@@ -314,17 +314,10 @@ def raw(svc, data):
     return int(lines[0].split()[1]), headers, body
 
 
-class HttpEdges(unittest.TestCase):
+class HttpEdges(ServiceTestCase):
     """Item 9: what nginx answers by itself, bodies, Accept, links, cursors."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.svc = Service(workers=2)
-        cls.svc.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
+    SERVICE = dict(workers=2)
 
     def assert_json_error(self, status, headers, body, want, code):
         self.assertEqual(status, want, body[:300])

@@ -17,7 +17,7 @@ import unittest
 import urllib.parse
 
 import harness
-from harness import Service, refresh
+from harness import ServiceTestCase, refresh
 
 CHROMIUM = harness.CHROMIUM
 OUT = os.path.join(harness.BIN, "test-output")
@@ -55,11 +55,10 @@ class Elements(html.parser.HTMLParser):
         self.text.append(data)
 
 
-class Pages(unittest.TestCase):
+class Pages(ServiceTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
+        super().setUpClass()
         cls.base = "http://127.0.0.1:%d" % cls.svc.port
         tmp = tempfile.mkdtemp(prefix="figures-pages-")
         try:
@@ -73,10 +72,6 @@ class Pages(unittest.TestCase):
         figures = cls.svc.get("/v1/figures?feed=hostile").json()["data"]
         cls.hostile = [f["id"] for f in figures if f["source"]["id"] == "hostile"][0]
         cls.revised = [f["id"] for f in figures if f["value"] == 1700][0]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
 
     def page(self, path):
         r = self.svc.get(path)

@@ -10,22 +10,13 @@ import tempfile
 import time
 import unittest
 
-from harness import SEED, Service, refresh
+from harness import SEED, Service, ServiceTestCase, refresh
 
 with open(SEED, encoding="utf-8") as _f:
     LINES = _f.read().splitlines()
 
 
-class Summary(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.svc = Service()
-        cls.svc.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.svc.stop()
-
+class Summary(ServiceTestCase):
     def get(self, path, status=200, headers=None):
         r = self.svc.get(path, headers)
         self.assertEqual(r.status, status, r.body[:300])

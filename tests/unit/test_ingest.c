@@ -21,35 +21,21 @@
 #include "core/strutil.h"
 #include "store/db.h"
 #include "store/write.h"
+#include "temp_db.h"
 
 #define NOW1 "2026-01-02T03:04:05Z"
 #define NOW2 "2026-01-03T03:04:05Z"
 
 struct fx {
-	char            path[64];
-	sqlite3        *db;
-	struct writer  *w;
+	struct temp_db  t;
 	struct feed_row feed;
 	struct ingest   in;
 };
+_Static_assert(offsetof(struct fx, t) == 0, "temp_db_teardown frees the fixture by its temp_db");
 
 #define TEN "0123456789"
 #define HUNDRED TEN TEN TEN TEN TEN TEN TEN TEN TEN TEN
 #define LONG_GROUP HUNDRED HUNDRED HUNDRED HUNDRED HUNDRED   /* GROUP_MAX bytes */
-
-static void
-remove_db_files(const char *path)
-{
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".lock" };
-	char name[96];
-
-	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-		snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
-		unlink(name);
-	}
-}
-
-static int teardown(void **state);
 
 /* A migrated database with one feed "t" (no default source), in a transaction. */
 static int
@@ -59,42 +45,21 @@ setup(void **state)
 	char err[ERR_MAX] = "";
 	struct feed_in feed = { .code = "t", .url = "file:///x", .adapter = "hxl",
 	    .enabled = -1 };
-	int fd;
 
 	assert_non_null(f);
-	snprintf(f->path, sizeof f->path, "/tmp/figures-test-ingest-XXXXXX");
-	fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	*state = f;
-	if (db_open_rw(f->path, &f->db, err) != ST_OK ||
-	    db_migrate(f->db, NULL, NULL, err) != ST_OK ||
-	    (f->w = writer_new(f->db, err)) == NULL ||
-	    writer_feed_put(f->w, &feed, &f->feed, err) != ST_OK ||
-	    writer_begin(f->w, err) != ST_OK) {
-		print_error("setup: %s\n", err);
-		teardown(state);
-		*state = NULL;
+	if (temp_db_open(&f->t, "ingest") != 0) {
+		free(f);
 		return -1;
 	}
-	ingest_init(&f->in, f->w, &f->feed, NOW1);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	if (f == NULL)
-		return 0;
-	if (f->w != NULL) {
-		writer_rollback(f->w);
-		writer_free(f->w);
+	if (writer_feed_put(f->t.w, &feed, &f->feed, err) != ST_OK ||
+	    writer_begin(f->t.w, err) != ST_OK) {
+		print_error("setup: %s\n", err);
+		temp_db_close(&f->t);
+		free(f);
+		return -1;
 	}
-	sqlite3_close_v2(f->db);
-	remove_db_files(f->path);
-	free(f);
+	ingest_init(&f->in, f->t.w, &f->feed, NOW1);
+	*state = f;
 	return 0;
 }
 
@@ -104,9 +69,9 @@ next_payload(struct fx *f, const char *now)
 {
 	char err[ERR_MAX] = "";
 
-	assert_int_equal(writer_commit(f->w, ingest_changed(&f->in), err), ST_OK);
-	assert_int_equal(writer_begin(f->w, err), ST_OK);
-	ingest_init(&f->in, f->w, &f->feed, now);
+	assert_int_equal(writer_commit(f->t.w, ingest_changed(&f->in), err), ST_OK);
+	assert_int_equal(writer_begin(f->t.w, err), ST_OK);
+	ingest_init(&f->in, f->t.w, &f->feed, now);
 }
 
 /* The integer in the first column of the first row of sql (-1: no row). */
@@ -469,8 +434,8 @@ ingest_rejects_bad_claims(void **state)
 			fail_msg("%s: reason \"%s\" lacks \"%s\"", rc->what, why, rc->why);
 	}
 	assert_int_equal(f->in.added, 0);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure"), 0);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM revision"), 0);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM figure"), 0);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM revision"), 0);
 }
 
 /* ---- a rejected row leaves nothing behind ---- */
@@ -558,16 +523,16 @@ ingest_rejected_row_writes_nothing(void **state)
 		enum status st;
 
 		/* each case starts from the empty, migrated database */
-		writer_rollback(f->w);
-		assert_int_equal(writer_begin(f->w, err), ST_OK);
-		ingest_init(&f->in, f->w, &f->feed, NOW1);
+		writer_rollback(f->t.w);
+		assert_int_equal(writer_begin(f->t.w, err), ST_OK);
+		ingest_init(&f->in, f->t.w, &f->feed, NOW1);
 		if (lc->first) {
 			for (size_t k = 0; k < lc->nbefore; k++)
 				apply(&c, &lc->before[k]);
 			if ((st = ingest_claim(&f->in, &c, why)) != ST_OK)
 				fail_msg("%s: the first claim: status %d: %s", lc->what, (int)st, why);
 		}
-		db_contents(f->db, before, sizeof before);
+		db_contents(f->t.db, before, sizeof before);
 		c = valid_claim();
 		for (size_t k = 0; k < lc->nmods; k++)
 			apply(&c, &lc->mods[k]);
@@ -576,7 +541,7 @@ ingest_rejected_row_writes_nothing(void **state)
 			fail_msg("%s: status %d, want ST_INVALID", lc->what, (int)st);
 		if (strstr(why, lc->why) == NULL)
 			fail_msg("%s: reason \"%s\" lacks \"%s\"", lc->what, why, lc->why);
-		db_contents(f->db, after, sizeof after);
+		db_contents(f->t.db, after, sizeof after);
 		if (strcmp(before, after) != 0) {
 			print_error("%s: the rejected claim left something behind:\n  before: %s\n"
 			    "  after:  %s\n", lc->what, before, after);
@@ -617,18 +582,18 @@ ingest_valid_claim_added(void **state)
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
 	assert_int_equal(f->in.added, 1);
 	assert_int_equal(f->in.changed + f->in.unchanged, 0);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure"), 1);
-	assert_int_equal(q_int(f->db, "SELECT value FROM figure"), 100);
-	assert_query_text(f->db, "SELECT qualifier FROM figure", "exact");
-	assert_query_text(f->db, "SELECT country FROM figure", "SYR");
-	assert_query_text(f->db, "SELECT grp FROM figure", "families");
-	assert_query_text(f->db, "SELECT as_of FROM figure", "2024-01-01");
-	assert_query_text(f->db, "SELECT sort_date FROM figure", "2024-01-01");
-	assert_query_text(f->db, "SELECT retrieved_at FROM figure", NOW1);
-	assert_query_text(f->db, "SELECT s.code FROM figure JOIN source s ON s.id = source_id",
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM figure"), 1);
+	assert_int_equal(q_int(f->t.db, "SELECT value FROM figure"), 100);
+	assert_query_text(f->t.db, "SELECT qualifier FROM figure", "exact");
+	assert_query_text(f->t.db, "SELECT country FROM figure", "SYR");
+	assert_query_text(f->t.db, "SELECT grp FROM figure", "families");
+	assert_query_text(f->t.db, "SELECT as_of FROM figure", "2024-01-01");
+	assert_query_text(f->t.db, "SELECT sort_date FROM figure", "2024-01-01");
+	assert_query_text(f->t.db, "SELECT retrieved_at FROM figure", NOW1);
+	assert_query_text(f->t.db, "SELECT s.code FROM figure JOIN source s ON s.id = source_id",
 	    "unhcr");
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM revision"), 1);
-	assert_int_equal(q_int(f->db, "SELECT withdrawn FROM figure"), 0);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM revision"), 1);
+	assert_int_equal(q_int(f->t.db, "SELECT withdrawn FROM figure"), 0);
 }
 
 /*
@@ -661,21 +626,21 @@ ingest_stores_what_it_counts(void **state)
 			fail_msg("row %zu: %s", i, why);
 	}
 	assert_int_equal(f->in.added, 5);
-	assert_int_equal(q_int(f->db, "SELECT sum(value) FROM figure"), 1500);
-	assert_int_equal(q_int(f->db, "SELECT count(DISTINCT facet) FROM figure"), 5);
-	assert_query_text(f->db, "SELECT cause FROM figure WHERE value = 300", "conflict+violence");
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure WHERE cause IS NULL"), 1);
-	assert_query_text(f->db, "SELECT o.code FROM figure JOIN location o ON o.id = origin_id "
+	assert_int_equal(q_int(f->t.db, "SELECT sum(value) FROM figure"), 1500);
+	assert_int_equal(q_int(f->t.db, "SELECT count(DISTINCT facet) FROM figure"), 5);
+	assert_query_text(f->t.db, "SELECT cause FROM figure WHERE value = 300", "conflict+violence");
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM figure WHERE cause IS NULL"), 1);
+	assert_query_text(f->t.db, "SELECT o.code FROM figure JOIN location o ON o.id = origin_id "
 	    "WHERE value = 400", "IRQ");
-	assert_int_equal(q_int(f->db, "SELECT males FROM figure WHERE value = 400"), 40);
-	assert_int_equal(q_int(f->db, "SELECT males FROM revision WHERE value = 400"), 40);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure WHERE females IS NULL"), 5);
+	assert_int_equal(q_int(f->t.db, "SELECT males FROM figure WHERE value = 400"), 40);
+	assert_int_equal(q_int(f->t.db, "SELECT males FROM revision WHERE value = 400"), 40);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM figure WHERE females IS NULL"), 5);
 	/* an origin area with no country: in the figure's own (SYR) */
-	assert_query_text(f->db, "SELECT o.country || ' ' || o.code || ' ' || o.type FROM figure "
+	assert_query_text(f->t.db, "SELECT o.country || ' ' || o.code || ' ' || o.type FROM figure "
 	    "JOIN location o ON o.id = origin_id WHERE value = 500", "SYR SY02 admin1");
-	assert_query_text(f->db, "SELECT unit FROM figure WHERE value = 500", "households");
-	assert_query_text(f->db, "SELECT unit FROM figure WHERE value = 100", "people");
-	assert_query_text(f->db, "SELECT facet FROM figure WHERE value = 100", "");
+	assert_query_text(f->t.db, "SELECT unit FROM figure WHERE value = 500", "households");
+	assert_query_text(f->t.db, "SELECT unit FROM figure WHERE value = 100", "people");
+	assert_query_text(f->t.db, "SELECT facet FROM figure WHERE value = 100", "");
 
 	/* the next payload: a changed breakdown by sex is a revision */
 	next_payload(f, NOW2);
@@ -689,7 +654,7 @@ ingest_stores_what_it_counts(void **state)
 		assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
 	}
 	assert_int_equal(f->in.changed, 1);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM revision WHERE value = 400"), 2);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM revision WHERE value = 400"), 2);
 }
 
 static void
@@ -704,8 +669,8 @@ ingest_same_claim_next_payload_unchanged(void **state)
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
 	assert_int_equal(f->in.unchanged, 1);
 	assert_int_equal(f->in.added + f->in.changed, 0);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure"), 1);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM revision"), 1);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM figure"), 1);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM revision"), 1);
 	assert_int_equal(ingest_changed(&f->in), 0);
 }
 
@@ -722,14 +687,14 @@ ingest_changed_value_updates_and_revises(void **state)
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
 	assert_int_equal(f->in.changed, 1);
 	assert_int_equal(f->in.added + f->in.unchanged, 0);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure"), 1);
-	assert_int_equal(q_int(f->db, "SELECT value FROM figure"), 250);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM revision r JOIN figure f "
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM figure"), 1);
+	assert_int_equal(q_int(f->t.db, "SELECT value FROM figure"), 250);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM revision r JOIN figure f "
 	    "ON f.id = r.figure_id"), 2);
-	assert_int_equal(q_int(f->db, "SELECT value FROM revision ORDER BY id LIMIT 1"), 100);
-	assert_query_text(f->db, "SELECT superseded_at FROM revision ORDER BY id LIMIT 1", NOW2);
-	assert_int_equal(q_int(f->db, "SELECT value FROM revision ORDER BY id DESC LIMIT 1"), 250);
-	assert_query_text(f->db, "SELECT superseded_at FROM revision ORDER BY id DESC LIMIT 1",
+	assert_int_equal(q_int(f->t.db, "SELECT value FROM revision ORDER BY id LIMIT 1"), 100);
+	assert_query_text(f->t.db, "SELECT superseded_at FROM revision ORDER BY id LIMIT 1", NOW2);
+	assert_int_equal(q_int(f->t.db, "SELECT value FROM revision ORDER BY id DESC LIMIT 1"), 250);
+	assert_query_text(f->t.db, "SELECT superseded_at FROM revision ORDER BY id DESC LIMIT 1",
 	    "(null)");
 	assert_int_equal(ingest_changed(&f->in), 1);
 }
@@ -745,7 +710,7 @@ ingest_same_claim_twice_in_payload_rejected(void **state)
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_INVALID);
 	assert_non_null(strstr(why, "twice"));
 	assert_int_equal(f->in.added, 1);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure"), 1);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM figure"), 1);
 }
 
 static void
@@ -764,11 +729,11 @@ ingest_finish_withdraws_missing_key(void **state)
 	assert_int_equal(ingest_claim(&f->in, &a, why), ST_OK);
 	assert_int_equal(ingest_finish(&f->in, err), ST_OK);
 	assert_int_equal(f->in.withdrawn, 1);
-	assert_int_equal(q_int(f->db, "SELECT f.withdrawn FROM figure f JOIN metric m "
+	assert_int_equal(q_int(f->t.db, "SELECT f.withdrawn FROM figure f JOIN metric m "
 	    "ON m.id = f.metric_id WHERE m.code = 'refugees'"), 1);
-	assert_int_equal(q_int(f->db, "SELECT f.withdrawn FROM figure f JOIN metric m "
+	assert_int_equal(q_int(f->t.db, "SELECT f.withdrawn FROM figure f JOIN metric m "
 	    "ON m.id = f.metric_id WHERE m.code = 'idps'"), 0);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure"), 2);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM figure"), 2);
 }
 
 static void
@@ -785,7 +750,7 @@ ingest_withdrawn_figure_returns_as_changed(void **state)
 	next_payload(f, "2026-01-04T00:00:00Z");
 	assert_int_equal(ingest_claim(&f->in, &a, why), ST_OK);
 	assert_int_equal(f->in.changed, 1);
-	assert_int_equal(q_int(f->db, "SELECT withdrawn FROM figure"), 0);
+	assert_int_equal(q_int(f->t.db, "SELECT withdrawn FROM figure"), 0);
 }
 
 static void
@@ -797,8 +762,8 @@ ingest_nearly_stored_as_almost(void **state)
 
 	c.qualifier = "nearly";
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
-	assert_query_text(f->db, "SELECT qualifier FROM figure", "almost");
-	assert_query_text(f->db, "SELECT qualifier FROM revision", "almost");
+	assert_query_text(f->t.db, "SELECT qualifier FROM figure", "almost");
+	assert_query_text(f->t.db, "SELECT qualifier FROM revision", "almost");
 }
 
 static void
@@ -812,10 +777,10 @@ ingest_one_day_period_stored_as_as_of(void **state)
 	c.period_start = "2024-03-05";
 	c.period_end = "2024-03-05";
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
-	assert_query_text(f->db, "SELECT as_of FROM figure", "2024-03-05");
-	assert_query_text(f->db, "SELECT period_start FROM figure", "(null)");
-	assert_query_text(f->db, "SELECT period_end FROM figure", "(null)");
-	assert_query_text(f->db, "SELECT sort_date FROM figure", "2024-03-05");
+	assert_query_text(f->t.db, "SELECT as_of FROM figure", "2024-03-05");
+	assert_query_text(f->t.db, "SELECT period_start FROM figure", "(null)");
+	assert_query_text(f->t.db, "SELECT period_end FROM figure", "(null)");
+	assert_query_text(f->t.db, "SELECT sort_date FROM figure", "2024-03-05");
 }
 
 static void
@@ -829,10 +794,10 @@ ingest_period_kept_when_longer_than_a_day(void **state)
 	c.period_start = "2024-03-01";
 	c.period_end = "2024-03-31T12:00:00Z";
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
-	assert_query_text(f->db, "SELECT as_of FROM figure", "(null)");
-	assert_query_text(f->db, "SELECT period_start FROM figure", "2024-03-01");
-	assert_query_text(f->db, "SELECT period_end FROM figure", "2024-03-31");
-	assert_query_text(f->db, "SELECT sort_date FROM figure", "2024-03-31");
+	assert_query_text(f->t.db, "SELECT as_of FROM figure", "(null)");
+	assert_query_text(f->t.db, "SELECT period_start FROM figure", "2024-03-01");
+	assert_query_text(f->t.db, "SELECT period_end FROM figure", "2024-03-31");
+	assert_query_text(f->t.db, "SELECT sort_date FROM figure", "2024-03-31");
 }
 
 static void
@@ -844,8 +809,8 @@ ingest_no_date_sorts_by_retrieval_day(void **state)
 
 	c.as_of = NULL;
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
-	assert_query_text(f->db, "SELECT as_of FROM figure", "(null)");
-	assert_query_text(f->db, "SELECT sort_date FROM figure", "2026-01-02");
+	assert_query_text(f->t.db, "SELECT as_of FROM figure", "(null)");
+	assert_query_text(f->t.db, "SELECT sort_date FROM figure", "2026-01-02");
 }
 
 static void
@@ -858,8 +823,8 @@ ingest_grouped_value_and_lower_case_country(void **state)
 	c.value = "130,000";
 	c.country = "syr";
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
-	assert_int_equal(q_int(f->db, "SELECT value FROM figure"), 130000);
-	assert_query_text(f->db, "SELECT country FROM figure", "SYR");
+	assert_int_equal(q_int(f->t.db, "SELECT value FROM figure"), 130000);
+	assert_query_text(f->t.db, "SELECT country FROM figure", "SYR");
 }
 
 /* Any ISO 3166 code or name (Debian's iso-codes) gives the country; the name given stays. */
@@ -884,8 +849,8 @@ ingest_country_by_any_iso_code_or_name(void **state)
 		if (ingest_claim(&f->in, &c, why) != ST_OK)
 			fail_msg("form %zu: %s", i, why);
 	}
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM figure WHERE country = 'SYR'"), 5);
-	assert_int_equal(q_int(f->db, "SELECT count(*) FROM location WHERE admin_level = 0"), 1);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM figure WHERE country = 'SYR'"), 5);
+	assert_int_equal(q_int(f->t.db, "SELECT count(*) FROM location WHERE admin_level = 0"), 1);
 }
 
 static void
@@ -900,13 +865,13 @@ ingest_location_chain_built(void **state)
 	c.loc_name = "Ain Issa camp";
 	c.loc_type = "camp";
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
-	assert_query_text(f->db, "SELECT l.code FROM figure f JOIN location l "
+	assert_query_text(f->t.db, "SELECT l.code FROM figure f JOIN location l "
 	    "ON l.id = f.location_id", "ain-issa-camp");
-	assert_query_text(f->db, "SELECT type FROM location WHERE code = 'ain-issa-camp'",
+	assert_query_text(f->t.db, "SELECT type FROM location WHERE code = 'ain-issa-camp'",
 	    "camp");
-	assert_query_text(f->db, "SELECT p.code FROM location l JOIN location p "
+	assert_query_text(f->t.db, "SELECT p.code FROM location l JOIN location p "
 	    "ON p.id = l.parent_id WHERE l.code = 'ain-issa-camp'", "SYR-ar-raqqa");
-	assert_int_equal(q_int(f->db, "SELECT t.depth FROM location_tree t "
+	assert_int_equal(q_int(f->t.db, "SELECT t.depth FROM location_tree t "
 	    "JOIN location a ON a.id = t.ancestor_id JOIN location d ON d.id = t.location_id "
 	    "WHERE a.code = 'SYR' AND d.code = 'ain-issa-camp'"), 2);
 }
@@ -920,7 +885,7 @@ ingest_explicit_key_used(void **state)
 
 	c.key = "row-17";
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
-	assert_query_text(f->db, "SELECT key FROM figure", "row-17");
+	assert_query_text(f->t.db, "SELECT key FROM figure", "row-17");
 }
 
 /*
@@ -972,19 +937,19 @@ ingest_derived_key_format_pinned(void **state)
 		enum status st;
 
 		/* an empty database whose next location id is 42, with a source #7 */
-		writer_rollback(f->w);
-		assert_int_equal(writer_begin(f->w, err), ST_OK);
-		assert_int_equal(sqlite3_exec(f->db, "INSERT INTO location (id, code, name, country, "
+		writer_rollback(f->t.w);
+		assert_int_equal(writer_begin(f->t.w, err), ST_OK);
+		assert_int_equal(sqlite3_exec(f->t.db, "INSERT INTO location (id, code, name, country, "
 		    "type) VALUES (41, 'ZZZ', 'ZZZ', 'ZZZ', 'country'); INSERT INTO source (id, code, "
 		    "name, organisation, type) VALUES (7, 'default-org', 'D', 'D', 'ngo')",
 		    NULL, NULL, NULL), SQLITE_OK);
 		feed.default_source_id = kc->default_source ? 7 : 0;
-		ingest_init(&f->in, f->w, &feed, NOW1);
+		ingest_init(&f->in, f->t.w, &feed, NOW1);
 		for (size_t k = 0; k < kc->nmods; k++)
 			apply(&c, &kc->mods[k]);
 		if ((st = ingest_claim(&f->in, &c, why)) != ST_OK)
 			fail_msg("%s: status %d: %s", kc->what, (int)st, why);
-		q_text(f->db, "SELECT key FROM figure", key, sizeof key);
+		q_text(f->t.db, "SELECT key FROM figure", key, sizeof key);
 		if (strcmp(key, kc->key) != 0)
 			fail_msg("%s: key \"%s\", want \"%s\"", kc->what, key, kc->key);
 	}
@@ -1010,7 +975,7 @@ ingest_source_code_of_64_chars_kept_whole(void **state)
 	assert_int_equal(strlen(code64), 64);
 	c.source_code = code64;
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
-	assert_query_text(f->db, "SELECT s.code FROM figure JOIN source s ON s.id = source_id",
+	assert_query_text(f->t.db, "SELECT s.code FROM figure JOIN source s ON s.id = source_id",
 	    code64);
 }
 
@@ -1025,15 +990,15 @@ ingest_feed_default_source_used(void **state)
 	long long id = 0;
 	char why[ERR_MAX] = "", err[ERR_MAX] = "";
 
-	assert_int_equal(writer_source(f->w, &src, &id, err), ST_OK);
+	assert_int_equal(writer_source(f->t.w, &src, &id, err), ST_OK);
 	feed.default_source_id = id;
-	assert_int_equal(writer_feed_put(f->w, &feed, &f->feed, err), ST_OK);
+	assert_int_equal(writer_feed_put(f->t.w, &feed, &f->feed, err), ST_OK);
 	assert_int_equal(f->feed.default_source_id, id);
-	ingest_init(&f->in, f->w, &f->feed, NOW1);
+	ingest_init(&f->in, f->t.w, &f->feed, NOW1);
 	c.source_name = NULL;
 	c.source_type = NULL;
 	assert_int_equal(ingest_claim(&f->in, &c, why), ST_OK);
-	assert_query_text(f->db, "SELECT s.code FROM figure JOIN source s ON s.id = source_id",
+	assert_query_text(f->t.db, "SELECT s.code FROM figure JOIN source s ON s.id = source_id",
 	    "default-org");
 }
 
@@ -1052,7 +1017,7 @@ ingest_sink_counts_rejects_and_goes_on(void **state)
 	assert_int_equal(f->in.added, 1);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, temp_db_teardown)
 
 int
 main(void)

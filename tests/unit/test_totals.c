@@ -22,6 +22,7 @@
 
 #include "store/db.h"
 #include "store/write.h"
+#include "temp_db.h"
 
 #define MAX_FEEDS 8
 #define KEYS      24     /* key slots per feed */
@@ -69,9 +70,7 @@ struct feed {
 };
 
 struct fx {
-	char          path[64];
-	sqlite3      *db;
-	struct writer *w;
+	struct temp_db t;
 	long long     loc[NLOCS];
 	const char   *country[NLOCS];
 	long long     source[3];
@@ -80,6 +79,7 @@ struct fx {
 	unsigned long long rng;
 	int           steps, removals, rollbacks, regrouped, recarried;
 };
+_Static_assert(offsetof(struct fx, t) == 0, "temp_db_teardown frees the fixture by its temp_db");
 
 static unsigned
 rnd(struct fx *f, unsigned n)
@@ -91,18 +91,6 @@ rnd(struct fx *f, unsigned n)
 }
 
 static void
-remove_db_files(const char *path)
-{
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".lock" };
-	char name[96];
-
-	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-		snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
-		unlink(name);
-	}
-}
-
-static void
 add_feed(struct fx *f)
 {
 	char err[ERR_MAX] = "", code[16];
@@ -111,12 +99,10 @@ add_feed(struct fx *f)
 
 	snprintf(code, sizeof code, "feed-%d", f->nfeeds);
 	memset(fd, 0, sizeof *fd);
-	if (writer_feed_put(f->w, &in, &fd->row, err) != ST_OK)
+	if (writer_feed_put(f->t.w, &in, &fd->row, err) != ST_OK)
 		fail_msg("adding feed %s: %s", code, err);
 	f->nfeeds++;
 }
-
-static int teardown(void **state);
 
 /* A migrated database with three countries of three places each, three sources, two feeds. */
 static int
@@ -125,22 +111,13 @@ setup(void **state)
 	static const char *const countries[] = { "AAA", "BBB", "CCC" };
 	struct fx *f = calloc(1, sizeof *f);
 	char err[ERR_MAX] = "", code[16], name[32];
-	int fd;
 
 	assert_non_null(f);
-	snprintf(f->path, sizeof f->path, "/tmp/figures-test-totals-XXXXXX");
-	fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	*state = f;
-	if (db_open_rw(f->path, &f->db, err) != ST_OK ||
-	    db_migrate(f->db, NULL, NULL, err) != ST_OK ||
-	    (f->w = writer_new(f->db, err)) == NULL) {
-		print_error("setup: %s\n", err);
-		teardown(state);
-		*state = NULL;
+	if (temp_db_open(&f->t, "totals") != 0) {
+		free(f);
 		return -1;
 	}
+	*state = f;
 	for (int i = 0; i < NLOCS; i++) {
 		const char *c = countries[i / 3];
 		struct location_in in = { .code = code, .name = name, .country = c,
@@ -152,7 +129,7 @@ setup(void **state)
 		else
 			snprintf(code, sizeof code, "%s%d", c, i % 3);
 		snprintf(name, sizeof name, "Place %s", code);
-		if (writer_location(f->w, &in, &f->loc[i], err) != ST_OK)
+		if (writer_location(f->t.w, &in, &f->loc[i], err) != ST_OK)
 			fail_msg("adding place %s: %s", code, err);
 		f->country[i] = c;
 	}
@@ -161,27 +138,10 @@ setup(void **state)
 		    .type = "un" };
 
 		snprintf(code, sizeof code, "source-%d", i);
-		assert_int_equal(writer_source(f->w, &in, &f->source[i], err), ST_OK);
+		assert_int_equal(writer_source(f->t.w, &in, &f->source[i], err), ST_OK);
 	}
 	add_feed(f);
 	add_feed(f);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-
-	if (f == NULL)
-		return 0;
-	if (f->w != NULL) {
-		writer_rollback(f->w);
-		writer_free(f->w);
-	}
-	sqlite3_close_v2(f->db);
-	remove_db_files(f->path);
-	free(f);
 	return 0;
 }
 
@@ -226,7 +186,7 @@ write_fig(struct fx *f, struct feed *fd, int k, struct fig *g, int *changed)
 	};
 
 	snprintf(key, sizeof key, "k%d", k);
-	if (writer_figure(f->w, &in, &out, err) != ST_OK)
+	if (writer_figure(f->t.w, &in, &out, err) != ST_OK)
 		fail_msg("writing %s of %s: %s", key, fd->row.code, err);
 	if (out == FIG_ADDED || out == FIG_CHANGED)
 		*changed = 1;
@@ -245,7 +205,7 @@ refresh_feed(struct fx *f, struct feed *fd)
 	int changed = 0, rollback = rnd(f, 10) == 0;
 
 	memcpy(next, fd->figs, sizeof next);
-	assert_int_equal(writer_begin(f->w, err), ST_OK);
+	assert_int_equal(writer_begin(f->t.w, err), ST_OK);
 	for (int k = 0; k < KEYS; k++) {
 		struct fig *g = &next[k];
 		unsigned r = rnd(f, 100);
@@ -267,14 +227,14 @@ refresh_feed(struct fx *f, struct feed *fd)
 			f->recarried++;
 		write_fig(f, fd, k, g, &changed);
 	}
-	assert_int_equal(writer_withdraw_unseen(f->w, fd->row.id, "2026-01-02T03:04:05Z",
+	assert_int_equal(writer_withdraw_unseen(f->t.w, fd->row.id, "2026-01-02T03:04:05Z",
 	    &withdrawn, err), ST_OK);
 	if (rollback) {
-		writer_rollback(f->w);
+		writer_rollback(f->t.w);
 		f->rollbacks++;
 		return;
 	}
-	assert_int_equal(writer_commit(f->w, changed || withdrawn > 0, err), ST_OK);
+	assert_int_equal(writer_commit(f->t.w, changed || withdrawn > 0, err), ST_OK);
 	memcpy(fd->figs, next, sizeof next);
 }
 
@@ -284,10 +244,10 @@ remove_feed(struct fx *f, struct feed *fd)
 	char err[ERR_MAX] = "";
 	long long withdrawn = 0;
 
-	assert_int_equal(writer_begin(f->w, err), ST_OK);
-	assert_int_equal(writer_feed_remove(f->w, fd->row.code, "2026-01-02T03:04:05Z",
+	assert_int_equal(writer_begin(f->t.w, err), ST_OK);
+	assert_int_equal(writer_feed_remove(f->t.w, fd->row.code, "2026-01-02T03:04:05Z",
 	    &withdrawn, err), ST_OK);
-	assert_int_equal(writer_commit(f->w, 1, err), ST_OK);
+	assert_int_equal(writer_commit(f->t.w, 1, err), ST_OK);
 	fd->removed = 1;
 	f->removals++;
 }
@@ -318,8 +278,8 @@ assert_totals_exact(struct fx *f, const char *when, unsigned long long seed)
 {
 	static char want[65536], got[65536];
 
-	rows_text(f->db, EXPECTED, want, sizeof want);
-	rows_text(f->db, KEPT, got, sizeof got);
+	rows_text(f->t.db, EXPECTED, want, sizeof want);
+	rows_text(f->t.db, KEPT, got, sizeof got);
 	if (strcmp(want, got) != 0) {
 		print_error("seed %llu, step %d (%s): the kept totals\n%s\ndiffer from a count\n%s\n",
 		    seed, f->steps, when, got, want);
@@ -365,9 +325,9 @@ test_random_refreshes_keep_exact_totals(void **state)
 	assert_true(f->regrouped > 0);
 	assert_true(f->recarried > 0);
 	/* and the repair path (--recount) writes the same rows as the count above */
-	assert_int_equal(writer_begin(f->w, err), ST_OK);
-	assert_int_equal(writer_recount(f->w, err), ST_OK);
-	assert_int_equal(writer_commit(f->w, 1, err), ST_OK);
+	assert_int_equal(writer_begin(f->t.w, err), ST_OK);
+	assert_int_equal(writer_recount(f->t.w, err), ST_OK);
+	assert_int_equal(writer_commit(f->t.w, 1, err), ST_OK);
 	assert_totals_exact(f, "after --recount", 0);
 }
 
@@ -386,27 +346,27 @@ test_a_refresh_moves_only_the_totals_it_changes(void **state)
 
 	f->rng = 7;
 	refresh_feed(f, &f->feeds[0]);     /* a first payload: the totals are counted */
-	assert_int_equal(sqlite3_exec(f->db, "INSERT INTO figure_total VALUES ('source', '999', 7)",
+	assert_int_equal(sqlite3_exec(f->t.db, "INSERT INTO figure_total VALUES ('source', '999', 7)",
 	    NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(writer_begin(f->w, err), ST_OK);
+	assert_int_equal(writer_begin(f->t.w, err), ST_OK);
 	*g = (struct fig){ .present = 1, .ever = 1, .metric = 2, .source = f->source[1],
 	    .loc = 4, .group = "", .unit = "people", .value = 5 };
 	write_fig(f, &f->feeds[1], 0, g, &changed);
 	assert_true(changed);
-	assert_int_equal(writer_commit(f->w, 1, err), ST_OK);
+	assert_int_equal(writer_commit(f->t.w, 1, err), ST_OK);
 	{
 		sqlite3_stmt *st;
 
-		assert_int_equal(sqlite3_prepare_v2(f->db, "SELECT count(*) FROM figure_total "
+		assert_int_equal(sqlite3_prepare_v2(f->t.db, "SELECT count(*) FROM figure_total "
 		    "WHERE kind = 'source' AND key = '999' AND total = 7", -1, &st, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 		assert_int_equal(sqlite3_column_int(st, 0), 1);
 		sqlite3_finalize(st);
 	}
 	/* --recount repairs it */
-	assert_int_equal(writer_begin(f->w, err), ST_OK);
-	assert_int_equal(writer_recount(f->w, err), ST_OK);
-	assert_int_equal(writer_commit(f->w, 1, err), ST_OK);
+	assert_int_equal(writer_begin(f->t.w, err), ST_OK);
+	assert_int_equal(writer_recount(f->t.w, err), ST_OK);
+	assert_int_equal(writer_commit(f->t.w, 1, err), ST_OK);
 	assert_totals_exact(f, "after --recount", 0);
 }
 
@@ -422,7 +382,7 @@ test_a_total_that_would_fall_below_zero_is_recounted(void **state)
 	f->rng = 11;
 	refresh_feed(f, &f->feeds[0]);
 	assert_totals_exact(f, "after a first payload", 0);
-	assert_int_equal(sqlite3_exec(f->db, "UPDATE figure_total SET total = 0 "
+	assert_int_equal(sqlite3_exec(f->t.db, "UPDATE figure_total SET total = 0 "
 	    "WHERE kind = 'source'", NULL, NULL, NULL), SQLITE_OK);
 	remove_feed(f, &f->feeds[0]);
 	assert_totals_exact(f, "after removing the feed", 0);
@@ -433,11 +393,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_random_refreshes_keep_exact_totals, setup,
-		    teardown),
+		    temp_db_teardown),
 		cmocka_unit_test_setup_teardown(test_a_refresh_moves_only_the_totals_it_changes,
-		    setup, teardown),
+		    setup, temp_db_teardown),
 		cmocka_unit_test_setup_teardown(test_a_total_that_would_fall_below_zero_is_recounted,
-		    setup, teardown),
+		    setup, temp_db_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
