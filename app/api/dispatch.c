@@ -178,18 +178,18 @@ app_store(struct app *app, int retry_now)
  * bytes would (but for generated_at, the time they were made).
  */
 static void
-make_etag(const struct data_state *st, int feeds, long long stale, enum out_format format,
-    const struct request *req, char *out, size_t size)
+make_etag(const char *build, const struct data_state *st, int feeds, long long stale,
+    enum out_format format, const struct request *req, char *out, size_t size)
 {
 	uint64_t h = FNV1A_OFFSET;
 	char seed[128];
 	const char *parts[] = { seed, req->path, "?", req->query != NULL ? req->query : "" };
 
 	if (feeds)
-		snprintf(seed, sizeof seed, "%s|%d|f%lld.%lld|%d|", FIGURES_VERSION,
+		snprintf(seed, sizeof seed, "%s|%d|f%lld.%lld|%d|", build,
 		    st->schema_version, st->feeds_version, stale, (int)format);
 	else
-		snprintf(seed, sizeof seed, "%s|%d|d%lld|%d|", FIGURES_VERSION,
+		snprintf(seed, sizeof seed, "%s|%d|d%lld|%d|", build,
 		    st->schema_version, st->version, (int)format);
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
 		h = fnv1a(h, parts[i], strlen(parts[i]));
@@ -539,8 +539,8 @@ dispatch_route(struct app *app, const struct request *req, struct response *r,
 			store_end(cx.store);
 			return;
 		}
-		make_etag(&state, rt->flags & FEED_STATE, stale, cx.format, req, r->etag,
-		    sizeof r->etag);
+		make_etag(app->build != NULL ? app->build : FIGURES_VERSION, &state,
+		    rt->flags & FEED_STATE, stale, cx.format, req, r->etag, sizeof r->etag);
 		http_date(rt->flags & FEED_STATE ? state.feeds_changed_at : state.changed_at,
 		    r->last_modified, sizeof r->last_modified);
 		cache_control(&state, r);

@@ -7,12 +7,14 @@ copy's ETag, and keeps the copy when the worker answers 304; a copy is never
 kept past a change of the data, nor past a change of what its ETag covers."""
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import tempfile
 import time
 import unittest
 
+import harness
 from harness import SEED, Service, refresh
 
 with open(SEED, encoding="utf-8") as _f:
@@ -223,6 +225,41 @@ class WorkerValidators(unittest.TestCase):
             self.assertEqual(r.status, 200, "a feed turned stale, yet its old ETag still matched")
             self.assertEqual([f["stale"] for f in r.json()["data"]], [True])
             self.assertTrue(re.fullmatch(r'"[0-9a-f]{16}"', r.header("etag")))
+
+    def test_another_build_of_the_same_version_makes_other_etags(self):
+        """nginx keeps a copy while a worker answers 304 to its ETag: a worker
+        rebuilt (same version number, other code) must not match the copies of
+        the one before, which its own answers may differ from."""
+        other = tempfile.mkdtemp(prefix="figures-build-")
+        try:
+            with open(os.path.join(harness.BIN, "figures-fcgi"), "rb") as f:
+                exe = f.read()
+            path = os.path.join(other, "figures-fcgi")
+            with open(path, "wb") as f:
+                f.write(exe + b"\0")   # a different executable, the same version
+            os.chmod(path, 0o755)
+            with Service() as svc:
+                url = "/v1/figures?metric=escaped&limit=3"
+                first = svc.get(url)
+                self.assertEqual(svc.get(url, {"If-None-Match": first.header("etag")}).status, 304)
+                svc.worker.send_signal(signal.SIGTERM)
+                svc.worker.wait(timeout=10)
+                svc.procs.remove(svc.worker)
+                built, harness.BIN = harness.BIN, other
+                try:
+                    svc.start_worker()
+                finally:
+                    harness.BIN = built
+                for _ in range(100):
+                    r = svc.get(url, {"If-None-Match": first.header("etag")})
+                    if r.status != 503:
+                        break
+                    time.sleep(0.05)
+                self.assertEqual(r.status, 200, "another build matched the first one's ETag")
+                self.assertNotEqual(r.header("etag"), first.header("etag"))
+                self.assertEqual(os.path.realpath("/proc/%d/exe" % svc.worker.pid), path)
+        finally:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 if __name__ == "__main__":
