@@ -51,6 +51,13 @@ struct app {
 	 */
 	int           held_fd;
 	const char   *public_url;     /* --public-url, normalised (base_url.h), or NULL */
+	/*
+	 * This very build, for the ETags: the version and a digest of the
+	 * executable (main.c, build_identity), so a rebuilt worker whose answers
+	 * differ never matches a copy made by the one before (the version alone
+	 * stays the same across builds). NULL: FIGURES_VERSION.
+	 */
+	const char   *build;
 };
 
 struct request {

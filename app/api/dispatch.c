@@ -172,18 +172,25 @@ app_store(struct app *app, int retry_now)
 
 /*
  * A strong validator for this answer: the build, the version of what it shows
- * (the figures, or the feeds' state), the format and the request.
+ * (the figures, or the feeds' state and how many feeds are stale as of now:
+ * a feed turns stale with time alone), the format and the request. nginx's
+ * microcache revalidates its copies with it: it must change whenever the
+ * bytes would (but for generated_at, the time they were made).
  */
 static void
-make_etag(const struct data_state *st, int feeds, enum out_format format,
-    const struct request *req, char *out, size_t size)
+make_etag(const char *build, const struct data_state *st, int feeds, long long stale,
+    enum out_format format, const struct request *req, char *out, size_t size)
 {
 	uint64_t h = FNV1A_OFFSET;
-	char seed[96];
+	char seed[128];
 	const char *parts[] = { seed, req->path, "?", req->query != NULL ? req->query : "" };
 
-	snprintf(seed, sizeof seed, "%s|%d|%c%lld|%d|", FIGURES_VERSION, st->schema_version,
-	    feeds ? 'f' : 'd', feeds ? st->feeds_version : st->version, (int)format);
+	if (feeds)
+		snprintf(seed, sizeof seed, "%s|%d|f%lld.%lld|%d|", build,
+		    st->schema_version, st->feeds_version, stale, (int)format);
+	else
+		snprintf(seed, sizeof seed, "%s|%d|d%lld|%d|", build,
+		    st->schema_version, st->version, (int)format);
 	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
 		h = fnv1a(h, parts[i], strlen(parts[i]));
 	snprintf(out, size, "\"%016llx\"", (unsigned long long)h);
@@ -443,6 +450,7 @@ dispatch_route(struct app *app, const struct request *req, struct response *r,
 	struct query q;
 	struct perror pe;
 	struct data_state state;
+	long long stale = 0;
 	struct hctx cx;
 	const char *id;
 	char err[ERR_MAX];
@@ -525,7 +533,14 @@ dispatch_route(struct app *app, const struct request *req, struct response *r,
 			return;
 		}
 		cx.state = &state;
-		make_etag(&state, rt->flags & FEED_STATE, cx.format, req, r->etag, sizeof r->etag);
+		if ((rt->flags & FEED_STATE) &&
+		    store_feeds_stale_count(cx.store, cx.now, &stale, err) != ST_OK) {
+			respond_db_failed(&cx, r, "counting the stale feeds");
+			store_end(cx.store);
+			return;
+		}
+		make_etag(app->build != NULL ? app->build : FIGURES_VERSION, &state,
+		    rt->flags & FEED_STATE, stale, cx.format, req, r->etag, sizeof r->etag);
 		http_date(rt->flags & FEED_STATE ? state.feeds_changed_at : state.changed_at,
 		    r->last_modified, sizeof r->last_modified);
 		cache_control(&state, r);

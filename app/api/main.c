@@ -50,6 +50,7 @@ struct options {
 
 /* --public-url in its normal form; "" when not given (workers inherit it) */
 static char public_url[BASE_URL_MAX + 1];
+static char build_id[64];    /* build_identity(), before the workers are forked */
 
 static volatile sig_atomic_t worker_stop;
 
@@ -375,12 +376,44 @@ drop_privileges(struct app *app, const char *user)
 	return 0;
 }
 
+/*
+ * build_id: the version and a digest of this executable's bytes, read once by
+ * the supervisor. The ETags hold it: nginx keeps a copy for as long as a
+ * worker answers 304 to its ETag, and a new build with the same version
+ * number may write other bytes. Unreadable (no /proc): the version and the
+ * start time, so copies and clients revalidate once after each start.
+ */
+static void
+build_identity(void)
+{
+	unsigned char chunk[65536];
+	uint64_t h = FNV1A_OFFSET;
+	size_t n;
+	FILE *f = fopen("/proc/self/exe", "rb");
+
+	if (f != NULL) {
+		while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+			h = fnv1a(h, chunk, n);
+		if (!ferror(f)) {
+			fclose(f);
+			snprintf(build_id, sizeof build_id, "%s+%016llx", FIGURES_VERSION,
+			    (unsigned long long)h);
+			return;
+		}
+		fclose(f);
+	}
+	log_warn("cannot read /proc/self/exe to tell this build's ETags from another's: %s; "
+	    "they hold the start time instead (clients and nginx revalidate once after a "
+	    "restart)", strerror(errno));
+	snprintf(build_id, sizeof build_id, "%s@%lld", FIGURES_VERSION, (long long)time(NULL));
+}
+
 /* A worker process: accept and answer until told to stop. Never returns. */
 static void
 worker(int sock, const char *db, const char *user, pid_t supervisor)
 {
 	struct app app = { .db_path = db, .held_fd = -1,
-			   .public_url = public_url[0] ? public_url : NULL };
+			   .public_url = public_url[0] ? public_url : NULL, .build = build_id };
 	struct sigaction sa;
 	FCGX_Request req;
 	sigset_t none;
@@ -464,6 +497,7 @@ main(int argc, char **argv)
 	if (o.explain)
 		return explain(o.db);
 	log_init("figures-fcgi", LOG_INFO);
+	build_identity();
 	if (FCGX_Init() != 0) {
 		log_error("FCGX_Init failed");
 		return 1;

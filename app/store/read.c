@@ -194,7 +194,7 @@ enum rstmt {
 	R_METRIC_ID, R_LOCATION_ID, R_SOURCE_ID, R_FEED_ID, R_COUNTRY_KNOWN, R_GROUP_KNOWN,
 	R_FIGURE, R_REVISIONS, R_PAGE_CLAIMS, R_PAGE_CLAIMS_AT, R_PAGE_CLAIMS_REPORTED,
 	R_METRIC_BY_ID, R_LOCATION_BY_ID, R_TOTAL,
-	R_LOCATIONS, R_LOCATIONS_COUNT, R_SOURCES, R_SOURCES_COUNT, R_FEEDS, R_METRICS,
+	R_LOCATIONS, R_LOCATIONS_COUNT, R_SOURCES, R_SOURCES_COUNT, R_FEEDS, R_FEEDS_STALE, R_METRICS,
 	R_CHANGES, R_CHANGES_NEWEST,
 	R_SEARCH, R_COUNTRIES,
 	R_FIGURES,
@@ -336,6 +336,16 @@ static const char *const rsql[R__COUNT] = {
 	    "enabled AND (last_success IS NULL OR consecutive_failures > 0 OR "
 	    "  unixepoch(?1) - unixepoch(last_success) > 2 * interval), "
 	    "removed_at FROM feed ORDER BY code",
+	/*
+	 * How many feeds R_FEEDS calls stale as of ?1 (the same test). For the
+	 * same rows (feeds_version) the set only grows with time, so its size
+	 * names it: /v1/feeds' ETag holds it, and a feed turning stale with no
+	 * write changes the ETag (nginx's revalidation, clients' If-None-Match).
+	 */
+	[R_FEEDS_STALE] =
+	    "SELECT count(*) FROM feed WHERE "
+	    "enabled AND (last_success IS NULL OR consecutive_failures > 0 OR "
+	    "  unixepoch(?1) - unixepoch(last_success) > 2 * interval)",
 	[R_METRICS] =
 	    "SELECT code, category, hxl, label, description, kind FROM metric "
 	    "WHERE (?1 IS NULL OR category = ?1) ORDER BY id",
@@ -1143,6 +1153,15 @@ store_feeds(struct store *s, const char *now)
 {
 	sqlite3_bind_text(stmt(s, R_FEEDS), 1, now, -1, SQLITE_TRANSIENT);
 	return cursor(s, R_FEEDS, ROW_FEED);
+}
+
+enum status
+store_feeds_stale_count(struct store *s, const char *now, long long *n, char *err)
+{
+	sqlite3_stmt *st = stmt(s, R_FEEDS_STALE);
+
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	return count(s, st, n, err);
 }
 
 struct cursor *

@@ -164,6 +164,9 @@ struct cursor *store_search(struct store *s, const char *text, int limit);
 struct cursor *store_countries(struct store *s, int limit);
 /* Every feed by code, stale as of now (store_feeds_next). */
 struct cursor *store_feeds(struct store *s, const char *now);
+/* How many of them are stale as of now: a part of /v1/feeds' ETag. */
+enum status store_feeds_stale_count(struct store *s, const char *now, long long *n,
+    char *err);
 /* The metrics of a category (NULL: all), in vocabulary order (store_metrics_next). */
 struct cursor *store_metrics(struct store *s, const char *category);
 

@@ -1,13 +1,20 @@
 """nginx's microcache: a burst costs the workers one request, a refresh shows
 within the cache time, and dead workers are covered by stale copies. An answer
 is stored only when its URL is asked again (fastcgi_cache_min_uses 2), in a
-directory on memory (tmpfs) that is gone when the service stops."""
+directory on memory (tmpfs) that is gone when the service stops. An expired
+copy is revalidated (fastcgi_cache_revalidate): nginx asks the worker with the
+copy's ETag, and keeps the copy when the worker answers 304; a copy is never
+kept past a change of the data, nor past a change of what its ETag covers."""
 import os
+import re
+import shutil
 import signal
+import sqlite3
 import tempfile
 import time
 import unittest
 
+import harness
 from harness import SEED, Service, refresh
 
 with open(SEED, encoding="utf-8") as _f:
@@ -85,6 +92,99 @@ class MicroCache(unittest.TestCase):
         self.assertLessEqual(len(seen), 30, "the refresh took longer than the cache time")
         self.assertIsNone(self.svc.get("/v1/health").header("x-cache"), "health is never cached")
 
+    def revalidations(self, path):
+        """How often nginx logged a copy of path kept on a worker's 304."""
+        with open(os.path.join(self.svc.nginx_log, "access.log")) as f:
+            return sum(1 for line in f if '"GET %s HTTP' % path in line and
+                       line.rstrip().endswith("cache=REVALIDATED upstream=304"))
+
+    def stored_then_revalidated(self, path):
+        """Stores path, lets its copy expire and be revalidated; returns the first answer."""
+        first = self.svc.get(path)
+        self.svc.get(path)
+        self.assertEqual(self.svc.get(path).header("x-cache"), "HIT")
+        time.sleep(2.2)   # past the copy's validity (1 s, whole seconds)
+        for _ in range(30):
+            r = self.svc.get(path)
+            self.assertEqual(r.status, 200)
+            # the copy's very bytes: made once, by the first render (its generated_at)
+            self.assertEqual(r.body, first.body, "an expired copy was rendered again")
+            self.assertEqual(r.header("etag"), first.header("etag"))
+            if self.revalidations(path):
+                break
+            time.sleep(0.1)
+        self.assertEqual(self.revalidations(path), 1,
+                         "nginx did not ask the worker conditionally (no 304 logged)")
+        return first
+
+    def test_an_expired_copy_is_revalidated_by_a_304_not_rendered_again(self):
+        path = "/v1/summary?metric=escaped"
+        first = self.stored_then_revalidated(path)
+        again = self.svc.get(path)
+        self.assertEqual((again.header("x-cache"), again.body), ("HIT", first.body),
+                         "a revalidated copy is fresh again for the cache time")
+        # a client's own validator, against the revalidated copy
+        r = self.svc.get(path, {"If-None-Match": first.header("etag")})
+        self.assertEqual((r.status, r.body, r.header("etag")), (304, b"", first.header("etag")))
+        r = self.svc.get(path, {"If-None-Match": '"0000000000000000"'})
+        self.assertEqual((r.status, r.body), (200, first.body))
+        # and on a URL not stored yet (nginx does not pass it to the worker:
+        # it compares the worker's 200 with it)
+        other = "/v1/summary?metric=escaped&lang=fr"
+        etag = self.svc.get(other).header("etag")
+        r = self.svc.get(other, {"If-None-Match": etag})
+        self.assertEqual((r.status, r.header("x-cache"), r.body), (304, "MISS", b""))
+
+    def test_after_a_refresh_a_revalidated_copy_gives_way_to_the_new_data(self):
+        path = "/v1/figures?metric=escaped&location=ain-issa-camp"
+        first = self.stored_then_revalidated(path)
+        fd, changed = tempfile.mkstemp(suffix=".csv")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write("\r\n".join(LINES[:3] + [LINES[3].replace(",,100,", ",,150,")] + LINES[4:]) + "\r\n")
+        refresh(self.svc.db, "--import", changed, "--feed", "ain-issa-report", "--quiet")
+        os.unlink(changed)
+        seen = []
+        for _ in range(40):
+            r = self.svc.get(path)
+            seen.append(r)
+            if r.body != first.body:
+                break
+            time.sleep(0.1)
+        new = seen[-1]
+        self.assertEqual(sorted(f["value"] for f in new.json()["data"]), [150, 800],
+                         "the refresh never showed")
+        self.assertLessEqual(len(seen), 30, "the refresh took longer than the cache time")
+        self.assertNotEqual(new.header("etag"), first.header("etag"))
+        self.assertGreaterEqual(new.json()["meta"]["generated_at"],
+                                new.json()["meta"]["data_as_of"])
+        for _ in range(5):   # the old bytes never come back, revalidated or not
+            r = self.svc.get(path)
+            self.assertEqual((r.body, r.header("etag")), (new.body, new.header("etag")))
+            time.sleep(0.5)
+        r = self.svc.get(path, {"If-None-Match": first.header("etag")})
+        self.assertEqual((r.status, r.body), (200, new.body), "the old ETag still matched")
+
+    def test_a_feeds_staleness_is_not_kept_by_revalidation(self):
+        """/v1/feeds says which feeds are stale as of now: a feed turns stale
+        with time alone, no write, so its ETag must change when one does."""
+        with sqlite3.connect(self.svc.db) as db:
+            db.execute("UPDATE feed SET enabled = 1, interval = 2, consecutive_failures = 0, "
+                       "last_success = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')")
+        db.close()
+        path = "/v1/feeds"
+        fresh = self.svc.get(path)
+        self.assertEqual(self.svc.get(path).body, fresh.body)
+        self.assertEqual([f["stale"] for f in fresh.json()["data"]], [False])
+        seen = []
+        for _ in range(100):   # stale after 2 × interval (4 s) and a second's rounding
+            r = self.svc.get(path)
+            seen.append(r.json()["data"][0]["stale"])
+            if seen[-1]:
+                break
+            time.sleep(0.1)
+        self.assertTrue(seen[-1], "the feed never showed stale: an old copy was kept")
+        self.assertNotEqual(r.header("etag"), fresh.header("etag"))
+
     def test_dead_workers_are_covered_by_stale_copies_then_a_json_503(self):
         self.svc.get("/v1/summary?metric=escaped")   # asked twice: stored
         cached = self.svc.get("/v1/summary?metric=escaped")
@@ -105,6 +205,61 @@ class MicroCache(unittest.TestCase):
         self.svc.start_worker()   # and it recovers when they return
         time.sleep(0.2)
         self.assertEqual(self.svc.get("/v1/summary?metric=killed").status, 200)
+
+
+class WorkerValidators(unittest.TestCase):
+    """The worker's own ETag, without the microcache: what nginx revalidates with."""
+
+    def test_the_feeds_etag_changes_when_a_feed_turns_stale_with_time(self):
+        with Service() as svc:
+            with sqlite3.connect(svc.db) as db:
+                db.execute("UPDATE feed SET enabled = 1, interval = 1, consecutive_failures = 0, "
+                           "last_success = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')")
+            db.close()
+            fresh = svc.get("/v1/feeds")
+            self.assertEqual([f["stale"] for f in fresh.json()["data"]], [False])
+            self.assertEqual(svc.get("/v1/feeds", {"If-None-Match": fresh.header("etag")}).status,
+                             304)
+            time.sleep(3.2)   # past 2 × interval, in whole seconds
+            r = svc.get("/v1/feeds", {"If-None-Match": fresh.header("etag")})
+            self.assertEqual(r.status, 200, "a feed turned stale, yet its old ETag still matched")
+            self.assertEqual([f["stale"] for f in r.json()["data"]], [True])
+            self.assertTrue(re.fullmatch(r'"[0-9a-f]{16}"', r.header("etag")))
+
+    def test_another_build_of_the_same_version_makes_other_etags(self):
+        """nginx keeps a copy while a worker answers 304 to its ETag: a worker
+        rebuilt (same version number, other code) must not match the copies of
+        the one before, which its own answers may differ from."""
+        other = tempfile.mkdtemp(prefix="figures-build-")
+        try:
+            with open(os.path.join(harness.BIN, "figures-fcgi"), "rb") as f:
+                exe = f.read()
+            path = os.path.join(other, "figures-fcgi")
+            with open(path, "wb") as f:
+                f.write(exe + b"\0")   # a different executable, the same version
+            os.chmod(path, 0o755)
+            with Service() as svc:
+                url = "/v1/figures?metric=escaped&limit=3"
+                first = svc.get(url)
+                self.assertEqual(svc.get(url, {"If-None-Match": first.header("etag")}).status, 304)
+                svc.worker.send_signal(signal.SIGTERM)
+                svc.worker.wait(timeout=10)
+                svc.procs.remove(svc.worker)
+                built, harness.BIN = harness.BIN, other
+                try:
+                    svc.start_worker()
+                finally:
+                    harness.BIN = built
+                for _ in range(100):
+                    r = svc.get(url, {"If-None-Match": first.header("etag")})
+                    if r.status != 503:
+                        break
+                    time.sleep(0.05)
+                self.assertEqual(r.status, 200, "another build matched the first one's ETag")
+                self.assertNotEqual(r.header("etag"), first.header("etag"))
+                self.assertEqual(os.path.realpath("/proc/%d/exe" % svc.worker.pid), path)
+        finally:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 if __name__ == "__main__":
