@@ -442,6 +442,127 @@ params_tracking_skipped_only_when_asked(void **state)
 	assert_false(params_is_tracking("metric"));
 }
 
+/* ---- params_query_without ---- */
+
+/* What drop was shown, for the tests to check: every segment, in order. */
+struct seen {
+	char   segs[256];
+	size_t calls;
+	int    all;      /* drop every segment, not only cursors */
+};
+
+static int
+drop_cursor(const char *seg, size_t len, void *arg)
+{
+	struct seen *s = arg;
+	size_t used = strlen(s->segs);
+
+	assert_true(len > 0);   /* never an empty segment */
+	assert_true(seg[len] == '\0' || seg[len] == '&');
+	snprintf(s->segs + used, sizeof s->segs - used, "[%.*s]", (int)len, seg);
+	s->calls++;
+	return s->all || params_segment_is(seg, len, "cursor");
+}
+
+/* without(q, size): params_query_without dropping cursors into a buffer of size bytes. */
+static char got[64];
+
+static int
+without(const char *qs, size_t size, struct seen *s)
+{
+	memset(got, 'x', sizeof got);
+	return params_query_without(qs, drop_cursor, s, got, size);
+}
+
+static void
+query_without_empty_query_is_empty(void **state)
+{
+	struct seen s = { .all = 0 };
+
+	(void)state;
+	assert_int_equal(without(NULL, sizeof got, &s), 0);
+	assert_string_equal(got, "");
+	assert_int_equal(without("", sizeof got, &s), 0);
+	assert_string_equal(got, "");
+	assert_int_equal(without("&&&", sizeof got, &s), 0);
+	assert_string_equal(got, "");
+	assert_int_equal(s.calls, 0);   /* empty segments never reach drop */
+}
+
+static void
+query_without_all_dropped_is_empty(void **state)
+{
+	struct seen s = { .all = 1 };
+
+	(void)state;
+	assert_int_equal(without("limit=5&cursor=abc&q", sizeof got, &s), 3);
+	assert_string_equal(got, "");
+	assert_string_equal(s.segs, "[limit=5][cursor=abc][q]");
+}
+
+static void
+query_without_none_dropped_keeps_the_query(void **state)
+{
+	struct seen s = { .all = 0 };
+
+	(void)state;
+	assert_int_equal(without("limit=5&q=a%26b&cursorx=1&format=csv", sizeof got, &s), 0);
+	assert_string_equal(got, "limit=5&q=a%26b&cursorx=1&format=csv");
+	assert_int_equal(s.calls, 4);
+}
+
+static void
+query_without_drops_the_cursor_however_spelled(void **state)
+{
+	struct seen s = { .all = 0 };
+
+	(void)state;
+	assert_int_equal(without("cursor=abc&limit=5&%63ursor=def&cursor", sizeof got, &s), 3);
+	assert_string_equal(got, "limit=5");
+}
+
+/* Leading, trailing and doubled '&': left out, the kept segments joined by one '&'. */
+static void
+query_without_empty_segments_left_out(void **state)
+{
+	struct seen s = { .all = 0 };
+
+	(void)state;
+	assert_int_equal(without("&limit=5&&cursor=abc&&q=x&", sizeof got, &s), 1);
+	assert_string_equal(got, "limit=5&q=x");
+	assert_string_equal(s.segs, "[limit=5][cursor=abc][q=x]");
+	assert_int_equal(without("&&limit=5", sizeof got, &s), 0);
+	assert_string_equal(got, "limit=5");
+	assert_int_equal(without("limit=5&&", sizeof got, &s), 0);
+	assert_string_equal(got, "limit=5");
+}
+
+/* A result that does not fit is -1 and "", never a query with a filter left out. */
+static void
+query_without_output_too_small_is_an_error(void **state)
+{
+	struct seen s = { .all = 0 };
+
+	(void)state;
+	/* "limit=5&q=x": 11 bytes and its NUL, exactly */
+	assert_int_equal(without("limit=5&cursor=abc&q=x", 12, &s), 1);
+	assert_string_equal(got, "limit=5&q=x");
+	assert_int_equal(without("limit=5&cursor=abc&q=x", 11, &s), -1);
+	assert_string_equal(got, "");
+	assert_int_equal(without("limit=5&cursor=abc&q=x", 8, &s), -1);
+	assert_string_equal(got, "");
+	assert_int_equal(without("limit=5", 7, &s), -1);
+	assert_string_equal(got, "");
+	assert_int_equal(without("limit=5", 1, &s), -1);
+	assert_string_equal(got, "");
+	/* nothing kept: "" fits in one byte */
+	assert_int_equal(without("cursor=abc", 1, &s), 1);
+	assert_string_equal(got, "");
+	/* no room even for the NUL: out is not written */
+	assert_int_equal(without("limit=5", 0, &s), -1);
+	assert_int_equal(got[0], 'x');
+}
+
 int
 main(void)
 {
@@ -469,6 +590,12 @@ main(void)
 		cmocka_unit_test(params_required_parameter_left_out_is_named),
 		cmocka_unit_test(params_date_out_of_range_names_the_range),
 		cmocka_unit_test(params_tracking_skipped_only_when_asked),
+		cmocka_unit_test(query_without_empty_query_is_empty),
+		cmocka_unit_test(query_without_all_dropped_is_empty),
+		cmocka_unit_test(query_without_none_dropped_keeps_the_query),
+		cmocka_unit_test(query_without_drops_the_cursor_however_spelled),
+		cmocka_unit_test(query_without_empty_segments_left_out),
+		cmocka_unit_test(query_without_output_too_small_is_an_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
