@@ -474,93 +474,111 @@ without(const char *qs, size_t size, struct seen *s)
 	return params_query_without(qs, drop_cursor, s, got, size);
 }
 
+/* Each case: the query, out's size, what params_query_without returns and leaves in out. */
+struct without_case {
+	const char *qs;
+	size_t      size;
+	int         rc;
+	const char *out;    /* NULL: out not written */
+};
+
+static void
+check_without(const struct without_case *c, size_t n, struct seen *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = without(c[i].qs, c[i].size, s);
+
+		if (rc != c[i].rc || (c[i].out != NULL ? strncmp(got, c[i].out, sizeof got) != 0 :
+		    got[0] != 'x'))
+			fail_msg("case %zu (\"%s\" into %zu bytes): %d and \"%.*s\", wanted %d and "
+			    "\"%s\"", i, c[i].qs != NULL ? c[i].qs : "(null)", c[i].size, rc,
+			    (int)strnlen(got, sizeof got), got, c[i].rc,
+			    c[i].out != NULL ? c[i].out : "(out not written)");
+	}
+}
+
 static void
 query_without_empty_query_is_empty(void **state)
 {
+	static const struct without_case c[] = {
+		{ NULL, sizeof got, 0, "" }, { "", sizeof got, 0, "" }, { "&&&", sizeof got, 0, "" },
+	};
 	struct seen s = { .all = 0 };
 
 	(void)state;
-	assert_int_equal(without(NULL, sizeof got, &s), 0);
-	assert_string_equal(got, "");
-	assert_int_equal(without("", sizeof got, &s), 0);
-	assert_string_equal(got, "");
-	assert_int_equal(without("&&&", sizeof got, &s), 0);
-	assert_string_equal(got, "");
+	check_without(c, sizeof c / sizeof c[0], &s);
 	assert_int_equal(s.calls, 0);   /* empty segments never reach drop */
 }
 
 static void
 query_without_all_dropped_is_empty(void **state)
 {
+	static const struct without_case c[] = { { "limit=5&cursor=abc&q", sizeof got, 3, "" } };
 	struct seen s = { .all = 1 };
 
 	(void)state;
-	assert_int_equal(without("limit=5&cursor=abc&q", sizeof got, &s), 3);
-	assert_string_equal(got, "");
+	check_without(c, 1, &s);
 	assert_string_equal(s.segs, "[limit=5][cursor=abc][q]");
 }
 
 static void
 query_without_none_dropped_keeps_the_query(void **state)
 {
+	static const struct without_case c[] = { { "limit=5&q=a%26b&cursorx=1&format=csv",
+	    sizeof got, 0, "limit=5&q=a%26b&cursorx=1&format=csv" } };
 	struct seen s = { .all = 0 };
 
 	(void)state;
-	assert_int_equal(without("limit=5&q=a%26b&cursorx=1&format=csv", sizeof got, &s), 0);
-	assert_string_equal(got, "limit=5&q=a%26b&cursorx=1&format=csv");
+	check_without(c, 1, &s);
 	assert_int_equal(s.calls, 4);
 }
 
 static void
 query_without_drops_the_cursor_however_spelled(void **state)
 {
+	static const struct without_case c[] = {
+		{ "cursor=abc&limit=5&%63ursor=def&cursor", sizeof got, 3, "limit=5" },
+	};
 	struct seen s = { .all = 0 };
 
 	(void)state;
-	assert_int_equal(without("cursor=abc&limit=5&%63ursor=def&cursor", sizeof got, &s), 3);
-	assert_string_equal(got, "limit=5");
+	check_without(c, 1, &s);
 }
 
 /* Leading, trailing and doubled '&': left out, the kept segments joined by one '&'. */
 static void
 query_without_empty_segments_left_out(void **state)
 {
+	static const struct without_case c[] = {
+		{ "&limit=5&&cursor=abc&&q=x&", sizeof got, 1, "limit=5&q=x" },
+		{ "&&limit=5", sizeof got, 0, "limit=5" },
+		{ "limit=5&&", sizeof got, 0, "limit=5" },
+	};
 	struct seen s = { .all = 0 };
 
 	(void)state;
-	assert_int_equal(without("&limit=5&&cursor=abc&&q=x&", sizeof got, &s), 1);
-	assert_string_equal(got, "limit=5&q=x");
-	assert_string_equal(s.segs, "[limit=5][cursor=abc][q=x]");
-	assert_int_equal(without("&&limit=5", sizeof got, &s), 0);
-	assert_string_equal(got, "limit=5");
-	assert_int_equal(without("limit=5&&", sizeof got, &s), 0);
-	assert_string_equal(got, "limit=5");
+	check_without(c, sizeof c / sizeof c[0], &s);
+	assert_string_equal(s.segs, "[limit=5][cursor=abc][q=x][limit=5][limit=5]");
 }
 
 /* A result that does not fit is -1 and "", never a query with a filter left out. */
 static void
 query_without_output_too_small_is_an_error(void **state)
 {
+	static const struct without_case c[] = {
+		/* "limit=5&q=x": 11 bytes and its NUL, exactly */
+		{ "limit=5&cursor=abc&q=x", 12, 1, "limit=5&q=x" },
+		{ "limit=5&cursor=abc&q=x", 11, -1, "" },
+		{ "limit=5&cursor=abc&q=x", 8, -1, "" },
+		{ "limit=5", 7, -1, "" },
+		{ "limit=5", 1, -1, "" },
+		{ "cursor=abc", 1, 1, "" },      /* nothing kept: "" fits in one byte */
+		{ "limit=5", 0, -1, NULL },      /* no room even for the NUL: out not written */
+	};
 	struct seen s = { .all = 0 };
 
 	(void)state;
-	/* "limit=5&q=x": 11 bytes and its NUL, exactly */
-	assert_int_equal(without("limit=5&cursor=abc&q=x", 12, &s), 1);
-	assert_string_equal(got, "limit=5&q=x");
-	assert_int_equal(without("limit=5&cursor=abc&q=x", 11, &s), -1);
-	assert_string_equal(got, "");
-	assert_int_equal(without("limit=5&cursor=abc&q=x", 8, &s), -1);
-	assert_string_equal(got, "");
-	assert_int_equal(without("limit=5", 7, &s), -1);
-	assert_string_equal(got, "");
-	assert_int_equal(without("limit=5", 1, &s), -1);
-	assert_string_equal(got, "");
-	/* nothing kept: "" fits in one byte */
-	assert_int_equal(without("cursor=abc", 1, &s), 1);
-	assert_string_equal(got, "");
-	/* no room even for the NUL: out is not written */
-	assert_int_equal(without("limit=5", 0, &s), -1);
-	assert_int_equal(got[0], 'x');
+	check_without(c, sizeof c / sizeof c[0], &s);
 }
 
 int
