@@ -64,51 +64,35 @@ segment_is_tracking(const char *seg, size_t n)
 	return params_is_tracking(name);
 }
 
+/* A card leaves out tracking parameters, and its own (theme, lang) when *data. */
+static int
+segment_dropped(const char *seg, size_t n, void *data)
+{
+	return segment_is_tracking(seg, n) || (*(const int *)data &&
+	    (params_segment_is(seg, n, "theme") || params_segment_is(seg, n, "lang")));
+}
+
 /*
  * The request's query without tracking parameters, and without the card's
  * own (theme, lang) when data: a card's address to give out, or the query of
- * the data it shows. "" when nothing is left.
+ * the data it shows; with nothing to drop, the query as it was, byte for
+ * byte. "" when nothing is left. 0, or -1 (out "") when out is too small.
  */
 static int
-segment_dropped(const char *seg, size_t n, int data)
-{
-	return segment_is_tracking(seg, n) || (data && (params_segment_is(seg, n, "theme") ||
-	    params_segment_is(seg, n, "lang")));
-}
-
-static void
 clean_query(const char *q, int data, char *out, size_t size)
 {
-	const char *p;
-	size_t o = 0;
+	int dropped = params_query_without(q, segment_dropped, &data, out, size);
 
-	out[0] = '\0';
-	/* nothing to drop: the query as it was, byte for byte */
-	for (p = q != NULL ? q : ""; *p != '\0'; p += *p == '&') {
-		size_t n = strcspn(p, "&");
+	if (dropped == 0 && q != NULL) {
+		size_t len = strlen(q);
 
-		if (n > 0 && segment_dropped(p, n, data))
-			break;
-		p += n;
-	}
-	if (*p == '\0') {
-		snprintf(out, size, "%s", q != NULL ? q : "");
-		return;
-	}
-	for (p = q; *p != '\0';) {
-		size_t n = strcspn(p, "&");
-
-		if (n > 0 && !segment_dropped(p, n, data) && o + n + 2 < size) {
-			if (o > 0)
-				out[o++] = '&';
-			memcpy(out + o, p, n);
-			o += n;
-			out[o] = '\0';
+		if (len >= size) {
+			out[0] = '\0';
+			return -1;
 		}
-		p += n;
-		if (*p == '&')
-			p++;
+		memcpy(out, q, len + 1);
 	}
+	return dropped < 0 ? -1 : 0;
 }
 
 #define OEMBED_URL_MAX (3 * (300 + QUERY_MAX + 64) + 340)
@@ -128,7 +112,8 @@ oembed_url(const struct request *req, char out[OEMBED_URL_MAX])
 
 	if (!request_base(req, base, sizeof base))
 		return 0;
-	clean_query(req->query, 0, query, sizeof query);
+	if (clean_query(req->query, 0, query, sizeof query) != 0)
+		return 0;
 	n = snprintf(card, sizeof card, "%s%s%s%s", base, req->path, query[0] ? "?" : "", query);
 	if (n < 0 || (size_t)n >= sizeof card)
 		return 0;
@@ -284,9 +269,10 @@ h_embed_summary(struct hctx *cx, struct response *r)
 	if ((rc = card_summary(cx, r, &page)) != 0)
 		return rc;
 	/* the data: the same filters, without the card's own options or tracking */
-	clean_query(cx->req->query, 1, query, sizeof query);
-	snprintf(data_url, sizeof data_url, "/v1/summary%s%s", query[0] ? "?" : "", query);
-	o.data_url = data_url;
+	if (clean_query(cx->req->query, 1, query, sizeof query) == 0) {
+		snprintf(data_url, sizeof data_url, "/v1/summary%s%s", query[0] ? "?" : "", query);
+		o.data_url = data_url;   /* (no link rather than one to other data) */
+	}
 	if (oembed_url(cx->req, oembed))
 		o.oembed_url = oembed;
 	buf_init(&b, 1024 * 1024);
@@ -381,8 +367,8 @@ h_oembed(struct hctx *cx, struct response *r)
 		buf_init(&title, CARD_TITLE_MAX);
 		st = buf_puts(&title, "figures: this card cannot be shown");
 		height = html_error_card_height(pe.message, card_lang(query + 1));
-		clean_query(query + 1, 0, card_query, sizeof card_query);
-		n = snprintf(embed, sizeof embed, "%s%s%s%s", base, path, card_query[0] ? "?" : "",
+		n = clean_query(query + 1, 0, card_query, sizeof card_query) != 0 ? -1 :
+		    snprintf(embed, sizeof embed, "%s%s%s%s", base, path, card_query[0] ? "?" : "",
 		    card_query);
 	} else if (rt->has_id) {
 		struct card_opts o = { 0 };
@@ -403,10 +389,9 @@ h_oembed(struct hctx *cx, struct response *r)
 		height = html_figure_card_height(&fig, &o);
 		store_cursor_close(c);
 		/* a card's own options (theme, lang) stay; a data URL's query is not a card's */
-		clean_query(query != NULL && strcmp(rt->path, rt->card) == 0 ? query + 1 : NULL, 0,
-		    card_query, sizeof card_query);
-		n = snprintf(embed, sizeof embed, "%s%s%lld%s%s", base, rt->card, id,
-		    card_query[0] ? "?" : "", card_query);
+		n = clean_query(query != NULL && strcmp(rt->path, rt->card) == 0 ? query + 1 : NULL,
+		    0, card_query, sizeof card_query) != 0 ? -1 : snprintf(embed, sizeof embed,
+		    "%s%s%lld%s%s", base, rt->card, id, card_query[0] ? "?" : "", card_query);
 	} else {
 		struct card_opts o = { 0 };
 		struct summary_page page;
@@ -442,8 +427,8 @@ h_oembed(struct hctx *cx, struct response *r)
 				summary_page_free(&page);
 			}
 		}
-		clean_query(query + 1, 0, card_query, sizeof card_query);
-		n = snprintf(embed, sizeof embed, "%s%s?%s", base, rt->card, card_query);
+		n = clean_query(query + 1, 0, card_query, sizeof card_query) != 0 ? -1 :
+		    snprintf(embed, sizeof embed, "%s%s?%s", base, rt->card, card_query);
 	}
 	/* base is under 300 bytes and url under 2,000: embed always fits */
 	if (n < 0 || (size_t)n >= sizeof embed) {

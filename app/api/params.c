@@ -239,6 +239,37 @@ params_segment_is(const char *seg, size_t n, const char *name)
 	return (size_t)kn == len && memcmp(key, name, len) == 0;
 }
 
+int
+params_query_without(const char *q, int (*drop)(const char *seg, size_t len, void *arg),
+    void *arg, char *out, size_t size)
+{
+	size_t o = 0;
+	int dropped = 0;
+
+	if (size == 0)
+		return -1;
+	out[0] = '\0';
+	for (const char *p = q != NULL ? q : ""; *p != '\0'; p += *p == '&') {
+		size_t n = strcspn(p, "&");
+
+		if (n > 0 && drop(p, n, arg))
+			dropped++;
+		else if (n > 0) {
+			if (o + (o > 0) + n >= size) {
+				out[0] = '\0';
+				return -1;
+			}
+			if (o > 0)
+				out[o++] = '&';
+			memcpy(out + o, p, n);
+			o += n;
+			out[o] = '\0';
+		}
+		p += n;
+	}
+	return dropped;
+}
+
 /* The bytes of qs's first cursor parameter, however spelled, and its separator (0 if none). */
 static size_t
 cursor_bytes(const char *qs)

@@ -103,4 +103,21 @@ int params_is_tracking(const char *name);
  */
 int params_segment_is(const char *seg, size_t n, const char *name);
 
+/*
+ * The query string q (NULL is "") without the segments drop accepts, into
+ * out[0..size): a next link's query without its cursor, a card's address
+ * without tracking parameters. Each non-empty '&'-separated segment, still
+ * encoded ("name=value", "name", "%63ursor=..."), is passed to drop(seg, len,
+ * arg) and left out if it returns nonzero; the others are kept in order,
+ * joined by single '&'s. Empty segments (a leading, trailing or doubled '&')
+ * are always left out, and never passed to drop.
+ *
+ * Returns how many segments drop left out (0: out is q with its empty
+ * segments removed), or -1 when the result and its NUL do not fit in size
+ * bytes: out is then "" (when size > 0), never a query cut short, which
+ * would lose a filter without a word.
+ */
+int params_query_without(const char *q, int (*drop)(const char *seg, size_t len, void *arg),
+    void *arg, char *out, size_t size);
+
 #endif

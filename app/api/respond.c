@@ -328,29 +328,14 @@ respond_db_failed(struct hctx *cx, struct response *r, const char *what)
 }
 
 /*
- * The request's query without its cursor parameter, however spelled
- * ("%63ursor=…" too: it is the one params_parse read), for the next link.
+ * A cursor parameter, however spelled ("%63ursor=…" too: it is the one
+ * params_parse read): what a next link's query leaves out.
  */
-static void
-query_without_cursor(const char *q, char *out, size_t size)
+static int
+segment_is_cursor(const char *seg, size_t len, void *arg)
 {
-	size_t o = 0;
-
-	out[0] = '\0';
-	for (const char *p = q != NULL ? q : ""; *p != '\0';) {
-		size_t n = strcspn(p, "&");
-
-		if (n > 0 && !params_segment_is(p, n, "cursor") && o + n + 2 < size) {
-			if (o > 0)
-				out[o++] = '&';
-			memcpy(out + o, p, n);
-			o += n;
-			out[o] = '\0';
-		}
-		p += n;
-		if (*p == '&')
-			p++;
-	}
+	(void)arg;
+	return params_segment_is(seg, len, "cursor");
 }
 
 enum status
@@ -414,9 +399,11 @@ respond_table_end(struct hctx *cx, struct response *r, struct table_out *t, enum
 	}
 	response_free(r);
 	if (next_cursor != NULL) {
-		query_without_cursor(cx->req->query, rest, sizeof rest);
-		int n = snprintf(r->link, sizeof r->link, "<%s?%s%scursor=%s>; rel=\"next\"",
-		    cx->req->path, rest, rest[0] ? "&" : "", next_cursor);
+		/* (params_parse let in no query longer than QUERY_MAX without its cursor) */
+		int n = params_query_without(cx->req->query, segment_is_cursor, NULL, rest,
+		    sizeof rest) < 0 ? -1 : snprintf(r->link, sizeof r->link,
+		    "<%s?%s%scursor=%s>; rel=\"next\"", cx->req->path, rest, rest[0] ? "&" : "",
+		    next_cursor);
 
 		if (n < 0 || (size_t)n >= sizeof r->link)
 			r->link[0] = '\0';   /* no link rather than a cut one (LINK_MAX fits all) */

@@ -19,10 +19,10 @@
  * an answer adds to its rows: checking parameters beyond these, the ETag, the
  * summary's ranges and agreement, and rendering.
  *
- * Prefork like figures-fcgi; a connection is closed as the worker closes it
- * (and fcgi_static.c): stdin read to its end, the request detached. SIGTERM
- * to it ends its workers too (and a worker whose parent dies ends): the
- * benchmark leaves no process behind.
+ * Prefork like figures-fcgi (prefork.h: SIGTERM to it ends its workers too,
+ * and a worker whose parent dies ends: the benchmark leaves no process
+ * behind); a connection is closed as the worker closes it (and
+ * fcgi_static.c): stdin read to its end, the request detached.
  *
  *   fcgi_rows DB SOCKET WORKERS
  */
@@ -30,17 +30,13 @@
 #include "core/strutil.h"
 #include "store/read.h"
 
+#include "prefork.h"
+
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <fcgiapp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define SUMMARY_GROUPS 50   /* the summary's default page (h_summary.c) */
 #define LIMIT_MAX      10000
@@ -294,7 +290,8 @@ answer(struct store *s, const char *uri, const char *qs)
 	return "200 OK";
 }
 
-static void
+/* A worker (prefork.h): opens the database, answers until accepting fails. */
+static int
 serve(int sock, const char *db)
 {
 	FCGX_Request req;
@@ -303,7 +300,7 @@ serve(int sock, const char *db)
 
 	if (store_open(db, &s, err) != ST_OK) {
 		fprintf(stderr, "fcgi_rows: %s\n", err);
-		_exit(1);
+		return 1;
 	}
 	FCGX_InitRequest(&req, sock, 0);
 	while (FCGX_Accept_r(&req) >= 0) {
@@ -321,64 +318,11 @@ serve(int sock, const char *db)
 		FCGX_Detach(&req);
 		FCGX_Finish_r(&req);
 	}
-	_exit(0);
-}
-
-static volatile sig_atomic_t stopping;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stopping = 1;
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_term };   /* no SA_RESTART: wait() returns */
-	pid_t pids[256];
-	char *end;
-	long n;
-	int sock, workers;
-
-	if (argc != 4) {
-		fprintf(stderr, "usage: fcgi_rows DB SOCKET WORKERS\n");
-		return 2;
-	}
-	errno = 0;
-	n = strtol(argv[3], &end, 10);
-	if (errno != 0 || end == argv[3] || *end != '\0' || n < 1 || n > 256) {
-		fprintf(stderr, "fcgi_rows: WORKERS must be a whole number from 1 to 256: %s\n",
-		    argv[3]);
-		return 2;
-	}
-	workers = (int)n;
-	FCGX_Init();
-	unlink(argv[2]);
-	if ((sock = FCGX_OpenSocket(argv[2], 1024)) < 0) {
-		perror(argv[2]);
-		return 1;
-	}
-	chmod(argv[2], 0666);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	for (int i = 0; i < workers; i++)
-		if ((pids[i] = fork()) == 0) {
-			signal(SIGTERM, SIG_DFL);
-			signal(SIGINT, SIG_DFL);
-			prctl(PR_SET_PDEATHSIG, SIGTERM);
-			if (stopping || getppid() == 1)
-				_exit(0);
-			serve(sock, argv[1]);
-		}
-	while (!stopping && wait(NULL) > 0)
-		;
-	for (int i = 0; i < workers; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
-	while (wait(NULL) > 0)
-		;
-	return 0;
+	return prefork_main(argc, argv, "fcgi_rows", "DB", serve);
 }

@@ -2,26 +2,21 @@
  * fcgi_static.c: the benchmark's FastCGI ceiling. A minimal libfcgi responder
  * that answers /fcgi-baseline/<name> with the bytes of DIR/<name>, read once
  * on first use, touching no database: what the worker's answers cost at the very
- * least on the same nginx and socket. Prefork like figures-fcgi, keeping
+ * least on the same nginx and socket. Prefork like figures-fcgi (prefork.h:
+ * SIGTERM stops the workers too, and none outlives its parent), keeping
  * nginx's connections between requests as figures-fcgi does (app/api/main.c,
  * keep_or_close: until nginx closes them, or 10 s idle).
  *
- * SIGTERM or SIGINT stops the workers and waits for them; a worker whose
- * parent dies (even by SIGKILL) is sent SIGTERM (PR_SET_PDEATHSIG), so none
- * outlives a benchmark or a test run.
- *
  *   fcgi_static DIR SOCKET WORKERS
  */
-#include <errno.h>
+#include "prefork.h"
+
 #include <fcgiapp.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 struct file {
@@ -82,20 +77,13 @@ keep_or_close(FCGX_Request *req)
 	req->keepConnection = 0;
 }
 
-static void
-serve(int sock, pid_t parent)
+/* A worker (prefork.h): answers until accepting fails. */
+static int
+serve(int sock, const char *files_dir)
 {
 	FCGX_Request req;
-	sigset_t none;
 
-	/* dies with the parent, however it dies; it may be gone already */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent)
-		_exit(0);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	dir = files_dir;
 	FCGX_InitRequest(&req, sock, 0);
 	for (;;) {
 		if (req.ipcFd >= 0)
@@ -128,78 +116,11 @@ serve(int sock, pid_t parent)
 		FCGX_Detach(&req);
 		FCGX_Finish_r(&req);
 	}
-	_exit(0);
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	static pid_t pids[256];
-	sigset_t set;
-	pid_t self;
-	char *end;
-	long n;
-	int sock, workers;
-
-	if (argc != 4) {
-		fprintf(stderr, "usage: fcgi_static DIR SOCKET WORKERS\n");
-		return 2;
-	}
-	dir = argv[1];
-	/* strtol, not atoi: "4x" or "" is a usage error, not 4 or 0 */
-	errno = 0;
-	n = strtol(argv[3], &end, 10);
-	if (errno != 0 || end == argv[3] || *end != '\0' || n < 1 || n > 256) {
-		fprintf(stderr, "fcgi_static: WORKERS must be a whole number from 1 to 256: %s\n",
-		    argv[3]);
-		return 2;
-	}
-	workers = (int)n;
-	FCGX_Init();
-	unlink(argv[2]);
-	if ((sock = FCGX_OpenSocket(argv[2], 1024)) < 0) {
-		perror(argv[2]);
-		return 1;
-	}
-	chmod(argv[2], 0666);
-	/*
-	 * Until 2026-12 the parent died of SIGTERM and its workers lived on (four
-	 * fcgi_static processes after every test run). Now it takes the signal,
-	 * passes it on and waits for every worker.
-	 */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	self = getpid();
-	for (int i = 0; i < workers; i++) {
-		if ((pids[i] = fork()) == 0)
-			serve(sock, self);
-		if (pids[i] < 0) {
-			perror("fork");
-			workers = i;
-			break;
-		}
-	}
-	for (int alive = workers; alive > 0;) {
-		int sig = sigwaitinfo(&set, NULL);
-		pid_t pid;
-
-		if (sig == SIGTERM || sig == SIGINT)
-			break;
-		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-			for (int i = 0; i < workers; i++)
-				if (pids[i] == pid) {
-					pids[i] = 0;
-					alive--;
-				}
-	}
-	for (int i = 0; i < workers; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
-	while (wait(NULL) > 0 || errno == EINTR)
-		;
-	unlink(argv[2]);
-	return 0;
+	return prefork_main(argc, argv, "fcgi_static", "DIR", serve);
 }

@@ -1,10 +1,11 @@
 """No process outlives what started it, and nginx's kept connections to the
 workers never leave a request waiting.
 
-- figures-fcgi and the benchmark's fcgi_static stop every worker they forked
-  on SIGTERM, and their workers stop by themselves when the parent is killed
-  outright (PR_SET_PDEATHSIG). Until 2026-12 fcgi_static died of SIGTERM alone
-  and its four workers outlived every test run.
+- figures-fcgi and the benchmark's responders (fcgi_static, fcgi_rows: both
+  tests/bench/prefork.c) stop every worker they forked on SIGTERM, and their
+  workers stop by themselves when the parent is killed outright
+  (PR_SET_PDEATHSIG). Until 2026-12 fcgi_static died of SIGTERM alone and its
+  four workers outlived every test run.
 - nginx keeps idle connections to the workers (fastcgi_keep_conn, upstream
   keepalive), and a worker answers one connection at a time: more concurrent
   clients than workers, bursts and idle pauses in between, all get answers.
@@ -19,7 +20,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import BIN, ROOT, Service, _die_with_parent
+from harness import BIN, ROOT, Service, _die_with_parent, refresh
 
 
 def children(pid):
@@ -61,12 +62,16 @@ class NoProcessLeftBehind(unittest.TestCase):
         self.addCleanup(lambda: [os.kill(k, signal.SIGKILL) for k in alive(kids)])
         return p, kids
 
-    def static(self):
+    def bench(self, name):
+        """The benchmark's responder name (fcgi_static on a directory, fcgi_rows on a
+        database), three workers."""
         tmp = tempfile.mkdtemp(prefix="figures-procs-")
         self.addCleanup(lambda: subprocess.run(["rm", "-rf", tmp]))
-        sock = os.path.join(tmp, "s.sock")
-        return self.start([os.path.join(BIN, "tests", "bench", "fcgi_static"), tmp, sock, "3"],
-                          sock)
+        sock, arg = os.path.join(tmp, "s.sock"), tmp
+        if name == "fcgi_rows":
+            arg = os.path.join(tmp, "figures.db")
+            refresh(arg, "--migrate", "--quiet")
+        return self.start([os.path.join(BIN, "tests", "bench", name), arg, sock, "3"], sock)
 
     def fcgi(self):
         svc = Service(seed=True, workers=3)
@@ -82,17 +87,21 @@ class NoProcessLeftBehind(unittest.TestCase):
             args += ["--socket-group", "www-data", "--user", "www-data"]
         return self.start(args, svc.socket)
 
-    def test_fcgi_static_stops_its_workers_on_sigterm(self):
-        p, kids = self.static()
-        p.send_signal(signal.SIGTERM)
-        self.assertEqual(p.wait(timeout=10), 0)
-        self.assertEqual(wait_gone(kids), [], "fcgi_static's workers outlived it")
+    def test_bench_responders_stop_their_workers_on_sigterm(self):
+        for name in ("fcgi_static", "fcgi_rows"):
+            with self.subTest(name):
+                p, kids = self.bench(name)
+                p.send_signal(signal.SIGTERM)
+                self.assertEqual(p.wait(timeout=10), 0)
+                self.assertEqual(wait_gone(kids), [], "%s's workers outlived it" % name)
 
-    def test_fcgi_static_workers_die_with_a_killed_parent(self):
-        p, kids = self.static()
-        p.kill()
-        p.wait(timeout=10)
-        self.assertEqual(wait_gone(kids), [], "fcgi_static's workers outlived a SIGKILL")
+    def test_bench_responders_workers_die_with_a_killed_parent(self):
+        for name in ("fcgi_static", "fcgi_rows"):
+            with self.subTest(name):
+                p, kids = self.bench(name)
+                p.kill()
+                p.wait(timeout=10)
+                self.assertEqual(wait_gone(kids), [], "%s's workers outlived a SIGKILL" % name)
 
     def test_figures_fcgi_stops_its_workers_on_sigterm(self):
         p, kids = self.fcgi()

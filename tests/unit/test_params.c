@@ -442,6 +442,145 @@ params_tracking_skipped_only_when_asked(void **state)
 	assert_false(params_is_tracking("metric"));
 }
 
+/* ---- params_query_without ---- */
+
+/* What drop was shown, for the tests to check: every segment, in order. */
+struct seen {
+	char   segs[256];
+	size_t calls;
+	int    all;      /* drop every segment, not only cursors */
+};
+
+static int
+drop_cursor(const char *seg, size_t len, void *arg)
+{
+	struct seen *s = arg;
+	size_t used = strlen(s->segs);
+
+	assert_true(len > 0);   /* never an empty segment */
+	assert_true(seg[len] == '\0' || seg[len] == '&');
+	snprintf(s->segs + used, sizeof s->segs - used, "[%.*s]", (int)len, seg);
+	s->calls++;
+	return s->all || params_segment_is(seg, len, "cursor");
+}
+
+/* without(q, size): params_query_without dropping cursors into a buffer of size bytes. */
+static char got[64];
+
+static int
+without(const char *qs, size_t size, struct seen *s)
+{
+	memset(got, 'x', sizeof got);
+	return params_query_without(qs, drop_cursor, s, got, size);
+}
+
+/* Each case: the query, out's size, what params_query_without returns and leaves in out. */
+struct without_case {
+	const char *qs;
+	size_t      size;
+	int         rc;
+	const char *out;    /* NULL: out not written */
+};
+
+static void
+check_without(const struct without_case *c, size_t n, struct seen *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = without(c[i].qs, c[i].size, s);
+
+		if (rc != c[i].rc || (c[i].out != NULL ? strncmp(got, c[i].out, sizeof got) != 0 :
+		    got[0] != 'x'))
+			fail_msg("case %zu (\"%s\" into %zu bytes): %d and \"%.*s\", wanted %d and "
+			    "\"%s\"", i, c[i].qs != NULL ? c[i].qs : "(null)", c[i].size, rc,
+			    (int)strnlen(got, sizeof got), got, c[i].rc,
+			    c[i].out != NULL ? c[i].out : "(out not written)");
+	}
+}
+
+static void
+query_without_empty_query_is_empty(void **state)
+{
+	static const struct without_case c[] = {
+		{ NULL, sizeof got, 0, "" }, { "", sizeof got, 0, "" }, { "&&&", sizeof got, 0, "" },
+	};
+	struct seen s = { .all = 0 };
+
+	(void)state;
+	check_without(c, sizeof c / sizeof c[0], &s);
+	assert_int_equal(s.calls, 0);   /* empty segments never reach drop */
+}
+
+static void
+query_without_all_dropped_is_empty(void **state)
+{
+	static const struct without_case c[] = { { "limit=5&cursor=abc&q", sizeof got, 3, "" } };
+	struct seen s = { .all = 1 };
+
+	(void)state;
+	check_without(c, 1, &s);
+	assert_string_equal(s.segs, "[limit=5][cursor=abc][q]");
+}
+
+static void
+query_without_none_dropped_keeps_the_query(void **state)
+{
+	static const struct without_case c[] = { { "limit=5&q=a%26b&cursorx=1&format=csv",
+	    sizeof got, 0, "limit=5&q=a%26b&cursorx=1&format=csv" } };
+	struct seen s = { .all = 0 };
+
+	(void)state;
+	check_without(c, 1, &s);
+	assert_int_equal(s.calls, 4);
+}
+
+static void
+query_without_drops_the_cursor_however_spelled(void **state)
+{
+	static const struct without_case c[] = {
+		{ "cursor=abc&limit=5&%63ursor=def&cursor", sizeof got, 3, "limit=5" },
+	};
+	struct seen s = { .all = 0 };
+
+	(void)state;
+	check_without(c, 1, &s);
+}
+
+/* Leading, trailing and doubled '&': left out, the kept segments joined by one '&'. */
+static void
+query_without_empty_segments_left_out(void **state)
+{
+	static const struct without_case c[] = {
+		{ "&limit=5&&cursor=abc&&q=x&", sizeof got, 1, "limit=5&q=x" },
+		{ "&&limit=5", sizeof got, 0, "limit=5" },
+		{ "limit=5&&", sizeof got, 0, "limit=5" },
+	};
+	struct seen s = { .all = 0 };
+
+	(void)state;
+	check_without(c, sizeof c / sizeof c[0], &s);
+	assert_string_equal(s.segs, "[limit=5][cursor=abc][q=x][limit=5][limit=5]");
+}
+
+/* A result that does not fit is -1 and "", never a query with a filter left out. */
+static void
+query_without_output_too_small_is_an_error(void **state)
+{
+	static const struct without_case c[] = {
+		/* "limit=5&q=x": 11 bytes and its NUL, exactly */
+		{ "limit=5&cursor=abc&q=x", 12, 1, "limit=5&q=x" },
+		{ "limit=5&cursor=abc&q=x", 11, -1, "" },
+		{ "limit=5&cursor=abc&q=x", 8, -1, "" },
+		{ "limit=5", 7, -1, "" },
+		{ "limit=5", 1, -1, "" },
+		{ "cursor=abc", 1, 1, "" },      /* nothing kept: "" fits in one byte */
+		{ "limit=5", 0, -1, NULL },      /* no room even for the NUL: out not written */
+	};
+	struct seen s = { .all = 0 };
+
+	(void)state;
+	check_without(c, sizeof c / sizeof c[0], &s);
+}
+
 int
 main(void)
 {
@@ -469,6 +608,12 @@ main(void)
 		cmocka_unit_test(params_required_parameter_left_out_is_named),
 		cmocka_unit_test(params_date_out_of_range_names_the_range),
 		cmocka_unit_test(params_tracking_skipped_only_when_asked),
+		cmocka_unit_test(query_without_empty_query_is_empty),
+		cmocka_unit_test(query_without_all_dropped_is_empty),
+		cmocka_unit_test(query_without_none_dropped_keeps_the_query),
+		cmocka_unit_test(query_without_drops_the_cursor_however_spelled),
+		cmocka_unit_test(query_without_empty_segments_left_out),
+		cmocka_unit_test(query_without_output_too_small_is_an_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
