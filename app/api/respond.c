@@ -66,8 +66,10 @@ respond_json(struct response *r, int status, cJSON *root)
 	return status;
 }
 
-int
-respond_json_list(struct response *r, struct buf *body, enum status st, cJSON *root)
+/* body's data closed by close, then root's meta and the closing brace (respond_json_list). */
+static int
+respond_json_meta(struct response *r, struct buf *body, enum status st, cJSON *root,
+    const char *close)
 {
 	cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "meta");
 	char *text = st == ST_OK && meta != NULL ? cJSON_PrintUnformatted(meta) : NULL;
@@ -75,7 +77,7 @@ respond_json_list(struct response *r, struct buf *body, enum status st, cJSON *r
 	if (text == NULL && st == ST_OK)
 		st = ST_NOMEM;
 	if (st == ST_OK)
-		st = buf_append(body, "],\"meta\":", sizeof "],\"meta\":" - 1);
+		st = buf_puts(body, close);
 	if (st == ST_OK)
 		st = buf_puts(body, text);
 	if (st == ST_OK)
@@ -93,6 +95,18 @@ respond_json_list(struct response *r, struct buf *body, enum status st, cJSON *r
 	r->body = body->data;
 	r->len = body->len;
 	return 200;
+}
+
+int
+respond_json_list(struct response *r, struct buf *body, enum status st, cJSON *root)
+{
+	return respond_json_meta(r, body, st, root, "],\"meta\":");
+}
+
+int
+respond_json_object(struct response *r, struct buf *body, enum status st, cJSON *root)
+{
+	return respond_json_meta(r, body, st, root, ",\"meta\":");
 }
 
 int
