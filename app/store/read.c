@@ -127,6 +127,29 @@ enum figure_col {
  * figure_by_claim_group's entries without reading each figure's row.
  */
 #define CLAIM_FILTERS CLAIM_FILTERS_OF("f")
+
+/*
+ * A summary page's groups, for its claims: :keys is a JSON array of its
+ * (metric, location) pairs, each metric_id * 2^40 + location_id (integers:
+ * taking a key's four fields apart with ->> cost ~3,500 instructions each,
+ * 17% of a country's summary, callgrind); each pair seeks the claim index.
+ * Of a pair's groups, those between the page's first and last key under the
+ * filters a group's group and facet settle are the page's: any other passes
+ * none of the groups query's filters (CLAIM_FILTERS and these), or it would
+ * be on the page. INDEXED BY: on the pair alone the planner may take
+ * figure_by_location_metric, which holds neither group nor facet nor source.
+ */
+#define CLAIM_GROUPS \
+	"FROM json_each(:keys) CROSS JOIN figure AS f INDEXED BY figure_by_claim_group " \
+	"ON f.metric_id = json_each.value >> 40 " \
+	"AND f.location_id = json_each.value & 1099511627775 " \
+	"AND (f.metric_id, f.location_id, f.grp, f.facet) >= (:first_m, :first_l, :first_g, :first_f) " \
+	"AND (f.metric_id, f.location_id, f.grp, f.facet) <= (:last_m, :last_l, :last_g, :last_f) " \
+	"AND (:grp IS NULL OR f.grp = :grp) AND (:unit IS NULL OR f.unit = :unit) " \
+	"AND (:cause IS NULL OR f.cause = :cause) " \
+	"AND (:origin IS NULL OR f.origin_id IN " \
+	"     (SELECT location_id FROM location_tree WHERE ancestor_id = :origin)) "
+#define CLAIM_KEY_BITS 40
 #define CLAIM_FILTERS_OF(t) FILTER_CARRIED_OF(t) FILTER_SOURCE_FEED_OF(t) FILTER_DATES_OF("+", t)
 
 /* The summary's groups, paged by (metric, location, group). */
@@ -170,13 +193,11 @@ enum figure_col {
 #define PAGE_CLAIMS_KNOWN(rev_at) \
 	HISTORY_COLS ", f.facet FROM (" \
 	"SELECT f.id AS fid, r.id AS rid, json_each.key AS pos, row_number() OVER (PARTITION BY " \
-	"json_each.key, f.source_id ORDER BY f.sort_date DESC, f.id DESC) AS latest " \
-	"FROM json_each(:keys) CROSS JOIN figure AS f ON f.metric_id = json_each.value ->> 0 " \
-	"AND f.location_id = json_each.value ->> 1 AND f.grp = json_each.value ->> 2 " \
-	"AND f.facet = json_each.value ->> 3 " rev_at \
+	"json_each.key, f.grp, f.facet, f.source_id ORDER BY f.sort_date DESC, f.id DESC) AS latest " \
+	CLAIM_GROUPS rev_at \
 	"WHERE " CLAIM_FILTERS ") AS claim CROSS JOIN figure AS f ON f.id = claim.fid " \
 	"CROSS JOIN revision AS r ON r.id = claim.rid " \
-	CLAIM_SOURCE "WHERE claim.latest = 1 ORDER BY claim.pos, r.value, s.code"
+	CLAIM_SOURCE "WHERE claim.latest = 1 ORDER BY claim.pos, f.grp, f.facet, r.value, s.code"
 
 /* The variants, most selective first: the first whose filter is set drives. */
 enum drive {
@@ -301,16 +322,13 @@ static const char *const rsql[R__COUNT] = {
 	 * summary in the window's sorter and per-partition tables, callgrind.)
 	 */
 	[R_PAGE_CLAIMS] = FIGURE_COLS ", f.facet FROM ("
-	    "SELECT f.id AS fid, json_each.key AS pos "
-	    "FROM json_each(:keys) CROSS JOIN figure AS f ON f.metric_id = json_each.value ->> 0 "
-	    "AND f.location_id = json_each.value ->> 1 AND f.grp = json_each.value ->> 2 "
-	    "AND f.facet = json_each.value ->> 3 "
+	    "SELECT f.id AS fid, json_each.key AS pos " CLAIM_GROUPS
 	    "WHERE " CLAIM_FILTERS "AND NOT EXISTS (SELECT 1 FROM figure AS f2 "
 	    "WHERE f2.metric_id = f.metric_id AND f2.location_id = f.location_id "
 	    "AND f2.grp = f.grp AND f2.facet = f.facet AND f2.source_id = f.source_id "
 	    "AND f2.sort_date >= f.sort_date AND (f2.sort_date > f.sort_date OR f2.id > f.id) "
 	    "AND " CLAIM_FILTERS_OF("f2") ")) AS claim CROSS JOIN figure AS f ON f.id = claim.fid "
-	    CLAIM_SOURCE "ORDER BY claim.pos, f.value, s.code",
+	    CLAIM_SOURCE "ORDER BY claim.pos, f.grp, f.facet, f.value, s.code",
 	/* the same as known at :known, by retrieval or by report (as_of_date, known_by) */
 	[R_PAGE_CLAIMS_AT] = PAGE_CLAIMS_KNOWN(REVISION_AT),
 	[R_PAGE_CLAIMS_REPORTED] = PAGE_CLAIMS_KNOWN(REVISION_REPORTED),
@@ -1085,14 +1103,61 @@ store_groups_count(struct store *s, const struct figure_filter *f, long long *to
 	return count(s, bind_filter(stmt(s, variant(Q_GROUPS_COUNT, f)), f, 0), total, err);
 }
 
+static void
+bind_key(sqlite3_stmt *st, const char *m, const char *l, const char *g, const char *fc,
+    const struct group_row *key)
+{
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, m), key->metric_id);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, l), key->location_id);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, g),
+	    key->group != NULL ? key->group : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, fc),
+	    key->facet != NULL ? key->facet : "", -1, SQLITE_STATIC);
+}
+
+char *
+store_claim_keys(const struct group_row *g, size_t n)
+{
+	/* each pair at most 20 digits and a comma, brackets, NUL */
+	char *out = malloc(n * 21 + 3), num[24];
+	size_t len = 0;
+
+	if (out == NULL)
+		return NULL;
+	out[len++] = '[';
+	for (size_t k = 0; k < n; k++) {
+		if (g[k].metric_id <= 0 || g[k].location_id <= 0 ||
+		    g[k].metric_id >= 1LL << (62 - CLAIM_KEY_BITS) ||
+		    g[k].location_id >= 1LL << CLAIM_KEY_BITS) {
+			free(out);
+			return NULL;
+		}
+		if (k > 0 && g[k].metric_id == g[k - 1].metric_id &&
+		    g[k].location_id == g[k - 1].location_id)
+			continue;   /* the pair is there: its groups come in key order */
+		if (len > 1)
+			out[len++] = ',';
+		int w = snprintf(num, sizeof num, "%lld",
+		    g[k].metric_id << CLAIM_KEY_BITS | g[k].location_id);
+		memcpy(out + len, num, (size_t)w);
+		len += (size_t)w;
+	}
+	out[len++] = ']';
+	out[len] = '\0';
+	return out;
+}
+
 struct cursor *
-store_page_claims(struct store *s, const struct figure_filter *f, const char *keys)
+store_page_claims(struct store *s, const struct figure_filter *f, const char *keys,
+    const struct group_row *first, const struct group_row *last)
 {
 	int i = f->known == NULL ? R_PAGE_CLAIMS : f->known_reported ? R_PAGE_CLAIMS_REPORTED :
 	    R_PAGE_CLAIMS_AT;
 	sqlite3_stmt *st = bind_filter(stmt(s, i), f, 0);
 
 	stmt_bind_str(st, ":keys", keys);
+	bind_key(st, ":first_m", ":first_l", ":first_g", ":first_f", first);
+	bind_key(st, ":last_m", ":last_l", ":last_g", ":last_f", last);
 	return cursor(s, i, ROW_FIGURE);
 }
 
