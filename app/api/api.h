@@ -202,6 +202,9 @@ int respond_json(struct response *r, int status, cJSON *root);
 #define JSON_LIST_BEGIN "{\"data\":["
 #define JSON_BODY_MAX (256 * 1024 * 1024)
 int respond_json_list(struct response *r, struct buf *body, enum status st, cJSON *root);
+/* The same for one object: body holds `{"data":{…}`, completed with `,"meta":{…}}`. */
+#define JSON_OBJECT_BEGIN "{\"data\":"
+int respond_json_object(struct response *r, struct buf *body, enum status st, cJSON *root);
 /* b's bytes (taken over) as an HTML card, framable by any page. */
 int respond_html(struct response *r, struct buf *b);
 /*

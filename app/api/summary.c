@@ -74,26 +74,6 @@ same_group(const struct figure_row *row, const struct group_row *g)
 	    row->facet != NULL && strcmp(row->facet, g->facet != NULL ? g->facet : "") == 0;
 }
 
-char *
-summary_keys_json(const struct group_row *g, size_t n)
-{
-	cJSON *keys = cJSON_CreateArray();
-	char *json;
-
-	for (size_t k = 0; keys != NULL && k < n; k++) {
-		cJSON *key = cJSON_CreateArray();
-
-		cJSON_AddItemToArray(keys, key);
-		cJSON_AddItemToArray(key, json_int(g[k].metric_id));
-		cJSON_AddItemToArray(key, json_int(g[k].location_id));
-		cJSON_AddItemToArray(key, cJSON_CreateString(g[k].group));
-		cJSON_AddItemToArray(key, cJSON_CreateString(g[k].facet != NULL ? g[k].facet : ""));
-	}
-	json = keys != NULL ? cJSON_PrintUnformatted(keys) : NULL;
-	cJSON_Delete(keys);
-	return json;
-}
-
 enum status
 summary_read(struct store *s, const struct figure_filter *f, const struct group_row *g,
     size_t n, struct summary_page *page)
@@ -107,13 +87,13 @@ summary_read(struct store *s, const struct figure_filter *f, const struct group_
 	memset(page, 0, sizeof *page);
 	if (n == 0)
 		return ST_OK;
-	if ((json = summary_keys_json(g, n)) == NULL ||
+	if ((json = store_claim_keys(g, n)) == NULL ||
 	    (page->items = calloc(n, sizeof *page->items)) == NULL) {
-		cJSON_free(json);
+		free(json);
 		return ST_NOMEM;
 	}
 	/* the rows come in the keys' order: each starts, or continues, group g[i] */
-	c = store_page_claims(s, f, json);
+	c = store_page_claims(s, f, json, &g[0], &g[n - 1]);
 	while (rs == ST_OK && store_figures_next(c, &row)) {
 		struct summary_item *it;
 
@@ -143,7 +123,7 @@ summary_read(struct store *s, const struct figure_filter *f, const struct group_
 	}
 	if (store_cursor_close(c) != ST_OK && rs == ST_OK)
 		rs = ST_DB;
-	cJSON_free(json);
+	free(json);
 	for (size_t k = 0; rs == ST_OK && k < page->n; k++)
 		item_end(&page->items[k]);
 	if (rs != ST_OK)

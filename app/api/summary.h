@@ -27,11 +27,4 @@ struct summary_page {
 enum status summary_read(struct store *s, const struct figure_filter *f,
     const struct group_row *g, size_t n, struct summary_page *page);
 void summary_page_free(struct summary_page *page);
-/*
- * The keys of groups g[0..n) as the JSON array store_page_claims takes (free
- * it with cJSON_free); NULL if out of memory. Also the benchmark's rows
- * ceiling's (tests/bench/fcgi_rows.c), so it binds the worker's very text.
- */
-char *summary_keys_json(const struct group_row *g, size_t n);
-
 #endif

@@ -5,7 +5,9 @@
  *
  * Lifetime, for every row the store hands out: its strings point into the
  * store's statement and stay valid until the next read from the same cursor
- * (store_*_next) or until the cursor is closed, whichever comes first. A row
+ * (store_*_next) or until the cursor is closed, whichever comes first; a
+ * figure's metric, place, source and feed strings (kept by the store between
+ * requests, store/dims.h) until the next read from any figure cursor. A row
  * kept longer is copied (figure_row_copy). A NULL string is a field the
  * source did not give: render writes it as null or an empty cell, never as
  * a guess.
@@ -45,7 +47,7 @@ struct figure_row {
 	long long           males, females;   /* meaningless unless has_males, has_females */
 	int                 has_males, has_females;
 	struct location_row origin;       /* origin.code NULL: no origin given */
-	long long           metric_id, location_id;   /* internal ids; 0 if not read */
+	long long           metric_id, location_id;   /* internal ids */
 	const char         *facet;        /* the summary's grouping text; only in its claims */
 };
 

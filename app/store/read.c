@@ -1,5 +1,6 @@
 #include "read.h"
 #include "db.h"
+#include "dims.h"
 #include "stmt.h"
 
 #include <sqlite3.h>
@@ -8,38 +9,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A figure row's columns, in this order (read_figure). */
+/*
+ * A figure row's columns, in this order (read_figure). The metric, place,
+ * source, feed and origin come as ids: read_figure finds their rows in the
+ * store's dims (dims.h), read once per data version, instead of each
+ * statement joining them on every row.
+ */
 enum figure_col {
-	FC_ID, FC_METRIC, FC_CATEGORY, FC_VALUE, FC_QUALIFIER, FC_GROUP,
-	FC_LOC_CODE, FC_LOC_NAME, FC_LOC_COUNTRY, FC_LOC_LEVEL, FC_LOC_TYPE,
-	FC_AS_OF, FC_PERIOD_START, FC_PERIOD_END, FC_SORT_DATE,
-	FC_SRC_CODE, FC_SRC_NAME, FC_SRC_ORG, FC_SRC_TYPE, FC_SRC_URL, FC_SRC_LICENCE,
-	FC_VIA, FC_URL, FC_QUOTE, FC_REPORTED_ON, FC_RETRIEVED_AT, FC_LICENCE, FC_FEED,
-	FC_WITHDRAWN, FC_UNIT, FC_CAUSE, FC_MALES, FC_FEMALES,
-	FC_ORIG_CODE, FC_ORIG_NAME, FC_ORIG_COUNTRY, FC_ORIG_LEVEL, FC_ORIG_TYPE,
-	FC_METRIC_ID, FC_LOCATION_ID, FC_FACET,   /* R_PAGE_CLAIMS only */
+	FC_ID, FC_METRIC_ID, FC_VALUE, FC_QUALIFIER, FC_GROUP, FC_LOCATION_ID,
+	FC_AS_OF, FC_PERIOD_START, FC_PERIOD_END, FC_SORT_DATE, FC_SOURCE_ID,
+	FC_VIA, FC_URL, FC_QUOTE, FC_REPORTED_ON, FC_RETRIEVED_AT, FC_LICENCE, FC_FEED_ID,
+	FC_WITHDRAWN, FC_UNIT, FC_CAUSE, FC_MALES, FC_FEMALES, FC_ORIGIN_ID,
+	FC_FACET,   /* R_PAGE_CLAIMS and R_CHANGES only */
 };
 
 #define FIGURE_COLS \
-	"SELECT f.id, m.code, m.category, f.value, f.qualifier, f.grp, " \
-	"l.code, l.name, l.country, l.admin_level, l.type, " \
-	"f.as_of, f.period_start, f.period_end, f.sort_date, " \
-	"s.code, s.name, s.organisation, s.type, s.url, s.licence, " \
-	"f.via, f.url, f.quote, f.reported_on, f.retrieved_at, f.licence, fd.code, f.withdrawn, " \
+	"SELECT f.id, f.metric_id, f.value, f.qualifier, f.grp, f.location_id, " \
+	"f.as_of, f.period_start, f.period_end, f.sort_date, f.source_id, " \
+	"f.via, f.url, f.quote, f.reported_on, f.retrieved_at, f.licence, f.feed_id, f.withdrawn, " \
 	WHAT_IT_COUNTS("f")
 
 /* Unit, cause, the breakdown by sex (of figure or revision rev), and the origin. */
 #define WHAT_IT_COUNTS(rev) \
-	"f.unit, f.cause, " rev ".males, " rev ".females, " \
-	"o.code, o.name, o.country, o.admin_level, o.type "
+	"f.unit, f.cause, " rev ".males, " rev ".females, f.origin_id "
 
 /* What was known at :known: each figure's revision current then. */
 #define HISTORY_COLS \
-	"SELECT f.id, m.code, m.category, r.value, r.qualifier, f.grp, " \
-	"l.code, l.name, l.country, l.admin_level, l.type, " \
-	"r.as_of, r.period_start, r.period_end, f.sort_date, " \
-	"s.code, s.name, s.organisation, s.type, s.url, s.licence, " \
-	"f.via, r.url, r.quote, r.reported_on, r.retrieved_at, f.licence, fd.code, " \
+	"SELECT f.id, f.metric_id, r.value, r.qualifier, f.grp, f.location_id, " \
+	"r.as_of, r.period_start, r.period_end, f.sort_date, f.source_id, " \
+	"f.via, r.url, r.quote, r.reported_on, r.retrieved_at, f.licence, f.feed_id, " \
 	"(f.withdrawn = 1 AND f.withdrawn_at <= :known), " \
 	WHAT_IT_COUNTS("r")
 
@@ -62,16 +60,12 @@ enum figure_col {
 	"AND (:known IS NULL OR EXISTS (SELECT 1 FROM revision AS r WHERE r.figure_id = f.id " \
 	"AND CASE WHEN :by_reported THEN " REPORTED_BY("r") " ELSE r.retrieved_at <= :known END)) "
 
-#define FIGURE_JOINS \
-	"CROSS JOIN metric AS m ON m.id = f.metric_id " \
-	"CROSS JOIN location AS l ON l.id = f.location_id " \
-	"CROSS JOIN source AS s ON s.id = f.source_id " \
-	"CROSS JOIN feed AS fd ON fd.id = f.feed_id " \
-	"LEFT JOIN location AS o ON o.id = f.origin_id "
+/* A summary's claims are ordered by their source's code: only there is it joined. */
+#define CLAIM_SOURCE "CROSS JOIN source AS s ON s.id = f.source_id "
 
-#define FIGURE_FROM  "FROM figure AS f " FIGURE_JOINS
-#define HISTORY_FROM "FROM figure AS f " REVISION_AT FIGURE_JOINS
-#define REPORTED_FROM "FROM figure AS f " REVISION_REPORTED FIGURE_JOINS
+#define FIGURE_FROM  "FROM figure AS f "
+#define HISTORY_FROM "FROM figure AS f " REVISION_AT
+#define REPORTED_FROM "FROM figure AS f " REVISION_REPORTED
 
 /*
  * Every filter, NULL meaning "not filtered". The driving filter of each
@@ -109,13 +103,19 @@ enum figure_col {
 	"AND (:cursor_id IS NULL OR f.sort_date < :cursor_date OR f.id < :cursor_id) "
 
 /* The filters both lists and a summary's claims apply (CLAIM_FILTERS). */
-#define FILTER_CARRIED "(:withdrawn = 1 OR f.withdrawn = 0 OR f.withdrawn_at > :known) "
-#define FILTER_SOURCE_FEED \
-	"AND (:source IS NULL OR f.source_id = :source) " \
-	"AND (:sources IS NULL OR f.source_id IN (SELECT value FROM json_each(:sources))) " \
-	"AND (:feed IS NULL OR f.feed_id = :feed) " \
-	"AND (:feeds IS NULL OR f.feed_id IN (SELECT value FROM json_each(:feeds))) "
-#define FILTER_DATES(plus) "AND " plus "f.sort_date >= :since AND " plus "f.sort_date <= :until "
+#define FILTER_CARRIED FILTER_CARRIED_OF("f")
+#define FILTER_SOURCE_FEED FILTER_SOURCE_FEED_OF("f")
+#define FILTER_DATES(plus) FILTER_DATES_OF(plus, "f")
+/* the same on the figure alias t */
+#define FILTER_CARRIED_OF(t) \
+	"(:withdrawn = 1 OR " t ".withdrawn = 0 OR " t ".withdrawn_at > :known) "
+#define FILTER_SOURCE_FEED_OF(t) \
+	"AND (:source IS NULL OR " t ".source_id = :source) " \
+	"AND (:sources IS NULL OR " t ".source_id IN (SELECT value FROM json_each(:sources))) " \
+	"AND (:feed IS NULL OR " t ".feed_id = :feed) " \
+	"AND (:feeds IS NULL OR " t ".feed_id IN (SELECT value FROM json_each(:feeds))) "
+#define FILTER_DATES_OF(plus, t) \
+	"AND " plus t ".sort_date >= :since AND " plus t ".sort_date <= :until "
 
 #define FIGURE_ORDER "ORDER BY f.sort_date DESC, f.id DESC LIMIT :limit"
 
@@ -126,7 +126,31 @@ enum figure_col {
  * functions of a key: leaving them out lets a group's claims be chosen on
  * figure_by_claim_group's entries without reading each figure's row.
  */
-#define CLAIM_FILTERS FILTER_CARRIED FILTER_SOURCE_FEED FILTER_DATES("+")
+#define CLAIM_FILTERS CLAIM_FILTERS_OF("f")
+
+/*
+ * A summary page's groups, for its claims: :keys is a JSON array of its
+ * (metric, location) pairs, each metric_id * 2^40 + location_id (integers:
+ * taking a key's four fields apart with ->> cost ~3,500 instructions each,
+ * 17% of a country's summary, callgrind); each pair seeks the claim index.
+ * Of a pair's groups, those between the page's first and last key under the
+ * filters a group's group and facet settle are the page's: any other passes
+ * none of the groups query's filters (CLAIM_FILTERS and these), or it would
+ * be on the page. INDEXED BY: on the pair alone the planner may take
+ * figure_by_location_metric, which holds neither group nor facet nor source.
+ */
+#define CLAIM_GROUPS \
+	"FROM json_each(:keys) CROSS JOIN figure AS f INDEXED BY figure_by_claim_group " \
+	"ON f.metric_id = json_each.value >> 40 " \
+	"AND f.location_id = json_each.value & 1099511627775 " \
+	"AND (f.metric_id, f.location_id, f.grp, f.facet) >= (:first_m, :first_l, :first_g, :first_f) " \
+	"AND (f.metric_id, f.location_id, f.grp, f.facet) <= (:last_m, :last_l, :last_g, :last_f) " \
+	"AND (:grp IS NULL OR f.grp = :grp) AND (:unit IS NULL OR f.unit = :unit) " \
+	"AND (:cause IS NULL OR f.cause = :cause) " \
+	"AND (:origin IS NULL OR f.origin_id IN " \
+	"     (SELECT location_id FROM location_tree WHERE ancestor_id = :origin)) "
+#define CLAIM_KEY_BITS 40
+#define CLAIM_FILTERS_OF(t) FILTER_CARRIED_OF(t) FILTER_SOURCE_FEED_OF(t) FILTER_DATES_OF("+", t)
 
 /* The summary's groups, paged by (metric, location, group). */
 #define GROUP_KEYSET \
@@ -167,15 +191,13 @@ enum figure_col {
 
 /* R_PAGE_CLAIMS with each figure as its revision rev_at (a join of revision AS r) gives. */
 #define PAGE_CLAIMS_KNOWN(rev_at) \
-	HISTORY_COLS ", f.metric_id, f.location_id, f.facet FROM (" \
+	HISTORY_COLS ", f.facet FROM (" \
 	"SELECT f.id AS fid, r.id AS rid, json_each.key AS pos, row_number() OVER (PARTITION BY " \
-	"json_each.key, f.source_id ORDER BY f.sort_date DESC, f.id DESC) AS latest " \
-	"FROM json_each(:keys) CROSS JOIN figure AS f ON f.metric_id = json_each.value ->> 0 " \
-	"AND f.location_id = json_each.value ->> 1 AND f.grp = json_each.value ->> 2 " \
-	"AND f.facet = json_each.value ->> 3 " rev_at \
+	"json_each.key, f.grp, f.facet, f.source_id ORDER BY f.sort_date DESC, f.id DESC) AS latest " \
+	CLAIM_GROUPS rev_at \
 	"WHERE " CLAIM_FILTERS ") AS claim CROSS JOIN figure AS f ON f.id = claim.fid " \
 	"CROSS JOIN revision AS r ON r.id = claim.rid " \
-	FIGURE_JOINS "WHERE claim.latest = 1 ORDER BY claim.pos, r.value, s.code"
+	CLAIM_SOURCE "WHERE claim.latest = 1 ORDER BY claim.pos, f.grp, f.facet, r.value, s.code"
 
 /* The variants, most selective first: the first whose filter is set drives. */
 enum drive {
@@ -194,6 +216,7 @@ enum rstmt {
 	R_METRIC_ID, R_LOCATION_ID, R_SOURCE_ID, R_FEED_ID, R_COUNTRY_KNOWN, R_GROUP_KNOWN,
 	R_FIGURE, R_REVISIONS, R_PAGE_CLAIMS, R_PAGE_CLAIMS_AT, R_PAGE_CLAIMS_REPORTED,
 	R_METRIC_BY_ID, R_LOCATION_BY_ID, R_TOTAL,
+	R_METRIC_ROW, R_LOCATION_ROW, R_SOURCE_ROW, R_FEED_ROW,
 	R_LOCATIONS, R_LOCATIONS_COUNT, R_SOURCES, R_SOURCES_COUNT, R_FEEDS, R_FEEDS_STALE, R_METRICS,
 	R_CHANGES, R_CHANGES_NEWEST,
 	R_SEARCH, R_COUNTRIES,
@@ -252,7 +275,7 @@ enum rstmt {
 #define CHANGE_AFTER(at, tag, seq, op) \
 	"AND (:after_at IS NULL OR (" at ", " tag ", " seq ") " op " (:after_at, :after_tag, :after_seq)) "
 #define CHANGES_SQL(op, dir) \
-	FIGURE_COLS ", f.metric_id, f.location_id, f.facet, change.at, change.tag, change.seq, " \
+	FIGURE_COLS ", f.facet, change.at, change.tag, change.seq, " \
 	"nv.value, nv.qualifier, nv.as_of, nv.period_start, nv.period_end, " \
 	"ov.value, ov.qualifier, ov.as_of, ov.period_start, ov.period_end FROM (" \
 	"SELECT * FROM (SELECT r.retrieved_at AS at, 0 AS tag, r.id AS seq, r.figure_id AS fid " \
@@ -267,7 +290,7 @@ enum rstmt {
 	CHANGE_AFTER("f.withdrawn_at", "1", "f.id", op) \
 	"ORDER BY f.withdrawn_at " dir ", f.id " dir " LIMIT :limit) " \
 	"ORDER BY 1 " dir ", 2 " dir ", 3 " dir " LIMIT :limit) AS change " \
-	"CROSS JOIN figure AS f ON f.id = change.fid " FIGURE_JOINS \
+	"CROSS JOIN figure AS f ON f.id = change.fid " \
 	"LEFT JOIN revision AS nv ON change.tag = 0 AND nv.id = change.seq " \
 	"LEFT JOIN revision AS ov ON ov.id = (SELECT max(p.id) FROM revision AS p " \
 	"WHERE change.tag = 0 AND p.figure_id = change.fid AND p.id < change.seq) " \
@@ -290,19 +313,22 @@ static const char *const rsql[R__COUNT] = {
 	 * A page of summary groups in one statement: the groups' keys come as a
 	 * JSON array of [metric_id, location_id, group]; each key, in the array's
 	 * order, seeks its group on the claim index, whose entries alone decide
-	 * each source's latest figure (CLAIM_FILTERS); then those figures are
-	 * read and joined. (One statement per group spent more time starting and
-	 * ending statements than reading rows; a row-value IN over the keys made
-	 * SQLite seek the cross product of their metrics and locations.)
+	 * each source's latest figure (CLAIM_FILTERS): an entry no later entry
+	 * of its source passes (NOT EXISTS, a seek past it on the same index);
+	 * then those figures are read. (One statement per group spent more time
+	 * starting and ending statements than reading rows; a row-value IN over
+	 * the keys made SQLite seek the cross product of their metrics and
+	 * locations; row_number() over (key, source) spent 15% of a country's
+	 * summary in the window's sorter and per-partition tables, callgrind.)
 	 */
-	[R_PAGE_CLAIMS] = FIGURE_COLS ", f.metric_id, f.location_id, f.facet FROM ("
-	    "SELECT f.id AS fid, json_each.key AS pos, row_number() OVER (PARTITION BY "
-	    "json_each.key, f.source_id ORDER BY f.sort_date DESC, f.id DESC) AS latest "
-	    "FROM json_each(:keys) CROSS JOIN figure AS f ON f.metric_id = json_each.value ->> 0 "
-	    "AND f.location_id = json_each.value ->> 1 AND f.grp = json_each.value ->> 2 "
-	    "AND f.facet = json_each.value ->> 3 "
-	    "WHERE " CLAIM_FILTERS ") AS claim CROSS JOIN figure AS f ON f.id = claim.fid "
-	    FIGURE_JOINS "WHERE claim.latest = 1 ORDER BY claim.pos, f.value, s.code",
+	[R_PAGE_CLAIMS] = FIGURE_COLS ", f.facet FROM ("
+	    "SELECT f.id AS fid, json_each.key AS pos " CLAIM_GROUPS
+	    "WHERE " CLAIM_FILTERS "AND NOT EXISTS (SELECT 1 FROM figure AS f2 "
+	    "WHERE f2.metric_id = f.metric_id AND f2.location_id = f.location_id "
+	    "AND f2.grp = f.grp AND f2.facet = f.facet AND f2.source_id = f.source_id "
+	    "AND f2.sort_date >= f.sort_date AND (f2.sort_date > f.sort_date OR f2.id > f.id) "
+	    "AND " CLAIM_FILTERS_OF("f2") ")) AS claim CROSS JOIN figure AS f ON f.id = claim.fid "
+	    CLAIM_SOURCE "ORDER BY claim.pos, f.grp, f.facet, f.value, s.code",
 	/* the same as known at :known, by retrieval or by report (as_of_date, known_by) */
 	[R_PAGE_CLAIMS_AT] = PAGE_CLAIMS_KNOWN(REVISION_AT),
 	[R_PAGE_CLAIMS_REPORTED] = PAGE_CLAIMS_KNOWN(REVISION_REPORTED),
@@ -311,6 +337,12 @@ static const char *const rsql[R__COUNT] = {
 	[R_TOTAL] = "SELECT coalesce((SELECT total FROM figure_total WHERE kind = ?1 AND key = ?2), "
 	    "CASE WHEN EXISTS (SELECT 1 FROM figure_total WHERE kind = 'all') THEN 0 END)",
 	[R_LOCATION_BY_ID] = "SELECT code FROM location WHERE id = ?1",
+	/* a figure's dimensions (dims.h): text columns in struct dim's order, then a number */
+	[R_METRIC_ROW] = "SELECT code, category FROM metric WHERE id = ?1",
+	[R_LOCATION_ROW] = "SELECT code, name, country, type, admin_level FROM location WHERE id = ?1",
+	[R_SOURCE_ROW] =
+	    "SELECT code, name, organisation, type, url, licence FROM source WHERE id = ?1",
+	[R_FEED_ROW] = "SELECT code FROM feed WHERE id = ?1",
 	[R_REVISIONS] =
 	    "SELECT id, value, qualifier, as_of, period_start, period_end, reported_on, url, "
 	    "quote, retrieved_at, superseded_at, males, females FROM revision WHERE figure_id = ?1 "
@@ -389,6 +421,7 @@ enum row_kind { ROW_FIGURE, ROW_REVISION, ROW_LOCATION, ROW_SOURCE, ROW_FEED, RO
 	ROW_GROUP, ROW_CHANGE };
 
 struct cursor {
+	struct store *s;
 	sqlite3_stmt *st;
 	enum row_kind kind;
 	int           rc;       /* the last sqlite3_step's result; SQLITE_OK before the first */
@@ -398,6 +431,9 @@ struct store {
 	sqlite3      *db;
 	sqlite3_stmt *st[R__COUNT];
 	struct cursor cur[R__COUNT];
+	struct dims   dims;           /* the dimension rows figures name, read once (dims.h) */
+	unsigned int  dims_version;   /* SQLITE_FCNTL_DATA_VERSION when dims was last valid */
+	char          err[ERR_MAX];   /* what failed outside SQLite (store_errmsg), or "" */
 };
 
 enum status
@@ -411,7 +447,13 @@ store_open(const char *path, struct store **out, char *err)
 		err_set(err, "store: out of memory");
 		return ST_NOMEM;
 	}
+	if (dims_init(&s->dims) != ST_OK) {
+		err_set(err, "store: out of memory for the dimension rows");
+		free(s);
+		return ST_NOMEM;
+	}
 	if ((rs = db_open_ro(path, &s->db, err)) != ST_OK) {
+		dims_free(&s->dims);
 		free(s);
 		return rs;
 	}
@@ -430,13 +472,14 @@ store_close(struct store *s)
 		return;
 	stmts_finalize(s->st, R__COUNT);
 	sqlite3_close_v2(s->db);
+	dims_free(&s->dims);
 	free(s);
 }
 
 const char *
 store_errmsg(struct store *s)
 {
-	return sqlite3_errmsg(s->db);
+	return s->err[0] != '\0' ? s->err : sqlite3_errmsg(s->db);
 }
 
 static sqlite3_stmt *
@@ -449,7 +492,7 @@ stmt(struct store *s, int i)
 static struct cursor *
 cursor(struct store *s, int i, enum row_kind kind)
 {
-	s->cur[i] = (struct cursor){ .st = s->st[i], .kind = kind, .rc = SQLITE_OK };
+	s->cur[i] = (struct cursor){ .s = s, .st = s->st[i], .kind = kind, .rc = SQLITE_OK };
 	return &s->cur[i];
 }
 
@@ -487,49 +530,126 @@ text(sqlite3_stmt *st, int col)
 	return (const char *)sqlite3_column_text(st, col);
 }
 
-/* The figure columns (FIGURE_COLS, and FC_FACET's when st has them) of st's row. */
-static void
-read_figure(sqlite3_stmt *st, struct figure_row *r)
+/* What dim_row reads for each kind. */
+static const int dim_stmt[] = {
+	[DIM_METRIC] = R_METRIC_ROW, [DIM_LOCATION] = R_LOCATION_ROW,
+	[DIM_SOURCE] = R_SOURCE_ROW, [DIM_FEED] = R_FEED_ROW,
+};
+static const char *const dim_name[] = {
+	[DIM_METRIC] = "metric", [DIM_LOCATION] = "location", [DIM_SOURCE] = "source",
+	[DIM_FEED] = "feed",
+};
+
+/*
+ * The row (kind, id) that figure fid names: kept in s->dims, or read and
+ * kept. NULL when it cannot be read (*rc: SQLite's error, or SQLITE_CORRUPT
+ * when the database does not hold it; s->err says which).
+ */
+static const struct dim *
+dim_row(struct store *s, enum dim_kind kind, long long id, long long fid, int *rc)
 {
+	const struct dim *d = dims_find(&s->dims, kind, id);
+	sqlite3_stmt *st;
+	struct dim row = { .id = id, .kind = kind };
+	int n, step;
+
+	if (d != NULL)
+		return d;
+	st = stmt(s, dim_stmt[kind]);
+	sqlite3_bind_int64(st, 1, id);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_count(st);
+		if (kind == DIM_LOCATION) {   /* its last column: the admin level */
+			n--;
+			row.number = sqlite3_column_int64(st, n);
+			row.has_number = sqlite3_column_type(st, n) != SQLITE_NULL;
+		}
+		for (int k = 0; k < n && k < DIM_TEXTS; k++)
+			row.text[k] = text(st, k);
+		if ((d = dims_add(&s->dims, &row)) == NULL) {
+			err_set(s->err, "store: out of memory keeping %s %lld", dim_name[kind], id);
+			*rc = SQLITE_NOMEM;
+		}
+	} else if (step == SQLITE_DONE) {
+		err_set(s->err, "store: figure %lld names %s %lld, which the database does not "
+		    "hold: it is damaged; restore it or refresh it again", fid, dim_name[kind], id);
+		*rc = SQLITE_CORRUPT;
+	} else {
+		err_set(s->err, "store: reading %s %lld: %s", dim_name[kind], id,
+		    sqlite3_errmsg(s->db));
+		*rc = step;
+	}
+	stmt_fresh(st);
+	return d;
+}
+
+static struct location_row
+location_of(const struct dim *d)
+{
+	return (struct location_row){
+		.code = d->text[0], .name = d->text[1], .country = d->text[2], .type = d->text[3],
+		.admin_level = d->number, .has_level = d->has_number,
+	};
+}
+
+/*
+ * The figure columns (FIGURE_COLS, and FC_FACET's when st has them) of c's
+ * row, its metric, places, source and feed from the store's dims: 1, or 0
+ * with c->rc set when one of those could not be read.
+ */
+static int
+read_figure(struct cursor *c, struct figure_row *r)
+{
+	struct store *s = c->s;
+	sqlite3_stmt *st = c->st;
+	long long id = sqlite3_column_int64(st, FC_ID);
+	const struct dim *m, *l, *src, *fd, *o = NULL;
+	int rc = SQLITE_OK;
+
+	/* room for this row's five: the rows before it are read (rows.h) */
+	if (dims_count(&s->dims) + 5 > DIMS_MAX)
+		dims_clear(&s->dims);
+	if ((m = dim_row(s, DIM_METRIC, sqlite3_column_int64(st, FC_METRIC_ID), id, &rc)) == NULL ||
+	    (l = dim_row(s, DIM_LOCATION, sqlite3_column_int64(st, FC_LOCATION_ID), id, &rc)) ==
+	    NULL ||
+	    (src = dim_row(s, DIM_SOURCE, sqlite3_column_int64(st, FC_SOURCE_ID), id, &rc)) ==
+	    NULL ||
+	    (fd = dim_row(s, DIM_FEED, sqlite3_column_int64(st, FC_FEED_ID), id, &rc)) == NULL ||
+	    (sqlite3_column_type(st, FC_ORIGIN_ID) != SQLITE_NULL &&
+	    (o = dim_row(s, DIM_LOCATION, sqlite3_column_int64(st, FC_ORIGIN_ID), id, &rc)) ==
+	    NULL)) {
+		c->rc = rc;
+		return 0;
+	}
 	*r = (struct figure_row){
-		.id = sqlite3_column_int64(st, FC_ID),
-		.metric = text(st, FC_METRIC), .category = text(st, FC_CATEGORY),
+		.id = id,
+		.metric = m->text[0], .category = m->text[1],
 		.value = sqlite3_column_int64(st, FC_VALUE),
 		.qualifier = text(st, FC_QUALIFIER), .group = text(st, FC_GROUP),
-		.location = {
-			.code = text(st, FC_LOC_CODE), .name = text(st, FC_LOC_NAME),
-			.country = text(st, FC_LOC_COUNTRY), .type = text(st, FC_LOC_TYPE),
-			.admin_level = sqlite3_column_int64(st, FC_LOC_LEVEL),
-			.has_level = sqlite3_column_type(st, FC_LOC_LEVEL) != SQLITE_NULL,
-		},
+		.location = location_of(l),
 		.as_of = text(st, FC_AS_OF), .period_start = text(st, FC_PERIOD_START),
 		.period_end = text(st, FC_PERIOD_END), .sort_date = text(st, FC_SORT_DATE),
 		.source = {
-			.code = text(st, FC_SRC_CODE), .name = text(st, FC_SRC_NAME),
-			.organisation = text(st, FC_SRC_ORG), .type = text(st, FC_SRC_TYPE),
-			.url = text(st, FC_SRC_URL), .licence = text(st, FC_SRC_LICENCE),
+			.code = src->text[0], .name = src->text[1], .organisation = src->text[2],
+			.type = src->text[3], .url = src->text[4], .licence = src->text[5],
 		},
 		.via = text(st, FC_VIA), .url = text(st, FC_URL), .quote = text(st, FC_QUOTE),
 		.reported_on = text(st, FC_REPORTED_ON), .retrieved_at = text(st, FC_RETRIEVED_AT),
-		.licence = text(st, FC_LICENCE), .feed = text(st, FC_FEED),
+		.licence = text(st, FC_LICENCE), .feed = fd->text[0],
 		.withdrawn = sqlite3_column_int(st, FC_WITHDRAWN),
 		.unit = text(st, FC_UNIT), .cause = text(st, FC_CAUSE),
 		.males = sqlite3_column_int64(st, FC_MALES),
 		.has_males = sqlite3_column_type(st, FC_MALES) != SQLITE_NULL,
 		.females = sqlite3_column_int64(st, FC_FEMALES),
 		.has_females = sqlite3_column_type(st, FC_FEMALES) != SQLITE_NULL,
-		.origin = {
-			.code = text(st, FC_ORIG_CODE), .name = text(st, FC_ORIG_NAME),
-			.country = text(st, FC_ORIG_COUNTRY), .type = text(st, FC_ORIG_TYPE),
-			.admin_level = sqlite3_column_int64(st, FC_ORIG_LEVEL),
-			.has_level = sqlite3_column_type(st, FC_ORIG_LEVEL) != SQLITE_NULL,
-		},
+		.metric_id = sqlite3_column_int64(st, FC_METRIC_ID),
+		.location_id = sqlite3_column_int64(st, FC_LOCATION_ID),
 	};
-	if (sqlite3_column_count(st) > FC_FACET) {
-		r->metric_id = sqlite3_column_int64(st, FC_METRIC_ID);
-		r->location_id = sqlite3_column_int64(st, FC_LOCATION_ID);
+	if (o != NULL)
+		r->origin = location_of(o);
+	if (sqlite3_column_count(st) > FC_FACET)
 		r->facet = text(st, FC_FACET);
-	}
+	return 1;
 }
 
 int
@@ -537,8 +657,7 @@ store_figures_next(struct cursor *c, struct figure_row *r)
 {
 	if (!step(c, ROW_FIGURE))
 		return 0;
-	read_figure(c->st, r);
-	return 1;
+	return read_figure(c, r);
 }
 
 /* A change's columns after the figure's (R_CHANGES). */
@@ -569,7 +688,8 @@ store_changes_next(struct cursor *c, struct change_row *r)
 	if (!step(c, ROW_CHANGE))
 		return 0;
 	st = c->st;
-	read_figure(st, &r->figure);
+	if (!read_figure(c, &r->figure))
+		return 0;
 	r->at = text(st, CC_AT);
 	r->seq = sqlite3_column_int64(st, CC_SEQ);
 	if (sqlite3_column_int(st, CC_TAG) == 1) {
@@ -690,6 +810,28 @@ store_groups_next(struct cursor *c, struct group_row *r)
 	return 1;
 }
 
+/*
+ * Empties the dimension rows kept if the database changed since they were
+ * read: any commit, by any connection, to any table (a place renamed, a
+ * source's URL, a feed's code), moves the pager's data version. Called in
+ * the read transaction, so the rows read from here on are this snapshot's.
+ */
+static void
+dims_check(struct store *s)
+{
+	unsigned int version = 0;
+
+	s->err[0] = '\0';
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &version) !=
+	    SQLITE_OK) {
+		dims_clear(&s->dims);   /* cannot tell: read them again */
+		return;
+	}
+	if (version != s->dims_version)
+		dims_clear(&s->dims);
+	s->dims_version = version;
+}
+
 enum status
 store_begin(struct store *s, struct data_state *state, char *err)
 {
@@ -717,6 +859,7 @@ store_begin(struct store *s, struct data_state *state, char *err)
 	    (const char *)sqlite3_column_text(st, 3));
 	state->schema_version = db_latest_version();
 	stmt_fresh(st);
+	dims_check(s);
 	return ST_OK;
 }
 
@@ -970,14 +1113,61 @@ store_groups_count(struct store *s, const struct figure_filter *f, long long *to
 	return count(s, bind_filter(stmt(s, variant(Q_GROUPS_COUNT, f)), f, 0), total, err);
 }
 
+static void
+bind_key(sqlite3_stmt *st, const char *m, const char *l, const char *g, const char *fc,
+    const struct group_row *key)
+{
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, m), key->metric_id);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, l), key->location_id);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, g),
+	    key->group != NULL ? key->group : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, fc),
+	    key->facet != NULL ? key->facet : "", -1, SQLITE_STATIC);
+}
+
+char *
+store_claim_keys(const struct group_row *g, size_t n)
+{
+	/* each pair at most 20 digits and a comma, brackets, NUL */
+	char *out = malloc(n * 21 + 3), num[24];
+	size_t len = 0;
+
+	if (out == NULL)
+		return NULL;
+	out[len++] = '[';
+	for (size_t k = 0; k < n; k++) {
+		if (g[k].metric_id <= 0 || g[k].location_id <= 0 ||
+		    g[k].metric_id >= 1LL << (62 - CLAIM_KEY_BITS) ||
+		    g[k].location_id >= 1LL << CLAIM_KEY_BITS) {
+			free(out);
+			return NULL;
+		}
+		if (k > 0 && g[k].metric_id == g[k - 1].metric_id &&
+		    g[k].location_id == g[k - 1].location_id)
+			continue;   /* the pair is there: its groups come in key order */
+		if (len > 1)
+			out[len++] = ',';
+		int w = snprintf(num, sizeof num, "%lld",
+		    g[k].metric_id << CLAIM_KEY_BITS | g[k].location_id);
+		memcpy(out + len, num, (size_t)w);
+		len += (size_t)w;
+	}
+	out[len++] = ']';
+	out[len] = '\0';
+	return out;
+}
+
 struct cursor *
-store_page_claims(struct store *s, const struct figure_filter *f, const char *keys)
+store_page_claims(struct store *s, const struct figure_filter *f, const char *keys,
+    const struct group_row *first, const struct group_row *last)
 {
 	int i = f->known == NULL ? R_PAGE_CLAIMS : f->known_reported ? R_PAGE_CLAIMS_REPORTED :
 	    R_PAGE_CLAIMS_AT;
 	sqlite3_stmt *st = bind_filter(stmt(s, i), f, 0);
 
 	stmt_bind_str(st, ":keys", keys);
+	bind_key(st, ":first_m", ":first_l", ":first_g", ":first_f", first);
+	bind_key(st, ":last_m", ":last_l", ":last_g", ":last_f", last);
 	return cursor(s, i, ROW_FIGURE);
 }
 

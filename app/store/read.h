@@ -130,13 +130,20 @@ enum status store_groups_count(struct store *s, const struct figure_filter *f,
     long long *total, char *err);
 /*
  * Each source's latest figure in each of a page's groups under f
- * (store_figures_next, with metric_id and location_id set): keys is a JSON
- * array of [metric_id, location_id, group], groups that store_groups found
- * under the same f (the filters a key settles are not applied again). Rows
- * come in the keys' order, then by value and source.
+ * (store_figures_next, with metric_id and location_id set): the groups
+ * g[0..n) that store_groups found under the same f, in its order (the
+ * filters a group settles are not applied again), given as keys =
+ * store_claim_keys(g, n), first = &g[0] and last = &g[n - 1]. Rows come in
+ * the groups' order, then by value and source.
  */
 struct cursor *store_page_claims(struct store *s, const struct figure_filter *f,
-    const char *keys);
+    const char *keys, const struct group_row *first, const struct group_row *last);
+/*
+ * The page's groups g[0..n) as store_page_claims takes them (free with
+ * free()); NULL when out of memory, or for a metric id of 2^22 or more or
+ * a location id of 2^40 or more (a page's key is one integer of both).
+ */
+char *store_claim_keys(const struct group_row *g, size_t n);
 /* The code of a metric or location id (for summary cursors and messages). */
 enum status store_metric_code(struct store *s, long long id, char *out, size_t size);
 enum status store_location_code(struct store *s, long long id, char *out, size_t size);

@@ -15,7 +15,7 @@
  * parameters, in one read transaction (store_begin … store_end): the lookups
  * of the codes, the total, then the page (limit + 1 rows); for the summary
  * the groups' total, the page's groups, and their claims, keyed by the very
- * JSON text the worker binds (summary_keys_json). What it leaves out is what
+ * text the worker binds (store_claim_keys). What it leaves out is what
  * an answer adds to its rows: checking parameters beyond these, the ETag, the
  * summary's ranges and agreement, and rendering.
  *
@@ -236,13 +236,15 @@ summary(struct store *s, struct figure_filter *f, long long limit)
 	}
 	ok = store_cursor_close(c) == ST_OK && ok;
 	if (ok && n > 0 &&
-	    (ok = (json = summary_keys_json(keys, n < (size_t)limit ? n : (size_t)limit)) != NULL)) {
-		c = store_page_claims(s, f, json);
+	    (ok = (json = store_claim_keys(keys, n < (size_t)limit ? n : (size_t)limit)) != NULL)) {
+		size_t last = (n < (size_t)limit ? n : (size_t)limit) - 1;
+
+		c = store_page_claims(s, f, json, &keys[0], &keys[last]);
 		while (ok && store_figures_next(c, &claim))
 			ok = figure(&claim);
 		ok = store_cursor_close(c) == ST_OK && ok;
 	}
-	cJSON_free(json);
+	free(json);
 	for (size_t i = 0; i < n; i++) {
 		free((char *)keys[i].group);
 		free((char *)keys[i].facet);

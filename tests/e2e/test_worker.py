@@ -4,6 +4,7 @@ import os
 import pwd
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -109,6 +110,42 @@ class Workers(unittest.TestCase):
             self.assertEqual(svc.get("/v1/figures").json()["meta"]["total"], 10)
         finally:
             svc.stop()
+
+
+class DimensionRows(unittest.TestCase):
+    """A worker keeps the metrics, places, sources and feeds its figures name
+    (store/dims.h) between requests: a change to them shows in its next answer."""
+
+    def test_a_renamed_place_and_source_show_in_the_next_answer(self):
+        with Service(workers=1) as svc:
+            def first():
+                r = svc.get("/v1/figures?limit=1")
+                self.assertEqual(r.status, 200)
+                return r.json()["data"][0]
+            fig = first()
+            for _ in range(3):   # the one worker has them all kept by now
+                self.assertEqual(first(), fig)
+            with sqlite3.connect(svc.db) as c:
+                c.execute("UPDATE location SET name = 'Renamed place' WHERE code = ?",
+                          (fig["location"]["code"],))
+                c.execute("UPDATE source SET url = 'https://example.org/moved' WHERE code = ?",
+                          (fig["source"]["id"],))
+                c.execute("UPDATE metric SET category = category WHERE code = ?", (fig["metric"],))
+            fig = first()
+            self.assertEqual(fig["location"]["name"], "Renamed place")
+            self.assertEqual(fig["source"]["url"], "https://example.org/moved")
+            self.assertIn("Renamed place", fig["attribution"])
+
+    def test_a_figure_naming_a_missing_place_is_a_503_that_says_so(self):
+        with Service(workers=1) as svc:
+            fig = svc.get("/v1/figures?limit=1").json()["data"][0]
+            with sqlite3.connect(svc.db) as c:   # foreign keys are off on this connection
+                c.execute("DELETE FROM location WHERE code = ?", (fig["location"]["code"],))
+            r = svc.get("/v1/figures/%d" % fig["id"])
+            self.assertEqual(r.status, 503)
+            self.assertEqual(r.json()["error"]["code"], "unavailable")
+            self.assertRegex(svc.log("worker"), r"figure %d names location \d+, which the "
+                             r"database does not hold" % fig["id"])
 
 
 @unittest.skipUnless(os.geteuid() == 0, "already unprivileged: every other test runs without root")
