@@ -87,8 +87,9 @@ summary_read(struct store *s, const struct figure_filter *f, const struct group_
 	memset(page, 0, sizeof *page);
 	if (n == 0)
 		return ST_OK;
-	if ((json = store_claim_keys(g, n)) == NULL ||
-	    (page->items = calloc(n, sizeof *page->items)) == NULL) {
+	if ((rs = store_claim_keys(s, g, n, &json)) != ST_OK)
+		return rs;   /* ST_TOO_BIG: store_errmsg says which id */
+	if ((page->items = calloc(n, sizeof *page->items)) == NULL) {
 		free(json);
 		return ST_NOMEM;
 	}

@@ -1125,22 +1125,27 @@ bind_key(sqlite3_stmt *st, const char *m, const char *l, const char *g, const ch
 	    key->facet != NULL ? key->facet : "", -1, SQLITE_STATIC);
 }
 
-char *
-store_claim_keys(const struct group_row *g, size_t n)
+enum status
+store_claim_keys(struct store *s, const struct group_row *g, size_t n, char **keys)
 {
 	/* each pair at most 20 digits and a comma, brackets, NUL */
 	char *out = malloc(n * 21 + 3), num[24];
 	size_t len = 0;
 
+	*keys = NULL;
 	if (out == NULL)
-		return NULL;
+		return ST_NOMEM;
 	out[len++] = '[';
 	for (size_t k = 0; k < n; k++) {
 		if (g[k].metric_id <= 0 || g[k].location_id <= 0 ||
 		    g[k].metric_id >= 1LL << (62 - CLAIM_KEY_BITS) ||
 		    g[k].location_id >= 1LL << CLAIM_KEY_BITS) {
+			err_set(s->err, "store: metric id %lld or location id %lld is beyond what a "
+			    "summary's key holds (metric ids below 2^%d, location ids below 2^%d): "
+			    "the database was not written by figures-refresh; rebuild it",
+			    g[k].metric_id, g[k].location_id, 62 - CLAIM_KEY_BITS, CLAIM_KEY_BITS);
 			free(out);
-			return NULL;
+			return ST_TOO_BIG;
 		}
 		if (k > 0 && g[k].metric_id == g[k - 1].metric_id &&
 		    g[k].location_id == g[k - 1].location_id)
@@ -1154,7 +1159,8 @@ store_claim_keys(const struct group_row *g, size_t n)
 	}
 	out[len++] = ']';
 	out[len] = '\0';
-	return out;
+	*keys = out;
+	return ST_OK;
 }
 
 struct cursor *

@@ -139,11 +139,13 @@ enum status store_groups_count(struct store *s, const struct figure_filter *f,
 struct cursor *store_page_claims(struct store *s, const struct figure_filter *f,
     const char *keys, const struct group_row *first, const struct group_row *last);
 /*
- * The page's groups g[0..n) as store_page_claims takes them (free with
- * free()); NULL when out of memory, or for a metric id of 2^22 or more or
- * a location id of 2^40 or more (a page's key is one integer of both).
+ * The page's groups g[0..n) as store_page_claims takes them, in *keys (free
+ * with free()): ST_NOMEM, or ST_TOO_BIG for a metric id of 2^22 or more or
+ * a location id of 2^40 or more (a page's key is one integer of both;
+ * store_errmsg(s) names them).
  */
-char *store_claim_keys(const struct group_row *g, size_t n);
+enum status store_claim_keys(struct store *s, const struct group_row *g, size_t n,
+    char **keys);
 /* The code of a metric or location id (for summary cursors and messages). */
 enum status store_metric_code(struct store *s, long long id, char *out, size_t size);
 enum status store_location_code(struct store *s, long long id, char *out, size_t size);

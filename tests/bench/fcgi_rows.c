@@ -236,7 +236,8 @@ summary(struct store *s, struct figure_filter *f, long long limit)
 	}
 	ok = store_cursor_close(c) == ST_OK && ok;
 	if (ok && n > 0 &&
-	    (ok = (json = store_claim_keys(keys, n < (size_t)limit ? n : (size_t)limit)) != NULL)) {
+	    (ok = store_claim_keys(s, keys, n < (size_t)limit ? n : (size_t)limit, &json) ==
+	    ST_OK)) {
 		size_t last = (n < (size_t)limit ? n : (size_t)limit) - 1;
 
 		c = store_page_claims(s, f, json, &keys[0], &keys[last]);

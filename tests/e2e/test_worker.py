@@ -147,6 +147,21 @@ class DimensionRows(unittest.TestCase):
             self.assertRegex(svc.log("worker"), r"figure %d names location \d+, which the "
                              r"database does not hold" % fig["id"])
 
+    def test_a_place_id_beyond_a_summary_key_is_a_503_that_names_it(self):
+        # a summary page's claims are keyed by metric_id * 2^40 + location_id (store_claim_keys)
+        with Service(workers=1) as svc:
+            fig = svc.get("/v1/figures?limit=1").json()["data"][0]
+            with sqlite3.connect(svc.db) as c:   # foreign keys are off on this connection
+                old = c.execute("SELECT id FROM location WHERE code = ?",
+                                (fig["location"]["code"],)).fetchone()[0]
+                c.execute("UPDATE location SET id = ?1 WHERE id = ?2", (1 << 40, old))
+                c.execute("UPDATE figure SET location_id = ?1 WHERE location_id = ?2", (1 << 40, old))
+            r = svc.get("/v1/summary?location=%s" % fig["location"]["code"])
+            self.assertEqual(r.status, 503)
+            self.assertEqual(r.json()["error"]["code"], "unavailable")
+            self.assertRegex(svc.log("worker"), r"location id %d is beyond what a summary's key "
+                             r"holds" % (1 << 40))
+
 
 @unittest.skipUnless(os.geteuid() == 0, "already unprivileged: every other test runs without root")
 class WithoutRoot(unittest.TestCase):
