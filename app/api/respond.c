@@ -415,8 +415,10 @@ respond_table_end(struct hctx *cx, struct response *r, struct table_out *t, enum
 	response_free(r);
 	if (next_cursor != NULL) {
 		query_without_cursor(cx->req->query, rest, sizeof rest);
-		int n = snprintf(r->link, sizeof r->link, "<%s?%s%scursor=%s>; rel=\"next\"",
-		    cx->req->path, rest, rest[0] ? "&" : "", next_cursor);
+		/* from the root the service is mounted at, as the pages' links */
+		int n = snprintf(r->link, sizeof r->link, "<%s%s?%s%scursor=%s>; rel=\"next\"",
+		    base_url_path(cx->req->public_url), cx->req->path, rest, rest[0] ? "&" : "",
+		    next_cursor);
 
 		if (n < 0 || (size_t)n >= sizeof r->link)
 			r->link[0] = '\0';   /* no link rather than a cut one (LINK_MAX fits all) */
