@@ -118,6 +118,12 @@ class Prefixed(unittest.TestCase):
         for value in hrefs:
             self.assertTrue(value.startswith(PUBLIC + "/"), value)
 
+    def test_the_api_description_names_the_public_url_as_its_server(self):
+        # a client reading it at PUBLIC/v1/openapi.json resolves "/" to the host's root
+        d = self.svc.get("/v1/openapi.json").json()
+        self.assertEqual([srv["url"] for srv in d["servers"]], [PUBLIC])
+        self.assertIn("/v1/figures", d["paths"])
+
     def test_a_tables_next_page_link_carries_the_prefix(self):
         r = self.svc.get("/v1/figures?format=csv&limit=1")
         self.assertEqual(r.status, 200, r.body)
@@ -165,6 +171,7 @@ class Unprefixed(unittest.TestCase):
             self.assertIn(s, body)
         card = self.svc.get("/v1/embed/figures/2").body.decode()
         self.assertIn('href="/v1/figures/2"', card)
+        self.assertEqual(self.svc.get("/v1/openapi.json").json()["servers"][0]["url"], "/")
         link = self.svc.get("/v1/figures?format=csv&limit=1").header("link")
         self.assertTrue(link.startswith("</v1/figures?"), link)
 
