@@ -28,6 +28,7 @@
 #include <cjson/cJSON.h>
 
 #include "params.h"
+#include "../core/base_url.h"
 #include "../core/err.h"
 #include "../render/table.h"
 #include "../store/read.h"
@@ -74,8 +75,11 @@ struct request {
 /* What a data route answers in: format= if given, else what Accept prefers. */
 enum out_format { OUT_JSON, OUT_CSV, OUT_HXL, OUT_HTML };
 
-/* A next-page link: "<", a route (short, fixed), "?", the query, "&cursor=", one, ">; rel=..." */
-#define LINK_MAX (QUERY_MAX + CURSOR_MAX + 64)
+/*
+ * A next-page link: "<", the public URL's path (a proxy's prefix), a route
+ * (short, fixed), "?", the query, "&cursor=", one, ">; rel=..."
+ */
+#define LINK_MAX (BASE_URL_MAX + QUERY_MAX + CURSOR_MAX + 64)
 
 struct response {
 	int         status;

@@ -9,6 +9,7 @@
 #include "cursor.h"
 #include "filters.h"
 #include "summary.h"
+#include "../core/base_url.h"
 #include "../core/strutil.h"
 #include "../render/html.h"
 #include "../render/json.h"
@@ -179,7 +180,7 @@ h_embed_figure(struct hctx *cx, struct response *r)
 	struct card_opts o = { .dark = cx->p[EP_THEME].set && strcmp(cx->p[EP_THEME].s, "dark") == 0,
 	    .lang = cx->p[EP_LANG].s, .data_as_of = cx->state->changed_at };
 	struct figure_row fig;
-	char data_url[64], revised[11], oembed[OEMBED_URL_MAX];
+	char data_url[BASE_URL_MAX + 64], revised[11], oembed[OEMBED_URL_MAX];
 	struct cursor *c;
 	struct buf b;
 	enum status rs;
@@ -193,7 +194,9 @@ h_embed_figure(struct hctx *cx, struct response *r)
 	o.revised_on = revised[0] != '\0' ? revised : NULL;
 	if (oembed_url(cx->req, oembed))
 		o.oembed_url = oembed;
-	snprintf(data_url, sizeof data_url, "/v1/figures/%lld", cx->id);
+	/* from the root the service is mounted at: the card's own host, under a proxy's prefix */
+	snprintf(data_url, sizeof data_url, "%s/v1/figures/%lld", base_url_path(cx->req->public_url),
+	    cx->id);
 	o.data_url = data_url;
 	buf_init(&b, 1024 * 1024);
 	rs = html_figure_card(&b, &fig, &o);
@@ -261,7 +264,7 @@ h_embed_summary(struct hctx *cx, struct response *r)
 	struct card_opts o = { .dark = cx->p[ES_THEME].set && strcmp(cx->p[ES_THEME].s, "dark") == 0,
 	    .lang = cx->p[ES_LANG].s, .data_as_of = cx->state->changed_at };
 	struct summary_page page;
-	char data_url[QUERY_MAX + 32], query[QUERY_MAX + 1], oembed[OEMBED_URL_MAX];
+	char data_url[BASE_URL_MAX + QUERY_MAX + 32], query[QUERY_MAX + 1], oembed[OEMBED_URL_MAX];
 	struct buf b;
 	enum status rs;
 	int rc;
@@ -270,7 +273,8 @@ h_embed_summary(struct hctx *cx, struct response *r)
 		return rc;
 	/* the data: the same filters, without the card's own options or tracking */
 	if (clean_query(cx->req->query, 1, query, sizeof query) == 0) {
-		snprintf(data_url, sizeof data_url, "/v1/summary%s%s", query[0] ? "?" : "", query);
+		snprintf(data_url, sizeof data_url, "%s/v1/summary%s%s",
+		    base_url_path(cx->req->public_url), query[0] ? "?" : "", query);
 		o.data_url = data_url;   /* (no link rather than one to other data) */
 	}
 	if (oembed_url(cx->req, oembed))

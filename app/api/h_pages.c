@@ -9,6 +9,7 @@
  */
 #include "api.h"
 #include "summary.h"
+#include "../core/base_url.h"
 #include "../core/strutil.h"
 #include "../render/html.h"
 #include "../render/page.h"
@@ -38,7 +39,10 @@ static const struct pspec page_params[] = {
 	[PP_LANG] = { "lang", P_ENUM, 0, 0, langs },
 };
 
-/* The page's options: its language, "scheme://host" when Host is sound, the data's date. */
+/*
+ * The page's options: its language, "scheme://host" when Host is sound, the
+ * data's date, and the root its links start with (the public URL's path).
+ */
 static void
 opts_of(const struct hctx *cx, const char *lang, char *base, size_t size, struct page_opts *o)
 {
@@ -48,6 +52,7 @@ opts_of(const struct hctx *cx, const char *lang, char *base, size_t size, struct
 	o->data_as_of = cx->state != NULL ? cx->state->changed_at : NULL;
 	o->path = cx->req->path;
 	o->card = NULL;
+	o->root = base_url_path(cx->req->public_url);
 }
 
 /* The page in b as the answer, or a 503 if it could not be written (st). */
@@ -542,7 +547,8 @@ h_page_figure(struct hctx *cx, struct response *r)
 void
 page_error(const struct request *req, struct response *r)
 {
-	struct page_opts o = { .lang = "en", .base = "", .path = "/" };
+	struct page_opts o = { .lang = "en", .base = "", .path = "/",
+	    .root = base_url_path(req->public_url) };
 	cJSON *root = r->body != NULL ? cJSON_ParseWithLength(r->body, r->len) : NULL;
 	const cJSON *msg = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "error"), "message");
 	struct buf b;

@@ -446,10 +446,12 @@ respond_table_end(struct hctx *cx, struct response *r, struct table_out *t, enum
 	}
 	response_free(r);
 	if (next_cursor != NULL) {
-		/* (params_parse let in no query longer than QUERY_MAX without its cursor) */
+		/* (params_parse let in no query longer than QUERY_MAX without its cursor);
+		 * from the root the service is mounted at, as the pages' links */
 		int n = params_query_without(cx->req->query, segment_is_cursor, NULL, rest,
 		    sizeof rest) < 0 ? -1 : snprintf(r->link, sizeof r->link,
-		    "<%s?%s%scursor=%s>; rel=\"next\"", cx->req->path, rest, rest[0] ? "&" : "",
+		    "<%s%s?%s%scursor=%s>; rel=\"next\"", base_url_path(cx->req->public_url),
+		    cx->req->path, rest, rest[0] ? "&" : "",
 		    next_cursor);
 
 		if (n < 0 || (size_t)n >= sizeof r->link)

@@ -154,3 +154,15 @@ base_url_parse(const char *url, char *out, size_t size, char *err)
 	out[o + plen] = '\0';
 	return ST_OK;
 }
+
+const char *
+base_url_path(const char *base)
+{
+	const char *host;
+
+	if (base == NULL || (host = strstr(base, "://")) == NULL)
+		return "";
+	host += 3;
+	/* an IPv6 literal holds no '/', so the first '/' after the scheme starts the path */
+	return host + strcspn(host, "/");
+}

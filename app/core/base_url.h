@@ -25,4 +25,12 @@
  */
 enum status base_url_parse(const char *url, char *out, size_t size, char *err);
 
+/*
+ * The path prefix of base, a normal form from base_url_parse ("/figures" of
+ * "https://example.org/figures"): what every root-relative link the answers
+ * write starts with, when a proxy mounts the service under a path. "" when
+ * base is NULL (no public URL: links stay root-relative) or has no path.
+ */
+const char *base_url_path(const char *base);
+
 #endif

@@ -65,6 +65,20 @@ pwords_for(const char *lang)
 #define CHECK(x) do { if ((st = (x)) != ST_OK) return st; } while (0)
 
 /*
+ * The start of a link to this service: the root it is mounted at (escaped:
+ * it is checked config, escaped all the same), then path, a fixed address of
+ * ours already written for an attribute.
+ */
+static enum status
+ours(struct buf *b, const struct page_opts *o, const char *path)
+{
+	enum status st;
+
+	CHECK(html_escape(b, o->root != NULL ? o->root : ""));
+	return buf_puts(b, path);
+}
+
+/*
  * The first 10 bytes of a stored date (YYYY-MM-DD, or a timestamp's date),
  * for a page: any byte but a digit or '-' shown as '?'. Ingest checks dates;
  * a page still writes none that could be markup.
@@ -180,10 +194,13 @@ page_begin(struct buf *b, const struct page_opts *o, const char *title)
 	CHECK(buf_puts(b, "<style>\n"));
 	CHECK(buf_puts(b, style));
 	CHECK(buf_printf(b, "</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">%s</a>\n"
-	    "<header>\n<a class=\"site\" href=\"/%s\">%s</a>\n<span class=\"muted\">%s</span>\n",
-	    w->skip, strcmp(w->lang, "en") == 0 ? "" : "?lang=ar", w->site, w->tagline));
+	    "<header>\n<a class=\"site\" href=\"", w->skip));
+	CHECK(ours(b, o, "/"));
+	CHECK(buf_printf(b, "%s\">%s</a>\n<span class=\"muted\">%s</span>\n",
+	    strcmp(w->lang, "en") == 0 ? "" : "?lang=ar", w->site, w->tagline));
 	/* the same page in the other language */
 	CHECK(buf_puts(b, "<a href=\""));
+	CHECK(ours(b, o, ""));
 	CHECK(html_escape(b, o->path != NULL ? o->path : "/"));
 	return buf_printf(b, "?lang=%s\" lang=\"%s\" hreflang=\"%s\">%s</a>\n</header>\n"
 	    "<main id=\"main\">\n", w->other_lang, w->other_lang, w->other_lang, w->other_name);
@@ -199,8 +216,11 @@ page_end(struct buf *b, const struct page_opts *o)
 	if (o->data_as_of != NULL && *o->data_as_of != '\0')
 		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%s</time> · ", w->data_as_of,
 		    D10(o->data_as_of)));
-	return buf_puts(b, "<a href=\"/v1/openapi.json\">API</a> · "
-	    "<a href=\"/v1/feeds\">feeds</a></p>\n</footer>\n</body>\n</html>\n");
+	CHECK(buf_puts(b, "<a href=\""));
+	CHECK(ours(b, o, "/v1/openapi.json"));
+	CHECK(buf_puts(b, "\">API</a> · <a href=\""));
+	CHECK(ours(b, o, "/v1/feeds"));
+	return buf_puts(b, "\">feeds</a></p>\n</footer>\n</body>\n</html>\n");
 }
 
 enum status
@@ -259,7 +279,8 @@ place_link(struct buf *b, const struct page_opts *o, const char *code, const cha
 {
 	enum status st;
 
-	CHECK(buf_puts(b, "<a href=\"/places/"));
+	CHECK(buf_puts(b, "<a href=\""));
+	CHECK(ours(b, o, "/places/"));
 	CHECK(page_url_encode(b, code));
 	CHECK(buf_printf(b, "%s\">", lang_query(o, 1)));
 	CHECK(html_bdi(b, name != NULL ? name : code));
@@ -274,7 +295,9 @@ page_search_form(struct buf *b, const struct page_opts *o, const char *q)
 	const struct pwords *w = pwords_for(o->lang);
 	enum status st;
 
-	CHECK(buf_puts(b, "<form class=\"search\" role=\"search\" method=\"get\" action=\"/\">\n"));
+	CHECK(buf_puts(b, "<form class=\"search\" role=\"search\" method=\"get\" action=\""));
+	CHECK(ours(b, o, "/"));
+	CHECK(buf_puts(b, "\">\n"));
 	CHECK(buf_printf(b, "<label for=\"q\">%s</label>\n<input id=\"q\" name=\"q\" type=\"search\" "
 	    "required maxlength=\"100\" dir=\"auto\" aria-describedby=\"q-hint\" value=\"", w->find));
 	CHECK(html_escape(b, q));
@@ -295,7 +318,8 @@ page_results_begin(struct buf *b, const struct page_opts *o, const char *q)
 	    w->results));
 	CHECK(html_bdi(b, q));
 	CHECK(buf_puts(b, "</h2>\n"));
-	CHECK(buf_puts(b, "<p class=\"meta\"><a href=\"/v1/search?q="));
+	CHECK(buf_puts(b, "<p class=\"meta\"><a href=\""));
+	CHECK(ours(b, o, "/v1/search?q="));
 	CHECK(page_url_encode(b, q));
 	return buf_puts(b, "\">JSON</a></p>\n<ul class=\"plain results\">\n");
 }
@@ -343,11 +367,14 @@ page_country_begin(struct buf *b, const struct page_opts *o, const struct locati
 	CHECK(buf_puts(b, "<section>\n<h3>"));
 	CHECK(place_link(b, o, c->code, c->name));
 	CHECK(buf_puts(b, "</h3>\n"));
-	CHECK(buf_puts(b, "<p class=\"meta\"><a href=\"/v1/figures?country="));
+	CHECK(buf_puts(b, "<p class=\"meta\"><a href=\""));
+	CHECK(ours(b, o, "/v1/figures?country="));
 	CHECK(page_url_encode(b, c->country));
-	CHECK(buf_puts(b, "\">JSON</a> · <a href=\"/v1/figures?format=csv&amp;country="));
+	CHECK(buf_puts(b, "\">JSON</a> · <a href=\""));
+	CHECK(ours(b, o, "/v1/figures?format=csv&amp;country="));
 	CHECK(page_url_encode(b, c->country));
-	CHECK(buf_puts(b, "\">CSV</a> · <a href=\"/v1/figures?format=hxl&amp;country="));
+	CHECK(buf_puts(b, "\">CSV</a> · <a href=\""));
+	CHECK(ours(b, o, "/v1/figures?format=hxl&amp;country="));
 	CHECK(page_url_encode(b, c->country));
 	return buf_puts(b, "\">HXL</a></p>\n<ul class=\"plain\">\n");
 }
@@ -429,7 +456,9 @@ page_figure_item(struct buf *b, const struct page_opts *o, const struct figure_r
 	const struct pwords *w = pwords_for(o->lang);
 	enum status st;
 
-	CHECK(buf_printf(b, "<li><a href=\"/figures/%lld%s\">", fig->id, lang_query(o, 1)));
+	CHECK(buf_puts(b, "<li><a href=\""));
+	CHECK(ours(b, o, "/figures/"));
+	CHECK(buf_printf(b, "%lld%s\">", fig->id, lang_query(o, 1)));
 	CHECK(number(b, o, fig));
 	CHECK(buf_puts(b, " "));
 	CHECK(what(b, o, fig));
@@ -775,7 +804,9 @@ claim(struct buf *b, const struct page_opts *o, const struct figure_row *c)
 	else if (q == NULL || *q == '\0')
 		q = w->exact;   /* the one qualifier the cards leave unsaid */
 
-	CHECK(buf_printf(b, "<li><a href=\"/figures/%lld%s\">", c->id, lang_query(o, 1)));
+	CHECK(buf_puts(b, "<li><a href=\""));
+	CHECK(ours(b, o, "/figures/"));
+	CHECK(buf_printf(b, "%lld%s\">", c->id, lang_query(o, 1)));
 	CHECK(number(b, o, c));
 	CHECK(buf_puts(b, "</a> · "));
 	if (html_url_ok(c->source.url)) {
@@ -965,10 +996,13 @@ page_links(struct buf *b, const struct page_opts *o, const char *json, const cha
 		table = json;
 	sep = strchr(table, '?') != NULL ? "&amp;" : "?";
 	CHECK(buf_printf(b, "<p class=\"meta\">%s: <a href=\"", w->data));
+	CHECK(ours(b, o, ""));
 	CHECK(html_escape(b, json));
 	CHECK(buf_puts(b, "\">JSON</a> · <a href=\""));
+	CHECK(ours(b, o, ""));
 	CHECK(html_escape(b, table));
 	CHECK(buf_printf(b, "%sformat=csv\">CSV</a> · <a href=\"", sep));
+	CHECK(ours(b, o, ""));
 	CHECK(html_escape(b, table));
 	return buf_printf(b, "%sformat=hxl\">HXL</a></p>\n", sep);
 }

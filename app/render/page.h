@@ -14,7 +14,8 @@
  * from a source is escaped (html_escape) and bidi-isolated; a link is made
  * from an http(s) URL only. Every page gives its data as JSON, CSV and HXL
  * (the /v1 addresses) and the code to embed it (a card's iframe and its
- * oEmbed address).
+ * oEmbed address). Every link to the service starts with the options' root,
+ * so the pages work under a proxy's path prefix too.
  */
 #ifndef FIGURES_PAGE_H
 #define FIGURES_PAGE_H
@@ -28,6 +29,12 @@ struct page_opts {
 	const char *data_as_of;  /* when the figures last changed, or NULL */
 	const char *path;        /* this page's path, for its other language's link */
 	const char *card;        /* the page's card (a path), announced for oEmbed; NULL: none */
+	/*
+	 * The path every link to this service starts with: "" (or NULL) when
+	 * the service is the host's root, "/figures" when a proxy mounts it
+	 * there (the public URL's path, base_url_path). Escaped here.
+	 */
+	const char *root;
 };
 
 /* The page's head, its title (plain text, escaped here) and its header; then <main>. */
@@ -96,7 +103,8 @@ enum status page_revisions_end(struct buf *b, const struct page_opts *o);
 
 /*
  * "Data: JSON · CSV · HXL": json, and table (NULL: json) with format=csv and
- * format=hxl (a figure's JSON is /v1/figures/{id}, its table a filtered list).
+ * format=hxl (a figure's JSON is /v1/figures/{id}, its table a filtered list);
+ * both paths from the service's root, written after the options' root.
  */
 enum status page_links(struct buf *b, const struct page_opts *o, const char *json,
     const char *table);

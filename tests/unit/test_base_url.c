@@ -95,6 +95,19 @@ bounded(void **state)
 	assert_non_null(norm(long_url));
 }
 
+/* The path prefix the pages' root-relative links start with. */
+static void
+path_prefix(void **state)
+{
+	(void)state;
+	assert_string_equal(base_url_path(NULL), "");
+	assert_string_equal(base_url_path(norm("https://figures.example.org")), "");
+	assert_string_equal(base_url_path(norm("https://example.org:8443/")), "");
+	assert_string_equal(base_url_path(norm("https://example.org/figures/")), "/figures");
+	assert_string_equal(base_url_path(norm("http://example.org:81/a/b%20c")), "/a/b%20c");
+	assert_string_equal(base_url_path(norm("https://[2001:db8::1]:8443/x/y")), "/x/y");
+}
+
 int
 main(void)
 {
@@ -102,6 +115,7 @@ main(void)
 		cmocka_unit_test(accepted_and_normalised),
 		cmocka_unit_test(refused_with_a_reason),
 		cmocka_unit_test(bounded),
+		cmocka_unit_test(path_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

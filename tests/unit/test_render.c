@@ -17,6 +17,7 @@
 #include "render/attribution.h"
 #include "render/html.h"
 #include "render/json.h"
+#include "render/page.h"
 #include "render/table.h"
 #include "core/strutil.h"
 
@@ -512,6 +513,103 @@ figure_row_copy_owns_its_strings(void **state)
 	free(block);
 }
 
+/* Every page part there is, in one document, with the options o. */
+static void
+whole_page(struct buf *b, const struct page_opts *o)
+{
+	struct figure_row claims[2] = { monitor, kurdish };
+	struct summary_item item = { .claims = claims, .n = 2, .min = 100, .max = 785 };
+	struct chart_point pts[] = { { "Kurdish authorities", "2019-10-13", 785, "almost" } };
+	struct revision_row rev = { .value = 785, .qualifier = "almost", .as_of = "2019-10-13",
+	    .retrieved_at = "2019-10-14" };
+
+	buf_init(b, 1024 * 1024);
+	assert_int_equal(page_begin(b, o, "Ain Issa camp"), ST_OK);
+	assert_int_equal(page_search_form(b, o, "ain"), ST_OK);
+	assert_int_equal(page_results_begin(b, o, "ain"), ST_OK);
+	assert_int_equal(page_result(b, o, &kurdish.location), ST_OK);
+	assert_int_equal(page_results_end(b, o, 1), ST_OK);
+	assert_int_equal(page_countries_begin(b, o), ST_OK);
+	assert_int_equal(page_country_begin(b, o, &hosted.location), ST_OK);
+	assert_int_equal(page_figure_item(b, o, &hosted), ST_OK);
+	assert_int_equal(page_country_end(b, o), ST_OK);
+	assert_int_equal(page_countries_end(b, o), ST_OK);
+	assert_int_equal(page_summary_item(b, o, &item, pts, 1,
+	    "/v1/summary?location=SYR-ain-issa-camp", "/v1/embed/summary?location=SYR-ain-issa-camp",
+	    1), ST_OK);
+	assert_int_equal(page_figure(b, o, &kurdish), ST_OK);
+	assert_int_equal(page_revisions_begin(b, o), ST_OK);
+	assert_int_equal(page_revision(b, o, &rev), ST_OK);
+	assert_int_equal(page_revisions_end(b, o), ST_OK);
+	assert_int_equal(page_links(b, o, "/v1/figures/2", "/v1/figures?source=x"), ST_OK);
+	assert_int_equal(page_embed(b, o, "/v1/embed/figures/2", 2, 2), ST_OK);
+	assert_int_equal(page_error_body(b, o, 404, "no figure has id 9"), ST_OK);
+	assert_int_equal(page_end(b, o), ST_OK);
+}
+
+/*
+ * Every href, src and action of html starts with one of the allowed
+ * beginnings (want, NULL-terminated); returns how many links there were.
+ */
+static int
+links_start_with(const char *html, const char *const *want)
+{
+	static const char *const attrs[] = { " href=\"", " src=\"", " action=\"" };
+	int n = 0;
+
+	for (size_t a = 0; a < sizeof attrs / sizeof attrs[0]; a++)
+		for (const char *p = strstr(html, attrs[a]); p != NULL; p = strstr(p + 1, attrs[a])) {
+			const char *v = p + strlen(attrs[a]);
+			int ok = 0;
+
+			for (size_t i = 0; want[i] != NULL && !ok; i++)
+				ok = strncmp(v, want[i], strlen(want[i])) == 0;
+			if (!ok)
+				fail_msg("a link outside the root: %.80s", v);
+			n++;
+		}
+	return n;
+}
+
+/* Under a proxy's path prefix every link to the service carries it. */
+static void
+page_links_carry_the_root(void **state)
+{
+	static const char *const prefixed[] = { "#", "/news/figures/",
+	    "https://news.example.org/news/figures/", "https://www.bbc.com/", NULL };
+	static const char *const plain[] = { "#", "/v1/", "/figures/", "/places/", "/?", "/\"",
+	    "https://www.bbc.com/", NULL };
+	struct page_opts o = { .lang = "en", .base = "https://news.example.org/news/figures",
+	    .path = "/places/SYR-ain-issa-camp", .card = "/v1/embed/figures/2",
+	    .root = "/news/figures" };
+	struct buf b;
+
+	(void)state;
+	for (int ar = 0; ar < 2; ar++) {
+		o.lang = ar ? "ar" : "en";
+		whole_page(&b, &o);
+		assert_true(links_start_with(b.data, prefixed) > 20);
+		assert_non_null(strstr(b.data, "action=\"/news/figures/\""));
+		assert_non_null(strstr(b.data, "href=\"/news/figures/places/SYR-ain-issa-camp?lang="));
+		assert_non_null(strstr(b.data, "href=\"/news/figures/v1/feeds\""));
+		buf_free(&b);
+	}
+	/* no root (no public URL): the links stay root-relative, as they always were */
+	o = (struct page_opts){ .lang = "en", .base = "", .path = "/places/SYR-ain-issa-camp" };
+	whole_page(&b, &o);
+	assert_true(links_start_with(b.data, plain) > 20);
+	assert_non_null(strstr(b.data, "action=\"/\""));
+	assert_non_null(strstr(b.data, "class=\"site\" href=\"/\""));
+	assert_non_null(strstr(b.data, "<a href=\"/v1/openapi.json\">API</a>"));
+	buf_free(&b);
+	/* the root is escaped like any value written into an attribute */
+	o.root = "/a\"b<c>&";
+	whole_page(&b, &o);
+	assert_null(strstr(b.data, "/a\"b"));
+	assert_non_null(strstr(b.data, "action=\"/a&quot;b&lt;c&gt;&amp;/\""));
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -528,6 +626,7 @@ main(void)
 		cmocka_unit_test(a_summary_card_of_ten_thousand_claims),
 		cmocka_unit_test(figure_row_copy_owns_its_strings),
 		cmocka_unit_test(json_writers_print_as_cjson),
+		cmocka_unit_test(page_links_carry_the_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
