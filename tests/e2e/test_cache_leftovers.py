@@ -33,7 +33,12 @@ class Leftovers(unittest.TestCase):
     def tearDown(self):
         for p in self.procs:
             if p.poll() is None:
-                p.kill()
+                # SIGTERM first: an nginx master killed outright leaves its workers behind
+                p.terminate()
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
             p.wait(timeout=10)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
