@@ -297,6 +297,7 @@ respond_headers(const struct response *r, char *out, size_t size)
 		return 0; \
 } while (0)
 #define PUT_HEADER(name, value) do { PUT(name ": "); PUT(value); PUT("\r\n"); } while (0)
+#define PUT_INT_HEADER(name, v) do { PUT(name ": "); PUT_INT(v); PUT("\r\n"); } while (0)
 
 	if (size == 0)
 		return 0;
@@ -308,9 +309,7 @@ respond_headers(const struct response *r, char *out, size_t size)
 	if (r->status != 204 && r->status != 304) {
 		PUT_HEADER("Content-Type", r->content_type != NULL ? r->content_type :
 		    "application/json; charset=utf-8");
-		PUT("Content-Length: ");
-		PUT_INT((long long)r->len);
-		PUT("\r\n");
+		PUT_INT_HEADER("Content-Length", (long long)r->len);
 	}
 	if (r->etag[0] != '\0')
 		PUT_HEADER("ETag", r->etag);
@@ -326,11 +325,8 @@ respond_headers(const struct response *r, char *out, size_t size)
 		PUT_HEADER("Content-Disposition", r->disposition);
 	if (r->link[0] != '\0')
 		PUT_HEADER("Link", r->link);
-	if (r->total >= 0 && r->status == 200) {
-		PUT("X-Total-Count: ");
-		PUT_INT(r->total);
-		PUT("\r\n");
-	}
+	if (r->total >= 0 && r->status == 200)
+		PUT_INT_HEADER("X-Total-Count", r->total);
 	if (r->preflight) {
 		PUT("Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n");
 		PUT("Access-Control-Allow-Headers: Accept, If-None-Match, If-Modified-Since\r\n");
@@ -350,11 +346,8 @@ respond_headers(const struct response *r, char *out, size_t size)
 		PUT("Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n");
 	PUT("Referrer-Policy: no-referrer\r\n");
 	PUT("Cross-Origin-Resource-Policy: cross-origin\r\n");
-	if (r->retry_after > 0) {
-		PUT("Retry-After: ");
-		PUT_INT(r->retry_after);
-		PUT("\r\n");
-	}
+	if (r->retry_after > 0)
+		PUT_INT_HEADER("Retry-After", r->retry_after);
 	PUT("Access-Control-Allow-Origin: *\r\n");
 	PUT("Access-Control-Expose-Headers: ETag, Link, X-Total-Count\r\n");
 	PUT("X-Content-Type-Options: nosniff\r\n");
@@ -362,6 +355,7 @@ respond_headers(const struct response *r, char *out, size_t size)
 #undef PUT
 #undef PUT_INT
 #undef PUT_HEADER
+#undef PUT_INT_HEADER
 	return len;
 }
 
