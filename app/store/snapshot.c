@@ -48,20 +48,22 @@ snapshot_read_small(const char *path, size_t max, size_t *len, char *err)
  * its size: a manifest replaced within the second by one of the same size
  * would look unchanged to a read node's conditional GET (304), and the new
  * version would be missed until the next. So a replacement's mtime is always
- * past the file's it replaces, by a second if need be.
+ * past the file's it replaces, by a second if need be. Compared with the
+ * written file's own mtime, not the clock read after it: a write stamped at
+ * the end of one second and a clock read in the next looked like "a second
+ * later already", and the replacement kept the old file's validators (a
+ * read node's test once missed a version that way).
  */
 static void
 mtime_after(int fd, const char *path)
 {
-	struct timespec now, t[2];
-	struct stat sb;
+	struct timespec t[2];
+	struct stat old, written;
 
-	if (stat(path, &sb) != 0)
+	if (stat(path, &old) != 0 || fstat(fd, &written) != 0 ||
+	    written.st_mtim.tv_sec > old.st_mtim.tv_sec)
 		return;
-	clock_gettime(CLOCK_REALTIME, &now);
-	if (now.tv_sec > sb.st_mtim.tv_sec)
-		return;
-	t[0].tv_sec = t[1].tv_sec = sb.st_mtim.tv_sec + 1;
+	t[0].tv_sec = t[1].tv_sec = old.st_mtim.tv_sec + 1;
 	t[0].tv_nsec = t[1].tv_nsec = 0;
 	futimens(fd, t);
 }
