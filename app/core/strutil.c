@@ -303,23 +303,43 @@ code_valid(const char *s)
 	return 1;
 }
 
+/* How many decimal digits m has (1 for 0). */
+static size_t
+digit_count(unsigned long long m)
+{
+	size_t n = 1;
+
+	for (; m >= 100; m /= 100)
+		n += 2;
+	return n + (m >= 10);
+}
+
 size_t
 int_text(long long v, char out[INT_TEXT_MAX])
 {
+	/* "00" to "99": two digits per division (one per division was most of a CSV cell's number) */
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
 	/* the magnitude as unsigned, so LLONG_MIN has one too */
 	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	char digits[INT_TEXT_MAX];
-	size_t n = 0, len = 0;
+	size_t len = (v < 0) + digit_count(m);
+	char *p = out + len;
 
-	do {
-		digits[n++] = (char)('0' + m % 10);
-		m /= 10;
-	} while (m != 0);
+	*p = '\0';
+	for (; m >= 100; m /= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (m % 100), 2);
+	}
+	if (m >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * m, 2);
+	} else {
+		*--p = (char)('0' + m);
+	}
 	if (v < 0)
-		out[len++] = '-';
-	while (n > 0)
-		out[len++] = digits[--n];
-	out[len] = '\0';
+		out[0] = '-';
 	return len;
 }
 

@@ -446,6 +446,20 @@ int_text_writes_every_magnitude_like_printf(void **state)
 		assert_string_equal(out, want);
 		assert_int_equal(len, strlen(want));
 	}
+	/* every length: each power of ten, the number before it, and their negatives */
+	for (long long p = 1; p <= 1000000000000000000LL; p *= 10) {
+		const long long around[] = { p, p - 1, -p, 1 - p, p + 1 };
+
+		for (size_t i = 0; i < N(around); i++) {
+			size_t len = int_text(around[i], out);
+
+			snprintf(want, sizeof want, "%lld", around[i]);
+			assert_string_equal(out, want);
+			assert_int_equal(len, strlen(want));
+		}
+		if (p > 100000000000000000LL)
+			break;
+	}
 }
 
 /* ---- strlcpy_n, time_now_iso ---- */
