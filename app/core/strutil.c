@@ -137,6 +137,12 @@ date_valid(const char *s)
 	return s != NULL && strlen(s) == 10 && date_part_valid(s);
 }
 
+int
+date_starts(const char *s)
+{
+	return s != NULL && strnlen(s, 10) == 10 && date_part_valid(s);
+}
+
 /* 1..12 for an English month name or its three-letter abbreviation (any case) of s[0..n). */
 static int
 month_of(const char *s, size_t n)
