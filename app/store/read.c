@@ -851,12 +851,10 @@ store_begin(struct store *s, struct data_state *state, char *err)
 		return ST_UNAVAILABLE;
 	}
 	state->version = sqlite3_column_int64(st, 0);
-	snprintf(state->changed_at, sizeof state->changed_at, "%s",
-	    (const char *)sqlite3_column_text(st, 1));
+	stmt_copy_text(state->changed_at, sizeof state->changed_at, st, 1);
 	state->feeds_version = sqlite3_column_int64(st, 2);
 	state->min_interval = sqlite3_column_int64(st, 4);
-	snprintf(state->feeds_changed_at, sizeof state->feeds_changed_at, "%s",
-	    (const char *)sqlite3_column_text(st, 3));
+	stmt_copy_text(state->feeds_changed_at, sizeof state->feeds_changed_at, st, 3);
 	state->schema_version = db_latest_version();
 	stmt_fresh(st);
 	dims_check(s);
