@@ -349,6 +349,14 @@ int_text(long long v, char out[INT_TEXT_MAX])
 	return len;
 }
 
+/* v (0-99) as two digits at out */
+static void
+two_digits(char *out, int v)
+{
+	out[0] = (char)('0' + v / 10);
+	out[1] = (char)('0' + v % 10);
+}
+
 void
 time_now_iso(char out[21])
 {
@@ -356,7 +364,25 @@ time_now_iso(char out[21])
 	time_t now = time(NULL);
 
 	gmtime_r(&now, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
+		strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return;
+	}
+	/* "%Y-%m-%dT%H:%M:%SZ" by hand: strftime was ~1,100 instructions a request */
+	two_digits(out, (tm.tm_year + 1900) / 100);
+	two_digits(out + 2, (tm.tm_year + 1900) % 100);
+	out[4] = '-';
+	two_digits(out + 5, tm.tm_mon + 1);
+	out[7] = '-';
+	two_digits(out + 8, tm.tm_mday);
+	out[10] = 'T';
+	two_digits(out + 11, tm.tm_hour);
+	out[13] = ':';
+	two_digits(out + 14, tm.tm_min);
+	out[16] = ':';
+	two_digits(out + 17, tm.tm_sec);
+	out[19] = 'Z';
+	out[20] = '\0';
 }
 
 time_t

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/strutil.h"
 
@@ -487,6 +488,22 @@ time_now_iso_has_the_iso_shape(void **state)
 	assert_int_equal(out[10], 'T');
 	assert_int_equal(out[19], 'Z');
 	assert_int_equal(date_from_timestamp(out, date), 1);
+	/* as strftime writes it, at the second before or after (written by hand now) */
+	for (int tries = 0; tries < 3; tries++) {
+		time_t t0 = time(NULL), t1;
+		struct tm tm;
+		char want[21];
+
+		time_now_iso(out);
+		t1 = time(NULL);
+		if (t0 != t1)
+			continue;
+		gmtime_r(&t0, &tm);
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		assert_string_equal(out, want);
+		return;
+	}
+	fail_msg("time_now_iso: the clock moved on every try");
 }
 
 static void
