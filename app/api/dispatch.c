@@ -277,6 +277,17 @@ http_date(const char *iso, char *out, size_t size)
 		strftime(out, size, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
+/* http_date of iso, made again only when iso is not the one it was last made from. */
+static void
+last_modified(struct app *app, const char *iso, char *out, size_t size)
+{
+	if (strcmp(app->modified_iso, iso) != 0) {
+		http_date(iso, app->modified_http, sizeof app->modified_http);
+		strlcpy_n(app->modified_iso, sizeof app->modified_iso, iso, strlen(iso));
+	}
+	strlcpy_n(out, size, app->modified_http, strlen(app->modified_http));
+}
+
 /* 1 if c may be in an HTTP token (RFC 9110 5.6.2). */
 static int
 tchar(int c)
@@ -602,8 +613,8 @@ dispatch_route(struct app *app, const struct request *req, struct response *r,
 		}
 		make_etag(app->build != NULL ? app->build : FIGURES_VERSION, &state,
 		    rt->flags & FEED_STATE, stale, cx.format, req, r->etag, sizeof r->etag);
-		http_date(rt->flags & FEED_STATE ? state.feeds_changed_at : state.changed_at,
-		    r->last_modified, sizeof r->last_modified);
+		last_modified(app, rt->flags & FEED_STATE ? state.feeds_changed_at :
+		    state.changed_at, r->last_modified, sizeof r->last_modified);
 		cache_control(&state, r);
 		if (rt->flags & NEGOTIATES)
 			r->vary = "Accept";
