@@ -137,6 +137,12 @@ date_valid(const char *s)
 	return s != NULL && strlen(s) == 10 && date_part_valid(s);
 }
 
+int
+date_starts(const char *s)
+{
+	return s != NULL && strnlen(s, 10) == 10 && date_part_valid(s);
+}
+
 /* 1..12 for an English month name or its three-letter abbreviation (any case) of s[0..n). */
 static int
 month_of(const char *s, size_t n)
@@ -303,24 +309,52 @@ code_valid(const char *s)
 	return 1;
 }
 
+/* How many decimal digits m has (1 for 0). */
+static size_t
+digit_count(unsigned long long m)
+{
+	size_t n = 1;
+
+	for (; m >= 100; m /= 100)
+		n += 2;
+	return n + (m >= 10);
+}
+
 size_t
 int_text(long long v, char out[INT_TEXT_MAX])
 {
+	/* "00" to "99": two digits per division (one per division was most of a CSV cell's number) */
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
 	/* the magnitude as unsigned, so LLONG_MIN has one too */
 	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	char digits[INT_TEXT_MAX];
-	size_t n = 0, len = 0;
+	size_t len = (v < 0) + digit_count(m);
+	char *p = out + len;
 
-	do {
-		digits[n++] = (char)('0' + m % 10);
-		m /= 10;
-	} while (m != 0);
+	*p = '\0';
+	for (; m >= 100; m /= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (m % 100), 2);
+	}
+	if (m >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * m, 2);
+	} else {
+		*--p = (char)('0' + m);
+	}
 	if (v < 0)
-		out[len++] = '-';
-	while (n > 0)
-		out[len++] = digits[--n];
-	out[len] = '\0';
+		out[0] = '-';
 	return len;
+}
+
+/* v (0-99) as two digits at out */
+static void
+two_digits(char *out, int v)
+{
+	out[0] = (char)('0' + v / 10);
+	out[1] = (char)('0' + v % 10);
 }
 
 void
@@ -330,7 +364,25 @@ time_now_iso(char out[21])
 	time_t now = time(NULL);
 
 	gmtime_r(&now, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999) {
+		strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return;
+	}
+	/* "%Y-%m-%dT%H:%M:%SZ" by hand: strftime was ~1,100 instructions a request */
+	two_digits(out, (tm.tm_year + 1900) / 100);
+	two_digits(out + 2, (tm.tm_year + 1900) % 100);
+	out[4] = '-';
+	two_digits(out + 5, tm.tm_mon + 1);
+	out[7] = '-';
+	two_digits(out + 8, tm.tm_mday);
+	out[10] = 'T';
+	two_digits(out + 11, tm.tm_hour);
+	out[13] = ':';
+	two_digits(out + 14, tm.tm_min);
+	out[16] = ':';
+	two_digits(out + 17, tm.tm_sec);
+	out[19] = 'Z';
+	out[20] = '\0';
 }
 
 time_t

@@ -29,6 +29,8 @@ int parse_count(const char *s, long long *out);
  * from 1900 to 2200: no figure we serve is older, and a later year is a typo.
  */
 int date_valid(const char *s);
+/* 1 if s starts with a real YYYY-MM-DD (1900-2200), whatever follows it. */
+int date_starts(const char *s);
 
 /*
  * 1 if s is a date, optionally followed by a time ("T" or " ", hh:mm[:ss[.fff]])

@@ -214,21 +214,26 @@ households(const struct figure_row *fig)
 	return fig->unit != NULL && strcmp(fig->unit, "households") == 0;
 }
 
-static const struct predicate *
-predicate_of(const struct sentence *s, const char *metric)
+/* The metric's index among words_metric_codes, or -1 for one this build has no words for. */
+static int
+metric_index(const char *metric)
 {
-	int i = words_index(metric, words_metric_codes, WORDS_METRICS);
-
-	return i < 0 ? &s->unknown : &s->metric[i];
+	return words_index(metric, words_metric_codes, WORDS_METRICS);
 }
 
-/* The metric's code, quoted, for a metric this build has no words for. */
+static const struct predicate *
+predicate_of(const struct sentence *s, int metric)
+{
+	return metric < 0 ? &s->unknown : &s->metric[metric];
+}
+
+/* The metric's code, quoted, for a metric this build has no words for (index -1). */
 static enum status
-unknown_metric(struct out *o, const char *metric)
+unknown_metric(struct out *o, const char *metric, int index)
 {
 	enum status st;
 
-	if (words_index(metric, words_metric_codes, WORDS_METRICS) >= 0 || metric == NULL)
+	if (index >= 0 || metric == NULL)
 		return ST_OK;
 	CHECK(buf_putc(o->b, ' '));
 	CHECK(word(o, o->s->quote_open));
@@ -326,7 +331,8 @@ cause(struct out *o, const struct figure_row *fig)
 static enum status
 what_where(struct out *o, const struct figure_row *fig, int rel)
 {
-	const struct predicate *p = predicate_of(o->s, fig->metric);
+	int metric = metric_index(fig->metric);   /* once: twice was ~155 instructions a sentence */
+	const struct predicate *p = predicate_of(o->s, metric);
 	int h = households(fig);
 	enum status st;
 
@@ -336,7 +342,7 @@ what_where(struct out *o, const struct figure_row *fig, int rel)
 			CHECK(buf_putc(o->b, ' '));
 		}
 		CHECK(word(o, p->before[0]));
-		CHECK(unknown_metric(o, fig->metric));
+		CHECK(unknown_metric(o, fig->metric, metric));
 		CHECK(group(o, fig));
 		CHECK(origin(o, fig));
 		CHECK(place(o, fig, p->prep));
@@ -349,7 +355,7 @@ what_where(struct out *o, const struct figure_row *fig, int rel)
 		CHECK(word(o, o->s->relative));
 	CHECK(buf_putc(o->b, ' '));
 	CHECK(word(o, p->before[h]));
-	CHECK(unknown_metric(o, fig->metric));
+	CHECK(unknown_metric(o, fig->metric, metric));
 	CHECK(place(o, fig, p->prep));
 	if (p->after[h] != NULL) {
 		CHECK(buf_putc(o->b, ' '));

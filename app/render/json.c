@@ -392,6 +392,63 @@ put_attribution(struct buf *b, const struct figure_row *fig, const struct summar
 	return json_put_text(b, as == ST_OK && scratch->len > 0 ? scratch->data : NULL);
 }
 
+/* ,"by_sex":… (json_add_by_sex): null, or both counts, each null when not given */
+static enum status
+put_by_sex(struct buf *b, long long males, int has_males, long long females, int has_females)
+{
+	enum status st;
+
+	CHECK(LIT(b, ",\"by_sex\":"));
+	if (!has_males && !has_females)
+		return LIT(b, "null");
+	CHECK(LIT(b, "{\"males\":"));
+	CHECK(has_males ? json_put_int(b, males) : LIT(b, "null"));
+	CHECK(LIT(b, ",\"females\":"));
+	CHECK(has_females ? json_put_int(b, females) : LIT(b, "null"));
+	return buf_putc(b, '}');
+}
+
+/* ,"period":{"start":…,"end":…} when there is one (json_add_period) */
+static enum status
+put_period(struct buf *b, const char *start, const char *end)
+{
+	enum status st;
+
+	if (start == NULL && end == NULL)
+		return ST_OK;
+	CHECK(LIT(b, ",\"period\":{\"start\":"));
+	CHECK(json_put_text(b, start));
+	CHECK(LIT(b, ",\"end\":"));
+	CHECK(json_put_text(b, end));
+	return buf_putc(b, '}');
+}
+
+enum status
+json_write_revision(struct buf *b, const struct revision_row *row)
+{
+	enum status st;
+
+	CHECK(LIT(b, "{\"value\":"));
+	CHECK(json_put_int(b, row->value));
+	CHECK(LIT(b, ",\"qualifier\":"));
+	CHECK(json_put_text(b, row->qualifier));
+	CHECK(put_by_sex(b, row->males, row->has_males, row->females, row->has_females));
+	CHECK(LIT(b, ",\"as_of\":"));
+	CHECK(json_put_text(b, row->as_of));
+	CHECK(put_period(b, row->period_start, row->period_end));
+	CHECK(LIT(b, ",\"reported_on\":"));
+	CHECK(json_put_text(b, row->reported_on));
+	CHECK(LIT(b, ",\"url\":"));
+	CHECK(json_put_text(b, row->url));
+	CHECK(LIT(b, ",\"quote\":"));
+	CHECK(json_put_text(b, row->quote));
+	CHECK(LIT(b, ",\"retrieved_at\":"));
+	CHECK(json_put_text(b, row->retrieved_at));
+	CHECK(LIT(b, ",\"superseded_at\":"));
+	CHECK(json_put_text(b, row->superseded_at));
+	return buf_putc(b, '}');
+}
+
 static enum status
 put_figure(struct buf *b, const struct figure_row *row, const char *lang, struct buf *scratch)
 {
@@ -410,27 +467,12 @@ put_figure(struct buf *b, const struct figure_row *row, const char *lang, struct
 	CHECK(LIT(b, ",\"group\":"));
 	CHECK(json_put_text(b, row->group));
 	CHECK(put_counts(b, row));
-	CHECK(LIT(b, ",\"by_sex\":"));
-	if (!row->has_males && !row->has_females)
-		CHECK(LIT(b, "null"));
-	else {
-		CHECK(LIT(b, "{\"males\":"));
-		CHECK(row->has_males ? json_put_int(b, row->males) : LIT(b, "null"));
-		CHECK(LIT(b, ",\"females\":"));
-		CHECK(row->has_females ? json_put_int(b, row->females) : LIT(b, "null"));
-		CHECK(buf_putc(b, '}'));
-	}
+	CHECK(put_by_sex(b, row->males, row->has_males, row->females, row->has_females));
 	CHECK(LIT(b, ",\"location\":"));
 	CHECK(put_location(b, &row->location));
 	CHECK(LIT(b, ",\"as_of\":"));
 	CHECK(json_put_text(b, row->as_of));
-	if (row->period_start != NULL || row->period_end != NULL) {
-		CHECK(LIT(b, ",\"period\":{\"start\":"));
-		CHECK(json_put_text(b, row->period_start));
-		CHECK(LIT(b, ",\"end\":"));
-		CHECK(json_put_text(b, row->period_end));
-		CHECK(buf_putc(b, '}'));
-	}
+	CHECK(put_period(b, row->period_start, row->period_end));
 	CHECK(LIT(b, ",\"source\":{\"id\":"));
 	CHECK(json_put_text(b, row->source.code));
 	CHECK(LIT(b, ",\"name\":"));

@@ -55,6 +55,8 @@ enum status json_write_figure(struct buf *b, const struct figure_row *row, const
     struct buf *scratch);
 enum status json_write_summary_item(struct buf *b, const struct summary_item *item,
     const char *lang, struct buf *scratch);
+/* json_revision(row), printed unformatted, appended to b. */
+enum status json_write_revision(struct buf *b, const struct revision_row *row);
 /* s as a JSON string (null when NULL), and v as a number, as cJSON prints them. */
 enum status json_put_text(struct buf *b, const char *s);
 enum status json_put_int(struct buf *b, long long v);

@@ -18,8 +18,12 @@
 static const unsigned char formula_start[256] = {
 	['='] = 1, ['+'] = 1, ['-'] = 1, ['@'] = 1, ['\t'] = 1, ['\r'] = 1,
 };
-static const unsigned char quoted[256] = {
-	[','] = 1, [';'] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['"'] = 1,
+/*
+ * Where a cell's plain start ends: a byte that makes it quoted (a separator,
+ * the quote), or the cell's end; one look per byte, its NUL included.
+ */
+static const unsigned char plain_end[256] = {
+	['\0'] = 1, [','] = 1, [';'] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['"'] = 1,
 };
 
 static int
@@ -41,7 +45,7 @@ table_cell(struct buf *b, const char *s)
 	 * The common cell, as it is: found in one pass that also measures it
 	 * (strpbrk, then strlen to append, were a tenth of a CSV page's rendering).
 	 */
-	for (p = (const unsigned char *)s; *p != '\0' && !quoted[*p]; p++)
+	for (p = (const unsigned char *)s; !plain_end[*p]; p++)
 		;
 	if (*p == '\0') {
 		if (starts_formula(s) && (st = buf_putc(b, '\'')) != ST_OK)

@@ -1,4 +1,5 @@
 #include "stmt.h"
+#include "../core/strutil.h"
 
 #include <stdio.h>
 
@@ -79,6 +80,8 @@ void
 stmt_copy_text(char *out, size_t size, sqlite3_stmt *st, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
+	size_t n = s != NULL ? (size_t)sqlite3_column_bytes(st, col) : 0;
 
-	snprintf(out, size, "%s", s != NULL ? s : "");
+	/* snprintf's "%s" was ~650 instructions a copy (two in every request's store_begin) */
+	strlcpy_n(out, size, s != NULL ? s : "", n);
 }

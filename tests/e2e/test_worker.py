@@ -136,6 +136,17 @@ class DimensionRows(unittest.TestCase):
             self.assertEqual(fig["source"]["url"], "https://example.org/moved")
             self.assertIn("Renamed place", fig["attribution"])
 
+    def test_a_feeds_changed_interval_shows_in_the_next_answers_cache_control(self):
+        # the feeds' shortest interval is kept too (store_begin), until the data version moves
+        with Service(workers=1) as svc:
+            for n in range(1, 4):   # the one worker has it kept by now
+                cc = svc.get("/v1/figures?limit=%d" % n).header("cache-control")
+                self.assertEqual(cc, "public, max-age=600, stale-while-revalidate=600")
+            with sqlite3.connect(svc.db) as c:   # no refresh: only the file's version moves
+                c.execute("UPDATE feed SET interval = 600, enabled = 1")
+            cc = svc.get("/v1/figures?limit=4").header("cache-control")
+            self.assertEqual(cc, "public, max-age=60, stale-while-revalidate=60")
+
     def test_a_figure_naming_a_missing_place_is_a_503_that_says_so(self):
         with Service(workers=1) as svc:
             fig = svc.get("/v1/figures?limit=1").json()["data"][0]

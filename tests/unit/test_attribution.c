@@ -269,12 +269,15 @@ dates_for_people(void **state)
 		{ "13 October 2019", "13 أكتوبر 2019", "13 octobre 2019", "13 de octubre de 2019" },
 		{ "1 January 2020", "1 يناير 2020", "1er janvier 2020", "1 de enero de 2020" },
 		{ "29 February 2024", "29 فبراير 2024", "29 février 2024", "29 de febrero de 2024" },
+		{ "10 May 1900", "10 مايو 1900", "10 mai 1900", "10 de mayo de 1900" },
+		{ "21 December 2200", "21 ديسمبر 2200", "21 décembre 2200", "21 de diciembre de 2200" },
 	};
-	static const char *const days[] = { "2019-10-13", "2020-01-01T08:00:00Z", "2024-02-29" };
+	static const char *const days[] = { "2019-10-13", "2020-01-01T08:00:00Z", "2024-02-29",
+	    "1900-05-10", "2200-12-21" };
 	struct buf b;
 
 	(void)state;
-	for (size_t d = 0; d < 3; d++)
+	for (size_t d = 0; d < sizeof days / sizeof days[0]; d++)
 		for (size_t l = 0; l < 4; l++) {
 			buf_init(&b, 256);
 			assert_int_equal(words_date(&b, words_for(langs[l]), days[d]), ST_OK);
@@ -282,8 +285,9 @@ dates_for_people(void **state)
 			buf_free(&b);
 		}
 	/* not a day: as given, never guessed at */
-	static const char *const odd[] = { "2019-10", "2019-02-30", "2019-10-13x", "13/10/2019" };
-	for (size_t i = 0; i < 4; i++) {
+	static const char *const odd[] = { "2019-10", "2019-02-30", "2019-10-13x", "13/10/2019",
+	    "1899-12-31", "2201-01-01", "" };
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
 		buf_init(&b, 256);
 		assert_int_equal(words_date(&b, words_for("fr"), odd[i]), ST_OK);
 		assert_string_equal(b.data, odd[i]);

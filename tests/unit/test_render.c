@@ -420,6 +420,54 @@ assert_writes_as_cjson(const struct figure_row *f, const struct summary_item *it
 	cJSON_Delete(obj);
 }
 
+/* json_write_revision against cJSON_PrintUnformatted of json_revision, byte for byte. */
+static void
+assert_revision_as_cjson(const struct revision_row *rev)
+{
+	struct buf b;
+	cJSON *obj = json_revision(rev);
+	char *want;
+
+	assert_non_null(obj);
+	assert_non_null(want = cJSON_PrintUnformatted(obj));
+	buf_init(&b, 1 << 16);
+	assert_int_equal(json_write_revision(&b, rev), ST_OK);
+	if (b.len != strlen(want) || memcmp(b.data, want, b.len) != 0)
+		fail_msg("json_write_revision differs from cJSON:\n--- got\n%s\n--- want\n%s",
+		    b.data, want);
+	buf_free(&b);
+	cJSON_free(want);
+	cJSON_Delete(obj);
+}
+
+/* A figure's revisions, written without cJSON: every field null or given, by sex, periods. */
+static void
+revisions_print_as_cjson(void **state)
+{
+	struct revision_row rev = { .id = 9, .value = 780, .qualifier = "about",
+	    .males = 300, .has_males = 1,
+	    .as_of = "2019-10-12", .reported_on = "2019-10-12", .url = "https://example.org/a",
+	    .quote = "\"quoted\"\\ \x01\t\xc3\xa9", .retrieved_at = "2019-10-12T09:00:00Z",
+	    .superseded_at = "2019-10-14T08:00:00Z" };
+	struct revision_row bare;
+
+	(void)state;
+	assert_revision_as_cjson(&rev);
+	rev.has_males = 0;
+	rev.females = 0;
+	rev.has_females = 1;
+	rev.period_start = "2019-10-01";
+	assert_revision_as_cjson(&rev);
+	rev.has_males = 1;
+	rev.period_end = "2019-10-13";
+	rev.value = -9223372036854775807LL - 1;
+	assert_revision_as_cjson(&rev);
+	rev.period_start = NULL;
+	assert_revision_as_cjson(&rev);
+	memset(&bare, 0, sizeof bare);
+	assert_revision_as_cjson(&bare);
+}
+
 /*
  * The many-row answers are written without cJSON (render/json.h): the same
  * bytes for every field's shape: nulls, an origin, a breakdown by sex (whole,
@@ -626,6 +674,7 @@ main(void)
 		cmocka_unit_test(a_summary_card_of_ten_thousand_claims),
 		cmocka_unit_test(figure_row_copy_owns_its_strings),
 		cmocka_unit_test(json_writers_print_as_cjson),
+		cmocka_unit_test(revisions_print_as_cjson),
 		cmocka_unit_test(page_links_carry_the_root),
 	};
 

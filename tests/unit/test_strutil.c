@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/strutil.h"
 
@@ -446,6 +447,20 @@ int_text_writes_every_magnitude_like_printf(void **state)
 		assert_string_equal(out, want);
 		assert_int_equal(len, strlen(want));
 	}
+	/* every length: each power of ten, the number before it, and their negatives */
+	for (long long p = 1; p <= 1000000000000000000LL; p *= 10) {
+		const long long around[] = { p, p - 1, -p, 1 - p, p + 1 };
+
+		for (size_t i = 0; i < N(around); i++) {
+			size_t len = int_text(around[i], out);
+
+			snprintf(want, sizeof want, "%lld", around[i]);
+			assert_string_equal(out, want);
+			assert_int_equal(len, strlen(want));
+		}
+		if (p > 100000000000000000LL)
+			break;
+	}
 }
 
 /* ---- strlcpy_n, time_now_iso ---- */
@@ -473,6 +488,22 @@ time_now_iso_has_the_iso_shape(void **state)
 	assert_int_equal(out[10], 'T');
 	assert_int_equal(out[19], 'Z');
 	assert_int_equal(date_from_timestamp(out, date), 1);
+	/* as strftime writes it, at the second before or after (written by hand now) */
+	for (int tries = 0; tries < 3; tries++) {
+		time_t t0 = time(NULL), t1;
+		struct tm tm;
+		char want[21];
+
+		time_now_iso(out);
+		t1 = time(NULL);
+		if (t0 != t1)
+			continue;
+		gmtime_r(&t0, &tm);
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		assert_string_equal(out, want);
+		return;
+	}
+	fail_msg("time_now_iso: the clock moved on every try");
 }
 
 static void
