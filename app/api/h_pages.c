@@ -5,7 +5,7 @@
  *   GET /                 search (?q=, as /v1/search) and the latest figures by country
  *   GET /places/{code}    every source's latest claim per metric and group, side by side
  *   GET /figures/{id}     one figure and its revisions
- * Each takes lang=en|ar (Arabic: right to left).
+ * Each takes lang=en|ar|fr|es (render/words.c; Arabic right to left), English by default.
  */
 #include "api.h"
 #include "summary.h"
@@ -13,6 +13,7 @@
 #include "../core/strutil.h"
 #include "../render/html.h"
 #include "../render/page.h"
+#include "../render/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,17 +27,15 @@
 #define PLACE_GROUPS       100    /* a place's summary items shown */
 #define PLACE_FIGURES      2000   /* a place's figures drawn in its charts, newest first */
 
-static const char *const langs[] = { "en", "ar", NULL };
-
 enum { HP_Q, HP_LANG };
 static const struct pspec home_params[] = {
 	[HP_Q] = { "q", P_TEXT, 0, SEARCH_TEXT_MAX, NULL },
-	[HP_LANG] = { "lang", P_ENUM, 0, 0, langs },
+	[HP_LANG] = { "lang", P_ENUM, 0, 0, words_langs },
 };
 
 enum { PP_LANG };
 static const struct pspec page_params[] = {
-	[PP_LANG] = { "lang", P_ENUM, 0, 0, langs },
+	[PP_LANG] = { "lang", P_ENUM, 0, 0, words_langs },
 };
 
 /*
@@ -132,11 +131,9 @@ h_page_home(struct hctx *cx, struct response *r)
 
 	opts_of(cx, cx->p[HP_LANG].s, base, sizeof base, &o);
 	buf_init(&b, PAGE_BYTES_MAX);
-	st = page_begin(&b, &o, q != NULL ? q : strcmp(o.lang, "ar") == 0 ? "ابحث عن مكان" :
-	    "Find a place and its figures");
+	st = page_begin(&b, &o, q != NULL ? q : words_for(o.lang)->page.home_title);
 	if (st == ST_OK)
-		st = buf_puts(&b, strcmp(o.lang, "ar") == 0 ? "<h1>أرقام إنسانية ومصادرها</h1>\n" :
-		    "<h1>Humanitarian figures and who gave them</h1>\n");
+		st = buf_printf(&b, "<h1>%s</h1>\n", words_for(o.lang)->page.home_h1);
 	if (st == ST_OK)
 		st = page_search_form(&b, &o, q);
 	if (st == ST_OK && q != NULL)
@@ -346,8 +343,7 @@ place_body(struct hctx *cx, struct buf *b, const struct page_opts *o, const char
 		st = page_links(b, o, json.data, NULL);
 	buf_free(&json);
 	if (st == ST_OK && page->n == 0)
-		st = page_para(b, "meta", strcmp(o->lang, "ar") == 0 ? "لا أرقام عن هذا المكان." :
-		    "No figures about this place.");
+		st = page_para(b, "meta", words_for(o->lang)->page.no_place_figures);
 	/* where sources disagree first, then where several agree, then single claims */
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t i = 0; st == ST_OK && i < page->n; i++)
@@ -528,7 +524,7 @@ h_page_figure(struct hctx *cx, struct response *r)
 	if (st == ST_OK)
 		st = page_begin(&b, &o, title.data);
 	if (st == ST_OK)
-		st = page_h1(&b, strcmp(o.lang, "ar") == 0 ? "رقم:" : "Figure:", title.data);
+		st = page_h1(&b, words_for(o.lang)->page.figure_prefix, title.data);
 	buf_free(&title);
 	if (st == ST_OK)
 		st = figure_body(cx, &b, &o, &fig, &db_failed);
@@ -544,6 +540,31 @@ h_page_figure(struct hctx *cx, struct response *r)
 
 /* ---- errors ---- */
 
+/*
+ * The value of the query's lang parameter (its last, as the parameters
+ * read it), into out; NULL when it has none or one too long to be ours.
+ * An error page speaks the language asked for when it knows it, and
+ * English otherwise (words_for).
+ */
+static const char *
+query_lang(const char *query, char *out, size_t size)
+{
+	const char *found = NULL;
+	size_t n = 0;
+
+	for (const char *p = query; p != NULL && *p != '\0'; p += strcspn(p, "&"), p += *p == '&') {
+		if (strncmp(p, "lang=", 5) == 0) {
+			found = p + 5;
+			n = strcspn(found, "&");
+		}
+	}
+	if (found == NULL || n >= size)
+		return NULL;
+	memcpy(out, found, n);
+	out[n] = '\0';
+	return out;
+}
+
 void
 page_error(const struct request *req, struct response *r)
 {
@@ -553,11 +574,9 @@ page_error(const struct request *req, struct response *r)
 	const cJSON *msg = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "error"), "message");
 	struct buf b;
 	enum status st;
-	char title[16];
+	char title[16], lang[8];
 
-	if (req->query != NULL && (strncmp(req->query, "lang=ar", 7) == 0 ||
-	    strstr(req->query, "&lang=ar") != NULL))
-		o.lang = "ar";
+	o.lang = words_for(query_lang(req->query, lang, sizeof lang))->lang;
 	snprintf(title, sizeof title, "%d", r->status);
 	buf_init(&b, 64 * 1024);
 	st = page_begin(&b, &o, title);

@@ -6,61 +6,11 @@
 #include "page.h"
 #include "attribution.h"
 #include "html.h"
+#include "words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The words of the page's frame, in each language it speaks. */
-struct pwords {
-	const char *lang, *dir, *other_lang, *other_name;
-	const char *site, *tagline, *skip, *find, *find_hint, *search;
-	const char *results, *no_results, *by_country, *no_figures;
-	const char *agree, *disagree, *one_source, *counted, *said, *reported, *range;
-	const char *as_of, *no_date, *source, *value, *date, *qualifier, *origin, *unit;
-	const char *households, *people, *cause, *via, *reported_on, *retrieved, *document;
-	const char *data, *embed, *embed_code, *oembed, *chart_table, *chart_desc;
-	const char *revisions, *superseded, *current, *withdrawn, *data_as_of, *figure;
-	const char *place_of, *preview, *exact;
-};
-
-static const struct pwords pwords[] = {
-	{ "en", "ltr", "ar", "العربية",
-	  "figures", "Humanitarian figures, each with who said it", "Skip to the content",
-	  "Find a place", "A name in any script (Ain Issa, عين عيسى) or a code (SYR)", "Search",
-	  "Places matching", "No place matches", "Latest figures by country",
-	  "No figures yet.",
-	  "Sources agree", "Sources disagree", "One source", "counted", "said", "reported",
-	  "range", "as of", "date not given", "Source", "Value", "Date", "Qualifier", "Origin",
-	  "Unit", "households", "people", "Cause", "Via", "reported on", "retrieved",
-	  "Source document",
-	  "Data", "Embed", "Embed code: copy it into your page", "oEmbed address",
-	  "The chart's figures as a table", "One line per source; each point is a figure at its date.",
-	  "Revisions", "superseded", "current", "withdrawn by its feed", "figures last changed",
-	  "Figure", "Figures for", "Preview the card", "exact" },
-	{ "ar", "rtl", "en", "English",
-	  "figures", "أرقام إنسانية مع مصدر كل منها", "انتقل إلى المحتوى",
-	  "ابحث عن مكان", "اسم بأي كتابة (عين عيسى، Ain Issa) أو رمز (SYR)", "بحث",
-	  "الأماكن المطابقة", "لا يوجد مكان مطابق", "أحدث الأرقام حسب البلد",
-	  "لا أرقام بعد.",
-	  "المصادر متفقة", "المصادر مختلفة", "مصدر واحد", "أحصى", "قال", "ذكر", "النطاق",
-	  "حتى تاريخ", "التاريخ غير مذكور", "المصدر", "القيمة", "التاريخ", "الدقة", "المنشأ",
-	  "الوحدة", "أسر", "أشخاص", "السبب", "عبر", "نُشر في", "جُمع في",
-	  "الوثيقة المصدر",
-	  "البيانات", "التضمين", "رمز التضمين: انسخه إلى صفحتك", "عنوان oEmbed",
-	  "أرقام الرسم البياني في جدول", "خط لكل مصدر؛ كل نقطة رقم في تاريخه.",
-	  "المراجعات", "استُبدل", "الحالي", "سحبه مصدره", "آخر تغيير للأرقام",
-	  "رقم", "أرقام", "معاينة البطاقة", "دقيق" },
-};
-
-static const struct pwords *
-pwords_for(const char *lang)
-{
-	for (size_t i = 0; i < sizeof pwords / sizeof pwords[0]; i++)
-		if (lang != NULL && strcmp(lang, pwords[i].lang) == 0)
-			return &pwords[i];
-	return &pwords[0];
-}
 
 #define CHECK(x) do { if ((st = (x)) != ST_OK) return st; } while (0)
 
@@ -94,6 +44,15 @@ date10(const char *s, char out[11])
 	return out;
 }
 #define D10(s) date10((s), (char[11]){ 0 })
+
+/* The page's language for a link: nothing in English, else sep ('?' or '&') and "lang=fr". */
+static enum status
+lang_query(struct buf *b, const struct words *w, char sep)
+{
+	if (w->id == LANG_EN)
+		return ST_OK;
+	return buf_printf(b, "%clang=%s", sep, w->lang);
+}
 
 /* Light by default, dark when the reader's system asks; 320 px and up. */
 static const char style[] =
@@ -169,7 +128,7 @@ static const char style[] =
 enum status
 page_begin(struct buf *b, const struct page_opts *o, const char *title)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	enum status st;
 
 	CHECK(buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n"
@@ -178,7 +137,7 @@ page_begin(struct buf *b, const struct page_opts *o, const char *title)
 	    "<meta name=\"referrer\" content=\"no-referrer\">\n"
 	    "<meta name=\"color-scheme\" content=\"light dark\">\n<title>", w->lang, w->dir));
 	CHECK(html_escape(b, title));
-	CHECK(buf_printf(b, " · %s</title>\n", w->site));
+	CHECK(buf_printf(b, " · %s</title>\n", w->page.site));
 	/* oEmbed discovery: a publishing system given this page's address finds its card */
 	if (o->card != NULL) {
 		const char *base = o->base != NULL ? o->base : "";
@@ -194,27 +153,35 @@ page_begin(struct buf *b, const struct page_opts *o, const char *title)
 	CHECK(buf_puts(b, "<style>\n"));
 	CHECK(buf_puts(b, style));
 	CHECK(buf_printf(b, "</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">%s</a>\n"
-	    "<header>\n<a class=\"site\" href=\"", w->skip));
+	    "<header>\n<a class=\"site\" href=\"", w->page.skip));
 	CHECK(ours(b, o, "/"));
-	CHECK(buf_printf(b, "%s\">%s</a>\n<span class=\"muted\">%s</span>\n",
-	    strcmp(w->lang, "en") == 0 ? "" : "?lang=ar", w->site, w->tagline));
-	/* the same page in the other language */
-	CHECK(buf_puts(b, "<a href=\""));
-	CHECK(ours(b, o, ""));
-	CHECK(html_escape(b, o->path != NULL ? o->path : "/"));
-	return buf_printf(b, "?lang=%s\" lang=\"%s\" hreflang=\"%s\">%s</a>\n</header>\n"
-	    "<main id=\"main\">\n", w->other_lang, w->other_lang, w->other_lang, w->other_name);
+	CHECK(lang_query(b, w, '?'));
+	CHECK(buf_printf(b, "\">%s</a>\n<span class=\"muted\">%s</span>\n", w->page.site,
+	    w->page.tagline));
+	/* the same page in each other language, each link named in its own */
+	for (size_t i = 0; words_langs[i] != NULL; i++) {
+		const struct words *x = words_for(words_langs[i]);
+
+		if (x->id == w->id)
+			continue;
+		CHECK(buf_puts(b, "<a href=\""));
+		CHECK(ours(b, o, ""));
+		CHECK(html_escape(b, o->path != NULL ? o->path : "/"));
+		CHECK(buf_printf(b, "?lang=%s\" lang=\"%s\" hreflang=\"%s\">%s</a>\n", x->lang,
+		    x->lang, x->lang, x->page.name));
+	}
+	return buf_puts(b, "</header>\n<main id=\"main\">\n");
 }
 
 enum status
 page_end(struct buf *b, const struct page_opts *o)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	enum status st;
 
 	CHECK(buf_puts(b, "</main>\n<footer>\n<p>figures · "));
 	if (o->data_as_of != NULL && *o->data_as_of != '\0')
-		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%s</time> · ", w->data_as_of,
+		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%s</time> · ", w->page.data_as_of,
 		    D10(o->data_as_of)));
 	CHECK(buf_puts(b, "<a href=\""));
 	CHECK(ours(b, o, "/v1/openapi.json"));
@@ -264,15 +231,6 @@ page_url_encode(struct buf *b, const char *s)
 	return st;
 }
 
-/* The language's query for a link ("" in English, "?lang=ar" or "&lang=ar"). */
-static const char *
-lang_query(const struct page_opts *o, int first)
-{
-	if (o->lang == NULL || strcmp(o->lang, "ar") != 0)
-		return "";
-	return first ? "?lang=ar" : "&lang=ar";
-}
-
 /* A link to a place's page: its name (isolated), its code. */
 static enum status
 place_link(struct buf *b, const struct page_opts *o, const char *code, const char *name)
@@ -282,7 +240,8 @@ place_link(struct buf *b, const struct page_opts *o, const char *code, const cha
 	CHECK(buf_puts(b, "<a href=\""));
 	CHECK(ours(b, o, "/places/"));
 	CHECK(page_url_encode(b, code));
-	CHECK(buf_printf(b, "%s\">", lang_query(o, 1)));
+	CHECK(lang_query(b, words_for(o->lang), '?'));
+	CHECK(buf_puts(b, "\">"));
 	CHECK(html_bdi(b, name != NULL ? name : code));
 	CHECK(buf_puts(b, "</a> <span class=\"meta\" dir=\"ltr\">"));
 	CHECK(html_escape(b, code));
@@ -292,30 +251,30 @@ place_link(struct buf *b, const struct page_opts *o, const char *code, const cha
 enum status
 page_search_form(struct buf *b, const struct page_opts *o, const char *q)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	enum status st;
 
 	CHECK(buf_puts(b, "<form class=\"search\" role=\"search\" method=\"get\" action=\""));
 	CHECK(ours(b, o, "/"));
 	CHECK(buf_puts(b, "\">\n"));
 	CHECK(buf_printf(b, "<label for=\"q\">%s</label>\n<input id=\"q\" name=\"q\" type=\"search\" "
-	    "required maxlength=\"100\" dir=\"auto\" aria-describedby=\"q-hint\" value=\"", w->find));
+	    "required maxlength=\"100\" dir=\"auto\" aria-describedby=\"q-hint\" value=\"", w->page.find));
 	CHECK(html_escape(b, q));
 	CHECK(buf_puts(b, "\">\n"));
 	if (strcmp(w->lang, "en") != 0)
 		CHECK(buf_printf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">\n", w->lang));
 	return buf_printf(b, "<button type=\"submit\">%s</button>\n"
-	    "<span id=\"q-hint\" class=\"meta\">%s</span>\n</form>\n", w->search, w->find_hint);
+	    "<span id=\"q-hint\" class=\"meta\">%s</span>\n</form>\n", w->page.search, w->page.find_hint);
 }
 
 enum status
 page_results_begin(struct buf *b, const struct page_opts *o, const char *q)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	enum status st;
 
 	CHECK(buf_printf(b, "<section aria-labelledby=\"results\">\n<h2 id=\"results\">%s: ",
-	    w->results));
+	    w->page.results));
 	CHECK(html_bdi(b, q));
 	CHECK(buf_puts(b, "</h2>\n"));
 	CHECK(buf_puts(b, "<p class=\"meta\"><a href=\""));
@@ -343,20 +302,20 @@ page_result(struct buf *b, const struct page_opts *o, const struct location_row 
 enum status
 page_results_end(struct buf *b, const struct page_opts *o, size_t n)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	enum status st;
 
 	if (n == 0)
-		CHECK(buf_printf(b, "<li>%s</li>\n", w->no_results));
+		CHECK(buf_printf(b, "<li>%s</li>\n", w->page.no_results));
 	return buf_puts(b, "</ul>\n</section>\n");
 }
 
 enum status
 page_countries_begin(struct buf *b, const struct page_opts *o)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 
-	return buf_printf(b, "<h2 id=\"latest\">%s</h2>\n", w->by_country);
+	return buf_printf(b, "<h2 id=\"latest\">%s</h2>\n", w->page.by_country);
 }
 
 enum status
@@ -383,12 +342,12 @@ page_country_begin(struct buf *b, const struct page_opts *o, const struct locati
 static enum status
 number(struct buf *b, const struct page_opts *o, const struct figure_row *fig)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	const char *q = html_qualifier_word(fig->qualifier, w->lang);
-	char n[40];
+	char n[WORDS_NUMBER_MAX];
 	enum status st;
 
-	html_grouped(fig->value, n, sizeof n);
+	words_number(w, fig->value, n);
 	if (q != NULL && *q != '\0') {
 		CHECK(html_escape(b, q));
 		CHECK(buf_puts(b, " "));
@@ -401,7 +360,7 @@ number(struct buf *b, const struct page_opts *o, const struct figure_row *fig)
 
 /* "as of 2019-10-13", "2019-10-01 – 2019-10-13", or "date not given". */
 static enum status
-date_of(struct buf *b, const struct pwords *w, const char *as_of, const char *start,
+date_of(struct buf *b, const struct words *w, const char *as_of, const char *start,
     const char *end)
 {
 	if (as_of != NULL)
@@ -416,7 +375,7 @@ date_of(struct buf *b, const struct pwords *w, const char *as_of, const char *st
 static enum status
 what(struct buf *b, const struct page_opts *o, const struct figure_row *fig)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	enum status st;
 
 	CHECK(html_escape(b, html_metric_word(fig->metric, w->lang)));
@@ -425,11 +384,11 @@ what(struct buf *b, const struct page_opts *o, const struct figure_row *fig)
 		CHECK(html_bdi(b, fig->group));
 	}
 	if (fig->origin.code != NULL) {
-		CHECK(buf_printf(b, " · %s: ", w->origin));
+		CHECK(buf_printf(b, " · %s: ", w->page.origin));
 		CHECK(html_bdi(b, fig->origin.name != NULL ? fig->origin.name : fig->origin.code));
 	}
 	if (fig->cause != NULL && *fig->cause != '\0') {
-		CHECK(buf_printf(b, " · %s: ", w->cause));
+		CHECK(buf_printf(b, " · %s: ", w->page.cause));
 		CHECK(html_cause_words(b, fig->cause, w->lang));
 	}
 	return ST_OK;
@@ -453,12 +412,14 @@ attribution(struct buf *b, const struct page_opts *o, const struct figure_row *f
 enum status
 page_figure_item(struct buf *b, const struct page_opts *o, const struct figure_row *fig)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	enum status st;
 
 	CHECK(buf_puts(b, "<li><a href=\""));
 	CHECK(ours(b, o, "/figures/"));
-	CHECK(buf_printf(b, "%lld%s\">", fig->id, lang_query(o, 1)));
+	CHECK(buf_printf(b, "%lld", fig->id));
+	CHECK(lang_query(b, w, '?'));
+	CHECK(buf_puts(b, "\">"));
 	CHECK(number(b, o, fig));
 	CHECK(buf_puts(b, " "));
 	CHECK(what(b, o, fig));
@@ -585,16 +546,17 @@ y_of(const struct frame *f, long long v)
 
 /* The axes: the value axis at 0, half and top, the dates at both ends. */
 static enum status
-axes(struct buf *b, const struct frame *f, const char *first, const char *last)
+axes(struct buf *b, const struct words *w, const struct frame *f, const char *first,
+    const char *last)
 {
-	char n[40];
+	char n[WORDS_NUMBER_MAX];
 	enum status st;
 
 	for (int i = 0; i <= 2; i++) {
 		long long v = f->top * i / 2;
 		double y = y_of(f, v);
 
-		html_grouped(v, n, sizeof n);
+		words_number(w, v, n);
 		CHECK(buf_printf(b, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
 		    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", CH_LEFT, CH_W - CH_RIGHT,
 		    y, y, CH_LEFT - 6, y + 4, n));
@@ -611,7 +573,8 @@ static enum status
 series(struct buf *b, const struct page_opts *o, const struct frame *f, const char *name,
     int k, const struct chart_point *pts, size_t n)
 {
-	char v[40];
+	const struct words *w = words_for(o->lang);
+	char v[WORDS_NUMBER_MAX];
 	long day;
 	int drawn = 0;
 	enum status st;
@@ -634,7 +597,7 @@ series(struct buf *b, const struct page_opts *o, const struct frame *f, const ch
 		if (strcmp(pts[i].series, name) != 0 || !day_number(pts[i].date, &day))
 			continue;
 		q = html_qualifier_word(pts[i].qualifier, o->lang);
-		html_grouped(pts[i].value, v, sizeof v);
+		words_number(w, pts[i].value, v);
 		/* a marker of its own shape per series, so colour is not the only difference */
 		if (k % 2 == 0)
 			CHECK(buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\">", x_of(f, day),
@@ -657,19 +620,19 @@ static enum status
 chart_table(struct buf *b, const struct page_opts *o, const char *title,
     const struct chart_point *pts, size_t n)
 {
-	const struct pwords *w = pwords_for(o->lang);
-	char v[40];
+	const struct words *w = words_for(o->lang);
+	char v[WORDS_NUMBER_MAX];
 	enum status st;
 
 	CHECK(buf_printf(b, "<details><summary>%s</summary>\n<div class=\"scroll\"><table>"
-	    "<caption>", w->chart_table));
+	    "<caption>", w->page.chart_table));
 	CHECK(html_escape(b, title));
 	CHECK(buf_printf(b, "</caption>\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s"
-	    "</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n", w->source, w->date, w->value));
+	    "</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n", w->source, w->page.date, w->page.value));
 	for (size_t i = 0; i < n; i++) {
 		const char *q = html_qualifier_word(pts[i].qualifier, o->lang);
 
-		html_grouped(pts[i].value, v, sizeof v);
+		words_number(w, pts[i].value, v);
 		CHECK(buf_puts(b, "<tr><td>"));
 		CHECK(html_bdi(b, pts[i].series));
 		CHECK(buf_printf(b, "</td><td dir=\"ltr\">%s</td><td>", pts[i].date != NULL ?
@@ -703,7 +666,7 @@ enum status
 page_chart(struct buf *b, const struct page_opts *o, const char *title,
     const struct chart_point *in, size_t n, int id)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	const char *names[SERIES_MAX];
 	struct chart_point *pts;
 	struct frame f = { 0, 0, 0 };
@@ -735,10 +698,10 @@ page_chart(struct buf *b, const struct page_opts *o, const char *title,
 	if (st == ST_OK)
 		st = html_escape(b, title);
 	if (st == ST_OK)
-		st = buf_printf(b, "</title><desc id=\"chart%d-d\">%s (%zu)</desc>\n", id, w->chart_desc,
+		st = buf_printf(b, "</title><desc id=\"chart%d-d\">%s (%zu)</desc>\n", id, w->page.chart_desc,
 		    ns);
 	if (st == ST_OK && first != NULL)
-		st = axes(b, &f, first, last);
+		st = axes(b, w, &f, first, last);
 	for (size_t k = 0; st == ST_OK && k < ns; k++)
 		st = series(b, o, &f, names[k], (int)k, pts, n);
 	if (st == ST_OK)
@@ -757,13 +720,13 @@ page_chart(struct buf *b, const struct page_opts *o, const char *title,
 
 /* How a source of this type gave its number: a monitor counted, the media reported. */
 static const char *
-verb(const struct pwords *w, const char *type)
+verb(const struct words *w, const char *type)
 {
 	if (type != NULL && strcmp(type, "monitor") == 0)
-		return w->counted;
+		return w->page.counted;
 	if (type != NULL && strcmp(type, "media") == 0)
-		return w->reported;
-	return w->said;
+		return w->page.reported;
+	return w->page.said;
 }
 
 /*
@@ -773,8 +736,8 @@ verb(const struct pwords *w, const char *type)
 static enum status
 verdict(struct buf *b, const struct page_opts *o, const struct summary_item *it)
 {
-	const struct pwords *w = pwords_for(o->lang);
-	const char *head = it->n == 1 ? w->one_source : it->agree ? w->agree : w->disagree;
+	const struct words *w = words_for(o->lang);
+	const char *head = it->n == 1 ? w->page.one_source : it->agree ? w->agree : w->disagree;
 	enum status st;
 
 	CHECK(buf_printf(b, "<p class=\"verdict\"><span class=\"badge%s\">%s</span>: ",
@@ -783,7 +746,7 @@ verdict(struct buf *b, const struct page_opts *o, const struct summary_item *it)
 		const struct figure_row *c = &it->claims[i];
 
 		if (i > 0)
-			CHECK(buf_puts(b, strcmp(w->lang, "ar") == 0 ? "، " : ", "));
+			CHECK(buf_puts(b, w->page.list_sep));
 		CHECK(html_bdi(b, c->source.name));
 		CHECK(buf_printf(b, " %s ", verb(w, c->source.type)));
 		CHECK(number(b, o, c));
@@ -795,18 +758,20 @@ verdict(struct buf *b, const struct page_opts *o, const struct summary_item *it)
 static enum status
 claim(struct buf *b, const struct page_opts *o, const struct figure_row *c)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	const char *q = html_qualifier_word(c->qualifier, w->lang);
 	enum status st;
 
 	if (c->qualifier == NULL)
 		q = "";
 	else if (q == NULL || *q == '\0')
-		q = w->exact;   /* the one qualifier the cards leave unsaid */
+		q = w->page.exact;   /* the one qualifier the cards leave unsaid */
 
 	CHECK(buf_puts(b, "<li><a href=\""));
 	CHECK(ours(b, o, "/figures/"));
-	CHECK(buf_printf(b, "%lld%s\">", c->id, lang_query(o, 1)));
+	CHECK(buf_printf(b, "%lld", c->id));
+	CHECK(lang_query(b, w, '?'));
+	CHECK(buf_puts(b, "\">"));
 	CHECK(number(b, o, c));
 	CHECK(buf_puts(b, "</a> · "));
 	if (html_url_ok(c->source.url)) {
@@ -820,15 +785,15 @@ claim(struct buf *b, const struct page_opts *o, const struct figure_row *c)
 	CHECK(buf_puts(b, "<br><span class=\"meta\">"));
 	CHECK(date_of(b, w, c->as_of, c->period_start, c->period_end));
 	if (c->reported_on != NULL)
-		CHECK(buf_printf(b, " · %s <time dir=\"ltr\">%s</time>", w->reported_on,
+		CHECK(buf_printf(b, " · %s <time dir=\"ltr\">%s</time>", w->page.reported_on,
 		    D10(c->reported_on)));
-	CHECK(buf_printf(b, " · %s: <span>", w->qualifier));
+	CHECK(buf_printf(b, " · %s: <span>", w->page.qualifier));
 	CHECK(html_escape(b, q));   /* a word of ours, or a code the store holds */
 	CHECK(buf_printf(b, "</span> · %s: %s",
-	    w->unit, c->unit != NULL && strcmp(c->unit, "households") == 0 ? w->households :
-	    w->people));
+	    w->page.unit, c->unit != NULL && strcmp(c->unit, "households") == 0 ? w->households :
+	    w->page.people));
 	if (c->via != NULL) {
-		CHECK(buf_printf(b, " · %s ", w->via));
+		CHECK(buf_printf(b, " · %s ", w->page.via));
 		CHECK(html_bdi(b, c->via));
 	}
 	if (html_url_ok(c->url)) {
@@ -850,9 +815,9 @@ enum status
 page_summary_item(struct buf *b, const struct page_opts *o, const struct summary_item *it,
     const struct chart_point *pts, size_t npts, const char *data, const char *card, int id)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	struct buf title;
-	char lo[40], hi[40];
+	char lo[WORDS_NUMBER_MAX], hi[WORDS_NUMBER_MAX];
 	enum status st;
 
 	if (it->n == 0)
@@ -861,8 +826,8 @@ page_summary_item(struct buf *b, const struct page_opts *o, const struct summary
 	CHECK(what(b, o, &it->claims[0]));
 	CHECK(buf_puts(b, "</h2>\n"));
 	CHECK(verdict(b, o, it));
-	html_grouped(it->min, lo, sizeof lo);
-	html_grouped(it->max, hi, sizeof hi);
+	words_number(w, it->min, lo);
+	words_number(w, it->max, hi);
 	if (it->n > 1)
 		CHECK(buf_printf(b, "<p class=\"meta\">%s <span dir=\"ltr\">%s – %s</span> · %zu</p>\n",
 		    w->range, lo, hi, it->n));
@@ -892,7 +857,7 @@ page_summary_item(struct buf *b, const struct page_opts *o, const struct summary
 enum status
 page_figure(struct buf *b, const struct page_opts *o, const struct figure_row *fig)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	enum status st;
 
 	CHECK(buf_puts(b, "<p class=\"big\">"));
@@ -914,9 +879,9 @@ page_figure(struct buf *b, const struct page_opts *o, const struct figure_row *f
 	CHECK(date_of(b, w, fig->as_of, fig->period_start, fig->period_end));
 	CHECK(buf_puts(b, "</p>\n"));
 	if (fig->withdrawn)
-		CHECK(buf_printf(b, "<p><span class=\"badge no\">%s</span></p>\n", w->withdrawn));
+		CHECK(buf_printf(b, "<p><span class=\"badge no\">%s</span></p>\n", w->page.withdrawn));
 	if (fig->via != NULL) {
-		CHECK(buf_printf(b, "<p class=\"meta\">%s ", w->via));
+		CHECK(buf_printf(b, "<p class=\"meta\">%s ", w->page.via));
 		CHECK(html_bdi(b, fig->via));
 		CHECK(buf_puts(b, "</p>\n"));
 	}
@@ -932,10 +897,10 @@ page_figure(struct buf *b, const struct page_opts *o, const struct figure_row *f
 	}
 	CHECK(buf_puts(b, "<p class=\"meta\">"));
 	if (fig->reported_on != NULL)
-		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%s</time> · ", w->reported_on,
+		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%s</time> · ", w->page.reported_on,
 		    D10(fig->reported_on)));
 	if (fig->retrieved_at != NULL)
-		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%s</time>", w->retrieved,
+		CHECK(buf_printf(b, "%s <time dir=\"ltr\">%s</time>", w->page.retrieved,
 		    D10(fig->retrieved_at)));
 	CHECK(buf_puts(b, "</p>\n"));
 	return attribution(b, o, fig);
@@ -944,23 +909,23 @@ page_figure(struct buf *b, const struct page_opts *o, const struct figure_row *f
 enum status
 page_revisions_begin(struct buf *b, const struct page_opts *o)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 
 	return buf_printf(b, "<section aria-labelledby=\"revs\">\n<h2 id=\"revs\">%s</h2>\n"
 	    "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s"
 	    "</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
-	    w->revisions, w->value, w->date, w->retrieved, w->superseded);
+	    w->page.revisions, w->page.value, w->page.date, w->page.retrieved, w->page.superseded);
 }
 
 enum status
 page_revision(struct buf *b, const struct page_opts *o, const struct revision_row *r)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	const char *q = html_qualifier_word(r->qualifier, w->lang);
-	char v[40];
+	char v[WORDS_NUMBER_MAX];
 	enum status st;
 
-	html_grouped(r->value, v, sizeof v);
+	words_number(w, r->value, v);
 	CHECK(buf_puts(b, "<tr><td>"));
 	if (q != NULL && *q != '\0') {
 		CHECK(html_escape(b, q));
@@ -972,7 +937,7 @@ page_revision(struct buf *b, const struct page_opts *o, const struct revision_ro
 	if (r->superseded_at != NULL)
 		CHECK(buf_printf(b, "<span dir=\"ltr\">%s</span>", D10(r->superseded_at)));
 	else
-		CHECK(html_escape(b, w->current));
+		CHECK(html_escape(b, w->page.current));
 	return buf_puts(b, "</td></tr>\n");
 }
 
@@ -988,7 +953,7 @@ page_revisions_end(struct buf *b, const struct page_opts *o)
 enum status
 page_links(struct buf *b, const struct page_opts *o, const char *json, const char *table)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	const char *sep;
 	enum status st;
 
@@ -1010,7 +975,7 @@ page_links(struct buf *b, const struct page_opts *o, const char *json, const cha
 enum status
 page_embed(struct buf *b, const struct page_opts *o, const char *card, int id, int level)
 {
-	const struct pwords *w = pwords_for(o->lang);
+	const struct words *w = words_for(o->lang);
 	const char *base = o->base != NULL ? o->base : "";
 	struct buf src, code;
 	enum status st;
@@ -1018,8 +983,9 @@ page_embed(struct buf *b, const struct page_opts *o, const char *card, int id, i
 	/* the card's address, absolute when the host is known, in the page's language */
 	buf_init(&src, 16 * 1024);
 	buf_init(&code, 64 * 1024);
-	st = buf_printf(&src, "%s%s%s", base, card, strcmp(w->lang, "ar") == 0 ?
-	    (strchr(card, '?') != NULL ? "&lang=ar" : "?lang=ar") : "");
+	st = buf_printf(&src, "%s%s", base, card);
+	if (st == ST_OK)
+		st = lang_query(&src, w, strchr(card, '?') != NULL ? '&' : '?');
 	if (st == ST_OK)
 		st = buf_puts(&code, "<iframe src=\"");
 	if (st == ST_OK)
@@ -1030,16 +996,16 @@ page_embed(struct buf *b, const struct page_opts *o, const char *card, int id, i
 	if (st == ST_OK)
 		st = buf_printf(b, "<div class=\"embed\">\n<h%d>%s</h%d>\n<label for=\"embed%d\">%s"
 		    "</label>\n<textarea id=\"embed%d\" class=\"embed-code\" rows=\"3\" readonly>", level,
-		    w->embed, level, id, w->embed_code, id);
+		    w->page.embed, level, id, w->page.embed_code, id);
 	if (st == ST_OK)
 		st = html_escape(b, code.data);
 	if (st == ST_OK)
 		st = buf_printf(b, "</textarea>\n<label for=\"oembed%d\">%s</label>\n<input id=\"oembed%d\" "
-		    "class=\"oembed-url\" readonly value=\"%s/v1/oembed?url=", id, w->oembed, id, base);
+		    "class=\"oembed-url\" readonly value=\"%s/v1/oembed?url=", id, w->page.oembed, id, base);
 	if (st == ST_OK)
 		st = page_url_encode(b, src.data);   /* encoded: nothing left to escape */
 	if (st == ST_OK)
-		st = buf_printf(b, "\">\n<details><summary>%s</summary>\n<iframe src=\"", w->preview);
+		st = buf_printf(b, "\">\n<details><summary>%s</summary>\n<iframe src=\"", w->page.preview);
 	if (st == ST_OK)
 		st = html_escape(b, src.data);
 	if (st == ST_OK)

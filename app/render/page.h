@@ -1,7 +1,8 @@
 /*
  * page.h: the public pages, for people (journalists first): server-drawn
  * HTML, no script, nothing loaded from elsewhere, readable at 320 px, light
- * and dark (prefers-color-scheme), English or Arabic (right to left).
+ * and dark (prefers-color-scheme), in English, Arabic (right to left), French
+ * or Spanish: the words are render/words.c's, one table for pages and cards.
  *
  *   /                 a search box (GET, /v1/search's matching) and the
  *                     latest figures by country
@@ -24,7 +25,7 @@
 #include "../core/rows.h"
 
 struct page_opts {
-	const char *lang;        /* "en" or "ar" */
+	const char *lang;        /* "en", "ar", "fr" or "es" (words_langs); English for any other */
 	const char *base;        /* "http://host" for addresses given out; "" if unknown */
 	const char *data_as_of;  /* when the figures last changed, or NULL */
 	const char *path;        /* this page's path, for its other language's link */

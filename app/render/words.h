@@ -23,6 +23,23 @@
 /* The languages, in the order of the table in words.c (English first: the default). */
 enum lang { LANG_EN, LANG_AR, LANG_FR, LANG_ES, LANG__N };
 
+/*
+ * The public pages' own words (render/page.c, api/h_pages.c): their frame,
+ * the search, a place's claims and a figure's details. The words a page
+ * shares with a card (agree, as of, source, via...) are the card's.
+ */
+struct words_page {
+	const char *name;                /* the language's own name: "English", "العربية" */
+	const char *site, *tagline, *skip, *find, *find_hint, *search;
+	const char *home_title, *home_h1;          /* "/": its <title> without a query, its <h1> */
+	const char *results, *no_results, *by_country, *no_place_figures, *figure_prefix;
+	const char *one_source, *counted, *said, *reported, *list_sep;
+	const char *value, *date, *qualifier, *origin, *unit, *people, *cause, *via;
+	const char *reported_on, *retrieved, *embed, *embed_code, *oembed;
+	const char *chart_table, *chart_desc, *revisions, *superseded, *current, *withdrawn;
+	const char *data_as_of, *preview, *exact;
+};
+
 struct words {
 	enum lang   id;
 	const char *lang, *dir;          /* "en", "ltr" */
@@ -42,6 +59,7 @@ struct words {
 	/* an error card: what cannot be shown (404, 503, any other) and what to do */
 	const char *err_not_found, *err_unavailable, *err_other;
 	const char *err_check, *err_recover;   /* a client's error; the service's */
+	struct words_page page;          /* the public pages' own */
 };
 
 /* Every language, NULL-terminated, for a parameter's choices: "en", "ar", "fr", "es". */

@@ -4,7 +4,8 @@ journalist would: find Ain Issa by name in Latin and Arabic script, see that the
 sources disagree about the escape, read the chart, copy a working embed code.
 Screenshots (320 px: light, dark, Arabic) go to build/test-output/; axe-core
 (npm, on Debian's Chromium through puppeteer-core) finds no serious or critical
-accessibility violation; every value from a source is escaped on every page."""
+accessibility violation, in English, Arabic, French and Spanish; every page answers in each
+of the four languages; every value from a source is escaped on every page."""
 import html
 import html.parser
 import json
@@ -232,6 +233,42 @@ class Pages(ServiceTestCase):
         self.assertIn("مصدر واحد", dom, "one source (its latest claim)")
         self.assertEqual(len(re.findall(r"<polyline", dom)), 1, "two dates: a line")
 
+    def test_every_page_speaks_each_of_the_four_languages(self):
+        names = {"en": "English", "ar": "العربية", "fr": "Français", "es": "Español"}
+        pages = ["/", "/?q=Ain+Issa", "/places/ain-issa-camp", "/places/ain-issa-town",
+                 "/figures/%d" % self.revised]
+        for lang in names:
+            for path in pages:
+                with self.subTest(lang=lang, path=path):
+                    sep = "&" if "?" in path else "?"
+                    body = self.page(path + sep + "lang=" + lang)
+                    self.assertTrue(body.startswith(
+                        '<!DOCTYPE html>\n<html lang="%s" dir="%s">'
+                        % (lang, "rtl" if lang == "ar" else "ltr")), body[:80])
+                    here = path.split("?")[0]
+                    for other, name in names.items():
+                        link = 'href="%s?lang=%s" lang="%s" hreflang="%s">%s</a>' % (
+                            html.escape(here), other, other, other, name)
+                        if other == lang:
+                            self.assertNotIn(link, body)
+                        else:
+                            self.assertIn(link, body, "the switch offers every other language")
+            with self.subTest(lang=lang, error=True):
+                r = self.svc.get("/places/nowhere?lang=" + lang)
+                self.assertEqual(r.status, 404)
+                self.assertIn('<html lang="%s" dir="%s">' % (lang, "rtl" if lang == "ar" else "ltr"),
+                              r.body.decode())
+        self.assertIn("Trouver un lieu", self.page("/?lang=fr"))
+        self.assertIn("Buscar un lugar", self.page("/?lang=es"))
+        self.assertIn("Les sources divergent", self.page("/places/ain-issa-camp?lang=fr"))
+        self.assertIn("Las fuentes discrepan", self.page("/places/ain-issa-camp?lang=es"))
+        # no language, or one the pages do not speak: English, as before
+        self.assertTrue(self.page("/").startswith('<!DOCTYPE html>\n<html lang="en" dir="ltr">'))
+        r = self.svc.get("/?lang=xx")
+        self.assertEqual(r.status, 400)
+        self.assertIn('<html lang="en" dir="ltr">', r.body.decode())
+        self.assertIn("lang must be one of: en, ar, fr, es", r.body.decode())
+
     def test_pages_have_validators_and_their_errors_are_pages(self):
         r = self.svc.get("/places/ain-issa-camp")
         self.assertTrue(r.header("etag"))
@@ -312,6 +349,7 @@ class Pages(ServiceTestCase):
                            check=True, capture_output=True, timeout=600,
                            env=dict(os.environ, PUPPETEER_SKIP_DOWNLOAD="1"))
         paths = ["/", "/?q=Ain+Issa", "/places/ain-issa-camp", "/places/ain-issa-town?lang=ar",
+                 "/places/ain-issa-camp?lang=fr", "/figures/%d?lang=es" % self.revised,
                  "/places/hostile-town", "/figures/%d" % self.revised, "/places/nowhere"]
         p = subprocess.run([node, os.path.join(harness.ROOT, "tests", "e2e", "axe_pages.js"),
                             CHROMIUM, *[self.base + path for path in paths]],

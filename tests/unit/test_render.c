@@ -658,6 +658,79 @@ page_links_carry_the_root(void **state)
 	buf_free(&b);
 }
 
+/* The page's language switch links every language but lang, each named in its own. */
+static void
+assert_switch(const char *html, const char *lang)
+{
+	static const char *const links[][2] = { { "en", "English" }, { "ar", "العربية" },
+	    { "fr", "Français" }, { "es", "Español" } };
+	char want[160];
+
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+		snprintf(want, sizeof want, "/places/SYR-ain-issa-camp?lang=%s\" lang=\"%s\" "
+		    "hreflang=\"%s\">%s</a>", links[i][0], links[i][0], links[i][0], links[i][1]);
+		if (strcmp(links[i][0], lang) == 0)
+			assert_null(strstr(html, want));
+		else if (strstr(html, want) == NULL)
+			fail_msg("the %s page does not link its %s version: %s", lang, links[i][0], want);
+	}
+}
+
+/* The pages speak French and Spanish as well as English and Arabic, from words.c. */
+static void
+pages_speak_four_languages(void **state)
+{
+	static const struct { const char *lang, *html, *phrase, *query; } langs[] = {
+		{ "en", "<html lang=\"en\" dir=\"ltr\">", "Find a place", "" },
+		{ "ar", "<html lang=\"ar\" dir=\"rtl\">", "ابحث عن مكان", "?lang=ar" },
+		{ "fr", "<html lang=\"fr\" dir=\"ltr\">", "Trouver un lieu", "?lang=fr" },
+		{ "es", "<html lang=\"es\" dir=\"ltr\">", "Buscar un lugar", "?lang=es" },
+	};
+	struct page_opts o = { .base = "", .path = "/places/SYR-ain-issa-camp" };
+	struct buf b, en;
+	char want[80];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+		o.lang = langs[i].lang;
+		whole_page(&b, &o);
+		if (strncmp(b.data, "<!DOCTYPE html>\n", 16) != 0 || strstr(b.data, langs[i].html) == NULL)
+			fail_msg("the %s page does not start %s: %.80s", langs[i].lang, langs[i].html,
+			    b.data);
+		assert_non_null(strstr(b.data, langs[i].phrase));
+		assert_switch(b.data, langs[i].lang);
+		/* its links to the service and its card stay in its language */
+		snprintf(want, sizeof want, "/figures/2%s\"", langs[i].query);
+		assert_non_null(strstr(b.data, want));
+		snprintf(want, sizeof want, "/v1/embed/figures/2%s", langs[i].query);
+		assert_non_null(strstr(b.data, want));
+		buf_free(&b);
+	}
+	/* French and Spanish words where the cards have them too; the search keeps the language */
+	o.lang = "fr";
+	whole_page(&b, &o);
+	assert_non_null(strstr(b.data, "Les sources divergent"));
+	assert_non_null(strstr(b.data, "<input type=\"hidden\" name=\"lang\" value=\"fr\">"));
+	assert_non_null(strstr(b.data, "Révisions"));
+	buf_free(&b);
+	o.lang = "es";
+	whole_page(&b, &o);
+	assert_non_null(strstr(b.data, "Las fuentes discrepan"));
+	assert_non_null(strstr(b.data, "Revisiones"));
+	assert_null(strstr(b.data, "Revisions<"));
+	buf_free(&b);
+	/* no language, or one the pages do not speak: the English page, byte for byte */
+	o.lang = "en";
+	whole_page(&en, &o);
+	for (int k = 0; k < 2; k++) {
+		o.lang = k == 0 ? NULL : "xx";
+		whole_page(&b, &o);
+		assert_string_equal(b.data, en.data);
+		buf_free(&b);
+	}
+	buf_free(&en);
+}
+
 int
 main(void)
 {
@@ -676,6 +749,7 @@ main(void)
 		cmocka_unit_test(json_writers_print_as_cjson),
 		cmocka_unit_test(revisions_print_as_cjson),
 		cmocka_unit_test(page_links_carry_the_root),
+		cmocka_unit_test(pages_speak_four_languages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
