@@ -690,6 +690,9 @@ reliefweb_misbehaviour(void **state)
 		/* a headline the history lacks is a value too */
 		{ 23, "200", "rw|IDP Returnees|2023-02-28T12:00:00Z" },
 		{ 24, "300", "rw|IDP Returnees|2023-03-31T12:00:00Z" },
+		/* a headline written as a number, the history lacking it: its text is its own */
+		{ 25, "4000", "rw|Refugee Returnees|2023-03-31T12:00:00Z" },
+		{ 26, "4500", "rw|Refugee Returnees|2023-04-30T12:00:00Z" },
 	};
 	struct got g = { 0 };
 	char err[ERR_MAX];

@@ -160,22 +160,29 @@ entries_of(const cJSON *fig, size_t *n)
 {
 	const cJSON *values = cJSON_GetObjectItemCaseSensitive(fig, "values"), *v;
 	size_t max = (cJSON_IsArray(values) ? (size_t)cJSON_GetArraySize(values) : 0) + 1;
-	struct entry head, *e = calloc(max, sizeof *e);
+	struct entry *head, *e = calloc(max, sizeof *e);
 	int in_history = 0;
 
 	if (e == NULL)
 		return NULL;
+	/*
+	 * The headline is read into its own last place, never copied there: a
+	 * number's text is in the entry's buf, which a copy would leave behind.
+	 */
+	head = &e[max - 1];
+	entry_read(head, fig);
 	*n = 0;
-	entry_read(&head, fig);
 	if (cJSON_IsArray(values))
 		cJSON_ArrayForEach(v, values) {
+			if (*n == max - 1)
+				break;
 			entry_read(&e[*n], v);
-			in_history |= same_text(e[*n].value, head.value) &&
-			    same_text(e[*n].date, head.date);
+			in_history |= same_text(e[*n].value, head->value) &&
+			    same_text(e[*n].date, head->date);
 			++*n;
 		}
 	if (!in_history)
-		e[(*n)++] = head;
+		++*n;   /* the headline, in place: the history filled the places before it */
 	return e;
 }
 
