@@ -30,6 +30,7 @@
 #include "params.h"
 #include "../core/base_url.h"
 #include "../core/err.h"
+#include "../core/feeds_state.h"
 #include "../render/table.h"
 #include "../store/read.h"
 
@@ -66,6 +67,17 @@ struct app {
 	 */
 	char          modified_iso[32];
 	char          modified_http[40];
+	/*
+	 * A read node's PATH.feeds.json as last read (feeds_overlay.h): which
+	 * file it was (feeds_read: device, inode, size, mtime), and what it
+	 * says when it is usable (feeds_ok).
+	 */
+	struct feeds_state feeds;
+	int           feeds_read, feeds_ok;
+	dev_t         feeds_dev;
+	ino_t         feeds_ino;
+	off_t         feeds_size;
+	struct timespec feeds_mtime;
 };
 
 struct request {
@@ -116,6 +128,8 @@ struct hctx {
 	const struct request    *req;
 	struct store            *store;       /* NULL for routes that do not need it */
 	const struct data_state *state;
+	/* FEED_STATE routes: the feeds' state newer than the snapshot's (feeds_overlay.h), or NULL */
+	const struct feeds_state *feeds;
 	const struct pval       *p;           /* indexed like the route's pspec table */
 	long long                id;          /* the {id} in the path, if the route has one */
 	const char              *code;        /* the {code} in the path, for a CODE_ID route */

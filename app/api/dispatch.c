@@ -4,6 +4,7 @@
  * the database and conditional GET, then the handler.
  */
 #include "api.h"
+#include "feeds_overlay.h"
 #include "../core/log.h"
 #include "../core/strutil.h"
 #include "../render/words.h"
@@ -211,8 +212,8 @@ quoted_hex(uint64_t h, char *out)
  * piece: two snprintf calls were ~2,600 of a figure's instructions.
  */
 static void
-make_etag(const char *build, const struct data_state *st, int feeds, long long stale,
-    enum out_format format, const struct request *req, char *out, size_t size)
+make_etag(const char *build, const struct data_state *st, int feeds, long long feeds_version,
+    long long stale, enum out_format format, const struct request *req, char *out, size_t size)
 {
 	uint64_t h = FNV1A_OFFSET;
 	char seed[128];
@@ -223,7 +224,7 @@ make_etag(const char *build, const struct data_state *st, int feeds, long long s
 	seed_add(seed, sizeof seed, &n, "|", 1);
 	seed_add_int(seed, sizeof seed, &n, st->schema_version);
 	seed_add(seed, sizeof seed, &n, feeds ? "|f" : "|d", 2);
-	seed_add_int(seed, sizeof seed, &n, feeds ? st->feeds_version : st->version);
+	seed_add_int(seed, sizeof seed, &n, feeds ? feeds_version : st->version);
 	if (feeds) {
 		seed_add(seed, sizeof seed, &n, ".", 1);
 		seed_add_int(seed, sizeof seed, &n, stale);
@@ -605,16 +606,21 @@ dispatch_route(struct app *app, const struct request *req, struct response *r,
 			return;
 		}
 		cx.state = &state;
-		if ((rt->flags & FEED_STATE) &&
-		    store_feeds_stale_count(cx.store, cx.now, &stale, err) != ST_OK) {
+		/* a read node's newer feeds' state: its version names the answer */
+		if (rt->flags & FEED_STATE)
+			cx.feeds = feeds_overlay(app, &state);
+		if ((rt->flags & FEED_STATE) && feeds_overlay_stale_count(cx.store, cx.now,
+		    cx.feeds, state.feeds_version, &stale, err) != ST_OK) {
 			respond_db_failed(&cx, r, "counting the stale feeds");
 			store_end(cx.store);
 			return;
 		}
 		make_etag(app->build != NULL ? app->build : FIGURES_VERSION, &state,
-		    rt->flags & FEED_STATE, stale, cx.format, req, r->etag, sizeof r->etag);
-		last_modified(app, rt->flags & FEED_STATE ? state.feeds_changed_at :
-		    state.changed_at, r->last_modified, sizeof r->last_modified);
+		    rt->flags & FEED_STATE, cx.feeds != NULL ? cx.feeds->feeds_version :
+		    state.feeds_version, stale, cx.format, req, r->etag, sizeof r->etag);
+		last_modified(app, !(rt->flags & FEED_STATE) ? state.changed_at : cx.feeds != NULL ?
+		    cx.feeds->published_at : state.feeds_changed_at, r->last_modified,
+		    sizeof r->last_modified);
 		cache_control(&state, r);
 		if (rt->flags & NEGOTIATES)
 			r->vary = "Accept";

@@ -9,6 +9,7 @@
  * degraded (the next may succeed well within the bound).
  */
 #include "api.h"
+#include "feeds_overlay.h"
 #include "../core/follow_state.h"
 #include "../core/log.h"
 #include "../core/strutil.h"
@@ -105,6 +106,7 @@ static int
 h_health(struct hctx *cx, struct response *r)
 {
 	struct data_state state;
+	const struct feeds_state *newer;
 	struct store *s;
 	cJSON *root, *db, *feeds, *stale;
 	struct feed_status_row feed;
@@ -131,8 +133,11 @@ h_health(struct hctx *cx, struct response *r)
 	cJSON_AddNumberToObject(db, "age_seconds", (double)age_seconds(state.changed_at));
 	feeds = cJSON_AddObjectToObject(root, "feeds");
 	stale = cJSON_CreateArray();
+	/* a read node's newer feeds' state says which feeds fail now (feeds_overlay.h) */
+	newer = feeds_overlay(cx->app, &state);
 	c = store_feeds(s, cx->now);
 	while (store_feeds_next(c, &feed)) {
+		feeds_state_overlay(newer, state.feeds_version, &feed, iso_time(cx->now));
 		total++;
 		if (feed.stale)
 			cJSON_AddItemToArray(stale, cJSON_CreateString(feed.code));

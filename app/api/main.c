@@ -9,6 +9,7 @@
  *   FCGX_Accept_r → struct request → dispatch() → headers + body → FCGX_Finish_r
  */
 #include "api.h"
+#include "feeds_overlay.h"
 #include "../core/arena.h"
 #include "../core/base_url.h"
 #include "../core/log.h"
@@ -464,6 +465,7 @@ worker(int sock, const char *db, const char *user, pid_t supervisor)
 		finish(&req);
 	}
 	app_close(&app);
+	feeds_overlay_free(&app);
 	_exit(0);
 }
 

@@ -73,6 +73,9 @@ follow_state_read(const char *path, struct follow_state *st, char *err)
 	get_text(root, "sha256", st->sha256, sizeof st->sha256);
 	get_text(root, "etag", st->etag, sizeof st->etag);
 	get_text(root, "last_modified", st->last_modified, sizeof st->last_modified);
+	get_text(root, "feeds_etag", st->feeds_etag, sizeof st->feeds_etag);
+	get_text(root, "feeds_last_modified", st->feeds_last_modified,
+	    sizeof st->feeds_last_modified);
 	get_text(root, "last_success", st->last_success, sizeof st->last_success);
 	get_text(root, "last_attempt", st->last_attempt, sizeof st->last_attempt);
 	get_text(root, "last_error", st->last_error, sizeof st->last_error);
@@ -100,6 +103,8 @@ follow_state_write(const char *path, const struct follow_state *st, char *err)
 	    cJSON_AddStringToObject(root, "sha256", st->sha256) == NULL ||
 	    cJSON_AddStringToObject(root, "etag", st->etag) == NULL ||
 	    cJSON_AddStringToObject(root, "last_modified", st->last_modified) == NULL ||
+	    cJSON_AddStringToObject(root, "feeds_etag", st->feeds_etag) == NULL ||
+	    cJSON_AddStringToObject(root, "feeds_last_modified", st->feeds_last_modified) == NULL ||
 	    cJSON_AddStringToObject(root, "last_success", st->last_success) == NULL ||
 	    cJSON_AddStringToObject(root, "last_attempt", st->last_attempt) == NULL ||
 	    cJSON_AddStringToObject(root, "last_error", st->last_error) == NULL ||

@@ -23,6 +23,8 @@ struct follow_state {
 	char      sha256[SHA256_HEX];
 	char      etag[256];             /* the manifest's validators, for the next GET */
 	char      last_modified[64];
+	char      feeds_etag[256];       /* feeds.json's validators (feeds_state.h) */
+	char      feeds_last_modified[64];
 	char      last_success[21];      /* when a follow last ended well ("" never) */
 	char      last_attempt[21];
 	char      last_error[ERR_MAX];   /* of the last attempt; "" when it succeeded */

@@ -1,4 +1,5 @@
 #include "follow.h"
+#include "../core/feeds_state.h"
 #include "../core/follow_state.h"
 #include "../core/log.h"
 #include "../core/manifest.h"
@@ -347,6 +348,86 @@ done:
 	return ok;
 }
 
+/*
+ * feeds.json beside the manifest (feeds_state.h): a conditional GET, checked
+ * whole, written as PATH.feeds.json (a temporary file renamed over the last)
+ * for the workers to overlay on the snapshot's feeds. A 404 is a writer from
+ * before feeds.json: nothing to overlay (an old copy goes). 1 unless it
+ * failed; the snapshot served is never touched.
+ */
+static int
+follow_feeds(struct run *r)
+{
+	struct fetch_file f;
+	struct feeds_state fs;
+	struct stat sb;
+	char url[FOLLOW_URL_MAX], path[PATH_MAX], err[ERR_MAX], *text = NULL;
+	enum fetch_outcome out;
+	int have, ok = 0;
+
+	if (!feeds_state_path(r->o->db, path, sizeof path)) {
+		fail(r, "the path %s is too long", r->o->db);
+		return 0;
+	}
+	if (!snapshot_url(r->o->url, "feeds.json", url, sizeof url, err)) {
+		fail(r, "%s", err);
+		return 0;
+	}
+	have = stat(path, &sb) == 0;
+	memset(&f, 0, sizeof f);
+	memset(&fs, 0, sizeof fs);
+	f.url = url;
+	f.fd = -1;
+	f.max_bytes = FEEDS_STATE_MAX;
+	/* validators only with a copy to keep */
+	f.etag = have ? r->st.feeds_etag : "";
+	f.last_modified = have ? r->st.feeds_last_modified : "";
+	out = fetch_file(&f, &r->o->fetch);
+	if (out == FETCH_FAILED && f.http_status == 404) {
+		r->st.feeds_etag[0] = r->st.feeds_last_modified[0] = '\0';
+		if (have && unlink(path) != 0 && errno != ENOENT) {
+			fail(r, "cannot remove %s (the writer publishes no feeds.json): %s", path,
+			    strerror(errno));
+			return 0;
+		}
+		if (!r->o->quiet)
+			log_info("%s: the writer publishes no feeds.json (HTTP 404): the snapshot's "
+			    "feeds' state is served", r->o->db);
+		return 1;
+	}
+	if (out == FETCH_FAILED) {
+		fail(r, "fetching the feeds' state: %s", f.err);
+		return 0;
+	}
+	if (out == FETCH_UNCHANGED)
+		return 1;
+	if (feeds_state_parse(f.body, (size_t)f.bytes, &fs, err) != ST_OK) {
+		fail(r, "the feeds' state at %s is unusable, not stored: %s", url, err);
+		goto done;
+	}
+	/* what was checked, written out again: nothing else of the body is kept */
+	if ((text = feeds_state_format(&fs)) == NULL) {
+		fail(r, "out of memory writing %s", path);
+		goto done;
+	}
+	if (snapshot_write_atomic(path, text, strlen(text), err) != ST_OK) {
+		fail(r, "%s", err);
+		goto done;
+	}
+	snprintf(r->st.feeds_etag, sizeof r->st.feeds_etag, "%s", f.new_etag);
+	snprintf(r->st.feeds_last_modified, sizeof r->st.feeds_last_modified, "%s",
+	    f.new_last_modified);
+	if (!r->o->quiet)
+		log_info("%s: the feeds' state %lld (%zu feeds) stored in %s", r->o->db,
+		    fs.feeds_version, fs.n, path);
+	ok = 1;
+done:
+	free(text);
+	feeds_state_free(&fs);
+	free(f.body);
+	return ok;
+}
+
 int
 follow_run(const struct follow_opts *o)
 {
@@ -367,8 +448,10 @@ follow_run(const struct follow_opts *o)
 		log_warn("%s; starting from no state", err);
 	if (rs != ST_OK)
 		memset(&r.st, 0, sizeof r.st);
-	if (strcmp(r.st.url, o->url) != 0)   /* another writer: its validators mean nothing */
+	if (strcmp(r.st.url, o->url) != 0) {   /* another writer: its validators mean nothing */
 		r.st.etag[0] = r.st.last_modified[0] = '\0';
+		r.st.feeds_etag[0] = r.st.feeds_last_modified[0] = '\0';
+	}
 	snprintf(r.st.url, sizeof r.st.url, "%s", o->url);
 	r.st.max_age = o->max_age;
 	r.st.last_error[0] = '\0';
@@ -402,7 +485,8 @@ follow_run(const struct follow_opts *o)
 		}
 		snprintf(r.st.file, sizeof r.st.file, "%s", r.current);
 	}
-	ok = follow_once(&r);
+	/* the feeds' state after the manifest (304, unchanged or new) */
+	ok = follow_once(&r) && follow_feeds(&r);
 	if (ok) {
 		snprintf(r.st.last_success, sizeof r.st.last_success, "%s", r.st.last_attempt);
 		r.st.last_error[0] = '\0';

@@ -121,15 +121,19 @@ usage(FILE *out)
 	    "  --publish DIR        after the run (a refresh, or any command), publish the data\n"
 	    "                       for read nodes if DIR's manifest.json is of another version:\n"
 	    "                       DIR/figures-VERSION.db (a consistent copy, VACUUM INTO) then\n"
-	    "                       DIR/manifest.json (version, data_as_of, size, sha256); serve\n"
-	    "                       DIR over HTTP (scripts/serve: FIGURES_PUBLISH_DIR)\n"
+	    "                       DIR/manifest.json (version, data_as_of, size, sha256); and\n"
+	    "                       DIR/feeds.json, the feeds' fetch state, whenever it changed\n"
+	    "                       (a failed refresh too); serve DIR over HTTP (scripts/serve:\n"
+	    "                       FIGURES_PUBLISH_DIR)\n"
 	    "    --keep N           versions left in DIR (default 3; 1 to 100)\n"
 	    "  --follow URL         make this a read node: fetch the manifest at URL (conditional\n"
 	    "                       GET) and, if it names a newer version, download it into\n"
 	    "                       LINK.versions/, check size, sha256, PRAGMA quick_check and\n"
 	    "                       schema, then point the link LINK at it (the workers'\n"
-	    "                       --db); state in LINK.follow.json, shown by /v1/health; exit\n"
-	    "                       1 if it failed (the version served is kept)\n"
+	    "                       --db); then fetch feeds.json beside the manifest into\n"
+	    "                       LINK.feeds.json (the feeds' state, newer than the\n"
+	    "                       snapshot's); state in LINK.follow.json, shown by\n"
+	    "                       /v1/health; exit 1 if it failed (the version served is kept)\n"
 	    "    --follow-max-age SECONDS  /v1/health is degraded when the last good follow is\n"
 	    "                       older (default 900)\n"
 	    "  --list-feeds         print every feed and its fetch state\n"
@@ -997,20 +1001,28 @@ publish(sqlite3 *db, const struct options *o)
 {
 	struct manifest m;
 	char err[ERR_MAX];
-	int published = 0;
+	long long feeds_version;
+	int published = 0, written = 0;
 
 	if (snapshot_publish(db, o->publish, (int)o->keep, &m, &published, err) != ST_OK) {
 		log_error("publishing %s into %s: %s", o->db, o->publish, err);
 		return -1;
 	}
-	if (o->quiet)
-		return 0;
-	if (published)
+	if (!o->quiet && published)
 		log_info("published version %lld (data as of %s, %lld bytes) as %s/%s", m.version,
 		    m.data_as_of, m.size, o->publish, m.file);
-	else
+	else if (!o->quiet)
 		log_info("%s/manifest.json is already at version %lld: nothing to publish",
 		    o->publish, m.version);
+	/* after the manifest: a failed refresh changes the feeds' state alone */
+	if (snapshot_publish_feeds(db, o->publish, &written, &feeds_version, err) != ST_OK) {
+		log_error("publishing the feeds' state of %s into %s/feeds.json: %s", o->db,
+		    o->publish, err);
+		return -1;
+	}
+	if (!o->quiet && written)
+		log_info("published the feeds' state %lld as %s/feeds.json", feeds_version,
+		    o->publish);
 	return 0;
 }
 

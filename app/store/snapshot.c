@@ -351,3 +351,146 @@ done:
 		close(lock);
 	return rs;
 }
+
+/* The feeds' fetch state (never their URLs nor upstream validators) into *fs. */
+static enum status
+read_feeds(sqlite3 *db, struct feeds_state *fs, char *err)
+{
+	static const char feeds_sql[] =
+	    "SELECT code, coalesce(last_attempt, ''), coalesce(last_success, ''), "
+	    "coalesce(last_error, ''), consecutive_failures, rows_added, rows_changed, "
+	    "rows_unchanged, rows_rejected FROM feed ORDER BY code LIMIT ?1";
+	sqlite3_stmt *st = NULL;
+	enum status rs = ST_DB;
+	size_t cap = 0;
+	int step;
+
+	memset(fs, 0, sizeof *fs);
+	if (sqlite3_prepare_v2(db, "SELECT data_version, feeds_version FROM state WHERE id = 1",
+	    -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		err_set(err, "cannot read the database's feeds version: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	fs->data_version = sqlite3_column_int64(st, 0);
+	fs->feeds_version = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(db, feeds_sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 1, FEEDS_STATE_FEEDS + 1) != SQLITE_OK) {
+		err_set(err, "cannot read the feeds: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct feed_fetch *f;
+
+		if (fs->n == FEEDS_STATE_FEEDS) {
+			err_set(err, "the database has more than %d feeds, more than feeds.json may "
+			    "name: remove some (figures-refresh --remove-feed)", FEEDS_STATE_FEEDS);
+			rs = ST_TOO_BIG;
+			goto done;
+		}
+		if (fs->n == cap) {
+			struct feed_fetch *more = realloc(fs->feeds, (cap = cap ? cap * 2 : 16) *
+			    sizeof *more);
+
+			if (more == NULL) {
+				err_set(err, "out of memory reading the feeds");
+				rs = ST_NOMEM;
+				goto done;
+			}
+			fs->feeds = more;
+		}
+		f = &fs->feeds[fs->n++];
+		memset(f, 0, sizeof *f);
+		snprintf(f->code, sizeof f->code, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(f->last_attempt, sizeof f->last_attempt, "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+		snprintf(f->last_success, sizeof f->last_success, "%s",
+		    (const char *)sqlite3_column_text(st, 2));
+		/* cut to what a read node accepts: the start says what failed */
+		snprintf(f->last_error, sizeof f->last_error, "%s",
+		    (const char *)sqlite3_column_text(st, 3));
+		f->consecutive_failures = sqlite3_column_int64(st, 4);
+		f->rows_added = sqlite3_column_int64(st, 5);
+		f->rows_changed = sqlite3_column_int64(st, 6);
+		f->rows_unchanged = sqlite3_column_int64(st, 7);
+		f->rows_rejected = sqlite3_column_int64(st, 8);
+	}
+	if (step != SQLITE_DONE) {
+		err_set(err, "cannot read the feeds: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	rs = ST_OK;
+done:
+	sqlite3_finalize(st);
+	if (rs != ST_OK)
+		feeds_state_free(fs);
+	return rs;
+}
+
+enum status
+snapshot_publish_feeds(sqlite3 *db, const char *dir, int *written, long long *feeds_version,
+    char *err)
+{
+	char path[PATH_MAX], lpath[PATH_MAX], why[ERR_MAX], *text = NULL;
+	struct feeds_state fs, old;
+	size_t len;
+	int lock = -1, in_tx = 0;
+	enum status rs;
+
+	*written = 0;
+	*feeds_version = -1;
+	memset(&fs, 0, sizeof fs);
+	if (snprintf(path, sizeof path, "%s/feeds.json", dir) >= (int)sizeof path ||
+	    snprintf(lpath, sizeof lpath, "%s/.publish.lock", dir) >= (int)sizeof lpath) {
+		err_set(err, "--publish %s: the path is too long", dir);
+		return ST_INVALID;
+	}
+	if ((lock = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
+	    flock(lock, LOCK_EX | LOCK_NB) != 0) {
+		err_set(err, "cannot lock %s: %s (another figures-refresh publishing there?)", lpath,
+		    lock < 0 ? strerror(errno) : "held by another process");
+		rs = lock < 0 ? ST_IO : ST_BUSY;
+		goto done;
+	}
+	/* the version and the rows it counts, as of one moment */
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		err_set(err, "cannot begin reading the feeds: %s", sqlite3_errmsg(db));
+		rs = ST_DB;
+		goto done;
+	}
+	in_tx = 1;
+	if ((rs = read_feeds(db, &fs, err)) != ST_OK)
+		goto done;
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	in_tx = 0;
+	*feeds_version = fs.feeds_version;
+	if ((text = snapshot_read_small(path, FEEDS_STATE_MAX, &len, why)) != NULL) {
+		int same = feeds_state_parse(text, len, &old, why) == ST_OK &&
+		    old.feeds_version == fs.feeds_version;
+
+		feeds_state_free(&old);
+		free(text);
+		text = NULL;
+		if (same) {
+			rs = ST_OK;
+			goto done;
+		}
+	}
+	time_now_iso(fs.published_at);
+	if ((text = feeds_state_format(&fs)) == NULL) {
+		err_set(err, "out of memory writing %s", path);
+		rs = ST_NOMEM;
+		goto done;
+	}
+	if ((rs = snapshot_write_atomic(path, text, strlen(text), err)) == ST_OK)
+		*written = 1;
+done:
+	if (in_tx)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	free(text);
+	feeds_state_free(&fs);
+	if (lock >= 0)
+		close(lock);
+	return rs;
+}

@@ -14,6 +14,7 @@
 #define FIGURES_SNAPSHOT_H
 
 #include <sqlite3.h>
+#include "../core/feeds_state.h"
 #include "../core/manifest.h"
 
 #define SNAPSHOT_KEEP 3
@@ -26,6 +27,17 @@
  */
 enum status snapshot_publish(sqlite3 *db, const char *dir, int keep, struct manifest *m,
     int *published, char *err);
+
+/*
+ * Writes dir/feeds.json (feeds_state.h), the feeds' fetch state read from db
+ * in one read transaction, if its feeds_version differs from the file's: a
+ * refresh that failed or found nothing new publishes no snapshot, and read
+ * nodes learn from this file that a feed is failing. ST_OK with *written 1
+ * or 0 (the file is current) and *feeds_version the database's; else an
+ * error with err saying what failed and what to do.
+ */
+enum status snapshot_publish_feeds(sqlite3 *db, const char *dir, int *written,
+    long long *feeds_version, char *err);
 
 /* Reads the file at path (at most max bytes) into a malloc'ed buffer; NULL and err on failure. */
 char *snapshot_read_small(const char *path, size_t max, size_t *len, char *err);
