@@ -240,11 +240,42 @@ prune(const char *dir, int keep, long long newest)
 	free(all);
 }
 
+/*
+ * Takes DIR's publish lock (DIR/.publish.lock, held until *fd is closed), so
+ * two refreshers never publish into one directory at once: the manifest and
+ * feeds.json are each written by one of them. Fails at once, not waiting, when
+ * another holds it.
+ */
+static enum status
+publish_lock(const char *dir, int *fd, char *err)
+{
+	char path[PATH_MAX];
+
+	*fd = -1;
+	if (snprintf(path, sizeof path, "%s/.publish.lock", dir) >= (int)sizeof path) {
+		err_set(err, "--publish %s: the path is too long", dir);
+		return ST_INVALID;
+	}
+	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		err_set(err, "cannot lock %s: %s (is the directory writable by figures-refresh?)",
+		    path, strerror(errno));
+		return ST_IO;
+	}
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+		err_set(err, "cannot lock %s: held by another process (another figures-refresh "
+		    "publishing there?)", path);
+		close(*fd);
+		*fd = -1;
+		return ST_BUSY;
+	}
+	return ST_OK;
+}
+
 enum status
 snapshot_publish(sqlite3 *db, const char *dir, int keep, struct manifest *m, int *published,
     char *err)
 {
-	char mpath[PATH_MAX], tmp[PATH_MAX], final[PATH_MAX], lpath[PATH_MAX], as_of[21];
+	char mpath[PATH_MAX], tmp[PATH_MAX], final[PATH_MAX], as_of[21];
 	char why[ERR_MAX], *text = NULL;
 	struct manifest old;
 	sqlite3_stmt *st = NULL;
@@ -262,14 +293,8 @@ snapshot_publish(sqlite3 *db, const char *dir, int keep, struct manifest *m, int
 		return ST_INVALID;
 	}
 	snprintf(mpath, sizeof mpath, "%s/manifest.json", dir);
-	snprintf(lpath, sizeof lpath, "%s/.publish.lock", dir);
-	if ((lock = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
-	    flock(lock, LOCK_EX | LOCK_NB) != 0) {
-		err_set(err, "cannot lock %s: %s (another figures-refresh publishing there?)", lpath,
-		    lock < 0 ? strerror(errno) : "held by another process");
-		rs = lock < 0 ? ST_IO : ST_BUSY;
+	if ((rs = publish_lock(dir, &lock, err)) != ST_OK)
 		goto done;
-	}
 	if ((rs = data_state(db, &version, as_of, err)) != ST_OK)
 		goto done;
 	if ((text = snapshot_read_small(mpath, MANIFEST_MAX, &len, why)) != NULL) {
@@ -432,7 +457,7 @@ enum status
 snapshot_publish_feeds(sqlite3 *db, const char *dir, int *written, long long *feeds_version,
     char *err)
 {
-	char path[PATH_MAX], lpath[PATH_MAX], why[ERR_MAX], *text = NULL;
+	char path[PATH_MAX], why[ERR_MAX], *text = NULL;
 	struct feeds_state fs, old;
 	size_t len;
 	int lock = -1, in_tx = 0;
@@ -441,18 +466,12 @@ snapshot_publish_feeds(sqlite3 *db, const char *dir, int *written, long long *fe
 	*written = 0;
 	*feeds_version = -1;
 	memset(&fs, 0, sizeof fs);
-	if (snprintf(path, sizeof path, "%s/feeds.json", dir) >= (int)sizeof path ||
-	    snprintf(lpath, sizeof lpath, "%s/.publish.lock", dir) >= (int)sizeof lpath) {
+	if (snprintf(path, sizeof path, "%s/feeds.json", dir) >= (int)sizeof path) {
 		err_set(err, "--publish %s: the path is too long", dir);
 		return ST_INVALID;
 	}
-	if ((lock = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
-	    flock(lock, LOCK_EX | LOCK_NB) != 0) {
-		err_set(err, "cannot lock %s: %s (another figures-refresh publishing there?)", lpath,
-		    lock < 0 ? strerror(errno) : "held by another process");
-		rs = lock < 0 ? ST_IO : ST_BUSY;
+	if ((rs = publish_lock(dir, &lock, err)) != ST_OK)
 		goto done;
-	}
 	/* the version and the rows it counts, as of one moment */
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		err_set(err, "cannot begin reading the feeds: %s", sqlite3_errmsg(db));

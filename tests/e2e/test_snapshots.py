@@ -3,6 +3,7 @@
 node follows the manifest (figures-refresh --follow URL --db LINK) and its
 workers answer from the version the link names. Everything on 127.0.0.1: the
 writer's real nginx serves the snapshots."""
+import fcntl
 import hashlib
 import json
 import os
@@ -317,6 +318,19 @@ class Snapshots(Base):
         p = refresh(self.writer.db, "--publish", self.pub, check=False)
         self.assertEqual(p.returncode, 2)
         self.assertIn("is at data version 99, newer than this database's", p.stderr)
+
+
+    def test_a_directory_another_refresher_is_publishing_into_is_refused_at_once(self):
+        self.publish(change=False)
+        with open(os.path.join(self.pub, ".publish.lock"), "a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            p = refresh(self.writer.db, "--publish", self.pub, check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn(".publish.lock: held by another process (another figures-refresh "
+                      "publishing there?)", p.stderr)
+        # released, the same command publishes (nothing new: said so)
+        p = refresh(self.writer.db, "--publish", self.pub)
+        self.assertIn("nothing to publish", p.stderr)
 
 
 class OneWorker(Base):
