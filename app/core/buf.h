@@ -48,6 +48,36 @@ buf_append(struct buf *b, const void *data, size_t n)
 	return buf_append_slow(b, data, n);
 }
 
+/*
+ * Appends open, the n bytes of data and close (a quoted text), with one
+ * check for the three when there is room; on failure the buffer is as it was.
+ */
+static inline enum status
+buf_append_between(struct buf *b, char open, const void *data, size_t n, char close)
+{
+	size_t len = b->len;
+	enum status st;
+
+	if (n + 2 <= b->max - b->len && n + 2 < b->cap - b->len) {
+		b->data[len] = open;
+		if (n > 0)
+			memcpy(b->data + len + 1, data, n);
+		b->data[len + n + 1] = close;
+		b->len += n + 2;
+		b->data[b->len] = '\0';
+		return ST_OK;
+	}
+	if ((st = buf_append(b, &open, 1)) == ST_OK &&
+	    (st = buf_append(b, data, n)) == ST_OK &&
+	    (st = buf_append(b, &close, 1)) == ST_OK)
+		return ST_OK;
+	if (b->data != NULL) {
+		b->len = len;
+		b->data[len] = '\0';
+	}
+	return st;
+}
+
 static inline enum status
 buf_puts(struct buf *b, const char *s)
 {

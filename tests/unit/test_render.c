@@ -469,6 +469,46 @@ revisions_print_as_cjson(void **state)
 }
 
 /*
+ * json_put_text looks at a text eight bytes at a time: every byte cJSON
+ * escapes, and the bytes either side of each class it tests ('"' 0x22,
+ * '\\' 0x5c, below 0x20), at every place of texts of 1 to 24 bytes, alone
+ * and after another escaped byte, written as cJSON prints the text.
+ */
+static void
+json_text_escapes_every_byte_at_every_place(void **state)
+{
+	static const unsigned char odd[] = { 0x01, 0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x1f,
+		0x20, 0x21, '"', 0x23, 0x5b, '\\', 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff };
+	char text[32];
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 1024);
+	for (size_t len = 1; len <= 24; len++) {
+		for (size_t at = 0; at < len; at++) {
+			for (size_t k = 0; k < sizeof odd; k++) {
+				for (int twice = 0; twice < 2; twice++) {
+					memset(text, 'a', len);
+					text[len] = '\0';
+					text[at] = (char)odd[k];
+					if (twice && at + 1 < len)
+						text[len - 1] = '\n';
+					cJSON *str = cJSON_CreateString(text);
+					char *want = cJSON_PrintUnformatted(str);
+
+					buf_reset(&b);
+					assert_int_equal(json_put_text(&b, text), ST_OK);
+					assert_string_equal(b.data, want);
+					free(want);
+					cJSON_Delete(str);
+				}
+			}
+		}
+	}
+	buf_free(&b);
+}
+
+/*
  * The many-row answers are written without cJSON (render/json.h): the same
  * bytes for every field's shape: nulls, an origin, a breakdown by sex (whole,
  * half, none), a period (whole, either end), every byte cJSON escapes, bytes
@@ -747,6 +787,7 @@ main(void)
 		cmocka_unit_test(a_summary_card_of_ten_thousand_claims),
 		cmocka_unit_test(figure_row_copy_owns_its_strings),
 		cmocka_unit_test(json_writers_print_as_cjson),
+		cmocka_unit_test(json_text_escapes_every_byte_at_every_place),
 		cmocka_unit_test(revisions_print_as_cjson),
 		cmocka_unit_test(page_links_carry_the_root),
 		cmocka_unit_test(pages_speak_four_languages),
