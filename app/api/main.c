@@ -9,6 +9,7 @@
  *   FCGX_Accept_r → struct request → dispatch() → headers + body → FCGX_Finish_r
  */
 #include "api.h"
+#include "fcgi_out.h"
 #include "feeds_overlay.h"
 #include "../core/arena.h"
 #include "../core/base_url.h"
@@ -279,9 +280,10 @@ serve(struct app *app, FCGX_Request *req)
 		log_error("%s: response headers longer than %lu bytes", rq.path,
 		    (unsigned long)sizeof head);
 	} else {
-		FCGX_PutStr(head, (int)n, req->out);
-		if (strcmp(rq.method, "HEAD") != 0 && resp.len > 0 && resp.status != 304)
-			FCGX_PutStr(resp.body, (int)resp.len, req->out);
+		int body = strcmp(rq.method, "HEAD") != 0 && resp.len > 0 && resp.status != 304;
+
+		fcgi_out_write(req->ipcFd, req->requestId, head, n, body ? resp.body : NULL,
+		    body ? resp.len : 0);
 	}
 	response_free(&resp);
 	arena_reset();   /* the request's JSON tree and text are gone */

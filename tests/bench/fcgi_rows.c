@@ -26,6 +26,7 @@
  *
  *   fcgi_rows DB SOCKET WORKERS
  */
+#include "api/fcgi_out.h"
 #include "api/summary.h"
 #include "core/strutil.h"
 #include "store/read.h"
@@ -313,8 +314,8 @@ serve(int sock, const char *db)
 		int n = snprintf(head, sizeof head, "Status: %s\r\nContent-Type: text/plain; "
 		    "charset=utf-8\r\nContent-Length: %zu\r\n\r\n", status, out.n);
 
-		FCGX_PutStr(head, n, req.out);
-		FCGX_PutStr(out.p, (int)out.n, req.out);
+		/* written as figures-fcgi writes (api/fcgi_out.h): one writev() */
+		fcgi_out_write(req.ipcFd, req.requestId, head, (size_t)n, out.p, out.n);
 		/* closed as figures-fcgi closes: stdin read to its end, no lingering close */
 		while (FCGX_GetStr(head, sizeof head, req.in) > 0)
 			;

@@ -9,6 +9,7 @@
  *
  *   fcgi_static DIR SOCKET WORKERS
  */
+#include "api/fcgi_out.h"
 #include "prefork.h"
 
 #include <fcgiapp.h>
@@ -107,9 +108,11 @@ serve(int sock, const char *files_dir)
 			    "Content-Length: %lu\r\nETag: \"b\"\r\n\r\n",
 			    strstr(name, ".csv") ? "text/csv; charset=utf-8" :
 			    "application/json; charset=utf-8", (unsigned long)f->len);
-		FCGX_PutStr(head, n, req.out);
+		/* written as figures-fcgi writes (api/fcgi_out.h): one writev() */
 		if (f != NULL && (inm == NULL || inm[0] == '\0'))
-			FCGX_PutStr(f->data, (int)f->len, req.out);
+			fcgi_out_write(req.ipcFd, req.requestId, head, (size_t)n, f->data, f->len);
+		else
+			fcgi_out_write(req.ipcFd, req.requestId, head, (size_t)n, NULL, 0);
 		/* closed as figures-fcgi closes: stdin read to its end, no lingering close */
 		while (FCGX_GetStr(head, sizeof head, req.in) > 0)
 			;
