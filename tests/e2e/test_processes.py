@@ -10,6 +10,7 @@ workers never leave a request waiting.
   keepalive), and a worker answers one connection at a time: more concurrent
   clients than workers, bursts and idle pauses in between, all get answers.
 """
+import json
 import os
 import re
 import signal
@@ -21,6 +22,7 @@ import unittest
 import urllib.request
 
 from harness import BIN, ROOT, Service, _die_with_parent, refresh
+from test_summary_formats import LINES
 
 
 def children(pid):
@@ -177,6 +179,63 @@ class KeptConnections(unittest.TestCase):
         conns = subprocess.run(["ss", "-x", "-H", "state", "connected"], capture_output=True,
                                text=True).stdout
         self.assertIn(self.svc.socket, conns, "no connection to the workers was kept")
+
+
+    def test_answers_of_many_records_whole_on_kept_connections(self):
+        """The worker writes an answer as FastCGI records of up to 64 KB in one writev
+        (app/api/fcgi_out.c), libfcgi then ends the request: on a kept connection the
+        next request follows on the same socket, so a record too many or too few would
+        corrupt the answers after it. Pages of 1,000 figures (~1 MB, some sixteen
+        records) and small answers, interleaved, from several clients at once: each
+        whole and the same every time."""
+        tmp = tempfile.mkdtemp(prefix="figures-kept-")
+        self.addCleanup(subprocess.run, ["rm", "-rf", tmp])
+        cols = LINES[1].split(",")
+        rows = []
+        for i in range(1500):
+            r = dict.fromkeys(cols, "")
+            r.update({"Reported": "2019-11-01", "As of": "2019-11-%02d" % (1 + i % 28),
+                      "Country": "IRQ", "Country name": "Iraq",
+                      "Location code": "irq-kept-%d" % (i % 30), "Location": "Kept %d" % (i % 30),
+                      "Location type": "camp", "Source": "Kept source", "Source code": "kept",
+                      "Source type": "ngo", "Organisation": "Org", "Qualifier": "exact",
+                      "Group": "g%d" % i, "Quote": "row %d " % i + "x" * (i % 300),
+                      "Killed": str(i + 1)})
+            rows.append(",".join(r[c] for c in cols))
+        path = os.path.join(tmp, "kept.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\r\n".join(LINES[:3] + rows) + "\r\n")
+        refresh(self.svc.db, "--import", path, "--feed", "kept", "--quiet")
+        big = "/v1/figures?feed=kept&limit=1000"
+        first = self.svc.get(big)
+        self.assertEqual(first.status, 200, first.body[:300])
+        self.assertGreater(len(first.body), 4 * 65535, "not an answer of many records")
+        self.assertEqual(len(json.loads(first.body)["data"]), 1000)
+        small = self.svc.get("/v1/figures?feed=kept&limit=1").body
+        got, lock = [], threading.Lock()
+
+        def client(c):
+            for i in range(6):
+                url = big if (c + i) % 2 == 0 else "/v1/figures?feed=kept&limit=1"
+                r = self.svc.get(url)
+                with lock:
+                    got.append((url, r.status, r.body))
+
+        threads = [threading.Thread(target=client, args=(c,)) for c in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(len(got), 48)
+        for url, status, body in got:
+            self.assertEqual(status, 200, body[:300])
+            want = first.body if url == big else small
+            # the same bytes but meta.generated_at, which may have moved on by a second
+            strip = lambda b: re.sub(rb'"generated_at":"[^"]*"', b"", b)
+            self.assertEqual(strip(body), strip(want), "%s came back changed" % url)
+        # nginx kept connections to the workers and never found one broken
+        with open(os.path.join(self.svc.nginx_log, "error.log")) as f:
+            self.assertEqual([l for l in f if "upstream" in l], [])
 
 
 class KeepaliveRule(unittest.TestCase):
