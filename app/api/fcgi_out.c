@@ -34,6 +34,10 @@ write_all(int fd, struct iovec *iov, int n)
 				continue;
 			return -1;
 		}
+		if (w == 0) {   /* (a blocking socket does not do this) not a loop forever */
+			errno = EIO;
+			return -1;
+		}
 		while (n > 0 && (size_t)w >= iov->iov_len) {
 			w -= (ssize_t)iov->iov_len;
 			iov++;

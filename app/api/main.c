@@ -285,8 +285,10 @@ serve(struct app *app, FCGX_Request *req)
 	} else {
 		int body = strcmp(rq.method, "HEAD") != 0 && resp.len > 0 && resp.status != 304;
 
-		fcgi_out_write(req->ipcFd, req->requestId, head, n, body ? resp.body : NULL,
-		    body ? resp.len : 0);
+		/* failed part way (nginx went away): no next request on what is left of it */
+		if (fcgi_out_write(req->ipcFd, req->requestId, head, n, body ? resp.body : NULL,
+		    body ? resp.len : 0) != 0)
+			req->keepConnection = 0;
 	}
 	response_free(&resp);
 	arena_reset();   /* the request's JSON tree and text are gone */

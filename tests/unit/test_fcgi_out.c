@@ -64,9 +64,10 @@ records_of(const unsigned char *raw, size_t n, int id)
 	assert_non_null(g.content);
 	while (at < n) {
 		const FCGI_Header *h = (const FCGI_Header *)(raw + at);
-		size_t clen = (size_t)h->contentLengthB1 << 8 | h->contentLengthB0;
+		size_t clen;
 
 		assert_true(at + FCGI_HEADER_LEN <= n);
+		clen = (size_t)h->contentLengthB1 << 8 | h->contentLengthB0;
 		assert_int_equal(h->version, FCGI_VERSION_1);
 		assert_int_equal(h->type, FCGI_STDOUT);
 		assert_int_equal((int)h->requestIdB1 << 8 | h->requestIdB0, id);
