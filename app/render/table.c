@@ -3,6 +3,7 @@
 #include "../core/strutil.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -172,9 +173,12 @@ static const struct column source_cols[] = {
 	{ "licence", "#meta+licence", SRC(CELL_TEXT, licence) },
 };
 
-/* The text of column c of row (a figure row or a summary item); num is scratch. */
+/*
+ * The text of column c of row (a figure row or a summary item); a number is
+ * written in num, its length in *numlen.
+ */
 static const char *
-cell(const void *row, const struct column *c, char num[INT_TEXT_MAX])
+cell(const void *row, const struct column *c, char num[INT_TEXT_MAX], size_t *numlen)
 {
 	const char *p = (const char *)row + c->off;
 
@@ -182,10 +186,10 @@ cell(const void *row, const struct column *c, char num[INT_TEXT_MAX])
 	case CELL_TEXT:
 		return *(const char *const *)(const void *)p;
 	case CELL_INT:
-		int_text(*(const long long *)(const void *)p, num);
+		*numlen = int_text(*(const long long *)(const void *)p, num);
 		return num;
 	case CELL_SIZE:
-		int_text((long long)*(const size_t *)(const void *)p, num);
+		*numlen = int_text((long long)*(const size_t *)(const void *)p, num);
 		return num;
 	case CELL_BOOL:
 		return *(const int *)(const void *)p ? "true" : "false";
@@ -201,12 +205,12 @@ cell(const void *row, const struct column *c, char num[INT_TEXT_MAX])
 	case CELL_COUNT:
 		if (!*(const int *)(const void *)((const char *)row + c->has))
 			return NULL;
-		int_text(*(const long long *)(const void *)p, num);
+		*numlen = int_text(*(const long long *)(const void *)p, num);
 		return num;
 	case CELL_LEVEL:
 		if (!((const struct location_row *)row)->has_level)
 			return NULL;
-		int_text(*(const long long *)(const void *)p, num);
+		*numlen = int_text(*(const long long *)(const void *)p, num);
 		return num;
 	case CELL_ATTRIBUTION:   /* written by attribution_cell */
 		break;
@@ -214,21 +218,85 @@ cell(const void *row, const struct column *c, char num[INT_TEXT_MAX])
 	return NULL;
 }
 
-/* The sentence of the figure (item NULL) or of the item, in lang, as one cell. */
+/*
+ * Whether text s, as table_cell writes it, needs no more than quotes around
+ * it: no quote inside, no formula at its start or after a separator. *quoted
+ * says whether it needs those quotes.
+ */
+static int
+only_quotes(const char *s, int *quoted)
+{
+	const char *q;
+
+	*quoted = 0;
+	if (starts_formula(s))
+		return 0;
+	for (q = s; (q = strpbrk(q, SEPARATORS "\"")) != NULL; q++) {
+		if (*q == '"' || starts_formula(q + 1))
+			return 0;
+		*quoted = 1;
+	}
+	return 1;
+}
+
+/*
+ * The sentence of the figure (item NULL) or of the item, in lang, as one
+ * cell: written at b's end and made a cell where it is. A sentence nearly
+ * always holds a comma, and only that: one byte moved opens its quotes. One
+ * that needs more (a quote from a name, say) is copied out and written as
+ * any cell. (Made in a buffer of its own, each row's sentence cost a malloc,
+ * a realloc, a copy and a free: 3% of a CSV page.)
+ */
 static enum status
 attribution_cell(struct buf *b, const struct summary_item *item, const struct figure_row *fig,
     const char *lang)
 {
-	struct buf text;
+	size_t start = b->len, n;
+	char *text;
 	enum status st;
+	int quoted = 0;
 
-	buf_init(&text, ATTRIBUTION_MAX);
-	st = item != NULL ? attribution_summary(&text, item, lang) :
-	    attribution_figure(&text, fig, lang);
-	if (st == ST_OK)
-		st = table_cell(b, text.data);
-	buf_free(&text);
+	st = item != NULL ? attribution_summary(b, item, lang) :
+	    attribution_figure(b, fig, lang);
+	n = b->len - start;
+	if (st == ST_OK && (n == 0 || only_quotes(b->data + start, &quoted))) {
+		if (!quoted || (st = buf_putc(b, '"')) != ST_OK)
+			return st;   /* as it is, or no room for the quotes */
+		memmove(b->data + start + 1, b->data + start, n);
+		b->data[start] = '"';
+		return buf_putc(b, '"');
+	}
+	text = st == ST_OK ? strndup(b->data + start, n) : NULL;
+	if (b->data != NULL) {
+		b->len = start;
+		b->data[start] = '\0';
+	}
+	if (st != ST_OK)
+		return st;
+	if (text == NULL)
+		return ST_NOMEM;
+	st = table_cell(b, text);
+	free(text);
 	return st;
+}
+
+/*
+ * Column c of row as a cell. A number is written as int_text made it: its
+ * digits need no escaping, but a minus starts a formula and goes through
+ * table_cell.
+ */
+static enum status
+put_cell(struct buf *b, const void *row, const struct column *c)
+{
+	char num[INT_TEXT_MAX];
+	size_t len = 0;
+	const char *s;
+
+	num[0] = '\0';
+	s = cell(row, c, num, &len);
+	if (s == num && num[0] != '-')
+		return buf_append(b, num, len);
+	return table_cell(b, s);
 }
 
 #define CHECK(x) do { if ((st = (x)) != ST_OK) return st; } while (0)
@@ -271,7 +339,6 @@ static enum status
 row(struct buf *b, const struct summary_item *item, const struct figure_row *fig,
     enum table_kind kind, const struct table_metric *m, size_t nm, const char *lang)
 {
-	char num[INT_TEXT_MAX];
 	enum status st;
 	int first = 1;
 
@@ -281,7 +348,7 @@ row(struct buf *b, const struct summary_item *item, const struct figure_row *fig
 		if (summary_cols[i].kind == CELL_ATTRIBUTION)
 			CHECK(attribution_cell(b, item, NULL, lang));
 		else
-			CHECK(table_cell(b, cell(item, &summary_cols[i], num)));
+			CHECK(put_cell(b, item, &summary_cols[i]));
 	}
 	for (size_t i = 0; i < NFIGURE_COLS; i++, first = 0) {
 		if (!first)
@@ -289,12 +356,12 @@ row(struct buf *b, const struct summary_item *item, const struct figure_row *fig
 		if (figure_cols[i].kind == CELL_ATTRIBUTION)
 			CHECK(attribution_cell(b, NULL, fig, lang));
 		else
-			CHECK(table_cell(b, cell(fig, &figure_cols[i], num)));
+			CHECK(put_cell(b, fig, &figure_cols[i]));
 	}
 	for (size_t i = 0; kind == TABLE_HXL && i < nm; i++) {
 		CHECK(buf_putc(b, ','));
 		if (fig->metric != NULL && strcmp(fig->metric, m[i].code) == 0)
-			CHECK(table_cell(b, cell(fig, &figure_cols[COL_VALUE], num)));
+			CHECK(put_cell(b, fig, &figure_cols[COL_VALUE]));
 	}
 	return buf_puts(b, "\r\n");
 }
@@ -378,7 +445,6 @@ table_list_head(struct buf *b, enum table_kind kind, enum table_list which)
 enum status
 table_list_row(struct buf *b, enum table_list which, const void *row)
 {
-	char num[INT_TEXT_MAX];
 	size_t n;
 	const struct column *cols = list_cols(which, &n);
 	enum status st;
@@ -386,7 +452,7 @@ table_list_row(struct buf *b, enum table_list which, const void *row)
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			CHECK(buf_putc(b, ','));
-		CHECK(table_cell(b, cell(row, &cols[i], num)));
+		CHECK(put_cell(b, row, &cols[i]));
 	}
 	return buf_puts(b, "\r\n");
 }

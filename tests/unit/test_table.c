@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "render/attribution.h"
 #include "render/table.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -82,12 +83,78 @@ table_cell_null_is_empty(void **state)
 	buf_free(&b);
 }
 
+/*
+ * A figure's attribution, its row's last cell, is made where it is written:
+ * whatever its sentence holds, the cell is the sentence through table_cell.
+ */
+static void
+attribution_cell_is_its_sentence_as_a_cell(void **state)
+{
+	static const struct { const char *source, *group; long long value; } figs[] = {
+		{ "UNHCR", NULL, 5 },                      /* no comma: no quotes */
+		{ "UNHCR", NULL, 130000 },                 /* a comma: quoted */
+		{ "the \"monitor\"", NULL, 100 },         /* quotes doubled */
+		{ "=HYPERLINK(\"x\")", "a;@SUM(A1)", 800 },  /* formulas, at the start and after ';' */
+		{ "-group", "two\nlines", 7 },            /* a minus at the start, a line break */
+		{ "a", "x;", 9 },                          /* a separator before the sentence goes on */
+	};
+	(void)state;
+	for (size_t i = 0; i < N(figs); i++) {
+		struct figure_row fig = { .id = 1, .value = figs[i].value, .metric = "escaped",
+		    .qualifier = "exact", .group = figs[i].group, .as_of = "2019-10-13",
+		    .sort_date = "2019-10-13", .unit = "people",
+		    .location = { .code = "X", .name = "Ain Issa camp", .country = "SYR" },
+		    .source = { .code = "s", .name = figs[i].source } };
+		struct buf row, sentence, want;
+
+		buf_init(&row, 1 << 16);
+		buf_init(&sentence, 1 << 16);
+		buf_init(&want, 1 << 16);
+		assert_int_equal(buf_puts(&row, "before,"), ST_OK);
+		assert_int_equal(table_figure_row_lang(&row, &fig, TABLE_CSV, NULL, 0, "en"), ST_OK);
+		assert_int_equal(attribution_figure(&sentence, &fig, "en"), ST_OK);
+		assert_int_equal(table_cell(&want, sentence.data), ST_OK);
+		assert_int_equal(buf_puts(&want, "\r\n"), ST_OK);
+		assert_true(row.len > want.len);
+		if (strcmp(row.data + row.len - want.len, want.data) != 0 ||
+		    row.data[row.len - want.len - 1] != ',' || strncmp(row.data, "before,1,", 9) != 0)
+			fail_msg("figure %zu: row [%s] does not end with [%s]", i, row.data, want.data);
+		buf_free(&row);
+		buf_free(&sentence);
+		buf_free(&want);
+	}
+}
+
+/* A number's digits go out as they are; a minus is a formula's start like any other. */
+static void
+number_cells_neutralise_a_minus(void **state)
+{
+	struct figure_row fig = { .id = 12, .value = -5, .metric = "escaped",
+	    .sort_date = "2019-10-13", .males = -1, .has_males = 1,
+	    .location = { .code = "X", .country = "SYR" } };
+	struct location_row place = { .code = "X", .admin_level = -2, .has_level = 1 };
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 1 << 16);
+	assert_int_equal(table_figure_row(&b, &fig, TABLE_CSV, NULL, 0), ST_OK);
+	assert_true(strncmp(b.data, "12,", 3) == 0);
+	assert_non_null(strstr(b.data, ",'-5,"));
+	assert_non_null(strstr(b.data, ",'-1,"));
+	buf_reset(&b);
+	assert_int_equal(table_list_row(&b, TABLE_LOCATIONS, &place), ST_OK);
+	assert_non_null(strstr(b.data, ",'-2,"));
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table_cell_table),
 		cmocka_unit_test(table_cell_null_is_empty),
+		cmocka_unit_test(attribution_cell_is_its_sentence_as_a_cell),
+		cmocka_unit_test(number_cells_neutralise_a_minus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
