@@ -43,12 +43,61 @@ item_end(struct summary_item *it)
 	it->agree = agree_verdict(&a);
 }
 
+/*
+ * The claims' strings are copied into chunks of this size, many claims to a
+ * chunk (a malloc and a free per claim were 3% of a country's summary).
+ */
+enum { CLAIMS_CHUNK = 64 * 1024 };
+
+/* Keeps block, freed with the page from now on; when out of memory, frees it. */
+static enum status
+page_keep(struct summary_page *page, char *block)
+{
+	if (page->nblocks == page->bcap) {
+		size_t ncap = page->bcap ? page->bcap * 2 : 16;
+		char **b = realloc(page->blocks, ncap * sizeof *b);
+
+		if (b == NULL) {
+			free(block);
+			return ST_NOMEM;
+		}
+		page->blocks = b;
+		page->bcap = ncap;
+	}
+	page->blocks[page->nblocks++] = block;
+	return ST_OK;
+}
+
+/* Copies row into dst, its strings into the page's last chunk or a new one. */
+static enum status
+claim_copy(struct summary_page *page, struct figure_row *dst, const struct figure_row *row)
+{
+	size_t used = page->left > 0 ? figure_row_copy_to(dst, row, page->room, page->left) : 0;
+	char *block;
+
+	if (used == 0) {
+		if ((block = malloc(CLAIMS_CHUNK)) == NULL || page_keep(page, block) != ST_OK)
+			return ST_NOMEM;
+		page->room = block;
+		page->left = CLAIMS_CHUNK;
+		if ((used = figure_row_copy_to(dst, row, page->room, page->left)) == 0) {
+			/* a claim longer than a chunk: a block of its own */
+			if ((block = figure_row_copy(dst, row)) == NULL)
+				return ST_NOMEM;
+			return page_keep(page, block);
+		}
+	}
+	page->room += used;
+	page->left -= used;
+	return ST_OK;
+}
+
 /* Appends a copy of row to item it (growing its claims as needed). */
 static enum status
 item_add(struct summary_page *page, struct summary_item *it, size_t *cap,
     const struct figure_row *row)
 {
-	char *block;
+	enum status st;
 
 	if (it->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 4;
@@ -59,9 +108,8 @@ item_add(struct summary_page *page, struct summary_item *it, size_t *cap,
 		it->claims = c;
 		*cap = ncap;
 	}
-	if ((block = figure_row_copy(&it->claims[it->n], row)) == NULL)
-		return ST_NOMEM;
-	page->blocks[page->nblocks++] = block;
+	if ((st = claim_copy(page, &it->claims[it->n], row)) != ST_OK)
+		return st;
 	it->n++;
 	return ST_OK;
 }
@@ -80,7 +128,7 @@ summary_read(struct store *s, const struct figure_filter *f, const struct group_
 {
 	struct figure_row row;
 	struct cursor *c;
-	size_t i = 0, cap = 0, bcap = 0;
+	size_t i = 0, cap = 0;
 	char *json;
 	enum status rs = ST_OK;
 
@@ -109,17 +157,6 @@ summary_read(struct store *s, const struct figure_filter *f, const struct group_
 		if (page->n == 0 || cap == 0)
 			page->n++;  /* the first claim of a new item */
 		it = &page->items[page->n - 1];
-		if (page->nblocks == bcap) {
-			size_t ncap = bcap ? bcap * 2 : 16;
-			char **b = realloc(page->blocks, ncap * sizeof *b);
-
-			if (b == NULL) {
-				rs = ST_NOMEM;
-				break;
-			}
-			page->blocks = b;
-			bcap = ncap;
-		}
 		rs = item_add(page, it, &cap, &row);
 	}
 	if (store_cursor_close(c) != ST_OK && rs == ST_OK)

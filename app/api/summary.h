@@ -14,8 +14,10 @@
 struct summary_page {
 	struct summary_item *items;
 	size_t               n;
-	char               **blocks;     /* the claims' strings, one block per claim */
-	size_t               nblocks;
+	char               **blocks;     /* the claims' strings, in chunks */
+	size_t               nblocks, bcap;
+	char                *room;       /* where the last chunk's free bytes start */
+	size_t               left;       /* how many there are */
 };
 
 /*

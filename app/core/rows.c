@@ -28,28 +28,40 @@ string_at(const struct figure_row *row, size_t i)
 	return (const char **)(void *)((char *)(uintptr_t)row + figure_strings[i]);
 }
 
+size_t
+figure_row_copy_to(struct figure_row *dst, const struct figure_row *src, char *mem,
+    size_t room)
+{
+	char *p = mem;
+
+	*dst = *src;
+	for (size_t i = 0; i < NSTRINGS; i++) {
+		const char *s = *string_at(src, i);
+		size_t len;
+
+		if (s == NULL)
+			continue;
+		if ((len = strlen(s) + 1) > room - (size_t)(p - mem))
+			return 0;
+		*string_at(dst, i) = memcpy(p, s, len);
+		p += len;
+	}
+	return p > mem ? (size_t)(p - mem) : 1;
+}
+
 char *
 figure_row_copy(struct figure_row *dst, const struct figure_row *src)
 {
-	size_t len[NSTRINGS], total = 1;
-	char *block, *p;
+	size_t total = 1;
+	char *block;
 
 	for (size_t i = 0; i < NSTRINGS; i++) {
 		const char *s = *string_at(src, i);
 
-		len[i] = s != NULL ? strlen(s) + 1 : 0;
-		total += len[i];
+		total += s != NULL ? strlen(s) + 1 : 0;
 	}
 	if ((block = malloc(total)) == NULL)
 		return NULL;
-	*dst = *src;
-	p = block;
-	for (size_t i = 0; i < NSTRINGS; i++) {
-		if (len[i] == 0)
-			continue;
-		memcpy(p, *string_at(src, i), len[i]);
-		*string_at(dst, i) = p;
-		p += len[i];
-	}
+	figure_row_copy_to(dst, src, block, total);
 	return block;
 }

@@ -174,6 +174,22 @@ class DimensionRows(unittest.TestCase):
                              r"holds" % (1 << 40))
 
 
+    def test_a_claim_longer_than_a_summary_chunk_comes_out_whole(self):
+        # a summary copies its claims' strings into 64 KB chunks (app/api/summary.c); a claim
+        # whose strings are longer gets a block of its own (ingest refuses such strings: an
+        # older writer, or one by hand, may not have)
+        with Service(workers=1) as svc:
+            before = svc.get("/v1/summary?limit=200").json()["data"]
+            claim = before[len(before) // 2]["claims"][0]
+            text = "«" + "q" * 70000 + "» end"
+            with sqlite3.connect(svc.db) as c:
+                c.execute("UPDATE figure SET quote = ? WHERE id = ?", (text, claim["id"]))
+            r = svc.get("/v1/summary?limit=200")
+            self.assertEqual(r.status, 200, r.body[:300])
+            after = r.json()["data"]
+            claim["quote"] = text
+            self.assertEqual(after, before)
+
 @unittest.skipUnless(os.geteuid() == 0, "already unprivileged: every other test runs without root")
 class WithoutRoot(unittest.TestCase):
     """nginx and the worker as an ordinary user, with everything under a directory of ours."""

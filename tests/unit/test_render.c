@@ -601,6 +601,30 @@ figure_row_copy_owns_its_strings(void **state)
 	free(block);
 }
 
+/* A copy into memory of the caller's: every string there, or nothing when they do not fit. */
+static void
+figure_row_copy_to_fits_or_says_so(void **state)
+{
+	struct figure_row dst;
+	char mem[4096];
+	size_t need;
+
+	(void)state;
+	need = figure_row_copy_to(&dst, &kurdish, mem, sizeof mem);
+	assert_true(need > strlen(kurdish.quote) + strlen(kurdish.url));
+	assert_true(need < sizeof mem);
+	assert_ptr_equal(dst.metric, mem);   /* the first string, at the start */
+	assert_true(dst.quote > mem && dst.quote < mem + need);
+	assert_string_equal(dst.quote, kurdish.quote);
+	assert_string_equal(dst.location.name, kurdish.location.name);
+	assert_null(dst.period_start);
+	assert_int_equal(figure_row_copy_to(&dst, &kurdish, mem, need - 1), 0);
+	memset(mem, 0, sizeof mem);
+	assert_int_equal(figure_row_copy_to(&dst, &kurdish, mem, need), need);
+	assert_string_equal(dst.source.url != NULL ? dst.source.url : "", "");
+	assert_string_equal(dst.feed, "seed");
+}
+
 /* Every page part there is, in one document, with the options o. */
 static void
 whole_page(struct buf *b, const struct page_opts *o)
@@ -786,6 +810,7 @@ main(void)
 		cmocka_unit_test(card_titles_keep_long_names_whole),
 		cmocka_unit_test(a_summary_card_of_ten_thousand_claims),
 		cmocka_unit_test(figure_row_copy_owns_its_strings),
+		cmocka_unit_test(figure_row_copy_to_fits_or_says_so),
 		cmocka_unit_test(json_writers_print_as_cjson),
 		cmocka_unit_test(json_text_escapes_every_byte_at_every_place),
 		cmocka_unit_test(revisions_print_as_cjson),
