@@ -68,24 +68,28 @@ page_keep(struct summary_page *page, char *block)
 	return ST_OK;
 }
 
-/* Copies row into dst, its strings into the page's last chunk or a new one. */
+/*
+ * Copies row into dst, its strings into the page's last chunk, or a new one
+ * when that one has been used; a claim that does not fit in a whole chunk
+ * gets a block of its own (and the chunk stays for the claims after it).
+ */
 static enum status
 claim_copy(struct summary_page *page, struct figure_row *dst, const struct figure_row *row)
 {
 	size_t used = page->left > 0 ? figure_row_copy_to(dst, row, page->room, page->left) : 0;
 	char *block;
 
-	if (used == 0) {
+	if (used == 0 && page->left < CLAIMS_CHUNK) {
 		if ((block = malloc(CLAIMS_CHUNK)) == NULL || page_keep(page, block) != ST_OK)
 			return ST_NOMEM;
 		page->room = block;
 		page->left = CLAIMS_CHUNK;
-		if ((used = figure_row_copy_to(dst, row, page->room, page->left)) == 0) {
-			/* a claim longer than a chunk: a block of its own */
-			if ((block = figure_row_copy(dst, row)) == NULL)
-				return ST_NOMEM;
-			return page_keep(page, block);
-		}
+		used = figure_row_copy_to(dst, row, page->room, page->left);
+	}
+	if (used == 0) {
+		if ((block = figure_row_copy(dst, row)) == NULL)
+			return ST_NOMEM;
+		return page_keep(page, block);
 	}
 	page->room += used;
 	page->left -= used;

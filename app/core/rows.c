@@ -46,7 +46,9 @@ figure_row_copy_to(struct figure_row *dst, const struct figure_row *src, char *m
 		*string_at(dst, i) = memcpy(p, s, len);
 		p += len;
 	}
-	return p > mem ? (size_t)(p - mem) : 1;
+	if (p == mem)   /* no strings: one byte, so that 0 still says "does not fit" */
+		return room > 0 ? 1 : 0;
+	return (size_t)(p - mem);
 }
 
 char *

@@ -126,8 +126,9 @@ struct change_row {
  */
 char *figure_row_copy(struct figure_row *dst, const struct figure_row *src);
 /*
- * The same into mem, room bytes that the caller owns: the bytes used (at
- * least 1), or 0 when src's strings do not fit (dst then holds nothing to keep).
+ * The same into mem, room bytes that the caller owns: the bytes used (a row
+ * without strings counts one), or 0 when src's strings do not fit in room
+ * (dst then holds nothing to keep).
  */
 size_t figure_row_copy_to(struct figure_row *dst, const struct figure_row *src, char *mem,
     size_t room);

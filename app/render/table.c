@@ -239,13 +239,25 @@ only_quotes(const char *s, int *quoted)
 	return 1;
 }
 
+/* Takes b back to its first start bytes (a cell that could not be written whole). */
+static enum status
+undo(struct buf *b, size_t start, enum status st)
+{
+	if (b->data != NULL) {
+		b->len = start;
+		b->data[start] = '\0';
+	}
+	return st;
+}
+
 /*
  * The sentence of the figure (item NULL) or of the item, in lang, as one
  * cell: written at b's end and made a cell where it is. A sentence nearly
  * always holds a comma, and only that: one byte moved opens its quotes. One
  * that needs more (a quote from a name, say) is copied out and written as
  * any cell. (Made in a buffer of its own, each row's sentence cost a malloc,
- * a realloc, a copy and a free: 3% of a CSV page.)
+ * a realloc, a copy and a free: 3% of a CSV page.) As before, a sentence
+ * longer than ATTRIBUTION_MAX is an error, and on any error b is as it was.
  */
 static enum status
 attribution_cell(struct buf *b, const struct summary_item *item, const struct figure_row *fig,
@@ -259,25 +271,28 @@ attribution_cell(struct buf *b, const struct summary_item *item, const struct fi
 	st = item != NULL ? attribution_summary(b, item, lang) :
 	    attribution_figure(b, fig, lang);
 	n = b->len - start;
-	if (st == ST_OK && (n == 0 || only_quotes(b->data + start, &quoted))) {
-		if (!quoted || (st = buf_putc(b, '"')) != ST_OK)
-			return st;   /* as it is, or no room for the quotes */
+	if (st == ST_OK && n > ATTRIBUTION_MAX)
+		st = ST_TOO_BIG;
+	if (st != ST_OK)
+		return undo(b, start, st);
+	if (n == 0 || only_quotes(b->data + start, &quoted)) {
+		if (!quoted)
+			return ST_OK;
+		if ((st = buf_putc(b, '"')) != ST_OK)
+			return undo(b, start, st);
 		memmove(b->data + start + 1, b->data + start, n);
 		b->data[start] = '"';
-		return buf_putc(b, '"');
+		if ((st = buf_putc(b, '"')) != ST_OK)
+			return undo(b, start, st);
+		return ST_OK;
 	}
-	text = st == ST_OK ? strndup(b->data + start, n) : NULL;
-	if (b->data != NULL) {
-		b->len = start;
-		b->data[start] = '\0';
-	}
-	if (st != ST_OK)
-		return st;
+	text = strndup(b->data + start, n);
+	undo(b, start, ST_OK);
 	if (text == NULL)
 		return ST_NOMEM;
 	st = table_cell(b, text);
 	free(text);
-	return st;
+	return st == ST_OK ? ST_OK : undo(b, start, st);
 }
 
 /*

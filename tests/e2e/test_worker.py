@@ -173,7 +173,6 @@ class DimensionRows(unittest.TestCase):
             self.assertRegex(svc.log("worker"), r"location id %d is beyond what a summary's key "
                              r"holds" % (1 << 40))
 
-
     def test_a_claim_longer_than_a_summary_chunk_comes_out_whole(self):
         # a summary copies its claims' strings into 64 KB chunks (app/api/summary.c); a claim
         # whose strings are longer gets a block of its own (ingest refuses such strings: an
@@ -189,6 +188,7 @@ class DimensionRows(unittest.TestCase):
             after = r.json()["data"]
             claim["quote"] = text
             self.assertEqual(after, before)
+
 
 @unittest.skipUnless(os.geteuid() == 0, "already unprivileged: every other test runs without root")
 class WithoutRoot(unittest.TestCase):

@@ -620,9 +620,35 @@ figure_row_copy_to_fits_or_says_so(void **state)
 	assert_null(dst.period_start);
 	assert_int_equal(figure_row_copy_to(&dst, &kurdish, mem, need - 1), 0);
 	memset(mem, 0, sizeof mem);
-	assert_int_equal(figure_row_copy_to(&dst, &kurdish, mem, need), need);
-	assert_string_equal(dst.source.url != NULL ? dst.source.url : "", "");
-	assert_string_equal(dst.feed, "seed");
+	assert_int_equal(figure_row_copy_to(&dst, &kurdish, mem, need), need);   /* exactly */
+	{
+		const char *got[] = { dst.metric, dst.category, dst.qualifier, dst.group,
+		    dst.location.code, dst.location.name, dst.location.country, dst.location.type,
+		    dst.as_of, dst.sort_date, dst.source.code, dst.source.name,
+		    dst.source.organisation, dst.source.type, dst.via, dst.url, dst.quote,
+		    dst.reported_on, dst.retrieved_at, dst.licence, dst.feed, dst.unit };
+		const char *want[] = { kurdish.metric, kurdish.category, kurdish.qualifier,
+		    kurdish.group, kurdish.location.code, kurdish.location.name,
+		    kurdish.location.country, kurdish.location.type, kurdish.as_of,
+		    kurdish.sort_date, kurdish.source.code, kurdish.source.name,
+		    kurdish.source.organisation, kurdish.source.type, kurdish.via, kurdish.url,
+		    kurdish.quote, kurdish.reported_on, kurdish.retrieved_at, kurdish.licence,
+		    kurdish.feed, kurdish.unit };
+
+		for (size_t i = 0; i < sizeof got / sizeof got[0]; i++) {
+			assert_true(got[i] >= mem && got[i] < mem + need);
+			assert_string_equal(got[i], want[i]);
+		}
+	}
+	assert_null(dst.source.url);
+	assert_null(dst.cause);
+	{
+		struct figure_row bare = { .id = 3, .value = 1 };   /* no strings: a byte */
+
+		assert_int_equal(figure_row_copy_to(&dst, &bare, mem, 1), 1);
+		assert_int_equal(figure_row_copy_to(&dst, &bare, mem, 0), 0);
+		assert_int_equal(dst.id, 3);
+	}
 }
 
 /* Every page part there is, in one document, with the options o. */
